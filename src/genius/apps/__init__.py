@@ -1,0 +1,1 @@
+"""Business apps, one package per domain (sales, accounting, crm, ...)."""

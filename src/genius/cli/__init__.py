@@ -1,0 +1,1 @@
+"""The `genius` command line."""

@@ -1,0 +1,19 @@
+"""The `genius` command: one Typer app; each area adds its sub-commands here."""
+
+from __future__ import annotations
+
+import typer
+
+app = typer.Typer(help="Genius ERP command line.", no_args_is_help=True)
+
+
+@app.command()
+def version() -> None:
+    """Print the installed version."""
+    from genius import __version__
+
+    typer.echo(__version__)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    app()

@@ -1,0 +1,1 @@
+"""Fiscal formats and rules as pure functions; imports only the kernel."""

@@ -1,0 +1,1 @@
+"""Clients for outside systems (ANAF, BNR, SMTP), each with its test double beside it."""

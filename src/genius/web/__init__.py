@@ -1,0 +1,1 @@
+"""The web gateway: create_app() mounts every app router."""

@@ -1,0 +1,1 @@
+"""Worker handlers, one module per worker tag (worker.request.<tag>)."""
