@@ -255,10 +255,14 @@ class DocumentTotals:
 
 @dataclass(kw_only=True)
 class VatBreakdown:
-    """BG-23 VAT breakdown, one per (category, rate)."""
+    """BG-23 VAT breakdown, one per (category, rate).
 
-    taxable_amount: Decimal  # BT-116
-    tax_amount: Decimal  # BT-117
+    In input the amounts may be left ``None`` (an entry then only carries the exemption reason
+    for its category); compute fills them and checks given ones (BR-CO-17, BR-S-08, ...).
+    """
+
+    taxable_amount: Decimal | None = None  # BT-116
+    tax_amount: Decimal | None = None  # BT-117
     category: str  # BT-118
     rate: Decimal | None = None  # BT-119 (absent for category O)
     exemption_reason: str | None = None  # BT-120
