@@ -1,0 +1,79 @@
+"""The composition root: reads settings and picks real or local adapters for every port.
+
+Nothing imports this module except entry points (web, cli, workers). Each platform area adds
+its service to ``Platform`` here, built from settings, so tests can build the same graph with
+their own settings.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sqlalchemy import Engine
+
+from genius.platform.crypto import decode_key, load_or_create_key_file
+from genius.platform.db.engine import make_engine, sqlite_url
+from genius.platform.db.migrate import MigrationComponent, migrations_folder, upgrade
+from genius.platform.settings import Settings, get_settings
+from genius.platform.tenancy import DEFAULT_CLUSTER, TenantDatabases, TenantRegistry
+
+CONTROL_COMPONENT = MigrationComponent(
+    name="control",
+    schema="control",
+    script_location=migrations_folder(__import__("genius.platform.db", fromlist=["x"]).__file__) / "control",
+)
+
+
+def tenant_components() -> list[MigrationComponent]:
+    """Every component with tables in a tenant database, in migration order."""
+    return []
+
+
+@dataclass
+class Platform:
+    """The services of one process, wired from settings."""
+
+    settings: Settings
+    control: Engine
+    databases: TenantDatabases
+    tenants: TenantRegistry
+    master_key: bytes
+    extras: dict[str, object] = field(default_factory=dict)
+
+    def close(self) -> None:
+        self.databases.dispose()
+        self.control.dispose()
+
+
+def resolve_data_dir(settings: Settings) -> Path:
+    path = settings.data_dir.expanduser().resolve()
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def build_platform(settings: Settings | None = None, *, migrate_control: bool = True) -> Platform:
+    settings = settings or get_settings()
+    data_dir = resolve_data_dir(settings)
+    if settings.database_url is not None:
+        control_url = settings.database_url.get_secret_value()
+    else:
+        control_url = str(sqlite_url(data_dir / "control.db"))
+    control = make_engine(control_url, schemas=[CONTROL_COMPONENT.schema])
+    if migrate_control:
+        upgrade(control, [CONTROL_COMPONENT])
+    clusters = {name: dsn.get_secret_value() for name, dsn in settings.clusters.items()}
+    if settings.database_url is not None:
+        clusters.setdefault(DEFAULT_CLUSTER, settings.database_url.get_secret_value())
+    databases = TenantDatabases(control, data_dir=data_dir, clusters=clusters, components=tenant_components())
+    if settings.master_key is not None:
+        master_key = decode_key(settings.master_key.get_secret_value())
+    else:
+        master_key = load_or_create_key_file(data_dir / "master.key")
+    return Platform(
+        settings=settings,
+        control=control,
+        databases=databases,
+        tenants=TenantRegistry(databases),
+        master_key=master_key,
+    )
