@@ -1,0 +1,82 @@
+"""The CIUS-RO rule set object, its code lists (ISO 3166-2:RO, SECTOR-RO) and small shared helpers."""
+
+from __future__ import annotations
+
+import csv
+import io
+from functools import cache
+from importlib.resources import files
+from typing import Final
+
+from genius.fiscal.ro.efactura.validate.document import Node, UblDocument
+from genius.fiscal.ro.efactura.validate.registry import RuleSet
+
+RULES = RuleSet("ciusro")
+
+# BT-24 value CIUS-RO 1.0.9 demands ($RO-CIUS-ID in RO16931-rules.sch; RO_CIUS version 1.0.1).
+RO_CIUS_ID: Final = "urn:cen.eu:en16931:2017#compliant#urn:efactura.mfinante.ro:CIUS-RO:1.0.1"
+
+# Rule ids in RO16931-rules.sch that ANAF's compiled XSLT can never raise, so registering them
+# would make us reject what ANAF accepts. Kept here, with the reason, so a test can prove that
+# every BR-RO id of the schematron is either implemented or knowingly left out.
+UNREACHABLE_IN_ANAF_XSLT: Final[dict[str, str]] = {
+    "BR-RO-A051": "asserts count(.) <= 50 on each cac:AdditionalDocumentReference; count(.) is always 1",
+    "BR-RO-A052": "asserts count(.) <= 50 on each cac:AdditionalItemProperty; count(.) is always 1",
+    "BR-RO-L1019": "its rule context /ubl:Invoice/cac:TaxTotal/cac:TaxSubtotal is shadowed by the "
+    "earlier rule on cac:TaxTotal/cac:TaxSubtotal (XSLT priority 1007 > 1000), so it never fires",
+}
+
+_DATA = files("genius.fiscal.ro.efactura").joinpath("data")
+
+
+def _codes(file_name: str) -> frozenset[str]:
+    text = _DATA.joinpath(file_name).read_text(encoding="utf-8")
+    return frozenset(row["code"] for row in csv.DictReader(io.StringIO(text)))
+
+
+@cache
+def county_codes() -> frozenset[str]:
+    """ISO 3166-2:RO subdivision codes ($ISO-3166-RO-CODES: RO-AB ... RO-VS, RO-B for Bucharest)."""
+    return _codes("ro_counties.csv")
+
+
+@cache
+def sector_codes() -> frozenset[str]:
+    """Bucharest sector codes ($SECTOR-RO-CODES: SECTOR1 ... SECTOR6), BT-37/52/66/77 when BT-39 is RO-B."""
+    return _codes("bucharest_sectors.csv")
+
+
+def deepest(start: Node, path: str) -> Node:
+    """The deepest existing element along ``path`` below ``start``: where a missing element belongs."""
+    node = start
+    for step in path.split("/"):
+        nxt = node.first(step)
+        if nxt is None:
+            return node
+        node = nxt
+    return node
+
+
+def norm_first(start: Node | None, path: str) -> str:
+    """``normalize-space(path)`` for a path selecting at most one element ("" when there is none)."""
+    if start is None:
+        return ""
+    node = start.find(path)
+    return "" if node is None else node.norm
+
+
+def has_nonblank(start: Node | None, path: str) -> bool:
+    """``path[boolean(normalize-space(.))]``: some element at ``path`` has non-blank text."""
+    if start is None:
+        return False
+    return any(n.norm for n in start.findall(path))
+
+
+def invoice_only(doc: UblDocument) -> bool:
+    """True for an Invoice root.
+
+    Several CIUS-RO contexts read ``/ubl:Invoice/... | /ubl:CreditNote/...`` where ``ubl`` is the
+    Invoice namespace, so in ANAF's XSLT the second branch never matches a real credit note: those
+    rules apply to invoices only, and we mirror that (the target is ANAF's verdict).
+    """
+    return doc.is_invoice
