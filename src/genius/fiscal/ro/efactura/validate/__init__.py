@@ -40,3 +40,8 @@ Ownership: ``en16931/`` holds every non-BR-RO rule of ANAF's schematron, includi
 ``BR-DEC-RO-*`` (which ANAF placed in its RO pattern but which are decimal/price rules reported
 outside ``ciusro_fatal`` by the oracle). ``ciusro.py`` holds the BR-RO-* rules.
 """
+
+from genius.fiscal.ro.efactura.validate.findings import Finding, ValidationReport
+from genius.fiscal.ro.efactura.validate.validator import validate_xml
+
+__all__ = ["Finding", "ValidationReport", "validate_xml"]

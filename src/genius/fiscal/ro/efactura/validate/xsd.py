@@ -151,12 +151,10 @@ def check_xsd(root: etree._Element) -> list[XsdProblem]:
     name = schema_name_for(root)
     if name is None:
         qname = etree.QName(root)
+        shown = f"{{{qname.namespace}}}{qname.localname}" if qname.namespace else qname.localname
         return [
             XsdProblem(
-                message=(
-                    f"the document element {{{qname.namespace}}}{qname.localname} is not a UBL 2.1 "
-                    "Invoice or CreditNote"
-                ),
+                message=f"the document element {shown} is not a UBL 2.1 Invoice or CreditNote",
                 line=root.sourceline or 1,
                 path="/" + qname.localname,
             )

@@ -1,0 +1,74 @@
+"""The validator's entry point: e-Factura XML bytes in, one ``ValidationReport`` (ANAF's verdict) out."""
+
+from __future__ import annotations
+
+import re
+from typing import Final
+
+from genius.fiscal.ro.efactura.validate import xsd
+from genius.fiscal.ro.efactura.validate.document import NAMESPACES, UblDocument
+from genius.fiscal.ro.efactura.validate.findings import FATAL, Finding, ValidationReport
+from genius.fiscal.ro.efactura.validate.registry import run_rules
+
+_CLARK: Final = re.compile(r"\{([^}]*)\}")
+_PREFIX_OF: Final = {uri: prefix for prefix, uri in NAMESPACES.items()}
+
+
+def _short_names(message: str) -> str:
+    """``{urn:...:CommonBasicComponents-2}IssueDate`` -> ``cbc:IssueDate`` in lxml's messages."""
+    def prefix(match: re.Match[str]) -> str:
+        known = _PREFIX_OF.get(match.group(1))
+        return f"{known}:" if known else match.group(0)
+
+    return _CLARK.sub(prefix, message)
+
+
+def _xsd_location(path: str, root_name: str) -> str:
+    # libxml2 writes the document element as "/*"; name it as our locations do.
+    if path == "/*" or path.startswith("/*/") or path.startswith("/*["):
+        return "/" + root_name + path[2:]
+    return path or "/" + root_name
+
+
+def xsd_finding(problem: xsd.XsdProblem, root_name: str) -> Finding:
+    message = _short_names(problem.message).rstrip(".")
+    return Finding(
+        xsd.RULE_XSD,
+        FATAL,
+        f"Documentul nu respectă schema UBL 2.1 (rândul {problem.line}): {message}. Corectați elementul "
+        "indicat (nume, ordine, format sau valoare).",
+        f"The document does not conform to the UBL 2.1 schema (line {problem.line}): {message}. Fix the "
+        "element shown (name, order, format or value).",
+        _xsd_location(problem.path, root_name),
+    )
+
+
+def rejected_finding(error: xsd.DocumentRejectedError) -> Finding:
+    where = f" (rândul {error.line})" if error.line else ""
+    where_en = f" (line {error.line})" if error.line else ""
+    return Finding(
+        xsd.RULE_XML,
+        FATAL,
+        f"Fișierul nu poate fi citit ca factură XML{where}: {error}. Trimiteți fișierul XML UBL al facturii.",
+        f"The file cannot be read as an XML invoice{where_en}: {error}. Send the invoice's UBL XML file.",
+        "/",
+    )
+
+
+def validate_xml(data: bytes) -> ValidationReport:
+    """Validate e-Factura XML as ANAF would: UBL 2.1 XSD, EN 16931 (ANAF's copy) and CIUS-RO 1.0.9.
+
+    ``report.anaf_ok`` is ANAF's verdict: no fatal finding. Input that is not XML (or is too large,
+    or declares a DOCTYPE) gives a single fatal ``UBL-XML`` finding. The rules run even when the
+    XSD check fails, so the user sees every problem at once; a document element other than a UBL
+    Invoice or CreditNote gets only the XSD finding.
+    """
+    try:
+        root = xsd.parse_document(data)
+    except xsd.DocumentRejectedError as exc:
+        return ValidationReport((rejected_finding(exc),))
+    document = UblDocument(root)
+    findings = [xsd_finding(p, document.root.name) for p in xsd.check_xsd(root)]
+    if document.is_ubl:
+        findings.extend(run_rules(document))
+    return ValidationReport(tuple(findings))
