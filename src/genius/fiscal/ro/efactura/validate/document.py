@@ -207,7 +207,7 @@ class UblDocument:
 
     __slots__ = (
         "by_name", "decimal_errors", "is_credit_note", "is_invoice", "is_ubl",
-        "nodes", "root", "root_namespace",
+        "memo", "nodes", "root", "root_namespace",
     )
 
     def __init__(self, root: etree._Element | etree._ElementTree) -> None:
@@ -223,6 +223,8 @@ class UblDocument:
         self.nodes: list[Node] = [self.root]  # document order
         self.by_name: dict[str, list[Node]] = {}  # every element by qualified name, document order
         self.decimal_errors: list[tuple[Node, str]] = []
+        # Derived facts a rule module computes once per document and shares among its rules.
+        self.memo: dict[str, object] = {}
         self._walk(self.root)
 
     @classmethod

@@ -14,6 +14,8 @@ from genius.fiscal.ro.efactura.validate.findings import FATAL, WARNING, Finding,
 # Every rule module, in the order their findings are reported. A module exposes ``RULES: RuleSet``.
 RULE_MODULES: Final[tuple[str, ...]] = (
     "genius.fiscal.ro.efactura.validate.en16931.model",
+    "genius.fiscal.ro.efactura.validate.en16931.vat_categories",
+    "genius.fiscal.ro.efactura.validate.en16931.vat_rates",
     "genius.fiscal.ro.efactura.validate.ciusro",
 )
 

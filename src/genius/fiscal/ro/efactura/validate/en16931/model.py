@@ -21,7 +21,8 @@ def _required_text(doc: UblDocument, *paths: str) -> Iterator[Node]:
 
 
 @RULES.rule(
-    "BR-01", "fatal",
+    "BR-01",
+    "fatal",
     ro="Factura trebuie să aibă identificatorul specificației (BT-24, cbc:CustomizationID).",
     en="The invoice must have a Specification identifier (BT-24, cbc:CustomizationID).",
 )
@@ -30,7 +31,8 @@ def br_01(doc: UblDocument) -> Iterator[Node]:
 
 
 @RULES.rule(
-    "BR-02", "fatal",
+    "BR-02",
+    "fatal",
     ro="Factura trebuie să aibă un număr (BT-1, cbc:ID).",
     en="The invoice must have an Invoice number (BT-1, cbc:ID).",
 )
@@ -39,7 +41,8 @@ def br_02(doc: UblDocument) -> Iterator[Node]:
 
 
 @RULES.rule(
-    "BR-03", "fatal",
+    "BR-03",
+    "fatal",
     ro="Factura trebuie să aibă data emiterii (BT-2, cbc:IssueDate).",
     en="The invoice must have an Invoice issue date (BT-2, cbc:IssueDate).",
 )
@@ -48,7 +51,8 @@ def br_03(doc: UblDocument) -> Iterator[Node]:
 
 
 @RULES.rule(
-    "BR-04", "fatal",
+    "BR-04",
+    "fatal",
     ro="Factura trebuie să aibă codul tipului de factură "
     "(BT-3, cbc:InvoiceTypeCode / cbc:CreditNoteTypeCode).",
     en="The invoice must have an Invoice type code (BT-3, cbc:InvoiceTypeCode / cbc:CreditNoteTypeCode).",
@@ -58,7 +62,8 @@ def br_04(doc: UblDocument) -> Iterator[Node]:
 
 
 @RULES.rule(
-    "BR-05", "fatal",
+    "BR-05",
+    "fatal",
     ro="Factura trebuie să aibă codul monedei facturii (BT-5, cbc:DocumentCurrencyCode).",
     en="The invoice must have an Invoice currency code (BT-5, cbc:DocumentCurrencyCode).",
 )
@@ -67,7 +72,8 @@ def br_05(doc: UblDocument) -> Iterator[Node]:
 
 
 @RULES.rule(
-    "BR-CO-15", "fatal",
+    "BR-CO-15",
+    "fatal",
     ro="Totalul facturii cu TVA (BT-112) trebuie să fie egal cu totalul fără TVA (BT-109) plus TVA totală "
     "(BT-110), iar TVA totală în moneda facturii trebuie să apară o singură dată (cac:TaxTotal/cbc:TaxAmount "
     "cu currencyID egal cu BT-5).",

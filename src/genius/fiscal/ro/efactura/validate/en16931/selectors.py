@@ -1,0 +1,128 @@
+"""Node selections the EN 16931 schematron repeats: allowance/charge kind, VAT scheme, category codes.
+
+Each helper mirrors one XPath idiom of ANAF's copy of the rules, named after it, so a rule reads
+like its schematron test.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from decimal import Decimal
+
+from genius.fiscal.ro.efactura.validate.document import (
+    Node,
+    UblDocument,
+    normalize_space,
+    parse_xs_boolean,
+)
+
+LINE_NAMES = ("cac:InvoiceLine", "cac:CreditNoteLine")
+
+
+def is_allowance(charge: Node) -> bool:
+    """``cac:AllowanceCharge[cbc:ChargeIndicator = false()]``."""
+    return any(parse_xs_boolean(ci.text) is False for ci in charge.kids("cbc:ChargeIndicator"))
+
+
+def is_charge(charge: Node) -> bool:
+    """``cac:AllowanceCharge[cbc:ChargeIndicator = true()]``."""
+    return any(parse_xs_boolean(ci.text) is True for ci in charge.kids("cbc:ChargeIndicator"))
+
+
+def is_vat(category: Node) -> bool:
+    """``[cac:TaxScheme/normalize-space(upper-case(cbc:ID)) = 'VAT']`` on a (Classified)TaxCategory
+    or a PartyTaxScheme."""
+    for scheme in category.kids("cac:TaxScheme"):
+        ids = scheme.kids("cbc:ID")
+        if ids and normalize_space(ids[0].text.upper()) == "VAT":
+            return True
+    return False
+
+
+def code(category: Node) -> str:
+    """``normalize-space(cbc:ID)`` ('' when there is no cbc:ID)."""
+    ids = category.kids("cbc:ID")
+    return normalize_space(ids[0].text) if ids else ""
+
+
+def has_code(category: Node, value: str) -> bool:
+    """``cbc:ID[normalize-space(.) = value]`` exists."""
+    return any(normalize_space(i.text) == value for i in category.kids("cbc:ID"))
+
+
+def has_raw_code(category: Node, value: str) -> bool:
+    """``[cbc:ID = value]`` (no whitespace normalisation)."""
+    return any(i.text == value for i in category.kids("cbc:ID"))
+
+
+def root_charges(doc: UblDocument) -> list[Node] | tuple[Node, ...]:
+    """Document level allowances and charges (BG-20, BG-21): ``/*/cac:AllowanceCharge``."""
+    return doc.root.kids("cac:AllowanceCharge")
+
+
+def line_charges(doc: UblDocument) -> list[Node]:
+    """``//cac:InvoiceLine/cac:AllowanceCharge | //cac:CreditNoteLine/cac:AllowanceCharge``."""
+    return [
+        ac for ac in doc.all("cac:AllowanceCharge") if ac.parent is not None and ac.parent.name in LINE_NAMES
+    ]
+
+
+def under(nodes: Iterable[Node], parent_name: str) -> list[Node]:
+    """Nodes whose parent has this name (the schematron's ``parent/child`` match patterns)."""
+    return [n for n in nodes if n.parent is not None and n.parent.name == parent_name]
+
+
+def decimals(doc: UblDocument, nodes: Sequence[Node]) -> list[Decimal]:
+    """``nodes/xs:decimal(.)``, skipping texts that are not decimals (recorded on ``doc``)."""
+    out = []
+    for node in nodes:
+        value = doc.decimal(node)
+        if value is not None:
+            out.append(value)
+    return out
+
+
+def decimal_of(doc: UblDocument, parent: Node | None, name: str) -> Decimal | None:
+    """``xs:decimal(name)`` of the first ``name`` child of ``parent`` (None when absent/invalid)."""
+    if parent is None:
+        return None
+    node = parent.first(name)
+    return None if node is None else doc.decimal(node)
+
+
+def fraction_digits(text: str) -> int:
+    """``string-length(substring-after(text, '.'))``: characters after the first '.'."""
+    _, dot, after = text.partition(".")
+    return len(after) if dot else 0
+
+
+def as_double(text: str) -> float | None:
+    """Untyped text compared with a number in XPath 2.0 is cast to xs:double (None if not castable)."""
+    value = text.strip(" \t\r\n")
+    if value in ("INF", "+INF"):
+        return float("inf")
+    if value == "-INF":
+        return float("-inf")
+    if value == "NaN":
+        return float("nan")
+    if not value or value.lower().lstrip("+-") in ("inf", "infinity", "nan") or "_" in value:
+        return None
+    try:
+        return float(value)
+    except ValueError:
+        return None
+
+
+def numeric_compare(nodes: Iterable[Node], op: str, limit: float) -> bool:
+    """``(nodes) op limit`` with general-comparison semantics: true when some node satisfies it."""
+    for node in nodes:
+        value = as_double(node.text)
+        if value is None:
+            continue
+        if (
+            (op == ">" and value > limit)
+            or (op == ">=" and value >= limit)
+            or (op == "<=" and value <= limit)
+        ):
+            return True
+    return False

@@ -1,0 +1,190 @@
+"""VAT category facts of one document (which categories appear where, which VAT ids exist), computed once.
+
+Shared by the BR-S/Z/E/AE/K(IC)/G/O/L(IG)/M(IP)-* rules; every field names the XPath of ANAF's
+schematron it stands for.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import Decimal
+
+from genius.fiscal.ro.efactura.validate.document import Node, UblDocument
+from genius.fiscal.ro.efactura.validate.en16931.selectors import (
+    LINE_NAMES,
+    code,
+    is_allowance,
+    is_charge,
+    is_vat,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class VatCategory:
+    """One VAT category code (UNCL 5305) and how the messages name it."""
+
+    code: str  # BT-118 / BT-151 value: S, Z, E, AE, K, G, O, L, M
+    prefix: str  # rule family: BR-S, BR-IC, ...
+    name_ro: str
+    name_en: str
+
+
+CATEGORIES: tuple[VatCategory, ...] = (
+    VatCategory("S", "BR-S", "„Cota standard” (S)", '"Standard rated" (S)'),
+    VatCategory("Z", "BR-Z", "„Cota zero” (Z)", '"Zero rated" (Z)'),
+    VatCategory("E", "BR-E", "„Scutit de TVA” (E)", '"Exempt from VAT" (E)'),
+    VatCategory("AE", "BR-AE", "„Taxare inversă” (AE)", '"Reverse charge" (AE)'),
+    VatCategory("K", "BR-IC", "„Livrare intracomunitară” (K)", '"Intra-community supply" (K)'),
+    VatCategory("G", "BR-G", "„Export în afara UE” (G)", '"Export outside the EU" (G)'),
+    VatCategory("O", "BR-O", "„În afara sferei TVA” (O)", '"Not subject to VAT" (O)'),
+    VatCategory("L", "BR-IG", "„IGIC – Insulele Canare” (L)", '"IGIC – Canary Islands" (L)'),
+    VatCategory("M", "BR-IP", "„IPSI – Ceuta și Melilla” (M)", '"IPSI – Ceuta and Melilla" (M)'),
+)
+BY_PREFIX = {c.prefix: c for c in CATEGORIES}
+_SELLER = "cac:AccountingSupplierParty"
+_SCHEMES = "cac:Party/cac:PartyTaxScheme"
+
+
+@dataclass(slots=True)
+class VatFacts:
+    tax_categories: list[Node]  # //cac:TaxCategory
+    classified: list[Node]  # //cac:ClassifiedTaxCategory
+    charge_categories: list[Node]  # //cac:AllowanceCharge/cac:TaxCategory
+    allowance_tc: list[Node]  # //cac:AllowanceCharge[cbc:ChargeIndicator=false()]/cac:TaxCategory
+    charge_tc: list[Node]  # //cac:AllowanceCharge[cbc:ChargeIndicator=true()]/cac:TaxCategory
+    root_allowance_tc: list[Node]  # /*/cac:AllowanceCharge[false()]/cac:TaxCategory
+    root_charge_tc: list[Node]  # /*/cac:AllowanceCharge[true()]/cac:TaxCategory
+    breakdown: list[Node]  # /*/cac:TaxTotal/cac:TaxSubtotal/cac:TaxCategory
+    line_classified: list[Node]  # (cac:InvoiceLine|cac:CreditNoteLine)/cac:Item/cac:ClassifiedTaxCategory
+    seller_any_id: bool  # //cac:AccountingSupplierParty/cac:Party/cac:PartyTaxScheme/cbc:CompanyID
+    seller_vat_id: bool  # ... /cac:PartyTaxScheme[VAT]/cbc:CompanyID (BT-31)
+    representative_vat_id: bool  # //cac:TaxRepresentativeParty/cac:PartyTaxScheme[VAT]/cbc:CompanyID (BT-63)
+    buyer_vat_id: (
+        bool  # //cac:AccountingCustomerParty/cac:Party/cac:PartyTaxScheme[VAT]/cbc:CompanyID (BT-48)
+    )
+    buyer_legal_id: bool  # //cac:AccountingCustomerParty/cac:Party/cac:PartyLegalEntity/cbc:CompanyID (BT-47)
+
+
+def _party_ids(doc: UblDocument, holder: str, schemes: str, vat_only: bool) -> bool:
+    """``exists(//holder/schemes[VAT?]/cbc:CompanyID)``."""
+    for node in doc.all(holder):
+        for scheme in node.findall(schemes):
+            if scheme.kids("cbc:CompanyID") and (not vat_only or is_vat(scheme)):
+                return True
+    return False
+
+
+def vat_facts(doc: UblDocument) -> VatFacts:
+    facts = doc.memo.get("vat_facts")
+    if isinstance(facts, VatFacts):
+        return facts
+    tax_categories = list(doc.all("cac:TaxCategory"))
+    in_charges = [
+        tc for tc in tax_categories if tc.parent is not None and tc.parent.name == "cac:AllowanceCharge"
+    ]
+    root = doc.root
+    breakdown = [
+        tc
+        for tt in root.kids("cac:TaxTotal")
+        for st in tt.kids("cac:TaxSubtotal")
+        for tc in st.kids("cac:TaxCategory")
+    ]
+    classified = list(doc.all("cac:ClassifiedTaxCategory"))
+    line_classified = [
+        c
+        for c in classified
+        if c.parent is not None
+        and c.parent.name == "cac:Item"
+        and c.parent.parent is not None
+        and c.parent.parent.name in LINE_NAMES
+    ]
+    facts = VatFacts(
+        tax_categories=tax_categories,
+        classified=classified,
+        charge_categories=in_charges,
+        allowance_tc=[tc for tc in in_charges if is_allowance(tc.parent)],  # type: ignore[arg-type]
+        charge_tc=[tc for tc in in_charges if is_charge(tc.parent)],  # type: ignore[arg-type]
+        root_allowance_tc=[tc for tc in in_charges if tc.parent.parent is root and is_allowance(tc.parent)],  # type: ignore[union-attr,arg-type]
+        root_charge_tc=[tc for tc in in_charges if tc.parent.parent is root and is_charge(tc.parent)],  # type: ignore[union-attr,arg-type]
+        breakdown=breakdown,
+        line_classified=line_classified,
+        seller_any_id=_party_ids(doc, _SELLER, _SCHEMES, vat_only=False),
+        seller_vat_id=_party_ids(doc, _SELLER, _SCHEMES, vat_only=True),
+        representative_vat_id=_party_ids(
+            doc, "cac:TaxRepresentativeParty", "cac:PartyTaxScheme", vat_only=True
+        ),
+        buyer_vat_id=_party_ids(doc, "cac:AccountingCustomerParty", _SCHEMES, vat_only=True),
+        buyer_legal_id=any(
+            p.kids("cbc:CompanyID")
+            for h in doc.all("cac:AccountingCustomerParty")
+            for p in h.findall("cac:Party/cac:PartyLegalEntity")
+        ),
+    )
+    doc.memo["vat_facts"] = facts
+    return facts
+
+
+def coded(categories: Iterable[Node], value: str, vat: bool = True) -> list[Node]:
+    """``categories[normalize-space(cbc:ID) = value][cac:TaxScheme/... = 'VAT']`` (VAT filter optional)."""
+    return [c for c in categories if code(c) == value and (not vat or is_vat(c))]
+
+
+@dataclass(frozen=True, slots=True)
+class Basis:
+    """The sums BR-x-08 compares a VAT breakdown's taxable amount (BT-116) with."""
+
+    lines: Decimal  # Σ BT-131 of the matching lines
+    charges: Decimal  # Σ BT-99 of the matching document charges
+    allowances: Decimal  # Σ BT-92 of the matching document allowances
+
+    @property
+    def total(self) -> Decimal:
+        return self.lines + self.charges - self.allowances
+
+
+def _category_match(
+    categories: list[Node] | tuple[Node, ...], value: str, rate: Decimal | None, doc: UblDocument
+) -> bool:
+    if not any(code(c) == value for c in categories):
+        return False
+    if rate is None:
+        return True
+    for c in categories:
+        for pct in c.kids("cbc:Percent"):
+            if doc.decimal(pct) == rate:
+                return True
+    return False
+
+
+def basis(doc: UblDocument, line_name: str, value: str, rate: Decimal | None) -> Basis:
+    """Sums over ``/*/line_name`` and ``/*/cac:AllowanceCharge`` whose category is ``value`` (and
+    whose rate equals ``rate`` when given), as in ``sum(../../../cac:InvoiceLine[...]/...)``."""
+    root = doc.root
+    lines = Decimal(0)
+    for line in root.kids(line_name):
+        item_categories = line.findall("cac:Item/cac:ClassifiedTaxCategory")
+        if _category_match(item_categories, value, rate, doc):
+            for amount in line.kids("cbc:LineExtensionAmount"):
+                lines += doc.decimal(amount) or 0
+    charges = Decimal(0)
+    allowances = Decimal(0)
+    for ac in root.kids("cac:AllowanceCharge"):
+        if not _category_match(ac.kids("cac:TaxCategory"), value, rate, doc):
+            continue
+        amount = sum((doc.decimal(a) or Decimal(0) for a in ac.kids("cbc:Amount")), Decimal(0))
+        if is_charge(ac):
+            charges += amount
+        if is_allowance(ac):
+            allowances += amount
+    return Basis(lines, charges, allowances)
+
+
+def any_with_rate(doc: UblDocument, line_name: str, value: str, rate: Decimal) -> bool:
+    """``exists(//line_name[...category value, rate...]) or exists(//cac:AllowanceCharge[...])`` (BR-S-08)."""
+    for line in doc.all(line_name):
+        if _category_match(line.findall("cac:Item/cac:ClassifiedTaxCategory"), value, rate, doc):
+            return True
+    return any(
+        _category_match(ac.kids("cac:TaxCategory"), value, rate, doc) for ac in doc.all("cac:AllowanceCharge")
+    )

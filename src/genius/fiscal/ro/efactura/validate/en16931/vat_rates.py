@@ -1,0 +1,243 @@
+"""VAT category rate and breakdown rules: BR-<cat>-05..10 for S, Z, E, AE, K, G, O, L, M.
+
+05/06/07: the rate on a line / document allowance / document charge of the category;
+08: the breakdown's taxable amount (BT-116) against lines, charges and allowances;
+09: the breakdown's VAT amount (BT-117); 10: the exemption reason (BT-120/121).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from decimal import Decimal
+
+from genius.fiscal.ro.efactura.validate.document import Node, UblDocument, round2
+from genius.fiscal.ro.efactura.validate.en16931.selectors import as_double, decimal_of, numeric_compare
+from genius.fiscal.ro.efactura.validate.en16931.vat_facts import (
+    BY_PREFIX,
+    VatCategory,
+    any_with_rate,
+    basis,
+    coded,
+    vat_facts,
+)
+from genius.fiscal.ro.efactura.validate.registry import Hit, RuleSet
+
+RULES = RuleSet("en16931.vat_rates")
+
+_ZERO_RATED = ("BR-AE", "BR-E", "BR-G", "BR-IC", "BR-Z")  # rate must be 0
+_WITH_REASON = ("BR-AE", "BR-E", "BR-G", "BR-IC", "BR-O")  # exemption reason required (10)
+
+
+# -- 05/06/07: the rate ---------------------------------------------------------------------------
+
+
+def _rate_ok(prefix: str, category: Node, doc: UblDocument) -> bool:
+    rates = category.kids("cbc:Percent")
+    if prefix in _ZERO_RATED:  # xs:decimal(cbc:Percent) = 0
+        return bool(rates) and doc.decimal(rates[0]) == 0
+    if prefix == "BR-O":  # not(cbc:Percent)
+        return not rates
+    if prefix == "BR-S":  # (cbc:Percent) > 0
+        return numeric_compare(rates, ">", 0)
+    return numeric_compare(rates, ">=", 0)  # BR-IG, BR-IP: (cbc:Percent) >= 0
+
+
+def _rate_check(prefix: str, cat: VatCategory, attr: str) -> Callable[[UblDocument], Iterator[Node]]:
+    def check(doc: UblDocument) -> Iterator[Node]:
+        for category in coded(getattr(vat_facts(doc), attr), cat.code):
+            if not _rate_ok(prefix, category, doc):
+                yield category.first("cbc:Percent") or category
+
+    return check
+
+
+def _rate_text(prefix: str) -> tuple[str, str]:
+    if prefix in _ZERO_RATED:
+        return "trebuie să fie 0", "must be 0"
+    if prefix == "BR-O":
+        return "nu trebuie să existe", "must not be given"
+    if prefix == "BR-S":
+        return "trebuie să fie mai mare decât zero", "must be greater than zero"
+    return "trebuie să fie zero sau pozitivă", "must be zero or positive"
+
+
+_RATE_PLACES = (
+    (
+        "05",
+        "line_classified",
+        "Pe o linie de factură (BG-25) cu categoria de TVA {cat} (BT-151), cota TVA (BT-152)",
+        "On an invoice line (BG-25) with VAT category {cat} (BT-151) the VAT rate (BT-152)",
+    ),
+    (
+        "06",
+        "allowance_tc",
+        "La o deducere la nivel de document (BG-20) cu categoria de TVA {cat} (BT-95), cota TVA (BT-96)",
+        "On a document level allowance (BG-20) with VAT category {cat} (BT-95) the VAT rate (BT-96)",
+    ),
+    (
+        "07",
+        "charge_tc",
+        "La o taxă suplimentară la nivel de document (BG-21) cu categoria de TVA {cat} (BT-102), "
+        "cota TVA (BT-103)",
+        "On a document level charge (BG-21) with VAT category {cat} (BT-102) the VAT rate (BT-103)",
+    ),
+)
+
+
+# -- 08: taxable amount of the breakdown group ------------------------------------------------------
+
+
+def _taxable_check(prefix: str, cat: VatCategory) -> Callable[[UblDocument], Iterator[Hit]]:
+    def check(doc: UblDocument) -> Iterator[Hit]:
+        for category in coded(vat_facts(doc).breakdown, cat.code):
+            subtotal = category.parent
+            assert subtotal is not None
+            ok, expected = _taxable_ok(prefix, cat, doc, category, subtotal)
+            if not ok:
+                taxable = subtotal.first("cbc:TaxableAmount")
+                yield Hit(
+                    taxable or subtotal,
+                    {"found": taxable.text if taxable is not None else "-", "expected": expected},
+                )
+
+    return check
+
+
+def _taxable_ok(
+    prefix: str, cat: VatCategory, doc: UblDocument, category: Node, subtotal: Node
+) -> tuple[bool, str]:
+    line_names = (
+        ("cac:CreditNoteLine", "cac:InvoiceLine")
+        if doc.is_credit_note
+        else ("cac:InvoiceLine", "cac:CreditNoteLine")
+    )
+    if prefix not in ("BR-S", "BR-IG", "BR-IP"):
+        # (exists(//cac:InvoiceLine) and xs:decimal(../cbc:TaxableAmount) = sum(...)) or (... CreditNoteLine)
+        taxable = decimal_of(doc, subtotal, "cbc:TaxableAmount")
+        totals = [basis(doc, name, cat.code, None).total for name in line_names if doc.all(name)]
+        ok = taxable is not None and any(taxable == t for t in totals)
+        return ok, str(totals[0]) if totals else "-"
+    # every $rate in xs:decimal(cbc:Percent) satisfies ... ±1 around the sums at that rate.
+    rates = category.kids("cbc:Percent")
+    if not rates:
+        return True, "-"
+    rate = doc.decimal(rates[0])
+    if rate is None:
+        return True, "-"
+    amount = subtotal.first("cbc:TaxableAmount")
+    double = as_double(amount.text) if amount is not None else None
+    expected = "-"
+    for name in line_names:
+        # BR-S-08 asks for a line or charge at this rate; BR-IG/IP-08 only for any line at all.
+        present = any_with_rate(doc, name, cat.code, rate) if prefix == "BR-S" else bool(doc.all(name))
+        if not present:
+            continue
+        total = basis(doc, name, cat.code, rate).total
+        expected = str(total)
+        # ../xs:decimal(cbc:TaxableAmount - 1): untyped minus integer is xs:double arithmetic.
+        if double is not None and Decimal(double - 1) < total < Decimal(double + 1):
+            return True, expected
+    return False, expected
+
+
+# -- 09: VAT amount of the breakdown group ---------------------------------------------------------
+
+
+def _tax_check(prefix: str, cat: VatCategory) -> Callable[[UblDocument], Iterator[Node]]:
+    def check(doc: UblDocument) -> Iterator[Node]:
+        for category in coded(vat_facts(doc).breakdown, cat.code):
+            subtotal = category.parent
+            assert subtotal is not None
+            tax = decimal_of(doc, subtotal, "cbc:TaxAmount")
+            if prefix not in ("BR-S", "BR-IG", "BR-IP"):
+                ok = tax == 0  # xs:decimal(../cbc:TaxAmount) = 0
+            else:
+                taxable = decimal_of(doc, subtotal, "cbc:TaxableAmount")
+                rate = decimal_of(doc, category, "cbc:Percent")
+                ok = False
+                if tax is not None and taxable is not None and rate is not None:
+                    expected = round2(abs(taxable) * (rate / 100))
+                    ok = abs(tax) - 1 < expected < abs(tax) + 1
+            if not ok:
+                yield subtotal.first("cbc:TaxAmount") or subtotal
+
+    return check
+
+
+# -- 10: exemption reason ---------------------------------------------------------------------------
+
+
+def _reason_check(prefix: str, cat: VatCategory) -> Callable[[UblDocument], Iterator[Node]]:
+    required = prefix in _WITH_REASON
+
+    def check(doc: UblDocument) -> Iterator[Node]:
+        for category in coded(vat_facts(doc).breakdown, cat.code):
+            has_reason = bool(
+                category.kids("cbc:TaxExemptionReason") or category.kids("cbc:TaxExemptionReasonCode")
+            )
+            if has_reason != required:
+                yield category
+
+    return check
+
+
+def _register() -> None:
+    for prefix, cat in BY_PREFIX.items():
+        must_ro, must_en = _rate_text(prefix)
+        for number, attr, where_ro, where_en in _RATE_PLACES:
+            RULES.rule(
+                f"{prefix}-{number}",
+                "fatal",
+                ro=where_ro.format(cat=cat.name_ro) + f" {must_ro}.",
+                en=where_en.format(cat=cat.name_en) + f" {must_en}.",
+            )(_rate_check(prefix, cat, attr))
+        by_rate = prefix in ("BR-S", "BR-IG", "BR-IP")
+        RULES.rule(
+            f"{prefix}-08",
+            "fatal",
+            ro=f"Baza impozabilă (BT-116) a grupului de TVA {cat.name_ro}"
+            + (" pentru fiecare cotă (BT-119)" if by_rate else "")
+            + " trebuie să fie egală cu suma valorilor nete ale liniilor (BT-131) plus "
+            "taxele suplimentare (BT-99) minus deducerile (BT-92) la nivel de document din această categorie"
+            + (" și cu această cotă (toleranță ±1)" if by_rate else "")
+            + ": găsit {found}, calculat {expected}.",
+            en=f"The VAT category taxable amount (BT-116) of the {cat.name_en} VAT breakdown"
+            + (" for each rate (BT-119)" if by_rate else "")
+            + " must equal the sum of invoice line net amounts "
+            "(BT-131) plus document level charges (BT-99) minus document level allowances (BT-92) in that "
+            "category"
+            + (" and rate (±1 tolerated)" if by_rate else "")
+            + ": found {found}, computed {expected}.",
+        )(_taxable_check(prefix, cat))
+        RULES.rule(
+            f"{prefix}-09",
+            "fatal",
+            ro=f"Valoarea TVA (BT-117) a grupului de TVA {cat.name_ro} "
+            + (
+                "trebuie să fie egală cu baza impozabilă (BT-116) înmulțită cu cota (BT-119), rotunjită la 2 "
+                "zecimale (toleranță ±1)."
+                if by_rate
+                else "trebuie să fie 0."
+            ),
+            en=f"The VAT category tax amount (BT-117) of the {cat.name_en} VAT breakdown "
+            + (
+                "must equal the taxable amount (BT-116) times the rate (BT-119), rounded to 2 decimals (±1 "
+                "tolerated)."
+                if by_rate
+                else "must be 0."
+            ),
+        )(_tax_check(prefix, cat))
+        required = prefix in _WITH_REASON
+        RULES.rule(
+            f"{prefix}-10",
+            "fatal",
+            ro=f"Grupul de TVA {cat.name_ro} "
+            + ("trebuie să aibă" if required else "nu trebuie să aibă")
+            + " motivul scutirii (BT-120) sau codul motivului scutirii (BT-121).",
+            en=f"The {cat.name_en} VAT breakdown "
+            + ("must have" if required else "must not have")
+            + " a VAT exemption reason text (BT-120) or code (BT-121).",
+        )(_reason_check(prefix, cat))
+
+
+_register()
