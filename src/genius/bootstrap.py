@@ -12,6 +12,7 @@ from pathlib import Path
 
 from sqlalchemy import Engine
 
+from genius.platform.audit import AUDIT_COMPONENT, AuditTrail
 from genius.platform.crypto import decode_key, load_or_create_key_file
 from genius.platform.db.engine import make_engine, sqlite_url
 from genius.platform.db.migrate import MigrationComponent, migrations_folder, upgrade
@@ -27,7 +28,7 @@ CONTROL_COMPONENT = MigrationComponent(
 
 def tenant_components() -> list[MigrationComponent]:
     """Every component with tables in a tenant database, in migration order."""
-    return []
+    return [AUDIT_COMPONENT]
 
 
 @dataclass
@@ -39,6 +40,7 @@ class Platform:
     databases: TenantDatabases
     tenants: TenantRegistry
     master_key: bytes
+    audit: AuditTrail
     extras: dict[str, object] = field(default_factory=dict)
 
     def close(self) -> None:
@@ -76,4 +78,5 @@ def build_platform(settings: Settings | None = None, *, migrate_control: bool = 
         databases=databases,
         tenants=TenantRegistry(databases),
         master_key=master_key,
+        audit=AuditTrail(databases),
     )
