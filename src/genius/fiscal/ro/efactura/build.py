@@ -273,17 +273,24 @@ def _parties(root: etree._Element, invoice: Invoice) -> None:
 
 
 def _payment_means(root: etree._Element, invoice: Invoice) -> None:
-    """BG-16: one UBL PaymentMeans per credit transfer account (UBL holds one account per block)."""
-    due_date = _date(invoice.due_date) if invoice.is_credit_note else None
+    """BG-16: one UBL PaymentMeans per credit transfer account (UBL holds one account per block).
+
+    UBL-SR-45/46 allow the due date and the payment means text only once in the whole document,
+    so they ride on the first block only.
+    """
+    first = True
     for means in invoice.payment_instructions:
         accounts: list[CreditTransfer | None] = list(means.credit_transfers) or [None]
         for account in accounts:
             element = _el(root, "cac:PaymentMeans")
-            _el(element, "cbc:PaymentMeansCode", means.means_code, name=means.means_text)
-            # UBL CreditNote has no DueDate: BT-9 goes in PaymentMeans/PaymentDueDate.
-            _opt(element, "cbc:PaymentDueDate", due_date)
+            text = means.means_text if first else None
+            _el(element, "cbc:PaymentMeansCode", means.means_code, name=text)
+            if first and invoice.is_credit_note:
+                # UBL CreditNote has no DueDate: BT-9 goes in PaymentMeans/PaymentDueDate.
+                _opt(element, "cbc:PaymentDueDate", _date(invoice.due_date))
             _opt(element, "cbc:PaymentID", means.remittance_information)
             _card_and_accounts(element, means, account)
+            first = False
 
 
 def _card_and_accounts(

@@ -361,6 +361,22 @@ def _check_payment(problems: _Problems, invoice: Invoice) -> None:
             )
         if means.card is not None:
             problems.max_len(means.card.holder_name, f"{path}.card.holder_name", 200, "BR-RO-L209")
+    # EN 16931 has one BG-16 per invoice; UBL-SR-44/46/47/54/55 hold the UBL blocks to that.
+    instructions = invoice.payment_instructions
+    for attr, rule, what in (
+        ("means_code", "UBL-SR-47", "payment means code (BT-81)"),
+        ("means_text", "UBL-SR-46", "payment means text (BT-82)"),
+        ("remittance_information", "UBL-SR-44", "remittance information (BT-83)"),
+    ):
+        distinct = {getattr(m, attr) for m in instructions if getattr(m, attr) is not None}
+        if len(distinct) > 1:
+            problems.add(
+                f"payment_instructions[1].{attr}", rule, f"an invoice has one {what}, got {len(distinct)}"
+            )
+    if sum(m.card is not None for m in instructions) > 1:
+        problems.add("payment_instructions", "UBL-SR-54", "an invoice has at most one payment card (BG-18)")
+    if sum(m.direct_debit is not None for m in instructions) > 1:
+        problems.add("payment_instructions", "UBL-SR-55", "an invoice has at most one direct debit (BG-19)")
     if invoice.is_credit_note and invoice.due_date is not None and not invoice.payment_instructions:
         # UBL CreditNote has no DueDate: BT-9 travels as PaymentMeans/PaymentDueDate.
         problems.add(
