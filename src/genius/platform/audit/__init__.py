@@ -19,8 +19,6 @@ from genius.platform.audit.verify import VerifyResult
 from genius.platform.db.migrate import MigrationComponent, migrations_folder
 
 if TYPE_CHECKING:
-    from fastapi import APIRouter
-
     from genius.platform.audit.middleware import AuditMiddleware
 
 AUDIT_COMPONENT = MigrationComponent(

@@ -49,9 +49,9 @@ class AuditQuery:
             value = getattr(self, name)
             if value is not None and value.tzinfo is None:
                 problems.add(name, "give a time zone, e.g. 2026-01-31T00:00:00Z")
-        if self.occurred_from and self.occurred_to and self.occurred_from.tzinfo and self.occurred_to.tzinfo:
-            if self.occurred_from >= self.occurred_to:
-                problems.add("occurred_to", "must be after occurred_from")
+        start, end = self.occurred_from, self.occurred_to
+        if start and end and start.tzinfo and end.tzinfo and start >= end:
+            problems.add("occurred_to", "must be after occurred_from")
         problems.raise_if_any("invalid audit query")
         return self
 
@@ -94,7 +94,8 @@ def run_query(engine: Engine, query: AuditQuery) -> AuditPage:
     if query.occurred_to:
         conditions.append(t.occurred_at < _utc_naive_or_aware(dialect, query.occurred_to))
     with engine.connect() as conn:
-        total = conn.execute(sa.select(sa.func.count()).select_from(audit_records).where(*conditions)).scalar()
+        count = sa.select(sa.func.count()).select_from(audit_records).where(*conditions)
+        total = conn.execute(count).scalar()
         page = sa.select(audit_records).where(*conditions)
         if query.cursor:
             page = page.where(t.seq < int(query.cursor))

@@ -189,9 +189,7 @@ class AuditTrail:
                 return self._emails[user_id]
         with self.databases.control.connect() as conn:
             email = conn.execute(
-                sa.select(cp.users.c.email).where(
-                    cp.users.c.id == user_id, cp.users.c.tenant_id == tenant_id
-                )
+                sa.select(cp.users.c.email).where(cp.users.c.id == user_id, cp.users.c.tenant_id == tenant_id)
             ).scalar()
         with self._emails_lock:
             if len(self._emails) >= _EMAIL_CACHE_SIZE:
