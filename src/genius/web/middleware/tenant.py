@@ -1,0 +1,79 @@
+"""Tenant and user binding: a bearer token is verified and its tenant context is put in force.
+
+A request's tenant comes only from its verified token (never from a header, path or body): the
+context goes to ``request.state.tenant_context`` and ``tenant_scope`` for the whole request, and
+tenant and user are bound to the logs and the span. A bad token is refused here with 401; a
+request without a token goes on, and the route's own dependency decides (public routes exist:
+/healthz, the token endpoint, OpenID discovery).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import structlog
+from opentelemetry import trace
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from genius.kernel.errors import AuthenticationFailed, GeniusError
+from genius.platform.tenancy import TenantContext, tenant_scope
+from genius.web.errors import genius_error_body, headers_for, send_error, trace_id_of
+
+TokenVerifier = Callable[[str], TenantContext]
+
+
+def bearer_token(scope: Scope) -> str | None:
+    """The bearer token of the request; None without one, "" for ``Bearer`` with nothing after."""
+    for name, value in scope["headers"]:
+        if name == b"authorization":
+            scheme, _, token = value.decode("latin-1").partition(" ")
+            if scheme.lower() == "bearer":
+                return token.strip()
+            return None  # another scheme (Basic client authentication): the route decides
+    return None
+
+
+class TenantBindingMiddleware:
+    def __init__(self, app: ASGIApp, *, verify: TokenVerifier) -> None:
+        self.app = app
+        self.verify = verify
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        token = bearer_token(scope)
+        if token is None:
+            await self.app(scope, receive, send)
+            return
+        try:
+            if not token:
+                raise AuthenticationFailed(
+                    "the Authorization header has no token after Bearer", code="token_invalid"
+                )
+            ctx = self.verify(token)
+        except GeniusError as exc:
+            # Expired, forged, of an unknown issuer, of a disabled tenant: refused here, so no
+            # route ever runs with a token that did not verify.
+            await send_error(send, genius_error_body(exc, trace_id_of(scope)), headers_for(exc))
+            return
+        scope.setdefault("state", {})["tenant_context"] = ctx
+        span = trace.get_current_span()
+        span.set_attribute("genius.tenant", ctx.slug)
+        if ctx.user_id:
+            span.set_attribute("enduser.id", ctx.user_id)
+        with (
+            tenant_scope(ctx),
+            structlog.contextvars.bound_contextvars(
+                tenant=ctx.slug, tenant_id=ctx.tenant_id, user_id=ctx.user_id
+            ),
+        ):
+            await self.app(scope, receive, send)
+
+
+def unavailable_verifier(token: str) -> TenantContext:
+    """Used when the platform has no auth service: every token is refused rather than trusted."""
+    raise AuthenticationFailed("token verification is not configured on this server", code="token_invalid")
+
+
+__all__ = ["TenantBindingMiddleware", "TokenVerifier", "bearer_token", "unavailable_verifier"]
