@@ -179,10 +179,10 @@ def _dump(value: Any) -> Any:
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         out: dict[str, Any] = {}
         for spec in dataclasses.fields(value):
-            item = getattr(value, spec.name)
-            if item is None or (isinstance(item, list) and not item):
+            item = _dump(getattr(value, spec.name))
+            if item is None or item == [] or item == {}:
                 continue  # absent means "not given"; the loader reads the default back
-            out[spec.name] = _dump(item)
+            out[spec.name] = item
         return out
     if isinstance(value, list):
         return [_dump(item) for item in value]
@@ -198,7 +198,7 @@ def _dump(value: Any) -> Any:
 
 
 def invoice_to_dict(invoice: Invoice) -> dict[str, Any]:
-    """The JSON form of ``invoice`` as plain dicts/lists/strings (``None`` and empty lists left out)."""
+    """The JSON form of ``invoice`` as plain dicts/lists/strings (``None``, ``[]``, ``{}`` left out)."""
     result = _dump(invoice)
     assert isinstance(result, dict)
     return result
