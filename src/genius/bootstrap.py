@@ -13,6 +13,7 @@ from pathlib import Path
 from sqlalchemy import Engine
 
 from genius.platform.audit import AUDIT_COMPONENT, AuditTrail
+from genius.platform.auth import AuthService
 from genius.platform.crypto import decode_key, load_or_create_key_file
 from genius.platform.db.engine import make_engine, sqlite_url
 from genius.platform.db.migrate import MigrationComponent, migrations_folder, upgrade
@@ -41,9 +42,11 @@ class Platform:
     tenants: TenantRegistry
     master_key: bytes
     audit: AuditTrail
+    auth: AuthService
     extras: dict[str, object] = field(default_factory=dict)
 
     def close(self) -> None:
+        self.auth.close()
         self.databases.dispose()
         self.control.dispose()
 
@@ -72,11 +75,15 @@ def build_platform(settings: Settings | None = None, *, migrate_control: bool = 
         master_key = decode_key(settings.master_key.get_secret_value())
     else:
         master_key = load_or_create_key_file(data_dir / "master.key")
+    tenants = TenantRegistry(databases)
+    audit = AuditTrail(databases)
     return Platform(
         settings=settings,
         control=control,
         databases=databases,
-        tenants=TenantRegistry(databases),
+        tenants=tenants,
         master_key=master_key,
-        audit=AuditTrail(databases),
+        audit=audit,
+        # Every denied authorization is written to the tenant's audit trail.
+        auth=AuthService(settings, tenants, master_key, on_deny=audit.on_deny),
     )

@@ -21,6 +21,7 @@ from starlette.middleware import Middleware
 
 from genius import __version__
 from genius.bootstrap import Platform, build_platform
+from genius.platform.auth.api import router as auth_router
 from genius.platform.observability.logs import configure_logging
 from genius.platform.observability.tracing import configure_tracing
 from genius.platform.ratelimit import LimitSource, RateLimiter, StaticLimits, build_rate_limiter
@@ -97,5 +98,6 @@ def create_app(
     app.state.rate_limiter = limiter
     install_error_handlers(app)
     app.include_router(health.router)
+    app.include_router(auth_router)
     # Each area's router, one line each (the area's helper adds its line when its router lands).
     return app
