@@ -1,0 +1,79 @@
+"""Exactly-once handlers: run an effect in a unit of work on the message's tenant, guarded by the inbox.
+
+    def on_invoice_issued(uow: UnitOfWork, event: InvoiceIssued, delivery: Delivery) -> None:
+        uow.connection.execute(...)          # the effect
+        uow.publish(CustomerBilled(...))     # follow-up events commit with it
+
+    consumer = Consumer(transport, "crm.on-invoice", {
+        "sales.invoice.issued": transactional(
+            databases, "crm.on-invoice", on_invoice_issued, tenants=resolver
+        ),
+    })
+
+The inbox row, the effect and any follow-up events commit in one transaction; a redelivered
+message finds its inbox row and does nothing.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from typing import Any
+
+from genius.platform.bus.catalogue import CATALOGUE, Catalogue
+from genius.platform.bus.consumer import Unprocessable
+from genius.platform.bus.inbox import handle_once
+from genius.platform.bus.transport import Delivery
+from genius.platform.db.uow import UnitOfWork
+from genius.platform.tenancy import TenantContext, TenantDatabases, TenantRegistry
+
+Effect = Callable[[UnitOfWork, Any, Delivery], None]
+TenantResolver = Callable[[str], TenantContext]
+
+
+class RegistryTenants:
+    """Resolves a message's ``tenant`` (slug) to a system TenantContext, cached."""
+
+    def __init__(self, registry: TenantRegistry) -> None:
+        self._registry = registry
+        self._cache: dict[str, TenantContext] = {}
+        self._lock = threading.Lock()
+
+    def __call__(self, slug: str) -> TenantContext:
+        with self._lock:
+            found = self._cache.get(slug)
+        if found is None:
+            tenant = self._registry.get(slug)  # raises TenantNotFound for an unknown tenant
+            found = TenantContext(tenant_id=tenant.id, slug=tenant.slug, system=True)
+            with self._lock:
+                self._cache[slug] = found
+        return found
+
+
+def transactional(
+    databases: TenantDatabases,
+    consumer_name: str,
+    effect: Effect,
+    *,
+    tenants: TenantResolver,
+    catalogue: Catalogue = CATALOGUE,
+) -> Callable[[Delivery], None]:
+    """A sync handler that applies ``effect`` once per event id for ``consumer_name``.
+
+    The event data is decoded into its registered data class (by type and dataschema version);
+    data that does not fit its schema can never succeed, so it is ``Unprocessable``.
+    """
+
+    def handler(delivery: Delivery) -> None:
+        env = delivery.envelope
+        assert env is not None  # the Consumer dead-letters invalid envelopes before this
+        try:
+            spec = catalogue.get(env.type, catalogue.version_of_schema(env.dataschema))
+            message = spec.decode(env.data)
+        except Exception as exc:
+            raise Unprocessable(f"{env.type}: {exc}") from exc
+        with UnitOfWork(databases, tenant=tenants(env.tenant)) as uow:
+            if handle_once(uow.connection, consumer_name, env.id):
+                effect(uow, message, delivery)
+
+    return handler

@@ -1,0 +1,44 @@
+"""The inbox: a consumer records each event id in the same transaction as its effect, so effects happen once.
+
+Delivery is at least once (a relay crash after publishing, a consumer crash before its ack, a
+broker failover all repeat a message); ``handle_once`` turns that into exactly-once effects.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import Connection
+from sqlalchemy.dialects import postgresql, sqlite
+
+from genius.kernel.clock import utcnow
+from genius.kernel.errors import ValidationError
+from genius.platform.bus.tables import inbox
+
+
+def handle_once(conn: Connection, consumer_name: str, event_id: str) -> bool:
+    """Claim ``event_id`` for ``consumer_name`` in the caller's transaction.
+
+    True: first time, do the effect in this same transaction. False: already handled, skip it.
+    ``INSERT .. ON CONFLICT DO NOTHING`` instead of catching the integrity error, because on
+    PostgreSQL a failed INSERT would abort the caller's whole transaction. A concurrent duplicate
+    waits on the primary key until the first transaction ends, then sees the row.
+    """
+    if not consumer_name:
+        raise ValidationError.for_field("consumer_name", "required")
+    if not event_id:
+        raise ValidationError.for_field("event_id", "required")
+    values = {"consumer": consumer_name, "event_id": event_id, "processed_at": utcnow()}
+    dialect = conn.dialect.name
+    if dialect == "postgresql":
+        stmt = postgresql.insert(inbox).values(**values).on_conflict_do_nothing()
+    elif dialect == "sqlite":
+        stmt = sqlite.insert(inbox).values(**values).on_conflict_do_nothing()
+    else:  # pragma: no cover - the product supports these two databases only
+        raise ValidationError.for_field("database", f"{dialect} is not supported by the inbox")
+    return conn.execute(stmt).rowcount == 1
+
+
+def was_handled(conn: Connection, consumer_name: str, event_id: str) -> bool:
+    found = conn.execute(
+        inbox.select().where(inbox.c.consumer == consumer_name, inbox.c.event_id == event_id)
+    ).first()
+    return found is not None

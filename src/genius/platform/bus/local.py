@@ -1,0 +1,472 @@
+"""The embedded transport: a durable queue in one SQLite file under the data folder (no broker needed).
+
+Same semantics as RabbitMQ (see ``transport``): topic bindings copy a message into every bound
+queue; a consumer *leases* messages (visibility timeout) and keeps the lease alive while it works,
+so a crashed consumer's messages come back when the lease runs out; retries wait in the same
+table until ``available_at``; dead letters stay in it with ``state = 'dead'``.
+
+Several processes may share the file: every claim is one ``BEGIN IMMEDIATE`` transaction with
+``UPDATE .. RETURNING``, so two consumers never lease the same message at once. Within a process
+all statements run on one thread (SQLite has one writer anyway) and acks are coalesced.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import sqlite3
+import threading
+import time
+from collections.abc import AsyncIterator, Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, TypeVar
+
+from genius.kernel.ids import new_id
+from genius.platform.bus.catalogue import tag_of
+from genius.platform.bus.envelope import Envelope, EnvelopeError
+from genius.platform.bus.transport import (
+    DEFAULT_MAX_DELIVERIES,
+    DeadLetter,
+    Delivery,
+    Outgoing,
+    QueueSpec,
+    Subscription,
+    Transport,
+    TransportError,
+    topic_matches,
+    worker_queue,
+)
+
+T = TypeVar("T")
+
+# How long a leased message stays invisible to other consumers without a heartbeat.
+DEFAULT_LEASE_SECONDS = 30.0
+# Idle consumers look for new messages at least this often (other processes cannot wake them).
+DEFAULT_POLL_SECONDS = 0.05
+SQLITE_BUSY_TIMEOUT_MS = 10_000
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS queues (name TEXT PRIMARY KEY, created_at REAL NOT NULL);
+CREATE TABLE IF NOT EXISTS bindings (
+    queue TEXT NOT NULL, pattern TEXT NOT NULL, PRIMARY KEY (queue, pattern)
+);
+CREATE TABLE IF NOT EXISTS messages (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    queue TEXT NOT NULL,
+    event_id TEXT NOT NULL,
+    type TEXT NOT NULL,
+    tenant TEXT NOT NULL,
+    body BLOB NOT NULL,
+    attempt INTEGER NOT NULL DEFAULT 1,
+    deliveries INTEGER NOT NULL DEFAULT 0,
+    available_at REAL NOT NULL,
+    lease_until REAL,
+    lease_owner TEXT,
+    state TEXT NOT NULL DEFAULT 'ready',
+    last_error TEXT,
+    dead_reason TEXT,
+    dead_at REAL,
+    created_at REAL NOT NULL
+);
+CREATE INDEX IF NOT EXISTS ix_messages_ready ON messages (queue, state, id);
+"""
+
+
+class LocalTransport(Transport):
+    """Durable queues in a SQLite file; see the module docstring."""
+
+    name = "local"
+
+    def __init__(
+        self,
+        path: Path,
+        *,
+        max_deliveries: int = DEFAULT_MAX_DELIVERIES,
+        lease_seconds: float = DEFAULT_LEASE_SECONDS,
+        poll_seconds: float = DEFAULT_POLL_SECONDS,
+    ) -> None:
+        self.path = Path(path)
+        self.max_deliveries = max_deliveries
+        self.lease_seconds = lease_seconds
+        self.poll_seconds = poll_seconds
+        self._executor: ThreadPoolExecutor | None = None
+        self._db: sqlite3.Connection | None = None
+        self._waiters: set[tuple[asyncio.AbstractEventLoop, asyncio.Event]] = set()
+        self._waiters_lock = threading.Lock()
+        self._declared_workers: set[str] = set()
+
+    # -- plumbing ------------------------------------------------------------------------------
+    async def start(self) -> None:
+        if self._executor is not None:
+            return
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="genius-local-bus")
+        await self._run(self._open)
+
+    def _open(self) -> None:
+        db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False, timeout=30)
+        db.execute("PRAGMA journal_mode=WAL")
+        db.execute("PRAGMA synchronous=NORMAL")  # committed = survives a process crash (WAL)
+        db.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+        db.executescript(SCHEMA)
+        self._db = db
+
+    async def close(self) -> None:
+        if self._executor is None:
+            return
+        await self._run(self._close_db)
+        self._executor.shutdown(wait=True)
+        self._executor = None
+
+    def _close_db(self) -> None:
+        if self._db is not None:
+            self._db.close()
+            self._db = None
+
+    async def _run(self, fn: Callable[..., T], *args: Any) -> T:
+        if self._executor is None:
+            raise TransportError("the local transport is not started")
+        return await asyncio.get_running_loop().run_in_executor(self._executor, fn, *args)
+
+    def _write(self, fn: Callable[[sqlite3.Connection], T]) -> T:
+        db = self._db
+        assert db is not None
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            result = fn(db)
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
+        db.execute("COMMIT")
+        return result
+
+    def _wake(self) -> None:
+        with self._waiters_lock:
+            waiters = list(self._waiters)
+        for loop, event in waiters:
+            if not loop.is_closed():
+                loop.call_soon_threadsafe(event.set)
+
+    # -- topology ------------------------------------------------------------------------------
+    async def declare(self, spec: QueueSpec) -> None:
+        def work(db: sqlite3.Connection) -> None:
+            db.execute(
+                "INSERT OR IGNORE INTO queues (name, created_at) VALUES (?, ?)", (spec.name, time.time())
+            )
+            db.executemany(
+                "INSERT OR IGNORE INTO bindings (queue, pattern) VALUES (?, ?)",
+                [(spec.name, p) for p in spec.patterns],
+            )
+
+        await self._run(self._write, work)
+
+    # -- publish -------------------------------------------------------------------------------
+    async def publish(self, messages: Sequence[Outgoing]) -> list[bool]:
+        for message in messages:
+            tag = tag_of(message.envelope.type)
+            if (
+                tag
+                and message.envelope.type.startswith("worker.request.")
+                and tag not in self._declared_workers
+            ):
+                # A command must wait for its worker even if the worker has not started yet.
+                await self.declare(worker_queue(tag))
+                self._declared_workers.add(tag)
+        await self._run(self._write, lambda db: self._insert(db, messages))
+        self._wake()
+        return [True] * len(messages)
+
+    def _insert(self, db: sqlite3.Connection, messages: Sequence[Outgoing]) -> None:
+        bindings = db.execute("SELECT queue, pattern FROM bindings").fetchall()
+        queues = {row[0] for row in db.execute("SELECT name FROM queues")}
+        now = time.time()
+        rows = []
+        for message in messages:
+            env = message.envelope
+            if message.target_queue is not None:
+                if message.target_queue not in queues:
+                    raise TransportError(f"queue {message.target_queue!r} does not exist")
+                targets = {message.target_queue}
+            else:
+                targets = {q for q, p in bindings if topic_matches(p, env.type)}
+            body = env.to_json()
+            rows += [(q, env.id, env.type, env.tenant, body, now, now) for q in sorted(targets)]
+        db.executemany(
+            "INSERT INTO messages (queue, event_id, type, tenant, body, available_at, created_at)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?)",
+            rows,
+        )
+
+    # -- consume -------------------------------------------------------------------------------
+    async def subscribe(self, queue: str, *, prefetch: int) -> Subscription:
+        if prefetch < 1:
+            raise TransportError("prefetch must be at least 1")
+        known = await self._run(
+            lambda: self._db.execute("SELECT 1 FROM queues WHERE name = ?", (queue,)).fetchone()
+        )  # type: ignore[union-attr]
+        if known is None:
+            raise TransportError(f"queue {queue!r} is not declared")
+        return LocalSubscription(self, queue, prefetch)
+
+    def _claim(self, queue: str, owner: str, limit: int) -> list[tuple[Any, ...]]:
+        now = time.time()
+
+        def work(db: sqlite3.Connection) -> list[tuple[Any, ...]]:
+            rows = db.execute(
+                "UPDATE messages SET lease_until = ?, lease_owner = ?, deliveries = deliveries + 1"
+                " WHERE id IN (SELECT id FROM messages WHERE queue = ? AND state = 'ready'"
+                " AND available_at <= ? AND (lease_until IS NULL OR lease_until <= ?) ORDER BY id LIMIT ?)"
+                " RETURNING id, body, attempt, deliveries",
+                (now + self.lease_seconds, owner, queue, now, now, limit),
+            ).fetchall()
+            over = [r[0] for r in rows if r[3] > self.max_deliveries]
+            if over:
+                # It crashed its consumer max_deliveries times: park it (quorum x-delivery-limit).
+                db.executemany(
+                    "UPDATE messages SET state = 'dead', dead_reason = ?, dead_at = ?, lease_until = NULL,"
+                    " lease_owner = NULL WHERE id = ?",
+                    [(f"delivery limit {self.max_deliveries} reached", now, i) for i in over],
+                )
+            return sorted((r for r in rows if r[3] <= self.max_deliveries), key=lambda r: r[0])
+
+        return self._write(work)
+
+    def _extend(self, ids: Sequence[int], owner: str) -> None:
+        until = time.time() + self.lease_seconds
+        self._write(
+            lambda db: db.executemany(
+                "UPDATE messages SET lease_until = ? WHERE id = ? AND lease_owner = ?",
+                [(until, i, owner) for i in ids],
+            )
+        )
+
+    def _ack(self, ids: Sequence[int]) -> None:
+        self._write(lambda db: db.executemany("DELETE FROM messages WHERE id = ?", [(i,) for i in ids]))
+
+    def _retry(self, row_id: int, delay: float, error: str) -> None:
+        self._write(
+            lambda db: db.execute(
+                "UPDATE messages SET attempt = attempt + 1, available_at = ?, lease_until = NULL,"
+                " lease_owner = NULL, last_error = ? WHERE id = ?",
+                (time.time() + delay, error[:2000], row_id),
+            )
+        )
+
+    def _dead(self, row_id: int, reason: str) -> None:
+        self._write(
+            lambda db: db.execute(
+                "UPDATE messages SET state = 'dead', dead_reason = ?, dead_at = ?, lease_until = NULL,"
+                " lease_owner = NULL WHERE id = ?",
+                (reason[:2000], time.time(), row_id),
+            )
+        )
+
+    def _release(self, ids: Sequence[int], owner: str) -> None:
+        # Not the consumer's fault (shutdown): the delivery does not count toward the limit.
+        self._write(
+            lambda db: db.executemany(
+                "UPDATE messages SET lease_until = NULL, lease_owner = NULL, deliveries = deliveries - 1"
+                " WHERE id = ? AND lease_owner = ?",
+                [(i, owner) for i in ids],
+            )
+        )
+
+    # -- dead letters ----------------------------------------------------------------------------
+    async def dead_letters(
+        self,
+        *,
+        queue: str | None = None,
+        tenant: str | None = None,
+        type: str | None = None,
+        limit: int = 100,
+    ) -> list[DeadLetter]:
+        sql, args = self._dead_filter(queue, tenant, type, None)
+        rows = await self._run(
+            lambda: self._db.execute(  # type: ignore[union-attr]
+                "SELECT queue, event_id, type, tenant, dead_reason, attempt, dead_at, body FROM messages"
+                f" WHERE {sql} ORDER BY id LIMIT ?",
+                (*args, limit),
+            ).fetchall()
+        )
+        return [
+            DeadLetter(
+                queue=r[0],
+                event_id=r[1],
+                type=r[2],
+                tenant=r[3],
+                reason=r[4] or "",
+                attempts=r[5],
+                dead_at=datetime.fromtimestamp(r[6], UTC) if r[6] else None,
+                body=r[7].decode() if isinstance(r[7], bytes) else r[7],
+            )
+            for r in rows
+        ]
+
+    @staticmethod
+    def _dead_filter(
+        queue: str | None, tenant: str | None, type_: str | None, ids: Sequence[str] | None
+    ) -> tuple[str, list[Any]]:
+        clauses, args = ["state = 'dead'"], []
+        for column, value in (("queue", queue), ("tenant", tenant), ("type", type_)):
+            if value is not None:
+                clauses.append(f"{column} = ?")
+                args.append(value)
+        if ids is not None:
+            clauses.append(f"event_id IN ({', '.join('?' * len(ids))})" if ids else "0")
+            args += list(ids)
+        return " AND ".join(clauses), args
+
+    async def replay(
+        self,
+        queue: str,
+        event_ids: Sequence[str] | None = None,
+        *,
+        tenant: str | None = None,
+        type: str | None = None,
+    ) -> list[str]:
+        sql, args = self._dead_filter(queue, tenant, type, event_ids)
+
+        def work(db: sqlite3.Connection) -> list[str]:
+            rows = db.execute(
+                "UPDATE messages SET state = 'ready', attempt = 1, deliveries = 0, available_at = ?,"
+                f" dead_reason = NULL, dead_at = NULL, last_error = NULL WHERE {sql} RETURNING event_id",
+                (time.time(), *args),
+            ).fetchall()
+            return [r[0] for r in rows]
+
+        replayed = await self._run(self._write, work)
+        self._wake()
+        return replayed
+
+    async def purge(
+        self,
+        queue: str,
+        event_ids: Sequence[str] | None = None,
+        *,
+        tenant: str | None = None,
+        type: str | None = None,
+    ) -> list[str]:
+        sql, args = self._dead_filter(queue, tenant, type, event_ids)
+        rows = await self._run(
+            self._write,
+            lambda db: db.execute(f"DELETE FROM messages WHERE {sql} RETURNING event_id", args).fetchall(),
+        )
+        return [r[0] for r in rows]
+
+    async def queue_depth(self, queue: str) -> int:
+        row = await self._run(
+            lambda: self._db.execute(  # type: ignore[union-attr]
+                "SELECT count(*) FROM messages WHERE queue = ? AND state = 'ready'", (queue,)
+            ).fetchone()
+        )
+        return int(row[0])
+
+
+class LocalSubscription(Subscription):
+    """Leases up to ``prefetch`` messages at a time and keeps their leases alive while in flight."""
+
+    def __init__(self, transport: LocalTransport, queue: str, prefetch: int) -> None:
+        self._t = transport
+        self.queue = queue
+        self.prefetch = prefetch
+        self.owner = new_id()
+        self._inflight: set[int] = set()
+        self._pending_acks: list[int] = []
+        self._flushing: asyncio.Task[None] | None = None
+        self._closed = False
+        self._wakeup = asyncio.Event()
+        self._capacity = asyncio.Event()
+        self._loop = asyncio.get_running_loop()
+        self._heartbeat = asyncio.create_task(self._keep_leases())
+        with transport._waiters_lock:
+            transport._waiters.add((self._loop, self._wakeup))
+
+    async def __aiter__(self) -> AsyncIterator[Delivery]:  # type: ignore[override]
+        idle = self._t.poll_seconds / 10
+        while not self._closed:
+            room = self.prefetch - len(self._inflight)
+            if room <= 0:
+                self._capacity.clear()
+                await self._capacity.wait()
+                continue
+            self._wakeup.clear()
+            rows = await self._t._run(self._t._claim, self.queue, self.owner, room)
+            if self._closed:  # closed while claiming: hand the leases straight back
+                await self._t._run(self._t._release, [r[0] for r in rows], self.owner)
+                return
+            if not rows:
+                # Woken at once by a publish in this process; else poll, backing off to poll_seconds.
+                try:
+                    await asyncio.wait_for(self._wakeup.wait(), idle)
+                    idle = self._t.poll_seconds / 10
+                except TimeoutError:
+                    idle = min(self._t.poll_seconds, idle * 2)
+                continue
+            for row_id, body, attempt, deliveries in rows:
+                self._inflight.add(row_id)
+                yield _delivery(self.queue, row_id, body, attempt, deliveries)
+
+    async def ack(self, delivery: Delivery) -> None:
+        row_id = int(delivery.handle)  # type: ignore[call-overload]
+        self._done(row_id)
+        self._pending_acks.append(row_id)
+        if self._flushing is None or self._flushing.done():
+            self._flushing = asyncio.create_task(self._flush())
+
+    async def _flush(self) -> None:
+        while self._pending_acks:
+            batch, self._pending_acks = self._pending_acks, []
+            await self._t._run(self._t._ack, batch)
+
+    async def retry(self, delivery: Delivery, delay: float, error: str) -> None:
+        await self._t._run(self._t._retry, int(delivery.handle), delay, error)  # type: ignore[call-overload]
+        self._done(int(delivery.handle))  # type: ignore[call-overload]
+        if delay <= 0:
+            self._t._wake()
+
+    async def dead_letter(self, delivery: Delivery, reason: str) -> None:
+        await self._t._run(self._t._dead, int(delivery.handle), reason)  # type: ignore[call-overload]
+        self._done(int(delivery.handle))  # type: ignore[call-overload]
+
+    async def release(self, delivery: Delivery) -> None:
+        await self._t._run(self._t._release, [int(delivery.handle)], self.owner)  # type: ignore[call-overload]
+        self._done(int(delivery.handle))  # type: ignore[call-overload]
+        self._t._wake()
+
+    def _done(self, row_id: int) -> None:
+        self._inflight.discard(row_id)
+        self._capacity.set()
+
+    async def _keep_leases(self) -> None:
+        while True:
+            await asyncio.sleep(self._t.lease_seconds / 3)
+            if self._inflight:
+                await self._t._run(self._t._extend, sorted(self._inflight), self.owner)
+
+    async def close(self) -> None:
+        if self._closed:
+            return
+        self._closed = True
+        self._wakeup.set()
+        self._capacity.set()
+        self._heartbeat.cancel()
+        with self._t._waiters_lock:
+            self._t._waiters.discard((self._loop, self._wakeup))
+        if self._flushing is not None:
+            await self._flushing
+        await self._flush()
+        if self._inflight:
+            await self._t._run(self._t._release, sorted(self._inflight), self.owner)
+            self._inflight.clear()
+
+
+def _delivery(queue: str, row_id: int, body: bytes, attempt: int, deliveries: int) -> Delivery:
+    raw = body if isinstance(body, bytes) else str(body).encode()
+    try:
+        envelope: Envelope | None = Envelope.from_json(raw)
+        error = None
+    except (EnvelopeError, json.JSONDecodeError) as exc:
+        envelope, error = None, str(exc)
+    return Delivery(envelope, queue, attempt, deliveries > 1, raw=raw, decode_error=error, handle=row_id)

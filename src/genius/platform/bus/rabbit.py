@@ -1,0 +1,531 @@
+"""The RabbitMQ transport (aio-pika): topic exchange, quorum queues, retry queues, one dead-letter queue.
+
+Topology for namespace ``ns`` (``genius`` in production; tests use a unique one and delete it):
+
+* ``ns.events``: topic exchange; messages are routed by their CloudEvents type.
+* ``ns.<queue>``: one durable quorum queue per subscriber and per worker tag, bound to its
+  patterns. ``x-delivery-limit`` dead-letters a message that keeps crashing its consumer;
+  ``x-dead-letter-strategy=at-least-once`` (with ``x-overflow=reject-publish``, which it requires)
+  so the broker does not drop a message on its way to the dead letters.
+* ``ns.dlx`` (fanout) -> ``ns.dead-letters``: one durable quorum queue holding every dead
+  letter; the header ``x-genius-queue`` (or ``x-death``) says where it came from.
+* ``ns.retry.<ms>``: fanout exchange + classic durable queue per delay bucket. A retried message
+  is published there with ``routing_key`` = its queue's name and a per-message TTL; on expiry the
+  queue dead-letters it to the default exchange, which routes it by that key straight back to its
+  queue. Buckets are a quarter octave wide, so a message waits at most ~19% longer than asked
+  behind a longer-lived one (per-message TTL only expires at the head of a queue).
+
+Retries and dead letters are explicit publishes (with confirms) followed by the ack of the
+original, so a crash in between gives a duplicate, never a loss. Publishes always wait for the
+broker's confirm; an unroutable command (``mandatory``) counts as not confirmed.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import math
+from collections.abc import AsyncIterator, Sequence
+from datetime import UTC, datetime
+from typing import Any
+
+import aio_pika
+import aiormq
+from aio_pika.abc import AbstractChannel, AbstractConnection, AbstractExchange, AbstractIncomingMessage
+
+from genius.platform.bus.catalogue import tag_of
+from genius.platform.bus.envelope import JSON_CONTENT_TYPE, Envelope, EnvelopeError
+from genius.platform.bus.transport import (
+    DEFAULT_MAX_DELIVERIES,
+    DeadLetter,
+    Delivery,
+    Outgoing,
+    QueueSpec,
+    Subscription,
+    Transport,
+    TransportError,
+    matches_filters,
+    worker_queue,
+)
+
+ATTEMPT_HEADER = "x-genius-attempt"
+QUEUE_HEADER = "x-genius-queue"
+REASON_HEADER = "x-genius-reason"
+DEAD_AT_HEADER = "x-genius-dead-at"
+PUBLISH_TIMEOUT_SECONDS = 30.0
+# Dead letters read per browse of the dead-letter queue (list/replay/purge).
+BROWSE_LIMIT = 10_000
+
+
+class RabbitTransport(Transport):
+    """RabbitMQ through aio-pika; see the module docstring for the topology."""
+
+    name = "rabbitmq"
+
+    def __init__(
+        self,
+        url: str,
+        *,
+        namespace: str = "genius",
+        max_deliveries: int = DEFAULT_MAX_DELIVERIES,
+        publish_timeout: float = PUBLISH_TIMEOUT_SECONDS,
+    ) -> None:
+        self.url = url
+        self.ns = namespace
+        self.max_deliveries = max_deliveries
+        self.publish_timeout = publish_timeout
+        self.exchange_name = f"{namespace}.events"
+        self.dlx_name = f"{namespace}.dlx"
+        self.dead_queue = f"{namespace}.dead-letters"
+        self._conn: AbstractConnection | None = None
+        self._channel: AbstractChannel | None = None
+        self._exchange: AbstractExchange | None = None
+        self._default: AbstractExchange | None = None
+        self._lock = asyncio.Lock()
+        self._declared: set[str] = set()
+        self._retry_buckets: set[int] = set()
+        self._subscriptions: set[RabbitSubscription] = set()
+
+    def qname(self, queue: str) -> str:
+        return f"{self.ns}.{queue}"
+
+    def short(self, full: str) -> str:
+        prefix = f"{self.ns}."
+        return full[len(prefix) :] if full.startswith(prefix) else full
+
+    # -- connection ----------------------------------------------------------------------------
+    async def start(self) -> None:
+        await self._ensure()
+
+    async def _ensure(self) -> AbstractChannel:
+        if (
+            self._channel is not None
+            and not self._channel.is_closed
+            and self._conn
+            and not self._conn.is_closed
+        ):
+            return self._channel
+        async with self._lock:
+            if (
+                self._channel is not None
+                and not self._channel.is_closed
+                and self._conn
+                and not self._conn.is_closed
+            ):
+                return self._channel
+            await self._drop()
+            try:
+                self._conn = await aio_pika.connect(self.url, timeout=10)
+                self._channel = await self._conn.channel(publisher_confirms=True)
+                await self._declare_base(self._channel)
+                self._exchange = await self._channel.get_exchange(self.exchange_name)
+                self._default = self._channel.default_exchange
+            except Exception as exc:
+                await self._drop()
+                raise TransportError(f"cannot connect to RabbitMQ: {exc!r}") from exc
+            # Queues may have vanished with a broker restart only if not durable; ours are, but the
+            # worker-queue cache is per connection so commands re-declare after a reconnect.
+            self._declared.clear()
+            self._retry_buckets.clear()
+            return self._channel
+
+    async def _drop(self) -> None:
+        conn, self._conn, self._channel, self._exchange, self._default = self._conn, None, None, None, None
+        if conn is not None:
+            with contextlib.suppress(Exception):
+                await conn.close()
+
+    async def close(self) -> None:
+        for sub in list(self._subscriptions):
+            await sub.close()
+        async with self._lock:
+            await self._drop()
+
+    async def _declare_base(self, channel: AbstractChannel) -> None:
+        await channel.declare_exchange(self.exchange_name, aio_pika.ExchangeType.TOPIC, durable=True)
+        dlx = await channel.declare_exchange(self.dlx_name, aio_pika.ExchangeType.FANOUT, durable=True)
+        dead = await channel.declare_queue(
+            self.dead_queue, durable=True, arguments={"x-queue-type": "quorum"}
+        )
+        await dead.bind(dlx, routing_key="")
+
+    def queue_arguments(self) -> dict[str, Any]:
+        return {
+            "x-queue-type": "quorum",
+            "x-delivery-limit": self.max_deliveries,
+            "x-dead-letter-exchange": self.dlx_name,
+            "x-dead-letter-strategy": "at-least-once",
+            "x-overflow": "reject-publish",
+        }
+
+    async def declare(self, spec: QueueSpec) -> None:
+        channel = await self._ensure()
+        queue = await channel.declare_queue(
+            self.qname(spec.name), durable=True, arguments=self.queue_arguments()
+        )
+        for pattern in spec.patterns:
+            await queue.bind(self.exchange_name, routing_key=pattern)
+        self._declared.add(spec.name)
+
+    async def _retry_exchange(self, delay: float) -> str:
+        # Quarter-octave buckets: see the module docstring.
+        ms = max(1, int(delay * 1000))
+        bucket = int(2 ** (math.floor(math.log2(ms) * 4) / 4))
+        name = f"{self.ns}.retry.{bucket}"
+        if bucket not in self._retry_buckets:
+            channel = await self._ensure()
+            exchange = await channel.declare_exchange(name, aio_pika.ExchangeType.FANOUT, durable=True)
+            queue = await channel.declare_queue(name, durable=True, arguments={"x-dead-letter-exchange": ""})
+            await queue.bind(exchange, routing_key="")
+            self._retry_buckets.add(bucket)
+        return name
+
+    # -- publish -------------------------------------------------------------------------------
+    def _message(
+        self, env: Envelope, headers: dict[str, Any] | None = None, expiration: float | None = None
+    ) -> aio_pika.Message:
+        return aio_pika.Message(
+            body=env.amqp_body(),
+            headers={**env.amqp_headers(), **(headers or {})},
+            content_type=env.datacontenttype,
+            delivery_mode=aio_pika.DeliveryMode.PERSISTENT,
+            message_id=env.id,
+            correlation_id=env.correlationid,
+            timestamp=env.time,
+            type=env.type,
+            expiration=expiration,
+        )
+
+    async def publish(self, messages: Sequence[Outgoing]) -> list[bool]:
+        await self._ensure()
+        for m in messages:
+            tag = tag_of(m.envelope.type)
+            if (
+                tag
+                and m.envelope.type.startswith("worker.request.")
+                and f"worker.{tag}" not in self._declared
+            ):
+                # A command must wait for its worker even if the worker has not started yet.
+                await self.declare(worker_queue(tag))
+        assert self._exchange is not None and self._default is not None
+        exchange, default = self._exchange, self._default
+        calls = []
+        for m in messages:
+            msg = self._message(m.envelope)
+            if m.target_queue is not None:
+                calls.append(default.publish(msg, self.qname(m.target_queue), mandatory=True))
+            else:
+                command = m.envelope.type.startswith("worker.request.")
+                calls.append(exchange.publish(msg, m.envelope.type, mandatory=command))
+        try:
+            results = await asyncio.wait_for(
+                asyncio.gather(*calls, return_exceptions=True), self.publish_timeout
+            )
+        except TimeoutError:
+            await self._reset()
+            return [False] * len(messages)
+        confirmed = [isinstance(r, aiormq.spec.Basic.Ack) for r in results]
+        if any(isinstance(r, BaseException) for r in results):
+            await self._reset()
+        return confirmed
+
+    async def _reset(self) -> None:
+        async with self._lock:
+            await self._drop()
+
+    async def _publish_one(self, exchange_name: str, routing_key: str, message: aio_pika.Message) -> None:
+        """Publish with a confirm or raise (retries and dead letters, before the original's ack)."""
+        channel = await self._ensure()
+        exchange = (
+            channel.default_exchange
+            if exchange_name == ""
+            else await channel.get_exchange(exchange_name, ensure=False)
+        )
+        try:
+            result = await asyncio.wait_for(
+                exchange.publish(message, routing_key, mandatory=True), self.publish_timeout
+            )
+        except Exception as exc:
+            await self._reset()
+            raise TransportError(
+                f"publish to {exchange_name or 'default'}/{routing_key} failed: {exc!r}"
+            ) from exc
+        if not isinstance(result, aiormq.spec.Basic.Ack):
+            raise TransportError(f"publish to {exchange_name or 'default'}/{routing_key} was not confirmed")
+
+    # -- consume -------------------------------------------------------------------------------
+    async def subscribe(self, queue: str, *, prefetch: int) -> Subscription:
+        try:
+            conn = await aio_pika.connect(self.url, timeout=10)
+        except Exception as exc:
+            raise TransportError(f"cannot connect to RabbitMQ: {exc!r}") from exc
+        sub = RabbitSubscription(self, conn, queue, prefetch)
+        try:
+            await sub.open()
+        except Exception as exc:
+            await sub.close()
+            raise TransportError(f"cannot consume {queue!r}: {exc!r}") from exc
+        self._subscriptions.add(sub)
+        return sub
+
+    # -- dead letters ----------------------------------------------------------------------------
+    async def _browse(self) -> tuple[AbstractConnection, AbstractChannel, list[AbstractIncomingMessage]]:
+        """Take (unacked) up to BROWSE_LIMIT dead letters; closing the channel puts the rest back."""
+        await self._ensure()
+        conn = await aio_pika.connect(self.url, timeout=10)
+        channel = await conn.channel()
+        queue = await channel.get_queue(self.dead_queue, ensure=True)
+        taken: list[AbstractIncomingMessage] = []
+        while len(taken) < BROWSE_LIMIT:
+            message = await queue.get(no_ack=False, fail=False, timeout=10)
+            if message is None:
+                break
+            taken.append(message)
+        return conn, channel, taken
+
+    def _letter(self, message: AbstractIncomingMessage) -> DeadLetter:
+        headers = dict(message.headers or {})
+        queue = _text(headers.get(QUEUE_HEADER))
+        reason = _text(headers.get(REASON_HEADER))
+        if not queue:
+            deaths = headers.get("x-death") or []
+            first = deaths[0] if deaths else {}
+            queue = self.short(_text(first.get("queue")))
+            reason = reason or f"{_text(first.get('reason'))} (broker)"
+        try:
+            env = Envelope.from_amqp(headers, message.body, message.content_type)
+            event_id, type_, tenant, body = env.id, env.type, env.tenant, env.to_json().decode()
+        except EnvelopeError:
+            event_id = message.message_id or ""
+            type_, tenant, body = _text(message.type), "", message.body.decode(errors="replace")
+        dead_at = _text(headers.get(DEAD_AT_HEADER))
+        return DeadLetter(
+            queue=queue,
+            event_id=event_id,
+            type=type_,
+            tenant=tenant,
+            reason=reason,
+            attempts=int(headers.get(ATTEMPT_HEADER) or 1),
+            dead_at=datetime.fromisoformat(dead_at) if dead_at else None,
+            body=body,
+        )
+
+    async def dead_letters(
+        self,
+        *,
+        queue: str | None = None,
+        tenant: str | None = None,
+        type: str | None = None,
+        limit: int = 100,
+    ) -> list[DeadLetter]:
+        conn, _channel, taken = await self._browse()
+        try:
+            letters = [self._letter(m) for m in taken]
+            return [
+                x
+                for x in letters
+                if (queue is None or x.queue == queue) and matches_filters(x, tenant, type, None)
+            ][:limit]
+        finally:
+            await conn.close()  # everything taken goes back to the dead-letter queue
+
+    async def _settle_dead(
+        self, queue: str, ids: Sequence[str] | None, tenant: str | None, type_: str | None, replay: bool
+    ) -> list[str]:
+        conn, _channel, taken = await self._browse()
+        done: list[str] = []
+        try:
+            for message in taken:
+                letter = self._letter(message)
+                if letter.queue != queue or not matches_filters(letter, tenant, type_, ids):
+                    continue
+                if replay:
+                    headers = {
+                        k: v
+                        for k, v in (message.headers or {}).items()
+                        if k not in ("x-death", ATTEMPT_HEADER, QUEUE_HEADER, REASON_HEADER, DEAD_AT_HEADER)
+                        and not k.startswith("x-first-death")
+                        and not k.startswith("x-last-death")
+                    }
+                    copy = aio_pika.Message(
+                        body=message.body,
+                        headers=headers,
+                        content_type=message.content_type,
+                        delivery_mode=aio_pika.DeliveryMode.PERSISTENT,
+                        message_id=message.message_id,
+                        correlation_id=message.correlation_id,
+                        timestamp=message.timestamp,
+                        type=message.type,
+                    )
+                    await self._publish_one("", self.qname(queue), copy)
+                await message.ack()
+                done.append(letter.event_id)
+        finally:
+            await conn.close()
+        return done
+
+    async def replay(
+        self,
+        queue: str,
+        event_ids: Sequence[str] | None = None,
+        *,
+        tenant: str | None = None,
+        type: str | None = None,
+    ) -> list[str]:
+        return await self._settle_dead(queue, event_ids, tenant, type, replay=True)
+
+    async def purge(
+        self,
+        queue: str,
+        event_ids: Sequence[str] | None = None,
+        *,
+        tenant: str | None = None,
+        type: str | None = None,
+    ) -> list[str]:
+        return await self._settle_dead(queue, event_ids, tenant, type, replay=False)
+
+    async def queue_depth(self, queue: str) -> int:
+        channel = await self._ensure()
+        declared = await channel.declare_queue(self.qname(queue), passive=True)
+        return int(declared.declaration_result.message_count or 0)
+
+    async def destroy(self) -> None:
+        """Delete every exchange and queue of this namespace that this object declared (tests)."""
+        channel = await self._ensure()
+        for queue in [
+            *(self.qname(q) for q in self._declared),
+            self.dead_queue,
+            *(f"{self.ns}.retry.{b}" for b in self._retry_buckets),
+        ]:
+            with contextlib.suppress(Exception):
+                await channel.queue_delete(queue)
+        for exchange in [
+            self.exchange_name,
+            self.dlx_name,
+            *(f"{self.ns}.retry.{b}" for b in self._retry_buckets),
+        ]:
+            with contextlib.suppress(Exception):
+                await channel.exchange_delete(exchange)
+
+
+class RabbitSubscription(Subscription):
+    """Consumes one quorum queue on its own connection; a lost connection ends the iteration."""
+
+    _CLOSED = object()
+
+    def __init__(
+        self, transport: RabbitTransport, conn: AbstractConnection, queue: str, prefetch: int
+    ) -> None:
+        self._t = transport
+        self._conn = conn
+        self.queue = queue
+        self.prefetch = prefetch
+        self._inbox: asyncio.Queue[Any] = asyncio.Queue()
+        self._closed = False
+        self._lost: BaseException | None = None
+
+    async def open(self) -> None:
+        channel = await self._conn.channel()
+        await channel.set_qos(prefetch_count=self.prefetch)
+        queue = await channel.declare_queue(
+            self._t.qname(self.queue), durable=True, arguments=self._t.queue_arguments()
+        )
+        self._conn.close_callbacks.add(self._on_close)
+        channel.close_callbacks.add(self._on_close)
+        await queue.consume(self._inbox.put, no_ack=False)
+
+    def _on_close(self, _sender: Any, exc: BaseException | None = None) -> None:
+        self._lost = exc or ConnectionError("closed")
+        self._inbox.put_nowait(self._CLOSED)
+
+    async def __aiter__(self) -> AsyncIterator[Delivery]:  # type: ignore[override]
+        while True:
+            item = await self._inbox.get()
+            if item is self._CLOSED:
+                if self._closed:
+                    return
+                raise TransportError(
+                    f"connection to RabbitMQ lost while consuming {self.queue}: {self._lost!r}"
+                )
+            yield self._delivery(item)
+
+    def _delivery(self, message: AbstractIncomingMessage) -> Delivery:
+        headers = message.headers or {}
+        try:
+            envelope: Envelope | None = Envelope.from_amqp(
+                headers, message.body, message.content_type or JSON_CONTENT_TYPE
+            )
+            error = None
+        except EnvelopeError as exc:
+            envelope, error = None, exc.message
+        return Delivery(
+            envelope=envelope,
+            queue=self.queue,
+            attempt=int(headers.get(ATTEMPT_HEADER) or 1),
+            redelivered=bool(message.redelivered),
+            raw=message.body,
+            decode_error=error,
+            handle=message,
+        )
+
+    async def ack(self, delivery: Delivery) -> None:
+        await delivery.handle.ack()  # type: ignore[attr-defined]
+
+    def _copy(
+        self, message: AbstractIncomingMessage, headers: dict[str, Any], expiration: float | None
+    ) -> aio_pika.Message:
+        return aio_pika.Message(
+            body=message.body,
+            headers=headers,
+            content_type=message.content_type,
+            delivery_mode=aio_pika.DeliveryMode.PERSISTENT,
+            message_id=message.message_id,
+            correlation_id=message.correlation_id,
+            timestamp=message.timestamp,
+            type=message.type,
+            expiration=expiration,
+        )
+
+    async def retry(self, delivery: Delivery, delay: float, error: str) -> None:
+        message: AbstractIncomingMessage = delivery.handle  # type: ignore[assignment]
+        headers = {k: v for k, v in (message.headers or {}).items() if k != "x-death"}
+        headers[ATTEMPT_HEADER] = delivery.attempt + 1
+        exchange = await self._t._retry_exchange(delay)
+        await self._t._publish_one(
+            exchange, self._t.qname(self.queue), self._copy(message, headers, max(delay, 0.001))
+        )
+        await message.ack()
+
+    async def dead_letter(self, delivery: Delivery, reason: str) -> None:
+        message: AbstractIncomingMessage = delivery.handle  # type: ignore[assignment]
+        headers = dict(message.headers or {})
+        headers.update(
+            {
+                ATTEMPT_HEADER: delivery.attempt,
+                QUEUE_HEADER: self.queue,
+                REASON_HEADER: reason[:2000],
+                DEAD_AT_HEADER: datetime.now(UTC).isoformat(),
+            }
+        )
+        await self._t._publish_one(
+            self._t.dlx_name, self._t.qname(self.queue), self._copy(message, headers, None)
+        )
+        await message.ack()
+
+    async def release(self, delivery: Delivery) -> None:
+        await delivery.handle.nack(requeue=True)  # type: ignore[attr-defined]
+
+    async def close(self) -> None:
+        if self._closed:
+            return
+        self._closed = True
+        self._t._subscriptions.discard(self)
+        with contextlib.suppress(Exception):
+            await self._conn.close()
+        self._inbox.put_nowait(self._CLOSED)
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return ""
+    return value.decode() if isinstance(value, bytes) else str(value)

@@ -1,0 +1,227 @@
+"""The relay: publishes each tenant's pending outbox rows in order and marks them sent after the confirm.
+
+One relay per tenant database at a time: it holds a lease row (``bus_relay_lease``) that it renews
+while it works, so two relay processes never publish the same tenant concurrently (which would
+reorder its events); another relay takes over when the lease expires. A crash between the
+broker's confirm and ``mark_published`` republishes those rows: consumers' inboxes absorb that.
+
+Latency: a unit of work in this process wakes the relay at commit; rows committed by other
+processes are found by the periodic sweep every ``idle_seconds``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import threading
+import time
+from collections.abc import Callable, Iterable, Sequence
+from datetime import timedelta
+
+import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
+
+from genius.kernel.clock import utcnow
+from genius.kernel.ids import new_id
+from genius.platform.bus import metrics, outbox
+from genius.platform.bus.tables import relay_lease
+from genius.platform.bus.transport import Outgoing, Transport
+from genius.platform.db.engine import SQLITE_IMMEDIATE
+from genius.platform.tenancy import TenantDatabases
+
+log = logging.getLogger("genius.bus.relay")
+
+DEFAULT_BATCH = 500
+DEFAULT_IDLE_SECONDS = 0.5
+DEFAULT_LEASE_SECONDS = 15.0
+# The tenant list is re-read this often, so new tenants are relayed without a restart.
+TENANT_REFRESH_SECONDS = 10.0
+LEASE_NAME = "relay"
+
+
+class Relay:
+    """Moves outbox rows of many tenant databases to the transport."""
+
+    def __init__(
+        self,
+        transport: Transport,
+        databases: TenantDatabases,
+        tenants: Callable[[], Iterable[str]],
+        *,
+        batch_size: int = DEFAULT_BATCH,
+        idle_seconds: float = DEFAULT_IDLE_SECONDS,
+        lease_seconds: float = DEFAULT_LEASE_SECONDS,
+    ) -> None:
+        self.transport = transport
+        self.databases = databases
+        self.tenants = tenants
+        self.batch_size = batch_size
+        self.idle_seconds = idle_seconds
+        self.lease_seconds = lease_seconds
+        self.holder = new_id()
+        self._lease_until: dict[str, float] = {}
+        self._dirty: set[str] = set()
+        self._dirty_lock = threading.Lock()
+        self._wake: asyncio.Event | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._task: asyncio.Task[None] | None = None
+        self.published = 0
+
+    # -- one tenant ----------------------------------------------------------------------------
+    async def run_once(self, slug: str) -> int:
+        """Publish one batch of ``slug``'s outbox; returns how many rows were confirmed."""
+        rows = await asyncio.to_thread(self._take, slug)
+        if not rows:
+            return 0
+        confirmed = await self.transport.publish([Outgoing(r.envelope, r.target_queue) for r in rows])
+        ok = [r.seq for r, c in zip(rows, confirmed, strict=True) if c]
+        failed = [r.seq for r, c in zip(rows, confirmed, strict=True) if not c]
+        await asyncio.to_thread(self._settle, slug, ok, failed)
+        for row, c in zip(rows, confirmed, strict=True):
+            (metrics.PUBLISHED if c else metrics.PUBLISH_FAILURES).labels(row.envelope.type).inc()
+        self.published += len(ok)
+        return len(ok)
+
+    async def drain(self, slug: str) -> int:
+        """Publish until the outbox of ``slug`` is empty (or the broker stops confirming)."""
+        total = 0
+        while True:
+            sent = await self.run_once(slug)
+            total += sent
+            if sent < self.batch_size:
+                return total
+
+    def _take(self, slug: str) -> list[outbox.OutboxRow]:
+        if not self._hold_lease(slug):
+            return []
+        with self.databases.engine_for_slug(slug).connect() as conn:
+            return outbox.pending(conn, self.batch_size)
+
+    def _settle(self, slug: str, ok: Sequence[int], failed: Sequence[int]) -> None:
+        self._mark_published(slug, ok)
+        if failed:
+            with self._writer(slug) as conn:
+                outbox.mark_failed(conn, failed, "not confirmed by the broker")
+
+    def _mark_published(self, slug: str, seqs: Sequence[int]) -> None:
+        with self._writer(slug) as conn:
+            outbox.mark_published(conn, seqs)
+
+    @contextlib.contextmanager
+    def _writer(self, slug: str):  # type: ignore[no-untyped-def]
+        engine = self.databases.engine_for_slug(slug).execution_options(**{SQLITE_IMMEDIATE: True})
+        with engine.begin() as conn:
+            yield conn
+
+    def _hold_lease(self, slug: str) -> bool:
+        """Take or renew this relay's lease on ``slug``; False while another relay holds it."""
+        loop_now = _monotonic()
+        if self._lease_until.get(slug, 0.0) - loop_now > self.lease_seconds / 2:
+            return True
+        now = utcnow()
+        expires = now + timedelta(seconds=self.lease_seconds)
+        with self._writer(slug) as conn:
+            dialect = conn.dialect.name
+            insert = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(relay_lease)
+            stmt = insert.values(
+                name=LEASE_NAME, holder=self.holder, expires_at=expires
+            ).on_conflict_do_update(
+                index_elements=["name"],
+                set_={"holder": self.holder, "expires_at": expires},
+                where=sa.or_(relay_lease.c.holder == self.holder, relay_lease.c.expires_at < now),
+            )
+            conn.execute(stmt)
+            holder = conn.execute(
+                sa.select(relay_lease.c.holder).where(relay_lease.c.name == LEASE_NAME)
+            ).scalar()
+        if holder != self.holder:
+            self._lease_until.pop(slug, None)
+            return False
+        self._lease_until[slug] = loop_now + self.lease_seconds
+        return True
+
+    def release_leases(self) -> None:
+        for slug in list(self._lease_until):
+            with contextlib.suppress(Exception), self._writer(slug) as conn:
+                conn.execute(
+                    relay_lease.delete().where(
+                        relay_lease.c.name == LEASE_NAME, relay_lease.c.holder == self.holder
+                    )
+                )
+        self._lease_until.clear()
+
+    def observe(self, slug: str) -> outbox.OutboxStats:
+        """Refresh the outbox gauges of ``slug``."""
+        with self.databases.engine_for_slug(slug).connect() as conn:
+            found = outbox.stats(conn)
+        metrics.OUTBOX_PENDING.labels(slug).set(found.pending)
+        lag = 0.0
+        if found.oldest_pending is not None:
+            oldest = found.oldest_pending
+            if oldest.tzinfo is None:  # SQLite returns naive UTC
+                oldest = oldest.replace(tzinfo=utcnow().tzinfo)
+            lag = max(0.0, (utcnow() - oldest).total_seconds())
+        metrics.OUTBOX_LAG.labels(slug).set(lag)
+        return found
+
+    # -- the loop over tenants -------------------------------------------------------------------
+    def _on_commit(self, slug: str) -> None:
+        with self._dirty_lock:
+            self._dirty.add(slug)
+        if self._loop is not None and self._wake is not None and not self._loop.is_closed():
+            self._loop.call_soon_threadsafe(self._wake.set)
+
+    async def start(self) -> None:
+        self._loop = asyncio.get_running_loop()
+        self._wake = asyncio.Event()
+        outbox.add_commit_listener(self._on_commit)
+        self._task = asyncio.create_task(self._run(), name="bus-relay")
+
+    async def stop(self) -> None:
+        outbox.remove_commit_listener(self._on_commit)
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+            self._task = None
+        await asyncio.to_thread(self.release_leases)
+
+    async def _run(self) -> None:
+        assert self._wake is not None
+        slugs: list[str] = []
+        refreshed = -TENANT_REFRESH_SECONDS
+        failures = 0
+        while True:
+            if _monotonic() - refreshed >= TENANT_REFRESH_SECONDS:
+                with contextlib.suppress(Exception):
+                    slugs = list(await asyncio.to_thread(lambda: list(self.tenants())))
+                refreshed = _monotonic()
+            with self._dirty_lock:
+                dirty, self._dirty = self._dirty, set()
+            try:
+                busy = False
+                for slug in sorted(dirty) or slugs:
+                    busy |= (await self.drain(slug)) > 0
+                if not dirty:
+                    for slug in slugs:
+                        await asyncio.to_thread(self.observe, slug)
+                failures = 0
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:  # broker down, database busy: keep the rows, try again
+                with self._dirty_lock:
+                    self._dirty |= dirty
+                failures += 1
+                log.warning("relay pass failed (%d in a row): %r", failures, exc)
+                await asyncio.sleep(min(5.0, 0.1 * 2**failures))
+                continue
+            if busy:
+                continue
+            self._wake.clear()
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._wake.wait(), self.idle_seconds)
+
+
+def _monotonic() -> float:
+    return time.monotonic()
