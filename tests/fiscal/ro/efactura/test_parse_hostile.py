@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
+from genius.fiscal.ro.efactura.errors import EfacturaError
 from genius.fiscal.ro.efactura.parse import (
     MAX_DOCUMENT_BYTES,
     DocumentTooLarge,
@@ -193,9 +194,10 @@ def test_wrong_root_or_namespace_is_refused(data: bytes, fragment: str) -> None:
     assert raised.value.problems[0].field.startswith("/")
 
 
-def test_refusals_belong_to_the_kernel_validation_tree() -> None:
+def test_refusals_belong_to_the_package_error_tree() -> None:
     with pytest.raises(ValidationError) as raised:
         parse_xml(b"not xml")
+    assert isinstance(raised.value, EfacturaError)
     assert raised.value.code == "efactura_malformed_xml"
     assert raised.value.details == [
         {"field": "document", "code": "efactura_malformed_xml", "message": raised.value.message}

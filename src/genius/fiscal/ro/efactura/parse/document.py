@@ -4,6 +4,7 @@ and charges, VAT totals and breakdown, attachments (EN 16931-3-2 UBL syntax bind
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from typing import Final
@@ -31,6 +32,12 @@ from genius.fiscal.ro.efactura.parse.nodes import Node
 # place for it); every other one is a supporting document (BG-24).
 INVOICED_OBJECT_TYPE_CODE: Final = "130"
 PROJECT_REFERENCE_TYPE_CODE: Final = "50"
+# UNTDID 4461 payment means that are direct debits (49 direct debit, 59 SEPA direct debit): they
+# hold BG-19 even without a PaymentMandate element.
+DIRECT_DEBIT_MEANS_CODES: Final = frozenset({"49", "59"})
+# "Not available": EN 16931-3-2 writes OrderReference/ID as "NA" when only BT-14 is known, and
+# UBL's mandatory CardAccount/NetworkID (no EN 16931 term) is "NA" when unknown.
+NOT_AVAILABLE: Final = "NA"
 # EN 16931-3-2 writes the note subject code (BT-21) as a "#CODE#" prefix of the note (BT-22).
 _NOTE_SUBJECT_RE: Final = re.compile(r"#([A-Za-z0-9]{1,3})#(.*)", re.DOTALL)
 
@@ -49,7 +56,8 @@ def invoice(root: Node, root_name: str) -> Invoice:
         raise InvalidField(project_ids[1].path, "BT-11 project reference is given twice")
     vat_total, vat_total_accounting, breakdown = _tax_totals(root, currency, tax_currency)
     allowances, charges = _document_allowances_charges(root)
-    payment = _payment_instructions(root)
+    creditor = _creditor_id(root)
+    payment = _payment_instructions(root, creditor.value)
     return Invoice(
         document_kind=DocumentKind.CREDIT_NOTE if credit_note else DocumentKind.INVOICE,
         specification_id=root.text("cbc:CustomizationID"),
@@ -67,7 +75,7 @@ def invoice(root: Node, root_name: str) -> Invoice:
         buyer_reference=root.text("cbc:BuyerReference"),
         project_reference=project_ids[0].value() if project_ids else None,
         contract_reference=root.text("cac:ContractDocumentReference", "cbc:ID"),
-        purchase_order_reference=order.text("cbc:ID") if order is not None else None,
+        purchase_order_reference=_purchase_order(order),
         sales_order_reference=order.text("cbc:SalesOrderID") if order is not None else None,
         receiving_advice_reference=root.text("cac:ReceiptDocumentReference", "cbc:ID"),
         despatch_advice_reference=root.text("cac:DespatchDocumentReference", "cbc:ID"),
@@ -78,10 +86,16 @@ def invoice(root: Node, root_name: str) -> Invoice:
         notes=[note for node in root.children("cbc:Note") if (note := _note(node)) is not None],
         preceding_invoices=[_preceding(node) for node in root.children("cac:BillingReference")],
         seller=parties.trading_party(
-            root.required("cac:AccountingSupplierParty", "BG-4 seller"), seller=True
+            root.required("cac:AccountingSupplierParty", "BG-4 seller"),
+            seller=True,
+            sepa_is_creditor_id=creditor.from_seller,
         ),
-        buyer=parties.trading_party(root.required("cac:AccountingCustomerParty", "BG-7 buyer"), seller=False),
-        payee=parties.payee(root.child("cac:PayeeParty")),
+        buyer=parties.trading_party(
+            root.required("cac:AccountingCustomerParty", "BG-7 buyer"),
+            seller=False,
+            sepa_is_creditor_id=False,
+        ),
+        payee=parties.payee(root.child("cac:PayeeParty"), sepa_is_creditor_id=creditor.from_payee),
         tax_representative=parties.tax_representative(root.child("cac:TaxRepresentativeParty")),
         delivery=parties.delivery(root.child("cac:Delivery")),
         invoicing_period=lines.period(period_node),
@@ -111,6 +125,16 @@ def _due_date(root: Node, credit_note: bool) -> date | None:
     if len({d for _, d in found}) > 1:
         raise InvalidField(found[1][0], "BT-9 payment due date differs between payment means")
     return found[0][1] if found else None
+
+
+def _purchase_order(order: Node | None) -> str | None:
+    """BT-13; "NA" beside a sales order reference (BT-14) means "not available" (EN 16931-3-2)."""
+    if order is None:
+        return None
+    number = order.text("cbc:ID")
+    if number == NOT_AVAILABLE and order.text("cbc:SalesOrderID") is not None:
+        return None
+    return number
 
 
 def _note(node: Node) -> Note | None:
@@ -165,27 +189,56 @@ def _attachment(node: Node) -> Attachment:
     """BG-24 supporting document, with its embedded content decoded from base64 (BT-125)."""
     holder = node.child("cac:Attachment")
     binary = holder.child("cbc:EmbeddedDocumentBinaryObject") if holder is not None else None
+    content = binary.as_base64() if binary is not None else None
+    # BT-125-1 and BT-125-2 qualify BT-125: without content they describe nothing.
+    described = binary if binary is not None and content is not None else None
     return Attachment(
         reference=node.required_text("cbc:ID", "BT-122 supporting document reference"),
         description=node.text("cbc:DocumentDescription"),
         external_uri=holder.text("cac:ExternalReference", "cbc:URI") if holder is not None else None,
-        content=binary.as_base64() if binary is not None else None,
-        mime_code=binary.attribute("mimeCode") if binary is not None else None,
-        filename=binary.attribute("filename") if binary is not None else None,
+        content=content,
+        mime_code=described.attribute("mimeCode") if described is not None else None,
+        filename=described.attribute("filename") if described is not None else None,
     )
 
 
-def _payment_instructions(root: Node) -> list[PaymentInstructions]:
+@dataclass(frozen=True)
+class _CreditorId:
+    """BT-90 and where it was found (EN 16931-3-2: payee or seller identifier, scheme SEPA)."""
+
+    value: str | None = None
+    from_seller: bool = False
+    from_payee: bool = False
+
+
+def _is_direct_debit(means: Node) -> bool:
+    code = means.child("cbc:PaymentMeansCode")
+    return means.child("cac:PaymentMandate") is not None or (
+        code is not None and code.value() in DIRECT_DEBIT_MEANS_CODES
+    )
+
+
+def _creditor_id(root: Node) -> _CreditorId:
+    """BT-90, only when a direct debit (BG-19) can hold it; otherwise a SEPA-scheme id stays an
+    ordinary party identifier, so nothing the document says is dropped."""
+    if not any(_is_direct_debit(means) for means in root.children("cac:PaymentMeans")):
+        return _CreditorId()
+    on_payee = parties.sepa_creditor_id(root.child("cac:PayeeParty"), nested=False)
+    if on_payee is not None:
+        return _CreditorId(value=on_payee[1], from_payee=True)
+    on_seller = parties.sepa_creditor_id(root.child("cac:AccountingSupplierParty"), nested=True)
+    if on_seller is not None:
+        return _CreditorId(value=on_seller[1], from_seller=True)
+    return _CreditorId()
+
+
+def _payment_instructions(root: Node, creditor_id: str | None) -> list[PaymentInstructions]:
     """BG-16, one per ``cac:PaymentMeans`` (UBL repeats PaymentMeans per BG-17 account)."""
-    creditor = parties.sepa_creditor_id(
-        root.child("cac:PayeeParty"), nested=False
-    ) or parties.sepa_creditor_id(root.child("cac:AccountingSupplierParty"), nested=True)
     found = []
     for node in root.children("cac:PaymentMeans"):
         code = node.required("cbc:PaymentMeansCode", "BT-81 payment means type code")
         account = node.child("cac:PayeeFinancialAccount")
         card = node.child("cac:CardAccount")
-        mandate = node.child("cac:PaymentMandate")
         found.append(
             PaymentInstructions(
                 means_code=_required_value(code, "BT-81 payment means type code"),
@@ -193,7 +246,7 @@ def _payment_instructions(root: Node) -> list[PaymentInstructions]:
                 remittance_information=node.text("cbc:PaymentID"),
                 credit_transfers=[_credit_transfer(account)] if account is not None else [],
                 card=_card(card) if card is not None else None,
-                direct_debit=_direct_debit(mandate, creditor[1] if creditor else None),
+                direct_debit=_direct_debit(node, creditor_id),
             )
         )
     return found
@@ -218,18 +271,23 @@ def _card(node: Node) -> PaymentCard:
     return PaymentCard(
         primary_account_number=node.required_text("cbc:PrimaryAccountNumberID", "BT-87 payment card number"),
         holder_name=node.text("cbc:HolderName"),
-        network_id=node.text("cbc:NetworkID"),
+        network_id=None if (network := node.text("cbc:NetworkID")) == NOT_AVAILABLE else network,
     )
 
 
-def _direct_debit(mandate: Node | None, creditor_id: str | None) -> DirectDebit | None:
-    if mandate is None:
+def _direct_debit(means: Node, creditor_id: str | None) -> DirectDebit | None:
+    """BG-19 from ``cac:PaymentMandate``, plus BT-90 on every direct debit payment means."""
+    if not _is_direct_debit(means):
         return None
-    return DirectDebit(
-        mandate_reference=mandate.text("cbc:ID"),
+    mandate = means.child("cac:PaymentMandate")
+    found = DirectDebit(
+        mandate_reference=mandate.text("cbc:ID") if mandate is not None else None,
         creditor_reference=creditor_id,
-        debited_account_id=mandate.text("cac:PayerFinancialAccount", "cbc:ID"),
+        debited_account_id=mandate.text("cac:PayerFinancialAccount", "cbc:ID")
+        if mandate is not None
+        else None,
     )
+    return None if found == DirectDebit() else found
 
 
 def _document_allowances_charges(
@@ -271,8 +329,10 @@ def _tax_totals(
     main: Node | None = None
     accounting: Node | None = None
     for node in root.children("cac:TaxTotal"):
-        amount = node.required("cbc:TaxAmount", "BT-110 invoice total VAT amount")
-        amount_currency = amount.attribute("currencyID")
+        if node.decimal("cbc:TaxAmount") is None and not node.children("cac:TaxSubtotal"):
+            continue  # an empty TaxTotal says nothing (UBL would require its TaxAmount)
+        amount = node.child("cbc:TaxAmount")
+        amount_currency = amount.attribute("currencyID") if amount is not None else None
         is_accounting = (
             tax_currency is not None
             and amount_currency == tax_currency

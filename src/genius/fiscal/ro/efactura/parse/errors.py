@@ -1,25 +1,27 @@
 """The parser's error tree: why a UBL document was refused, naming the field (XPath) when it is one.
 
-Every refusal is a :class:`ParseError`, itself a kernel ``ValidationError`` (HTTP 422 at the
-gateway). Its subclasses say what kind of problem it was::
+Every refusal is a :class:`ParseError`, an ``EfacturaError`` and so a kernel ``ValidationError``
+(HTTP 422 at the gateway). Its subclasses say what kind of problem it was::
 
     ValidationError                 (genius.kernel.errors)
-    └── ParseError                  the document cannot be read into the EN 16931 model
-        ├── DocumentTooLarge        over MAX_DOCUMENT_BYTES; refused before any parsing
-        ├── MalformedXml            not well-formed XML (message has line and column)
-        ├── UnsafeXml               DTD, entity declaration or external reference: never processed
-        ├── NotAnInvoice            root is not a UBL 2.1 Invoice or CreditNote (name or namespace)
-        └── InvalidField            a field is missing, repeated, or its value cannot be read;
+    └── EfacturaError               (genius.fiscal.ro.efactura.errors, the package's root)
+        └── ParseError              the document cannot be read into the EN 16931 model
+            ├── DocumentTooLarge    over MAX_DOCUMENT_BYTES; refused before any parsing
+            ├── MalformedXml        not well-formed XML (message has line and column)
+            ├── UnsafeXml           DTD, entity declaration or external reference: never processed
+            ├── NotAnInvoice        root is not a UBL 2.1 Invoice or CreditNote (name or namespace)
+            └── InvalidField        a field is missing, repeated, or its value cannot be read;
                                     ``problems[0].field`` is the XPath, e.g.
                                     ``/Invoice/cac:InvoiceLine[2]/cbc:InvoicedQuantity/@unitCode``
 """
 
 from __future__ import annotations
 
-from genius.kernel.errors import FieldProblem, ValidationError
+from genius.fiscal.ro.efactura.errors import EfacturaError
+from genius.kernel.errors import FieldProblem
 
 
-class ParseError(ValidationError):
+class ParseError(EfacturaError):
     """The document cannot be read into the EN 16931 model."""
 
     code = "efactura_parse_error"

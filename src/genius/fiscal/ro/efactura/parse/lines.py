@@ -59,15 +59,21 @@ def _price(node: Node) -> Price:
                 f"{allowance.path}/cbc:ChargeIndicator",
                 "a price can carry only an allowance (BT-147), not a charge",
             )
-        discount = allowance.decimal("cbc:Amount")
+        # UBL requires the Amount of every AllowanceCharge; here it is BT-147 (zero when only the
+        # gross price BT-148 is known).
+        discount = allowance.required_decimal("cbc:Amount", "BT-147 item price discount")
         gross = allowance.decimal("cbc:BaseAmount")
     base = node.child("cbc:BaseQuantity")
+    base_quantity = base.as_decimal() if base is not None else None
     return Price(
         net_price=node.required_decimal("cbc:PriceAmount", "BT-146 item net price"),
         discount=discount,
         gross_price=gross,
-        base_quantity=base.as_decimal() if base is not None else None,
-        base_quantity_unit=base.attribute("unitCode") if base is not None else None,
+        base_quantity=base_quantity,
+        # BT-150 qualifies BT-149: a unit without a quantity says nothing.
+        base_quantity_unit=base.attribute("unitCode")
+        if base is not None and base_quantity is not None
+        else None,
     )
 
 

@@ -80,26 +80,31 @@ def _only(found: list[tuple[Node, str | None, str]], what: str) -> str | None:
     return found[0][2] if found else None
 
 
-def trading_party(party_holder: Node, *, seller: bool) -> Party:
-    """BG-4 seller (``AccountingSupplierParty``) or BG-7 buyer (``AccountingCustomerParty``)."""
+def trading_party(party_holder: Node, *, seller: bool, sepa_is_creditor_id: bool) -> Party:
+    """BG-4 seller (``AccountingSupplierParty``) or BG-7 buyer (``AccountingCustomerParty``).
+
+    ``sepa_is_creditor_id``: a SEPA-scheme identifier of the seller is BT-90 (read with the direct
+    debit), not a BT-29 identifier; only when the invoice has a direct debit to hold it.
+    """
     who = "seller" if seller else "buyer"
     party = party_holder.required("cac:Party", f"BG-{4 if seller else 7} {who}")
     legal = party.required("cac:PartyLegalEntity", f"{who} legal entity")
     schemes = _tax_schemes(party)
-    if seller:
-        vat_id = _only([s for s in schemes if s[1] == VAT_SCHEME], "BT-31 seller VAT identifier")
-        tax_registration_id = _only(
-            [s for s in schemes if s[1] != VAT_SCHEME], "BT-32 seller tax registration identifier"
-        )
-    else:
-        # BT-48: a buyer has one VAT identifier, whatever its TaxScheme/ID says (ANAF's examples
-        # leave it empty).
-        vat_id, tax_registration_id = _only(schemes, "BT-48 buyer VAT identifier"), None
+    vat_id = _only(
+        [s for s in schemes if s[1] == VAT_SCHEME], f"BT-{31 if seller else 48} {who} VAT identifier"
+    )
+    others = [s for s in schemes if s[1] != VAT_SCHEME]
+    if not seller and vat_id is None and len(others) == 1:
+        # BT-48: a buyer's only PartyTaxScheme is its VAT identifier whatever its TaxScheme/ID says
+        # (ANAF's own examples leave it empty).
+        vat_id, others = others[0][2], []
+    # BT-32 is defined for the seller; a buyer's second, non-VAT tax scheme is kept the same way.
+    tax_registration_id = _only(others, f"{who} tax registration identifier (BT-32)")
     identifiers = [
         ident
         for node in party.children("cac:PartyIdentification")
         if (ident := identifier(node.child("cbc:ID"))) is not None
-        and not (seller and ident.scheme == SEPA_SCHEME)
+        and not (seller and sepa_is_creditor_id and ident.scheme == SEPA_SCHEME)
     ]
     return Party(
         name=legal.required_text("cbc:RegistrationName", f"BT-{27 if seller else 44} {who} name"),
@@ -136,14 +141,16 @@ def sepa_creditor_id(party_holder: Node | None, *, nested: bool) -> tuple[str, s
     return found[0] if found else None
 
 
-def payee(node: Node | None) -> Payee | None:
-    """BG-10 payee (``cac:PayeeParty``); a SEPA identifier there is BT-90, read elsewhere."""
+def payee(node: Node | None, *, sepa_is_creditor_id: bool) -> Payee | None:
+    """BG-10 payee (``cac:PayeeParty``); a SEPA identifier there is BT-90 when the invoice has a
+    direct debit to hold it."""
     if node is None:
         return None
     identifiers = [
         ident
         for holder in node.children("cac:PartyIdentification")
-        if (ident := identifier(holder.child("cbc:ID"))) is not None and ident.scheme != SEPA_SCHEME
+        if (ident := identifier(holder.child("cbc:ID"))) is not None
+        and not (sepa_is_creditor_id and ident.scheme == SEPA_SCHEME)
     ]
     if len(identifiers) > 1:
         raise InvalidField(
