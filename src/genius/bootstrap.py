@@ -12,6 +12,8 @@ from pathlib import Path
 
 from sqlalchemy import Engine
 
+from genius.platform import flags as feature_flags
+from genius.platform import runtime_settings as runtime_layer
 from genius.platform.audit import AUDIT_COMPONENT, AuditTrail
 from genius.platform.auth import AuthService
 from genius.platform.crypto import decode_key, load_or_create_key_file
@@ -43,6 +45,8 @@ class Platform:
     master_key: bytes
     audit: AuditTrail
     auth: AuthService
+    flags: feature_flags.FeatureFlags
+    runtime_settings: runtime_layer.RuntimeSettings
     extras: dict[str, object] = field(default_factory=dict)
 
     def close(self) -> None:
@@ -77,6 +81,11 @@ def build_platform(settings: Settings | None = None, *, migrate_control: bool = 
         master_key = load_or_create_key_file(data_dir / "master.key")
     tenants = TenantRegistry(databases)
     audit = AuditTrail(databases)
+    flags = feature_flags.FeatureFlags(control, audit)
+    runtime = runtime_layer.RuntimeSettings(control, settings, audit)
+    # is_enabled() and effective_rate_limits() answer from the process's latest platform.
+    feature_flags.use(flags)
+    runtime_layer.use(runtime)
     return Platform(
         settings=settings,
         control=control,
@@ -86,4 +95,6 @@ def build_platform(settings: Settings | None = None, *, migrate_control: bool = 
         audit=audit,
         # Every denied authorization is written to the tenant's audit trail.
         auth=AuthService(settings, tenants, master_key, on_deny=audit.on_deny),
+        flags=flags,
+        runtime_settings=runtime,
     )
