@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from genius.cli import audit, tenant, user
+from genius.cli import audit, efactura, tenant, user
 
 app = typer.Typer(help="Genius ERP command line.", no_args_is_help=True)
 app.add_typer(tenant.app, name="tenant")
@@ -13,6 +13,7 @@ app.command("migrate")(tenant.migrate)
 app.add_typer(audit.app, name="audit")
 app.add_typer(user.app, name="user")
 app.add_typer(user.auth_app, name="auth")
+app.add_typer(efactura.app, name="efactura")
 
 
 @app.command()
