@@ -206,8 +206,15 @@ class UblDocument:
     """The index of one UBL document; build once per validation with ``UblDocument(root)``."""
 
     __slots__ = (
-        "by_name", "decimal_errors", "is_credit_note", "is_invoice", "is_ubl",
-        "memo", "nodes", "root", "root_namespace",
+        "by_name",
+        "decimal_errors",
+        "is_credit_note",
+        "is_invoice",
+        "is_ubl",
+        "memo",
+        "nodes",
+        "root",
+        "root_namespace",
     )
 
     def __init__(self, root: etree._Element | etree._ElementTree) -> None:
@@ -272,6 +279,21 @@ class UblDocument:
         if not invoice_lines:
             return credit_lines
         return [n for n in self.root.children if n.name in ("cac:InvoiceLine", "cac:CreditNoteLine")]
+
+    def attributes(self, name: str) -> list[tuple[Node, str]]:
+        """``//@name``: (element, value) of every attribute with this local name (no namespace)."""
+        index = self.memo.get("attributes")
+        if index is None:
+            index = {}
+            for node in self.nodes:
+                for key, value in node.el.items():
+                    found = index.get(key)
+                    if found is None:
+                        index[key] = [(node, value)]
+                    else:
+                        found.append((node, value))
+            self.memo["attributes"] = index
+        return index.get(name, [])  # type: ignore[union-attr,no-any-return]
 
     def decimal(self, node: Node | None) -> Decimal | None:
         """``xs:decimal(node)``; a text outside the xs:decimal lexical space is recorded and gives None."""

@@ -16,6 +16,15 @@ RULE_MODULES: Final[tuple[str, ...]] = (
     "genius.fiscal.ro.efactura.validate.en16931.model",
     "genius.fiscal.ro.efactura.validate.en16931.vat_categories",
     "genius.fiscal.ro.efactura.validate.en16931.vat_rates",
+    "genius.fiscal.ro.efactura.validate.en16931.parties",
+    "genius.fiscal.ro.efactura.validate.en16931.references",
+    "genius.fiscal.ro.efactura.validate.en16931.totals",
+    "genius.fiscal.ro.efactura.validate.en16931.lines",
+    "genius.fiscal.ro.efactura.validate.en16931.codelists",
+    "genius.fiscal.ro.efactura.validate.en16931.decimals",
+    "genius.fiscal.ro.efactura.validate.en16931.cardinality",
+    "genius.fiscal.ro.efactura.validate.en16931.syntax",
+    "genius.fiscal.ro.efactura.validate.en16931.ubl_cr",
     "genius.fiscal.ro.efactura.validate.ciusro",
 )
 

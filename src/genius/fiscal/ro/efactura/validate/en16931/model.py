@@ -1,11 +1,12 @@
-"""EN 16931 model rules on the document root (BR-01..BR-16, BR-53, BR-66/67, BR-CO-03/15/18)."""
+"""EN 16931 model rules on the invoice as a whole: BR-01..08, 10, 16, 53, 66, 67, BR-CO-03/15/18/25."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 
 from genius.fiscal.ro.efactura.validate.document import Node, UblDocument, round2
-from genius.fiscal.ro.efactura.validate.registry import RuleSet
+from genius.fiscal.ro.efactura.validate.en16931.selectors import as_double
+from genius.fiscal.ro.efactura.validate.registry import Hit, RuleSet
 
 RULES = RuleSet("en16931.model")
 
@@ -17,6 +18,11 @@ def _any_text(nodes: list[Node] | tuple[Node, ...]) -> bool:
 
 def _required_text(doc: UblDocument, *paths: str) -> Iterator[Node]:
     if doc.is_ubl and not any(_any_text(doc.root.findall(p)) for p in paths):
+        yield doc.root
+
+
+def _required(doc: UblDocument, path: str) -> Iterator[Node]:
+    if doc.is_ubl and not doc.root.has(path):
         yield doc.root
 
 
@@ -72,6 +78,128 @@ def br_05(doc: UblDocument) -> Iterator[Node]:
 
 
 @RULES.rule(
+    "BR-06",
+    "fatal",
+    ro="Factura trebuie să conțină numele vânzătorului (BT-27, "
+    "cac:AccountingSupplierParty/cac:Party/cac:PartyLegalEntity/cbc:RegistrationName).",
+    en="The invoice must contain the Seller name (BT-27, "
+    "cac:AccountingSupplierParty/cac:Party/cac:PartyLegalEntity/cbc:RegistrationName).",
+)
+def br_06(doc: UblDocument) -> Iterator[Node]:
+    return _required_text(
+        doc, "cac:AccountingSupplierParty/cac:Party/cac:PartyLegalEntity/cbc:RegistrationName"
+    )
+
+
+@RULES.rule(
+    "BR-07",
+    "fatal",
+    ro="Factura trebuie să conțină numele cumpărătorului (BT-44, "
+    "cac:AccountingCustomerParty/cac:Party/cac:PartyLegalEntity/cbc:RegistrationName).",
+    en="The invoice must contain the Buyer name (BT-44, "
+    "cac:AccountingCustomerParty/cac:Party/cac:PartyLegalEntity/cbc:RegistrationName).",
+)
+def br_07(doc: UblDocument) -> Iterator[Node]:
+    return _required_text(
+        doc, "cac:AccountingCustomerParty/cac:Party/cac:PartyLegalEntity/cbc:RegistrationName"
+    )
+
+
+@RULES.rule(
+    "BR-08",
+    "fatal",
+    ro="Factura trebuie să conțină adresa poștală a vânzătorului (BG-5, cac:PostalAddress).",
+    en="The invoice must contain the Seller postal address (BG-5, cac:PostalAddress).",
+)
+def br_08(doc: UblDocument) -> Iterator[Node]:
+    return _required(doc, "cac:AccountingSupplierParty/cac:Party/cac:PostalAddress")
+
+
+@RULES.rule(
+    "BR-10",
+    "fatal",
+    ro="Factura trebuie să conțină adresa poștală a cumpărătorului (BG-8, cac:PostalAddress).",
+    en="The invoice must contain the Buyer postal address (BG-8, cac:PostalAddress).",
+)
+def br_10(doc: UblDocument) -> Iterator[Node]:
+    return _required(doc, "cac:AccountingCustomerParty/cac:Party/cac:PostalAddress")
+
+
+@RULES.rule(
+    "BR-16",
+    "fatal",
+    ro="Factura trebuie să aibă cel puțin o linie (BG-25, cac:InvoiceLine / cac:CreditNoteLine).",
+    en="The invoice must have at least one Invoice line (BG-25, cac:InvoiceLine / cac:CreditNoteLine).",
+)
+def br_16(doc: UblDocument) -> Iterator[Node]:
+    if doc.is_ubl and not (doc.root.kids("cac:InvoiceLine") or doc.root.kids("cac:CreditNoteLine")):
+        yield doc.root
+
+
+@RULES.rule(
+    "BR-53",
+    "fatal",
+    ro="Când este dat codul monedei de contabilizare a TVA (BT-6, {currency}), trebuie dat și totalul TVA în "
+    'această monedă (BT-111): un cac:TaxTotal/cbc:TaxAmount cu currencyID="{currency}".',
+    en="When the VAT accounting currency code (BT-6, {currency}) is given, the invoice total VAT amount in "
+    "that "
+    'currency (BT-111) must be given too: a cac:TaxTotal/cbc:TaxAmount with currencyID="{currency}".',
+)
+def br_53(doc: UblDocument) -> Iterator[Hit]:
+    if not doc.is_ubl:
+        return
+    for currency in doc.root.kids("cbc:TaxCurrencyCode"):
+        amounts = [a for t in doc.all("cac:TaxTotal") for a in t.kids("cbc:TaxAmount")]
+        if not any(a.attr("currencyID") == currency.text for a in amounts):
+            yield Hit(currency, {"currency": currency.text})
+
+
+@RULES.rule(
+    "BR-66",
+    "fatal",
+    ro="Factura poate conține cel mult un cont de card de plată (BG-18, cac:PaymentMeans/cac:CardAccount).",
+    en="The invoice may contain at most one Payment card account (BG-18, cac:PaymentMeans/cac:CardAccount).",
+)
+def br_66(doc: UblDocument) -> Iterator[Node]:
+    if doc.is_ubl:
+        cards = doc.root.findall("cac:PaymentMeans/cac:CardAccount")
+        if len(cards) > 1:
+            yield cards[1]
+
+
+@RULES.rule(
+    "BR-67",
+    "fatal",
+    ro="Factura poate conține cel mult un mandat de debitare directă (BG-19, "
+    "cac:PaymentMeans/cac:PaymentMandate).",
+    en="The invoice may contain at most one Direct debit mandate (BG-19, "
+    "cac:PaymentMeans/cac:PaymentMandate).",
+)
+def br_67(doc: UblDocument) -> Iterator[Node]:
+    if doc.is_ubl:
+        mandates = doc.root.findall("cac:PaymentMeans/cac:PaymentMandate")
+        if len(mandates) > 1:
+            yield mandates[1]
+
+
+@RULES.rule(
+    "BR-CO-03",
+    "fatal",
+    ro="Data exigibilității TVA (BT-7, cbc:TaxPointDate) și codul datei exigibilității (BT-8, "
+    "cac:InvoicePeriod/cbc:DescriptionCode) se exclud reciproc: păstrați doar unul.",
+    en="Value added tax point date (BT-7, cbc:TaxPointDate) and its code (BT-8, "
+    "cac:InvoicePeriod/cbc:DescriptionCode) are mutually exclusive: keep only one.",
+)
+def br_co_03(doc: UblDocument) -> Iterator[Node]:
+    if (
+        doc.is_ubl
+        and doc.root.kids("cbc:TaxPointDate")
+        and doc.root.has("cac:InvoicePeriod/cbc:DescriptionCode")
+    ):
+        yield doc.root.kids("cbc:TaxPointDate")[0]
+
+
+@RULES.rule(
     "BR-CO-15",
     "fatal",
     ro="Totalul facturii cu TVA (BT-112) trebuie să fie egal cu totalul fără TVA (BT-109) plus TVA totală "
@@ -101,3 +229,36 @@ def br_co_15(doc: UblDocument) -> Iterator[Node]:
         if not ok:
             yield totals[0] if totals else root
             return
+
+
+@RULES.rule(
+    "BR-CO-18",
+    "fatal",
+    ro="Factura trebuie să aibă cel puțin un grup de defalcare a TVA (BG-23, cac:TaxTotal/cac:TaxSubtotal).",
+    en="The invoice must have at least one VAT breakdown group (BG-23, cac:TaxTotal/cac:TaxSubtotal).",
+)
+def br_co_18(doc: UblDocument) -> Iterator[Node]:
+    return _required(doc, "cac:TaxTotal/cac:TaxSubtotal")
+
+
+@RULES.rule(
+    "BR-CO-25",
+    "fatal",
+    ro="Când suma de plată (BT-115) este pozitivă, trebuie dată data scadenței (BT-9, cbc:DueDate) sau "
+    "termenii de plată (BT-20, cac:PaymentTerms/cbc:Note).",
+    en="When the Amount due for payment (BT-115) is positive, the Payment due date (BT-9, cbc:DueDate) or "
+    "the Payment terms (BT-20, cac:PaymentTerms/cbc:Note) must be given.",
+)
+def br_co_25(doc: UblDocument) -> Iterator[Node]:
+    # ANAF's copy binds this to /ubl:Invoice only: credit notes are not checked.
+    if not doc.is_invoice:
+        return
+    for amount in doc.root.findall("cac:LegalMonetaryTotal/cbc:PayableAmount"):
+        value = as_double(amount.text)
+        if value is None:
+            continue
+        has_terms = bool(doc.all("cbc:DueDate")) or any(
+            t.kids("cbc:Note") for t in doc.all("cac:PaymentTerms")
+        )
+        if not ((value > 0 and has_terms) or value <= 0):
+            yield amount

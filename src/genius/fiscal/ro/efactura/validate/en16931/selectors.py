@@ -72,6 +72,21 @@ def under(nodes: Iterable[Node], parent_name: str) -> list[Node]:
     return [n for n in nodes if n.parent is not None and n.parent.name == parent_name]
 
 
+def matching(doc: UblDocument, pattern: str) -> list[Node]:
+    """Nodes matching the relative match pattern ``a/b/c`` wherever they occur (document order)."""
+    steps = pattern.split("/")
+    found = []
+    for node in doc.all(steps[-1]):
+        current: Node | None = node
+        for step in reversed(steps[:-1]):
+            current = current.parent if current is not None else None
+            if current is None or current.name != step:
+                break
+        else:
+            found.append(node)
+    return found
+
+
 def decimals(doc: UblDocument, nodes: Sequence[Node]) -> list[Decimal]:
     """``nodes/xs:decimal(.)``, skipping texts that are not decimals (recorded on ``doc``)."""
     out = []

@@ -205,8 +205,7 @@ def _register() -> None:
             f"{prefix}-01",
             "fatal",
             ro="Dacă o linie (BG-25), o deducere (BG-20) sau o taxă suplimentară (BG-21) are categoria de "
-            "TVA "
-            f"{cat.name_ro}, defalcarea TVA (BG-23) trebuie să conțină {quantity_ro} cu codul {cat.code} "
+            f"TVA {cat.name_ro}, defalcarea TVA (BG-23) trebuie să conțină {quantity_ro} cu codul {cat.code} "
             "(BT-118)"
             + (
                 "."
@@ -290,7 +289,7 @@ def _only_o(doc: UblDocument, categories: list[Node]) -> Iterator[Node]:
     ro="O factură cu un grup de TVA „În afara sferei TVA” (O) nu poate avea alte grupuri în defalcarea TVA "
     "(BG-23).",
     en='An invoice with a "Not subject to VAT" (O) VAT breakdown must not have other VAT breakdown groups '
-    '(BG-23).',
+    "(BG-23).",
 )
 def br_o_11(doc: UblDocument) -> Iterator[Node]:
     return _only_o(doc, vat_facts(doc).breakdown)
@@ -302,8 +301,7 @@ def br_o_11(doc: UblDocument) -> Iterator[Node]:
     ro="O factură cu un grup de TVA „În afara sferei TVA” (O) nu poate avea linii cu altă categorie de TVA "
     "(BT-151).",
     en='An invoice with a "Not subject to VAT" (O) VAT breakdown must not have lines with another VAT '
-    'category '
-    "(BT-151).",
+    "category (BT-151).",
 )
 def br_o_12(doc: UblDocument) -> Iterator[Node]:
     return _only_o(doc, vat_facts(doc).classified)
@@ -315,8 +313,7 @@ def br_o_12(doc: UblDocument) -> Iterator[Node]:
     ro="O factură cu un grup de TVA „În afara sferei TVA” (O) nu poate avea deduceri la nivel de document cu "
     "altă categorie de TVA (BT-95).",
     en='An invoice with a "Not subject to VAT" (O) VAT breakdown must not have document level allowances '
-    'with '
-    "another VAT category (BT-95).",
+    "with another VAT category (BT-95).",
 )
 def br_o_13(doc: UblDocument) -> Iterator[Node]:
     return _only_o(doc, vat_facts(doc).allowance_tc)
@@ -349,10 +346,9 @@ def _split_payment(doc: UblDocument) -> Node | None:
     "BR-B-01",
     "fatal",
     ro="Categoria de TVA „Split payment” (B) se folosește doar în facturi interne italiene: toate codurile "
-    "de "
-    "țară trebuie să fie IT.",
+    "de țară trebuie să fie IT.",
     en='VAT category "Split payment" (B) is only for domestic Italian invoices: every country code must be '
-    'IT.',
+    "IT.",
 )
 def br_b_01(doc: UblDocument) -> Iterator[Node]:
     if doc.is_ubl:
@@ -365,8 +361,7 @@ def br_b_01(doc: UblDocument) -> Iterator[Node]:
     "BR-B-02",
     "fatal",
     ro="O factură cu categoria de TVA „Split payment” (B) nu poate avea linii, deduceri sau taxe cu "
-    "categoria "
-    "„Cota standard” (S).",
+    "categoria „Cota standard” (S).",
     en='An invoice with VAT category "Split payment" (B) must not have lines, allowances or charges with '
     'category "Standard rated" (S).',
 )

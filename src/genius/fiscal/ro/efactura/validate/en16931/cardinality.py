@@ -1,0 +1,264 @@
+"""UBL-SR-* cardinality rules of ANAF's copy: how often an element may occur, and the payee conditions.
+
+The plain "count(path) <= n" rules are the rows of ``data/en16931/ubl_sr_cardinalities.csv``
+(context ``/`` = the document root, ``//x`` = wherever x occurs, ``//line``/``//allowance``/
+``//charge`` = lines, allowances, charges; ``@name`` = a counter below).
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from functools import cache
+from importlib.resources import files
+
+from genius.fiscal.ro.efactura.validate.document import Node, UblDocument
+from genius.fiscal.ro.efactura.validate.en16931.selectors import is_allowance, is_charge, matching
+from genius.fiscal.ro.efactura.validate.registry import Rule, RuleSet
+
+RULES = RuleSet("en16931.cardinality")
+
+Count = Callable[[Node], int]
+
+
+@dataclass(frozen=True, slots=True)
+class _Limit:
+    rule_id: str
+    context: str
+    counted: str
+    at_most: int
+    term_ro: str
+    term_en: str
+
+
+@cache
+def _limits() -> tuple[_Limit, ...]:
+    resource = files("genius.fiscal.ro.efactura").joinpath("data", "en16931", "ubl_sr_cardinalities.csv")
+    with resource.open(encoding="utf-8") as handle:
+        return tuple(
+            _Limit(r["rule_id"], r["context"], r["counted"], int(r["at_most"]), r["term_ro"], r["term_en"])
+            for r in csv.DictReader(handle)
+        )
+
+
+def _contexts(doc: UblDocument, context: str) -> list[Node] | tuple[Node, ...]:
+    if context == "/":
+        return [doc.root] if doc.is_ubl else []
+    if context == "//line":
+        return [*doc.all("cac:InvoiceLine"), *doc.all("cac:CreditNoteLine")]
+    if context == "//allowance":
+        return [a for a in doc.all("cac:AllowanceCharge") if is_allowance(a)]
+    if context == "//charge":
+        return [a for a in doc.all("cac:AllowanceCharge") if is_charge(a)]
+    if context.startswith("//"):
+        return matching(doc, context[2:])
+    raise ValueError(f"ubl_sr_cardinalities.csv: unknown context {context!r}")
+
+
+def _upper_scheme_ids(scheme: Node) -> list[str]:
+    """``cac:TaxScheme/upper-case(cbc:ID)`` per TaxScheme ('' when it has no cbc:ID)."""
+    return [
+        (t.kids("cbc:ID")[0].text if t.kids("cbc:ID") else "").upper() for t in scheme.kids("cac:TaxScheme")
+    ]
+
+
+def _party_tax_ids(party_path: str, vat: bool) -> Count:
+    # UBL-SR-12/13/18: [cac:TaxScheme/upper-case(cbc:ID)='VAT'] (or != 'VAT'), not normalised.
+    def count(root: Node) -> int:
+        schemes = root.findall(party_path + "/cac:PartyTaxScheme")
+        chosen = [s for s in schemes if any((u == "VAT") == vat for u in _upper_scheme_ids(s))]
+        return sum(len(s.kids("cbc:CompanyID")) for s in chosen)
+
+    return count
+
+
+def _invoice_object_ids(root: Node) -> int:
+    return sum(
+        len(r.kids("cbc:ID"))
+        for r in root.kids("cac:AdditionalDocumentReference")
+        if any(c.text == "130" for c in r.kids("cbc:DocumentTypeCode"))
+    )
+
+
+_COUNTERS: dict[str, Count] = {
+    "@invoice_object_ids": _invoice_object_ids,
+    "@seller_vat_ids": _party_tax_ids("cac:AccountingSupplierParty/cac:Party", vat=True),
+    "@seller_other_tax_ids": _party_tax_ids("cac:AccountingSupplierParty/cac:Party", vat=False),
+    "@buyer_vat_ids": _party_tax_ids("cac:AccountingCustomerParty/cac:Party", vat=True),
+    "@payment_means_names": lambda r: sum(
+        1 for c in r.findall("cac:PaymentMeans/cbc:PaymentMeansCode") if c.attr("name") is not None
+    ),
+}
+
+
+def _count(node: Node, counted: str) -> int:
+    counter = _COUNTERS.get(counted)
+    return counter(node) if counter is not None else len(node.findall(counted))
+
+
+def _limit_rule(limit: _Limit) -> Rule:
+    times_ro, times_en = ("o dată", "once") if limit.at_most == 1 else ("de două ori", "twice")
+    return Rule(
+        limit.rule_id,
+        "fatal",
+        f"{limit.term_ro} poate apărea cel mult {times_ro}: eliminați repetările.",
+        f"{limit.term_en} may occur at most {times_en}: remove the repetitions.",
+    )
+
+
+@RULES.group([_limit_rule(limit) for limit in _limits()])
+def cardinalities(doc: UblDocument) -> Iterator[tuple[str, Node]]:
+    for limit in _limits():
+        for context in _contexts(doc, limit.context):
+            if _count(context, limit.counted) > limit.at_most:
+                yield limit.rule_id, context
+
+
+def _distinct_values(doc: UblDocument, name: str) -> int:
+    # count(//name[not(preceding::name/. = .)]): how many different values appear.
+    return len({n.string_value for n in doc.all(name)})
+
+
+def _sepa_ids(doc: UblDocument) -> int:
+    return sum(
+        1
+        for n in matching(doc, "cac:PartyIdentification/cbc:ID")
+        if (n.attr("schemeID") or "").upper() == "SEPA"
+    )
+
+
+def _path(path: str) -> Count:
+    return lambda node: len(node.findall(path))
+
+
+@RULES.rule(
+    "UBL-SR-29",
+    "fatal",
+    ro="Referința creditorului bancar (BT-90, cac:PartyIdentification/cbc:ID cu schemeID SEPA) poate apărea "
+    "cel mult o dată.",
+    en="The Bank assigned creditor identifier (BT-90, cac:PartyIdentification/cbc:ID with schemeID SEPA) may "
+    "occur at most once.",
+)
+def ubl_sr_29(doc: UblDocument) -> Iterator[Node]:
+    if doc.is_ubl and _sepa_ids(doc) > 1:
+        yield doc.root
+
+
+@RULES.rule(
+    "UBL-SR-44",
+    "fatal",
+    ro="Factura poate avea o singură valoare a referinței plății (BT-83, cbc:PaymentID), folosită eventual "
+    "în mai multe instrucțiuni de plată.",
+    en="An invoice may have only one distinct Remittance information value (BT-83, cbc:PaymentID), possibly "
+    "used in several payment means.",
+)
+def ubl_sr_44(doc: UblDocument) -> Iterator[Node]:
+    if doc.is_ubl and _distinct_values(doc, "cbc:PaymentID") > 1:
+        yield doc.all("cbc:PaymentID")[1]
+
+
+@RULES.rule(
+    "UBL-SR-47",
+    "fatal",
+    ro="Când există mai multe coduri de instrument de plată (BT-81), ele trebuie să fie identice.",
+    en="When there is more than one Payment means type code (BT-81), they must be equal.",
+)
+def ubl_sr_47(doc: UblDocument) -> Iterator[Node]:
+    if doc.is_ubl and _distinct_values(doc, "cbc:PaymentMeansCode") > 1:
+        yield doc.all("cbc:PaymentMeansCode")[1]
+
+
+@RULES.rule(
+    "UBL-SR-48",
+    "fatal",
+    ro="Fiecare linie de factură trebuie să aibă exact o categorie de TVA a articolului (BG-30, "
+    "cac:Item/cac:ClassifiedTaxCategory).",
+    en="Each invoice line must have exactly one item VAT category (BG-30, "
+    "cac:Item/cac:ClassifiedTaxCategory).",
+)
+def ubl_sr_48(doc: UblDocument) -> Iterator[Node]:
+    for line in (*doc.all("cac:InvoiceLine"), *doc.all("cac:CreditNoteLine")):
+        if len(line.findall("cac:Item/cac:ClassifiedTaxCategory")) != 1:
+            yield line
+
+
+@RULES.rule(
+    "UBL-SR-07",
+    "fatal",
+    ro="O referință la o factură anterioară (cac:BillingReference) trebuie să conțină numărul facturii "
+    "anterioare (BT-25, cac:InvoiceDocumentReference/cbc:ID).",
+    en="A preceding invoice reference (cac:BillingReference) must contain the Preceding invoice number "
+    "(BT-25, cac:InvoiceDocumentReference/cbc:ID).",
+)
+def ubl_sr_07(doc: UblDocument) -> Iterator[Node]:
+    return (b for b in doc.all("cac:BillingReference") if not b.has("cac:InvoiceDocumentReference/cbc:ID"))
+
+
+@RULES.rule(
+    "UBL-SR-43",
+    "fatal",
+    ro="Un document justificativ (cac:AdditionalDocumentReference) cu cbc:DocumentTypeCode trebuie să fie "
+    "obiectul facturat (cod 130; la note de credit și 50); altfel eliminați codul și atributul scheme.",
+    en="A supporting document (cac:AdditionalDocumentReference) with cbc:DocumentTypeCode must be the "
+    "invoiced "
+    "object (code 130; 50 also on credit notes); otherwise remove the code and the scheme attribute.",
+)
+def ubl_sr_43(doc: UblDocument) -> Iterator[Node]:
+    for ref in doc.all("cac:AdditionalDocumentReference"):
+        codes = [c.text for c in ref.kids("cbc:DocumentTypeCode")]
+        if "130" in codes or (doc.root.name == "CreditNote" and "50" in codes):
+            continue
+        # not(cbc:ID/@scheme): ANAF's copy tests an attribute named "scheme" (not schemeID).
+        if not codes and not any(i.attr("scheme") is not None for i in ref.kids("cbc:ID")):
+            continue
+        yield ref
+
+
+def _payee_differs(payee: Node) -> bool:
+    """``(cac:PartyName/cbc:Name) != (../cac:AccountingSupplierParty/.../cbc:RegistrationName)`` "
+    "(existential)."""
+    names = payee.values("cac:PartyName/cbc:Name")
+    parent = payee.parent
+    seller = (
+        parent.values("cac:AccountingSupplierParty/cac:Party/cac:PartyLegalEntity/cbc:RegistrationName")
+        if (parent is not None)
+        else []
+    )
+    return any(a != b for a in names for b in seller)
+
+
+def _payee_rule(rule_id: str, ro: str, en: str, count: Count) -> None:
+    def check(doc: UblDocument) -> Iterator[Node]:
+        for payee in doc.all("cac:PayeeParty"):
+            if not (count(payee) <= 1 and _payee_differs(payee)):
+                yield payee
+
+    RULES.rule(
+        rule_id,
+        "fatal",
+        ro=ro + " Beneficiarul (BG-10) se dă doar când diferă de vânzător (nume diferit de BT-27).",
+        en=en + " The Payee (BG-10) is given only when it differs from the Seller (name other than BT-27).",
+    )(check)
+
+
+_payee_rule(
+    "UBL-SR-19",
+    "Numele beneficiarului plății (BT-59) trebuie să apară exact o dată.",
+    "The Payee name (BT-59) must occur exactly once.",
+    _path("cac:PartyName/cbc:Name"),
+)
+_payee_rule(
+    "UBL-SR-20",
+    "Identificatorul beneficiarului plății (BT-60) poate apărea cel mult o dată.",
+    "The Payee identifier (BT-60) may occur at most once.",
+    lambda p: sum(
+        1 for i in p.findall("cac:PartyIdentification/cbc:ID") if (i.attr("schemeID") or "").upper() != "SEPA"
+    ),
+)
+_payee_rule(
+    "UBL-SR-21",
+    "Identificatorul de înregistrare legală al beneficiarului (BT-61) poate apărea cel mult o dată.",
+    "The Payee legal registration identifier (BT-61) may occur at most once.",
+    _path("cac:PartyLegalEntity/cbc:CompanyID"),
+)

@@ -1,0 +1,157 @@
+"""EN 16931 rules on payment instructions, references, attachments and item identifiers.
+
+BR-49, 50, 51 (warning), 52, 54, 55, 61, 64, 65.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from genius.fiscal.ro.efactura.validate.document import Node, UblDocument
+from genius.fiscal.ro.efactura.validate.en16931.selectors import LINE_NAMES, matching
+from genius.fiscal.ro.efactura.validate.registry import RuleSet
+
+RULES = RuleSet("en16931.references")
+
+_CREDIT_TRANSFER = ("30", "58")  # UNCL 4461: credit transfer, SEPA credit transfer
+
+
+@RULES.rule(
+    "BR-49",
+    "fatal",
+    ro="Instrucțiunile de plată (BG-16) trebuie să conțină codul instrumentului de plată (BT-81, "
+    "cbc:PaymentMeansCode).",
+    en="The Payment instructions (BG-16) must contain the Payment means type code (BT-81, "
+    "cbc:PaymentMeansCode).",
+)
+def br_49(doc: UblDocument) -> Iterator[Node]:
+    return (p for p in doc.all("cac:PaymentMeans") if not p.kids("cbc:PaymentMeansCode"))
+
+
+@RULES.rule(
+    "BR-50",
+    "fatal",
+    ro="Pentru transfer bancar (cod 30 sau 58) trebuie dat contul beneficiarului plății (BT-84, "
+    "cac:PayeeFinancialAccount/cbc:ID).",
+    en="For a credit transfer (code 30 or 58) the Payment account identifier (BT-84, "
+    "cac:PayeeFinancialAccount/cbc:ID) must be given.",
+)
+def br_50(doc: UblDocument) -> Iterator[Node]:
+    for account in doc.all("cac:PayeeFinancialAccount"):
+        means = account.parent
+        if means is None or means.name != "cac:PaymentMeans":
+            continue
+        # cac:PaymentMeans[cbc:PaymentMeansCode='30' or ...='58']: compared without normalize-space.
+        if any(c.text in _CREDIT_TRANSFER for c in means.kids("cbc:PaymentMeansCode")) and not any(
+            i.text != "" for i in account.kids("cbc:ID")
+        ):
+            yield account
+
+
+@RULES.rule(
+    "BR-51",
+    "warning",
+    ro="Din motive de securitate, factura nu trebuie să conțină numărul complet al cardului (BT-87): dați "
+    "cel mult ultimele 4-6 cifre (maximum 10 caractere).",
+    en="For card payment security the invoice must not contain the full card primary account number (BT-87): "
+    "give at most the last 4 to 6 digits (10 characters at most).",
+)
+def br_51(doc: UblDocument) -> Iterator[Node]:
+    for card in matching(doc, "cac:PaymentMeans/cac:CardAccount"):
+        numbers = card.kids("cbc:PrimaryAccountNumberID")
+        if numbers and len(numbers[0].string_value) > 10:
+            yield numbers[0]
+
+
+@RULES.rule(
+    "BR-52",
+    "fatal",
+    ro="Fiecare document justificativ (BG-24) trebuie să aibă o referință (BT-122, cbc:ID).",
+    en="Each Additional supporting document (BG-24) must have a Supporting document reference (BT-122, "
+    "cbc:ID).",
+)
+def br_52(doc: UblDocument) -> Iterator[Node]:
+    for reference in doc.all("cac:AdditionalDocumentReference"):
+        if not any(i.text != "" for i in reference.kids("cbc:ID")):
+            yield reference
+
+
+@RULES.rule(
+    "BR-54",
+    "fatal",
+    ro="Fiecare atribut al articolului (BG-32) trebuie să aibă un nume (BT-160) și o valoare (BT-161).",
+    en="Each Item attribute (BG-32) must have an Item attribute name (BT-160) and value (BT-161).",
+)
+def br_54(doc: UblDocument) -> Iterator[Node]:
+    for prop in doc.all("cac:AdditionalItemProperty"):
+        if not (prop.kids("cbc:Name") and prop.kids("cbc:Value")):
+            yield prop
+
+
+@RULES.rule(
+    "BR-55",
+    "fatal",
+    ro="Fiecare referință la o factură anterioară (BG-3) trebuie să conțină numărul facturii anterioare "
+    "(BT-25, cac:InvoiceDocumentReference/cbc:ID).",
+    en="Each Preceding invoice reference (BG-3) must contain the Preceding invoice number (BT-25, "
+    "cac:InvoiceDocumentReference/cbc:ID).",
+)
+def br_55(doc: UblDocument) -> Iterator[Node]:
+    return (b for b in doc.all("cac:BillingReference") if not b.has("cac:InvoiceDocumentReference/cbc:ID"))
+
+
+@RULES.rule(
+    "BR-61",
+    "fatal",
+    ro="Pentru transfer bancar (cod 30 sau 58 în BT-81) trebuie dat contul beneficiarului plății (BT-84, "
+    "cac:PayeeFinancialAccount/cbc:ID).",
+    en="For a credit transfer (code 30 or 58 in BT-81) the Payment account identifier (BT-84, "
+    "cac:PayeeFinancialAccount/cbc:ID) must be given.",
+)
+def br_61(doc: UblDocument) -> Iterator[Node]:
+    for means in doc.all("cac:PaymentMeans"):
+        codes = means.kids("cbc:PaymentMeansCode")
+        means_code = codes[0].norm if codes else ""
+        if means_code in _CREDIT_TRANSFER and not means.has("cac:PayeeFinancialAccount/cbc:ID"):
+            yield means
+
+
+def _line_item(node: Node, leaf_parent: str) -> bool:
+    """``(cac:InvoiceLine|cac:CreditNoteLine)/cac:Item/leaf_parent/node``."""
+    parent = node.parent
+    item = parent.parent if parent is not None else None
+    line = item.parent if item is not None else None
+    return (
+        parent is not None
+        and parent.name == leaf_parent
+        and item is not None
+        and item.name == "cac:Item"
+        and line is not None
+        and line.name in LINE_NAMES
+    )
+
+
+@RULES.rule(
+    "BR-64",
+    "fatal",
+    ro="Identificatorul standard al articolului (BT-157) trebuie să aibă atributul schemeID (de ex. 0160 "
+    "pentru GTIN).",
+    en="The Item standard identifier (BT-157) must have a schemeID attribute (e.g. 0160 for GTIN).",
+)
+def br_64(doc: UblDocument) -> Iterator[Node]:
+    for node in doc.all("cbc:ID"):
+        if node.attr("schemeID") is None and _line_item(node, "cac:StandardItemIdentification"):
+            yield node
+
+
+@RULES.rule(
+    "BR-65",
+    "fatal",
+    ro="Codul de clasificare al articolului (BT-158) trebuie să aibă atributul listID (de ex. STI pentru "
+    "CPV).",
+    en="The Item classification identifier (BT-158) must have a listID attribute (e.g. STI for CPV).",
+)
+def br_65(doc: UblDocument) -> Iterator[Node]:
+    for node in doc.all("cbc:ItemClassificationCode"):
+        if node.attr("listID") is None and _line_item(node, "cac:CommodityClassification"):
+            yield node
