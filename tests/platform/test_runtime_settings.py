@@ -1,0 +1,168 @@
+"""Runtime settings: typed whitelist, tenant > installation > settings, rate limits, audit, cache."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from genius.bootstrap import Platform, build_platform
+from genius.kernel.errors import ValidationError
+from genius.platform import runtime_settings
+from genius.platform.audit import AuditQuery
+from genius.platform.db import controlplane as cp
+from genius.platform.runtime_settings import (
+    RuntimeSettings,
+    RuntimeSettingsNotConfigured,
+    SettingNotSet,
+    UnknownSetting,
+    effective_rate_limits,
+)
+from genius.platform.settings import RateLimitSettings, Settings
+from genius.platform.tenancy import Tenant, TenantContext, tenant_scope
+
+MASTER_KEY = "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA="  # 32 zero bytes, tests only
+
+
+@pytest.fixture
+def platform(tmp_path: Path) -> Iterator[Platform]:
+    limits = RateLimitSettings(tenant_rate=100.0, tenant_burst=200, user_rate=10.0, user_burst=20)
+    built = build_platform(Settings(data_dir=tmp_path, master_key=MASTER_KEY, rate_limit=limits))
+    yield built
+    built.close()
+
+
+@pytest.fixture
+def tenants(platform: Platform) -> tuple[Tenant, Tenant]:
+    return (
+        platform.tenants.create("acme", name="Acme SRL", cui="RO18547290"),
+        platform.tenants.create("beta", name="Beta SRL", cui="14399840"),
+    )
+
+
+def _admin(tenant: Tenant) -> TenantContext:
+    return TenantContext(
+        tenant.id, tenant.slug, user_id="admin-1", roles=("admin",), attributes={"email": "a@x.ro"}
+    )
+
+
+def test_tenant_row_wins_over_installation_row_which_wins_over_settings(
+    platform: Platform, tenants: tuple[Tenant, Tenant]
+) -> None:
+    acme, beta = tenants
+    runtime = platform.runtime_settings
+    assert runtime.effective("rate_limit.user_burst", acme.id).source == "settings"
+    assert runtime.value("rate_limit.user_burst", acme.id) == 20
+    runtime.put(_admin(acme), "rate_limit.user_burst", 30, scope="installation")
+    assert runtime.value("rate_limit.user_burst", acme.id) == 30
+    assert runtime.value("rate_limit.user_burst", beta.id) == 30
+    setting = runtime.put(_admin(acme), "rate_limit.user_burst", 5, reason="abusive client")
+    assert (setting.value, setting.source, setting.installation_value, setting.settings_value) == (
+        5,
+        "tenant",
+        30,
+        20,
+    )
+    assert runtime.value("rate_limit.user_burst", beta.id) == 30  # the other tenant keeps its layer
+    runtime.delete(_admin(acme), "rate_limit.user_burst")
+    assert runtime.effective("rate_limit.user_burst", acme.id).source == "installation"
+    with pytest.raises(SettingNotSet):
+        runtime.delete(_admin(acme), "rate_limit.user_burst")
+
+
+def test_effective_rate_limits_layers_every_field(platform: Platform, tenants: tuple[Tenant, Tenant]) -> None:
+    acme, beta = tenants
+    platform.runtime_settings.put(_admin(acme), "rate_limit.tenant_rate", 7)  # an int for a float key
+    platform.runtime_settings.put(_admin(acme), "rate_limit.user_burst", 3, scope="installation")
+    assert effective_rate_limits(acme.id) == RateLimitSettings(
+        tenant_rate=7.0, tenant_burst=200, user_rate=10.0, user_burst=3
+    )
+    assert effective_rate_limits(beta.id) == RateLimitSettings(
+        tenant_rate=100.0, tenant_burst=200, user_rate=10.0, user_burst=3
+    )
+    assert platform.runtime_settings.limits_for(acme.id) == effective_rate_limits(acme.id)  # LimitSource
+
+
+@pytest.mark.parametrize(
+    ("key", "value", "scope", "field", "error"),
+    [
+        ("rate_limit.burst", 5, "tenant", "key", UnknownSetting),
+        ("rate_limit.user_burst", "10", "tenant", "value", ValidationError),
+        ("rate_limit.user_burst", 1.5, "tenant", "value", ValidationError),
+        ("rate_limit.user_burst", True, "tenant", "value", ValidationError),
+        ("rate_limit.user_burst", 0, "tenant", "value", ValidationError),
+        ("rate_limit.user_rate", None, "tenant", "value", ValidationError),
+        ("log_level", "LOUD", "installation", "value", ValidationError),
+        ("log_level", "DEBUG", "tenant", "scope", ValidationError),
+        ("rate_limit.user_burst", 5, "galaxy", "scope", ValidationError),
+    ],
+)
+def test_bad_changes_are_refused_naming_the_field(
+    platform: Platform,
+    tenants: tuple[Tenant, Tenant],
+    key: str,
+    value: object,
+    scope: str,
+    field: str,
+    error: type[Exception],
+) -> None:
+    with pytest.raises(error) as err:
+        platform.runtime_settings.put(_admin(tenants[0]), key, value, scope=scope)  # type: ignore[arg-type]
+    assert err.value.problems[0].field == field  # type: ignore[attr-defined]
+    assert all(s.source == "settings" for s in platform.runtime_settings.all(tenants[0].id))
+
+
+def test_every_change_is_audited(platform: Platform, tenants: tuple[Tenant, Tenant]) -> None:
+    acme = tenants[0]
+    runtime = platform.runtime_settings
+    runtime.put(_admin(acme), "access_token_ttl_seconds", 600, reason="shorter sessions")
+    runtime.put(_admin(acme), "access_token_ttl_seconds", 300)
+    runtime.put(_admin(acme), "max_body_bytes", 2048, scope="installation")
+    runtime.delete(_admin(acme), "access_token_ttl_seconds")
+    with tenant_scope(_admin(acme)):
+        records = list(reversed(platform.audit.query(AuditQuery(resource_type="runtime_setting")).items))
+    summary = [(r.action, r.resource_id, r.before, r.after) for r in records]
+    assert summary == [
+        ("admin.setting.update", "access_token_ttl_seconds", None, {"value": 600}),
+        ("admin.setting.update", "access_token_ttl_seconds", {"value": 600}, {"value": 300}),
+        ("admin.setting.update", "installation:max_body_bytes", None, {"value": 2048}),
+        ("admin.setting.delete", "access_token_ttl_seconds", {"value": 300}, None),
+    ]
+    assert records[0].reason == "shorter sessions" and records[0].user_email == "a@x.ro"
+
+
+def test_cache_expires_or_is_dropped(platform: Platform, tenants: tuple[Tenant, Tenant]) -> None:
+    acme = tenants[0]
+    other_process = RuntimeSettings(platform.control, platform.settings, platform.audit, cache_seconds=3600)
+    assert other_process.value("rate_limit.user_rate", acme.id) == 10.0
+    platform.runtime_settings.put(_admin(acme), "rate_limit.user_rate", 2.5)
+    assert platform.runtime_settings.value("rate_limit.user_rate", acme.id) == 2.5  # changed here: at once
+    assert other_process.value("rate_limit.user_rate", acme.id) == 10.0  # elsewhere: after its TTL
+    other_process.invalidate()
+    assert other_process.value("rate_limit.user_rate", acme.id) == 2.5
+
+
+def test_a_stored_value_outside_the_whitelist_is_ignored(
+    platform: Platform, tenants: tuple[Tenant, Tenant]
+) -> None:
+    acme = tenants[0]
+    with platform.control.begin() as conn:
+        for key, value in (("rate_limit.user_burst", "lots"), ("retired.key", 1)):
+            conn.execute(
+                cp.runtime_settings.insert().values(
+                    tenant_id=acme.id, key=key, value=value, updated_at=datetime.now(UTC)
+                )
+            )
+    platform.runtime_settings.invalidate()
+    assert platform.runtime_settings.effective("rate_limit.user_burst", acme.id).source == "settings"
+
+
+def test_effective_rate_limits_needs_a_platform(platform: Platform) -> None:
+    runtime_settings.use(None)
+    try:
+        with pytest.raises(RuntimeSettingsNotConfigured):
+            effective_rate_limits("t")
+    finally:
+        runtime_settings.use(platform.runtime_settings)
