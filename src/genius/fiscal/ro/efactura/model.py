@@ -103,11 +103,13 @@ class Party:
     """BG-4 seller or BG-7 buyer (same shape; seller-only fields say so).
 
     Romanian identifiers: the CUI/CIF of a VAT payer goes in ``vat_id`` with its "RO" prefix
-    (BT-31/BT-48, e.g. "RO1234567"); a seller not registered for VAT puts the bare CUI in
-    ``tax_registration_id`` (BT-32) and a buyer without VAT registration gives its CUI or CNP in
-    ``legal_registration_id`` (BT-47) or ``vat_id`` without prefix. The Trade Register number
-    ("J40/1234/2020") is *not* an identifier in EN 16931's sense for ANAF; it is usually given in
-    ``additional_legal_info`` (BT-33) next to the share capital.
+    (BT-31/BT-48, e.g. "RO1234567"; BR-CO-09 wants the country prefix); a seller not registered
+    for VAT puts the bare CUI in ``tax_registration_id`` (BT-32); a buyer without VAT registration
+    gives its CUI, its CNP, or "0000000000000" (a person without CNP) in ``legal_registration_id``
+    (BT-47), which CIUS-RO BR-RO-120 accepts in place of BT-48. The Trade Register number
+    ("J40/1234/2020") is the seller's legal registration identifier (BT-30; CIUS-RO sets no
+    format for it) and is often repeated in ``additional_legal_info`` (BT-33) with the share
+    capital.
     """
 
     name: str  # BT-27 seller name / BT-44 buyer name (PartyLegalEntity/RegistrationName)
