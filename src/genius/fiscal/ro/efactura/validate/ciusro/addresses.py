@@ -17,6 +17,8 @@ from genius.fiscal.ro.efactura.validate.ciusro.ruleset import (
 from genius.fiscal.ro.efactura.validate.document import Node, UblDocument
 from genius.fiscal.ro.efactura.validate.registry import Hit
 
+# Rule decorators keep "id", flag on one line like the schematron; the formatter stays off.
+# fmt: off
 _FATAL: Final = "fatal"
 _SUPPLIER: Final = "cac:AccountingSupplierParty/cac:Party/cac:PostalAddress"
 _CUSTOMER: Final = "cac:AccountingCustomerParty/cac:Party/cac:PostalAddress"

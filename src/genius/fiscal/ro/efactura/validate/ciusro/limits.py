@@ -45,6 +45,8 @@ _CUS: Final = "cac:AccountingCustomerParty/cac:Party/"
 _REP: Final = "cac:TaxRepresentativeParty/"
 _DLV: Final = "cac:Delivery/cac:DeliveryLocation/cac:Address/"
 
+# The tables stay one limit per two lines, as in the schematron; keep the formatter off them.
+# fmt: off
 # Context /ubl:Invoice | /cn:CreditNote.
 ROOT_LIMITS: Final = (
     Limit("BR-RO-L0201", _SUP + "cac:PostalAddress/cbc:PostalZone", 20, "BT-38",
@@ -211,23 +213,40 @@ ALL_LIMITS: Final = (
     + DOCUMENT_CHARGE_LIMITS + LINE_ALLOWANCE_LIMITS + LINE_CHARGE_LIMITS + NOTE_LIMITS
     + DOCUMENT_REFERENCE_LIMITS + BILLING_REFERENCE_LIMITS
 )
+# fmt: on
 
 
-def _too_long(context: Node, limits: Iterable[Limit]) -> Iterator[tuple[str, Hit]]:
+@dataclass(frozen=True, slots=True)
+class _Group:
+    """Limits sharing the parent path: the parent elements are looked up once per context."""
+
+    parent: str  # "" for the context element itself
+    leaves: tuple[tuple[str, str, Limit], ...]  # (child name or "", attribute or "", limit)
+
+
+def _grouped(limits: tuple[Limit, ...]) -> tuple[_Group, ...]:
+    groups: dict[str, list[tuple[str, str, Limit]]] = {}
     for limit in limits:
         path, _, attribute = limit.path.partition("@")
         path = path.rstrip("/")
-        targets = context.findall(path) if path else [context]
-        for node in targets:
-            if attribute:
-                value = node.attr(attribute)
-                if value is None:
-                    continue
-                length = len(normalize_space(value))
-            else:
-                length = len(normalize_space(node.text))
-            if length > limit.max_chars:
-                yield limit.rule_id, Hit(node, {"length": length}, attribute or None)
+        parent, _, leaf = path.rpartition("/")
+        groups.setdefault(parent, []).append((leaf, attribute, limit))
+    return tuple(_Group(parent, tuple(leaves)) for parent, leaves in groups.items())
+
+
+def _too_long(context: Node, groups: tuple[_Group, ...]) -> Iterator[tuple[str, Hit]]:
+    for group in groups:
+        parents = context.findall(group.parent) if group.parent else [context]
+        for parent in parents:
+            for leaf, attribute, limit in group.leaves:
+                for node in parent.kids(leaf) if leaf else (parent,):
+                    text = node.attr(attribute) if attribute else node.text
+                    # normalize-space() never lengthens a text: only long raw texts need it.
+                    if text is None or len(text) <= limit.max_chars:
+                        continue
+                    length = len(normalize_space(text))
+                    if length > limit.max_chars:
+                        yield limit.rule_id, Hit(node, {"length": length}, attribute or None)
 
 
 def _by_indicator(charges: Iterable[Node]) -> tuple[list[Node], list[Node]]:
@@ -243,44 +262,59 @@ def _by_indicator(charges: Iterable[Node]) -> tuple[list[Node], list[Node]]:
     return allowances, charges_
 
 
+_G_ROOT_LIMITS: Final = _grouped(ROOT_LIMITS)
+_G_PAYMENT_MEANS_LIMITS: Final = _grouped(PAYMENT_MEANS_LIMITS)
+_G_LINE_LIMITS: Final = _grouped(LINE_LIMITS)
+_G_ITEM_PROPERTY_LIMITS: Final = _grouped(ITEM_PROPERTY_LIMITS)
+_G_DOCUMENT_ALLOWANCE_LIMITS: Final = _grouped(DOCUMENT_ALLOWANCE_LIMITS)
+_G_DOCUMENT_CHARGE_LIMITS: Final = _grouped(DOCUMENT_CHARGE_LIMITS)
+_G_LINE_ALLOWANCE_LIMITS: Final = _grouped(LINE_ALLOWANCE_LIMITS)
+_G_LINE_CHARGE_LIMITS: Final = _grouped(LINE_CHARGE_LIMITS)
+_G_NOTE_LIMITS: Final = _grouped(NOTE_LIMITS)
+_G_DOCUMENT_REFERENCE_LIMITS: Final = _grouped(DOCUMENT_REFERENCE_LIMITS)
+_G_BILLING_REFERENCE_LIMITS: Final = _grouped(BILLING_REFERENCE_LIMITS)
+
+
 @RULES.group([limit.rule() for limit in ALL_LIMITS])
 def br_ro_lengths(doc: UblDocument) -> Iterator[tuple[str, Hit]]:
     if doc.is_ubl:
-        yield from _too_long(doc.root, ROOT_LIMITS)
+        yield from _too_long(doc.root, _G_ROOT_LIMITS)
     for node in doc.all("cac:PaymentMeans"):
-        yield from _too_long(node, PAYMENT_MEANS_LIMITS)
+        yield from _too_long(node, _G_PAYMENT_MEANS_LIMITS)
     for name in ("cac:InvoiceLine", "cac:CreditNoteLine"):
         for node in doc.all(name):
-            yield from _too_long(node, LINE_LIMITS)
+            yield from _too_long(node, _G_LINE_LIMITS)
     for node in doc.all("cac:AdditionalItemProperty"):
         if node.parent is not None and node.parent.name == "cac:Item":
-            yield from _too_long(node, ITEM_PROPERTY_LIMITS)
+            yield from _too_long(node, _G_ITEM_PROPERTY_LIMITS)
     if invoice_only(doc):
         allowances, charges = _by_indicator(doc.root.kids("cac:AllowanceCharge"))
         for node in allowances:
-            yield from _too_long(node, DOCUMENT_ALLOWANCE_LIMITS)
+            yield from _too_long(node, _G_DOCUMENT_ALLOWANCE_LIMITS)
         for node in charges:
-            yield from _too_long(node, DOCUMENT_CHARGE_LIMITS)
+            yield from _too_long(node, _G_DOCUMENT_CHARGE_LIMITS)
     line_charges = [
-        n for n in doc.all("cac:AllowanceCharge")
+        n
+        for n in doc.all("cac:AllowanceCharge")
         if n.parent is not None and n.parent.name in ("cac:InvoiceLine", "cac:CreditNoteLine")
     ]
     if line_charges:
         allowances, charges = _by_indicator(line_charges)
         for node in allowances:
-            yield from _too_long(node, LINE_ALLOWANCE_LIMITS)
+            yield from _too_long(node, _G_LINE_ALLOWANCE_LIMITS)
         for node in charges:
-            yield from _too_long(node, LINE_CHARGE_LIMITS)
+            yield from _too_long(node, _G_LINE_CHARGE_LIMITS)
     for node in doc.all("cbc:Note"):
-        yield from _too_long(node, NOTE_LIMITS)
+        yield from _too_long(node, _G_NOTE_LIMITS)
     for node in doc.all("cac:AdditionalDocumentReference"):
-        yield from _too_long(node, DOCUMENT_REFERENCE_LIMITS)
+        yield from _too_long(node, _G_DOCUMENT_REFERENCE_LIMITS)
     for node in doc.all("cac:BillingReference"):
-        yield from _too_long(node, BILLING_REFERENCE_LIMITS)
+        yield from _too_long(node, _G_BILLING_REFERENCE_LIMITS)
 
 
 @RULES.rule(
-    "BR-RO-A500", _FATAL,
+    "BR-RO-A500",
+    _FATAL,
     ro="O referință la factura anterioară (cac:BillingReference) poate conține cel mult 500 de facturi "
     "anterioare (BG-3); are {count}.",
     en="A billing reference (cac:BillingReference) may hold at most 500 Preceding invoice references "
