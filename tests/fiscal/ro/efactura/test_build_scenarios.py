@@ -167,3 +167,104 @@ def test_amounts_are_decimal_strings_with_cents() -> None:
     xml = build_xml(load_scenario("domestic-21-11"))
     for value in xpath(xml, "//cbc:LineExtensionAmount/text() | //cbc:TaxAmount/text()"):
         assert Decimal(value) == Decimal(value).quantize(Decimal("0.01")) and "." in value
+
+
+@pytest.mark.oracle
+def test_direct_debit_with_sepa_creditor_id(oracle: Any) -> None:
+    from genius.fiscal.ro.efactura import DirectDebit, PaymentInstructions
+
+    invoice = load_scenario("domestic-21-11")
+    invoice.payment_instructions = [
+        PaymentInstructions(
+            means_code="49",
+            remittance_information="GEN-2025-0001",
+            direct_debit=DirectDebit(
+                mandate_reference="MANDAT-77",
+                creditor_reference="RO98ZZZ12345674",
+                debited_account_id="RO49AAAA1B31007593840000",
+            ),
+        )
+    ]
+    xml = build_xml(invoice)
+    assert xpath(
+        xml, "//cac:AccountingSupplierParty//cac:PartyIdentification/cbc:ID[@schemeID='SEPA']/text()"
+    ) == ["RO98ZZZ12345674"]
+    assert xpath(xml, "//cac:PaymentMandate/cbc:ID/text()") == ["MANDAT-77"]
+    assert_anaf_accepts(oracle, xml)
+
+
+@pytest.mark.oracle
+def test_optional_groups_are_written_where_the_xsd_wants_them(oracle: Any) -> None:
+    from datetime import date
+
+    from genius.fiscal.ro.efactura import (
+        Attachment,
+        Delivery,
+        Identifier,
+        ItemAttribute,
+        ItemClassification,
+        Note,
+        Payee,
+        Period,
+        TaxRepresentative,
+    )
+
+    invoice = load_scenario("domestic-21-11")
+    invoice.business_process = "urn:genius:proces:vanzare"
+    invoice.notes.append(Note(text="Livrare in doua transe.", subject_code="AAI"))
+    invoice.project_reference = "PRJ-12"
+    invoice.contract_reference = "CTR-2025-3"
+    invoice.sales_order_reference = "SO-991"
+    invoice.despatch_advice_reference = "AVIZ-10"
+    invoice.receiving_advice_reference = "NIR-44"
+    invoice.tender_or_lot_reference = "LOT-2"
+    invoice.invoiced_object_id = Identifier(value="CT-445", scheme="AAA")
+    invoice.buyer_accounting_reference = "6022"
+    invoice.invoicing_period = Period(start_date=date(2025, 9, 1), end_date=date(2025, 9, 30))
+    invoice.payee = Payee(name="Genius Factoring IFN SA", identifier=Identifier(value="PAYEE-1"))
+    invoice.tax_representative = TaxRepresentative(
+        name="Reprezentant Fiscal SRL",
+        vat_id="RO34567892",
+        address=invoice.seller.address,
+    )
+    invoice.delivery = Delivery(
+        party_name="Depozit Nord",
+        location_id=Identifier(value="5940000000017", scheme="0088"),
+        actual_delivery_date=date(2025, 9, 12),
+    )
+    invoice.attachments = [
+        Attachment(
+            reference="AVIZ-10",
+            description="Aviz de insotire",
+            content=b"%PDF-1.4 demo",
+            mime_code="application/pdf",
+            filename="aviz-10.pdf",
+        ),
+        Attachment(reference="SPEC-1", external_uri="https://genius-demo.ro/spec/1"),
+    ]
+    first = invoice.lines[0]
+    first.note = "Licente anuale"
+    first.object_id = Identifier(value="SUB-9", scheme="ABZ")
+    first.order_line_reference = "3"
+    first.accounting_reference = "6022.01"
+    first.period = Period(start_date=date(2025, 9, 1), end_date=date(2026, 8, 31))
+    first.item.description = "Abonament anual"
+    first.item.buyer_id = "B-77"
+    first.item.standard_id = Identifier(value="05940000000012", scheme="0160")
+    first.item.classifications = [ItemClassification(code="48000000-8", list_id="STI")]
+    first.item.origin_country = "RO"
+    first.item.attributes = [ItemAttribute(name="Versiune", value="2025.2")]
+    xml = build_xml(invoice)
+    assert xpath(xml, "/*/cbc:Note[2]/text()") == ["#AAI#Livrare in doua transe."]
+    assert xpath(xml, "//cac:AdditionalDocumentReference/cbc:DocumentTypeCode/text()") == ["130"]
+    assert xpath(xml, "//cbc:EmbeddedDocumentBinaryObject/@filename") == ["aviz-10.pdf"]
+    assert_anaf_accepts(oracle, xml)
+    credit = copy.deepcopy(invoice)  # the same groups in CreditNote order (BT-11 as type 50)
+    credit.document_kind = credit.document_kind.CREDIT_NOTE
+    credit.type_code = "381"
+    xml = build_xml(credit)
+    assert xpath(xml, "//cac:AdditionalDocumentReference[cbc:DocumentTypeCode='50']/cbc:ID/text()") == [
+        "PRJ-12"
+    ]
+    assert xpath(xml, "//cac:PaymentMeans/cbc:PaymentDueDate/text()") == ["2025-10-15"]
+    assert_anaf_accepts(oracle, xml)

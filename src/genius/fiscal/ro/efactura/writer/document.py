@@ -114,7 +114,7 @@ def payment_means_el(root: etree._Element, invoice: Invoice) -> None:
     first = True
     for means in invoice.payment_instructions:
         accounts: list[CreditTransfer | None] = list(means.credit_transfers) or [None]
-        for account in accounts:
+        for index, account in enumerate(accounts):
             element = el(root, "cac:PaymentMeans")
             text = means.means_text if first else None
             el(element, "cbc:PaymentMeansCode", means.means_code, name=text)
@@ -122,14 +122,16 @@ def payment_means_el(root: etree._Element, invoice: Invoice) -> None:
                 # UBL CreditNote has no DueDate: BT-9 goes in PaymentMeans/PaymentDueDate.
                 opt(element, "cbc:PaymentDueDate", iso_date(invoice.due_date))
             opt(element, "cbc:PaymentID", means.remittance_information)
-            card_and_accounts_el(element, means, account)
+            # UBL-SR-54/55: one card and one mandate per document, so only on a means' first block.
+            card_and_accounts_el(element, means if index == 0 else None, account)
             first = False
 
 
 def card_and_accounts_el(
-    element: etree._Element, means: PaymentInstructions, account: CreditTransfer | None
+    element: etree._Element, means: PaymentInstructions | None, account: CreditTransfer | None
 ) -> None:
-    if means.card is not None:  # BG-18
+    """BG-18 card, BG-17 account and BG-19 mandate of one PaymentMeans (``means`` None: account only)."""
+    if means is not None and means.card is not None:  # BG-18
         card = el(element, "cac:CardAccount")
         el(card, "cbc:PrimaryAccountNumberID", means.card.primary_account_number)
         el(card, "cbc:NetworkID", means.card.network_id or CARD_NETWORK_NOT_AVAILABLE)
@@ -141,7 +143,7 @@ def card_and_accounts_el(
         if account.service_provider_id is not None:
             branch = el(financial, "cac:FinancialInstitutionBranch")
             el(branch, "cbc:ID", account.service_provider_id)
-    debit = means.direct_debit
+    debit = means.direct_debit if means is not None else None
     if debit is not None and (debit.mandate_reference is not None or debit.debited_account_id is not None):
         mandate = el(element, "cac:PaymentMandate")  # BG-19
         opt(mandate, "cbc:ID", debit.mandate_reference)
