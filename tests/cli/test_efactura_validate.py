@@ -9,15 +9,16 @@ import pytest
 import typer
 from typer.testing import CliRunner
 
-from genius.cli.efactura_validate import EXIT_ACCEPTED, EXIT_REJECTED, EXIT_UNREADABLE, validate
+from genius.cli.efactura_validate import EXIT_ACCEPTED, EXIT_REJECTED, EXIT_UNREADABLE
 
 RO_CIUS_ID = "urn:cen.eu:en16931:2017#compliant#urn:efactura.mfinante.ro:CIUS-RO:1.0.1"
 
 
 @pytest.fixture()
 def command() -> typer.Typer:
-    app = typer.Typer()
-    app.command()(validate)
+    """The real `genius` app; every invocation goes through `genius efactura validate`."""
+    from genius.cli.main import app
+
     return app
 
 
@@ -38,7 +39,7 @@ def bad(good: Path, tmp_path: Path) -> Path:
 
 
 def test_accepted_file_exits_0(command: typer.Typer, good: Path) -> None:
-    result = CliRunner().invoke(command, [str(good)])
+    result = CliRunner().invoke(command, ["efactura", "validate", str(good)])
     assert result.exit_code == EXIT_ACCEPTED, result.output
     assert "ACCEPTED" in result.output
 
@@ -46,7 +47,7 @@ def test_accepted_file_exits_0(command: typer.Typer, good: Path) -> None:
 def test_rejected_file_exits_1_and_names_rule_location_and_both_languages(
     command: typer.Typer, good: Path, bad: Path
 ) -> None:
-    result = CliRunner().invoke(command, [str(good), str(bad)])
+    result = CliRunner().invoke(command, ["efactura", "validate", str(good), str(bad)])
     assert result.exit_code == EXIT_REJECTED, result.output
     assert "REJECTED" in result.output
     assert "BR-RO-001 at /Invoice/cbc:CustomizationID" in result.output
@@ -55,7 +56,7 @@ def test_rejected_file_exits_1_and_names_rule_location_and_both_languages(
 
 
 def test_json_output(command: typer.Typer, good: Path, bad: Path) -> None:
-    result = CliRunner().invoke(command, ["--json", str(good), str(bad)])
+    result = CliRunner().invoke(command, ["efactura", "validate", "--json", str(good), str(bad)])
     assert result.exit_code == EXIT_REJECTED
     payload = json.loads(result.output)
     assert [p["anaf_ok"] for p in payload] == [True, False]
@@ -70,6 +71,6 @@ def test_unreadable_files_exit_2(command: typer.Typer, good: Path, tmp_path: Pat
     not_xml.write_text("0\n")
     missing = tmp_path / "missing.xml"
     for args in ([str(not_xml)], [str(good), str(missing)]):
-        result = CliRunner().invoke(command, args)
+        result = CliRunner().invoke(command, ["efactura", "validate", *args])
         assert result.exit_code == EXIT_UNREADABLE, result.output
         assert "UNREADABLE" in result.output

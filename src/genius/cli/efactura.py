@@ -8,6 +8,8 @@ from typing import Annotated
 
 import typer
 
+from genius.cli.efactura_validate import validate
+
 app = typer.Typer(help="RO e-Factura: build and check CIUS-RO UBL invoices.", no_args_is_help=True)
 
 
@@ -71,3 +73,6 @@ def build(
         f"{len(invoice.lines)} line(s), payable {totals.payable_amount} {invoice.currency}",
         err=True,
     )
+
+
+app.command("validate")(validate)  # `genius efactura validate FILE.xml ...` (efactura_validate.py)
