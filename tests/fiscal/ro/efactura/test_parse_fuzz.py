@@ -35,7 +35,7 @@ SEEDS: tuple[bytes, ...] = (
     MINIMAL,
     *((VALIDATION_DIR / name).read_bytes() for name in _SEED_NAMES if (VALIDATION_DIR / name).is_file()),
 )
-_SEED_TREES = tuple(etree.fromstring(seed) for seed in SEEDS)
+SEED_TREES = tuple(etree.fromstring(seed) for seed in SEEDS)
 
 # Text XML can carry (no control characters, no lone surrogates), with the characters that matter
 # to the readers: digits, signs, dots, dashes, '#', base64 and whitespace.
@@ -101,7 +101,7 @@ class Mutation:
     text: str
 
 
-_MUTATIONS = st.builds(
+MUTATIONS = st.builds(
     Mutation,
     kind=st.sampled_from(
         ["remove", "duplicate", "text", "empty", "nest", "attribute", "drop-attributes", "rename"]
@@ -116,7 +116,7 @@ _NSMAP = {
 }
 
 
-def _apply(root: etree._Element, mutation: Mutation) -> None:
+def apply_mutation(root: etree._Element, mutation: Mutation) -> None:
     elements = [e for e in root.iter() if isinstance(e.tag, str)]
     target = elements[int(mutation.where * len(elements))]
     parent = target.getparent()
@@ -143,11 +143,11 @@ def _apply(root: etree._Element, mutation: Mutation) -> None:
 
 
 @FUZZ
-@given(st.sampled_from(range(len(SEEDS))), st.lists(_MUTATIONS, min_size=1, max_size=6))
+@given(st.sampled_from(range(len(SEEDS))), st.lists(MUTATIONS, min_size=1, max_size=6))
 def test_structural_mutations_of_valid_documents(seed: int, mutations: list[Mutation]) -> None:
-    root = copy.deepcopy(_SEED_TREES[seed])
+    root = copy.deepcopy(SEED_TREES[seed])
     for mutation in mutations:
-        _apply(root, mutation)
+        apply_mutation(root, mutation)
     parse_or_refuse(etree.tostring(root, xml_declaration=True, encoding="UTF-8"))
 
 
