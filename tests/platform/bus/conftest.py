@@ -22,7 +22,8 @@ from genius.platform.db.engine import make_engine, sqlite_url
 from genius.platform.db.migrate import MigrationComponent, upgrade
 from genius.platform.tenancy import TenantContext, TenantDatabases, TenantRegistry
 
-CONTROL = Path(__file__).resolve().parents[3] / "src/genius/platform/db/migrations/control"
+PROJECT_ROOT = Path(__file__).resolve().parents[3]
+CONTROL = PROJECT_ROOT / "src/genius/platform/db/migrations/control"
 CONTROL_COMPONENT = MigrationComponent("control", "control", CONTROL)
 # An effect table without a unique key on the event id: only the inbox may prevent duplicates.
 EFFECTS_DDL = "CREATE TABLE effects (id INTEGER PRIMARY KEY, consumer TEXT, event_id TEXT, seq INTEGER)"
@@ -89,7 +90,9 @@ def namespace() -> str:
     return f"gtest{uuid.uuid4().hex[:10]}"
 
 
-async def new_transport(kind: str, tmp_path: Path, amqp_url: str | None = None, **options: object) -> Transport:
+async def new_transport(
+    kind: str, tmp_path: Path, amqp_url: str | None = None, **options: object
+) -> Transport:
     if kind == "local":
         transport: Transport = LocalTransport(tmp_path / "bus" / "queue.db", **options)  # type: ignore[arg-type]
     else:
@@ -109,7 +112,9 @@ async def dispose(transport: Transport) -> None:
 
 
 @pytest.fixture
-async def transport(transport_kind: str, tmp_path: Path, request: pytest.FixtureRequest) -> AsyncIterator[Transport]:
+async def transport(
+    transport_kind: str, tmp_path: Path, request: pytest.FixtureRequest
+) -> AsyncIterator[Transport]:
     url = request.getfixturevalue("amqp_url") if transport_kind == "rabbitmq" else None
     built = await new_transport(transport_kind, tmp_path, url)
     yield built

@@ -16,8 +16,9 @@ from genius.platform.db.uow import UnitOfWork
 from tests.platform.bus.conftest import World
 
 
-def publish_probes(world: World, count: int, *, start: int = 0, batch: int = 200, slug: str = "acme",
-                   note: str = "") -> list[str]:
+def publish_probes(
+    world: World, count: int, *, start: int = 0, batch: int = 200, slug: str = "acme", note: str = ""
+) -> list[str]:
     """Commit ``count`` probe events through units of work; returns their event ids in order."""
     ids: list[str] = []
     for first in range(start, start + count, batch):

@@ -9,7 +9,7 @@ import pytest
 
 from genius.platform.bus.consumer import Consumer, Unprocessable
 from genius.platform.bus.envelope import Envelope
-from genius.platform.bus.messages import EchoReplied, EchoRequested, ProbeSent
+from genius.platform.bus.messages import EchoReplied, EchoRequested
 from genius.platform.bus.tables import outbox as outbox_table
 from genius.platform.bus.transport import Delivery, Outgoing, QueueSpec, RetryPolicy, Transport
 from genius.platform.db.uow import UnitOfWork
@@ -71,7 +71,9 @@ async def test_one_consumer_at_concurrency_one_sees_a_tenant_in_commit_order(
     assert seen == list(range(300))
 
 
-async def test_a_failing_handler_is_retried_with_backoff_then_succeeds(world: World, transport: Transport) -> None:
+async def test_a_failing_handler_is_retried_with_backoff_then_succeeds(
+    world: World, transport: Transport
+) -> None:
     attempts: list[tuple[int, float]] = []
 
     async def flaky(delivery: Delivery) -> None:
@@ -111,7 +113,9 @@ async def test_a_poison_message_is_dead_lettered_without_blocking_the_rest_and_r
     await consumer.start()
     ids = publish_probes(world, 20)
     await relay_for(world, transport).drain("acme")
-    await eventually(lambda: len(handled) == 19 and len(poison_attempts) == 3, what="19 good + 3 poison tries")
+    await eventually(
+        lambda: len(handled) == 19 and len(poison_attempts) == 3, what="19 good + 3 poison tries"
+    )
     letters: list = []
 
     async def dead() -> None:
@@ -125,7 +129,12 @@ async def test_a_poison_message_is_dead_lettered_without_blocking_the_rest_and_r
     assert sorted(handled) == list(range(1, 20))
     assert poison_attempts == [1, 2, 3]
     [letter] = letters
-    assert (letter.event_id, letter.type, letter.tenant, letter.attempts) == (ids[0], "bus.probe.sent", "acme", 3)
+    assert (letter.event_id, letter.type, letter.tenant, letter.attempts) == (
+        ids[0],
+        "bus.probe.sent",
+        "acme",
+        3,
+    )
     assert "cannot parse the invoice" in letter.reason
     assert await transport.dead_letters(tenant="other") == []
     assert await transport.dead_letters(type="sales.invoice.issued") == []
@@ -193,7 +202,9 @@ async def test_worker_request_waits_for_its_worker_and_the_reply_carries_the_cor
     waiter = Consumer(transport, "jobs.replies", {"worker.response.echo": on_reply})
     await waiter.start()
     await worker.start()
-    await eventually(lambda: world.scalar("SELECT count(*) FROM bus_outbox") == 2, what="the reply in the outbox")
+    await eventually(
+        lambda: world.scalar("SELECT count(*) FROM bus_outbox") == 2, what="the reply in the outbox"
+    )
     await relay.drain("acme")
     await eventually(lambda: len(replies) == 1, what="the reply")
     await worker.stop()
@@ -205,7 +216,9 @@ async def test_worker_request_waits_for_its_worker_and_the_reply_carries_the_cor
     assert request.idempotencykey == "job-1"
 
 
-async def test_graceful_shutdown_hands_unfinished_work_back_to_the_queue(world: World, transport: Transport) -> None:
+async def test_graceful_shutdown_hands_unfinished_work_back_to_the_queue(
+    world: World, transport: Transport
+) -> None:
     release = asyncio.Event()
     started: list[str] = []
 
@@ -244,7 +257,10 @@ async def test_exactly_once_effects_across_two_tenants_with_a_transactional_hand
     await relay.drain("acme")
     # The same rows published again (a relay that crashed before marking them sent).
     with world.engine().connect() as conn:
-        again = [Envelope.from_json(r.body) for r in conn.execute(outbox_table.select().order_by(outbox_table.c.seq))]
+        again = [
+            Envelope.from_json(r.body)
+            for r in conn.execute(outbox_table.select().order_by(outbox_table.c.seq))
+        ]
     assert await transport.publish([Outgoing(e) for e in again]) == [True] * 50
     await eventually(lambda: len(world.effects(consumer="ledger")) >= 50, what="50 effects")
     await asyncio.sleep(0.5)

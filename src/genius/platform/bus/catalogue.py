@@ -300,6 +300,7 @@ class Catalogue:
     def __init__(self) -> None:
         self._types: dict[tuple[str, int], MessageType] = {}
         self._lock = threading.Lock()
+        self._discovered = False
 
     def register(self, cls: type) -> type:
         """Register a message data class (usable as a class decorator)."""
@@ -334,6 +335,19 @@ class Catalogue:
             return sorted(self._types.values(), key=lambda t: (t.name, t.version))
 
     def get(self, name: str, version: int | None = None) -> MessageType:
+        try:
+            return self._lookup(name, version)
+        except CatalogueError:
+            if self._discovered:
+                raise
+        # A consumer process may not have imported the module declaring the type yet; threads
+        # wait here until the one that imports has finished.
+        with _DISCOVERY_LOCK:
+            if not self._discovered:
+                discover()
+        return self._lookup(name, version)
+
+    def _lookup(self, name: str, version: int | None) -> MessageType:
         self._absorb_kernel_events()
         with self._lock:
             if version is not None:
@@ -371,12 +385,17 @@ register = CATALOGUE.register
 MESSAGE_MODULE_NAMES = frozenset({"events", "messages"})
 
 
+_DISCOVERY_LOCK = threading.RLock()
+
+
 def discover(package: str = "genius") -> Catalogue:
     """Import every ``events``/``messages`` module under ``package`` so all types are registered."""
-    root = importlib.import_module(package)
-    for info in pkgutil.walk_packages(root.__path__, prefix=f"{package}."):
-        if info.name.rsplit(".", 1)[-1] in MESSAGE_MODULE_NAMES:
-            importlib.import_module(info.name)
+    with _DISCOVERY_LOCK:
+        root = importlib.import_module(package)
+        for info in pkgutil.walk_packages(root.__path__, prefix=f"{package}."):
+            if info.name.rsplit(".", 1)[-1] in MESSAGE_MODULE_NAMES:
+                importlib.import_module(info.name)
+        CATALOGUE._discovered = True
     return CATALOGUE
 
 

@@ -82,8 +82,11 @@ class RabbitTransport(Transport):
         self._exchange: AbstractExchange | None = None
         self._default: AbstractExchange | None = None
         self._lock = asyncio.Lock()
+        # Caches of what this connection declared, and everything ever declared (for destroy()).
         self._declared: set[str] = set()
         self._retry_buckets: set[int] = set()
+        self._ever_declared: set[str] = set()
+        self._ever_buckets: set[int] = set()
         self._subscriptions: set[RabbitSubscription] = set()
 
     def qname(self, queue: str) -> str:
@@ -166,6 +169,7 @@ class RabbitTransport(Transport):
         for pattern in spec.patterns:
             await queue.bind(self.exchange_name, routing_key=pattern)
         self._declared.add(spec.name)
+        self._ever_declared.add(spec.name)
 
     async def _retry_exchange(self, delay: float) -> str:
         # Quarter-octave buckets: see the module docstring.
@@ -178,6 +182,7 @@ class RabbitTransport(Transport):
             queue = await channel.declare_queue(name, durable=True, arguments={"x-dead-letter-exchange": ""})
             await queue.bind(exchange, routing_key="")
             self._retry_buckets.add(bucket)
+            self._ever_buckets.add(bucket)
         return name
 
     # -- publish -------------------------------------------------------------------------------
@@ -393,16 +398,16 @@ class RabbitTransport(Transport):
         """Delete every exchange and queue of this namespace that this object declared (tests)."""
         channel = await self._ensure()
         for queue in [
-            *(self.qname(q) for q in self._declared),
+            *(self.qname(q) for q in self._ever_declared),
             self.dead_queue,
-            *(f"{self.ns}.retry.{b}" for b in self._retry_buckets),
+            *(f"{self.ns}.retry.{b}" for b in self._ever_buckets),
         ]:
             with contextlib.suppress(Exception):
                 await channel.queue_delete(queue)
         for exchange in [
             self.exchange_name,
             self.dlx_name,
-            *(f"{self.ns}.retry.{b}" for b in self._retry_buckets),
+            *(f"{self.ns}.retry.{b}" for b in self._ever_buckets),
         ]:
             with contextlib.suppress(Exception):
                 await channel.exchange_delete(exchange)
