@@ -36,9 +36,8 @@ def _example_names() -> list[str]:
 def read_example(validation_dir: Path, name: str) -> bytes:
     """The example's bytes; a file in the shared folder that is no XML at all is a damaged fixture.
 
-    ``ciusro/examples/b2g-1.0.9/ubl_b2g_example1.xml`` holds just ``0\\n`` on this workplace (the
-    original in phax/phive-rules is a 24 kB invoice): the parser must refuse it, and there is
-    nothing else to check, so the test says so and skips instead of passing silently.
+    (``ubl_b2g_example1.xml`` was once found overwritten with ``0\\n``.) The parser must refuse such
+    a file, and there is nothing else to check, so the test says so and skips, never passes.
     """
     data = (validation_dir / name).read_bytes()
     if b"<" not in data[:4096]:

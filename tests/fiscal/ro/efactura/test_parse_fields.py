@@ -346,3 +346,45 @@ def test_invoice_elements_inside_a_credit_note_are_not_read_as_lines() -> None:
     with pytest.raises(InvalidField) as raised:  # InvoiceTypeCode is not CreditNoteTypeCode
         parse_xml(text)
     assert raised.value.field == "/CreditNote/cbc:CreditNoteTypeCode"
+
+
+def _with_sepa_id_and_means(code: str, mandate: bool) -> bytes:
+    def change(root: etree._Element) -> None:
+        party = _one(root, "//cac:AccountingSupplierParty/cac:Party")
+        holder = etree.Element(f"{{{NS['cac']}}}PartyIdentification")
+        etree.SubElement(holder, f"{{{NS['cbc']}}}ID", schemeID="sepa").text = "RO98ZZZ014523"
+        party.insert(0, holder)
+        means = etree.Element(f"{{{NS['cac']}}}PaymentMeans")
+        etree.SubElement(means, f"{{{NS['cbc']}}}PaymentMeansCode").text = code
+        if mandate:
+            holder = etree.SubElement(means, f"{{{NS['cac']}}}PaymentMandate")
+            etree.SubElement(holder, f"{{{NS['cbc']}}}ID").text = "MANDAT-7"
+        _one(root, "/inv:Invoice/cac:TaxTotal").addprevious(means)
+
+    return _mutate(change)
+
+
+@pytest.mark.parametrize(("code", "mandate"), [("59", False), ("49", True), ("30", True)])
+def test_a_sepa_identifier_is_bt90_when_there_is_a_direct_debit(code: str, mandate: bool) -> None:
+    invoice = parse_xml(_with_sepa_id_and_means(code, mandate))
+    debit = invoice.payment_instructions[0].direct_debit
+    assert debit is not None and debit.creditor_reference == "RO98ZZZ014523"
+    assert debit.mandate_reference == ("MANDAT-7" if mandate else None)
+    assert invoice.seller.identifiers == []
+
+
+def test_a_sepa_identifier_without_a_direct_debit_stays_a_party_identifier() -> None:
+    invoice = parse_xml(_with_sepa_id_and_means("30", mandate=False))
+    assert invoice.payment_instructions[0].direct_debit is None
+    assert [(i.value, i.scheme) for i in invoice.seller.identifiers] == [("RO98ZZZ014523", "sepa")]
+
+
+def test_order_reference_na_beside_a_sales_order_means_no_purchase_order() -> None:
+    def change(root: etree._Element) -> None:
+        order = etree.Element(f"{{{NS['cac']}}}OrderReference")
+        etree.SubElement(order, f"{{{NS['cbc']}}}ID").text = "NA"
+        etree.SubElement(order, f"{{{NS['cbc']}}}SalesOrderID").text = "SO-9"
+        _one(root, "/inv:Invoice/cac:AccountingSupplierParty").addprevious(order)
+
+    invoice = parse_xml(_mutate(change))
+    assert (invoice.purchase_order_reference, invoice.sales_order_reference) == (None, "SO-9")

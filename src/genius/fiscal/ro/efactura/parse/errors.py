@@ -26,11 +26,19 @@ class ParseError(EfacturaError):
 
     code = "efactura_parse_error"
 
-    def __init__(self, message: str, *, field: str = "document", problem_code: str | None = None) -> None:
-        self.field = field
+    def __init__(
+        self,
+        message: str,
+        *,
+        field: str = "document",
+        problem_code: str | None = None,
+        problems: list[FieldProblem] | None = None,
+    ) -> None:
+        # ``problems`` keeps EfacturaError.from_problems working for every subclass.
+        self.field = problems[0].field if problems else field
         super().__init__(
             message,
-            problems=[FieldProblem(field, problem_code or self.code, message)],
+            problems=problems or [FieldProblem(field, problem_code or self.code, message)],
             code=self.code,
         )
 

@@ -22,7 +22,12 @@ from genius.fiscal.ro.efactura.parse.nodes import Node
 SEPA_SCHEME: Final = "SEPA"
 # EN 16931-3-2: the seller's VAT identifier (BT-31) is the PartyTaxScheme whose TaxScheme/ID is
 # "VAT"; any other PartyTaxScheme of the seller is its tax registration identifier (BT-32).
+# Both codes are compared upper-cased, as the EN 16931 rules do (UBL-SR-12/13, UBL-SR-29).
 VAT_SCHEME: Final = "VAT"
+
+
+def _is(code: str | None, expected: str) -> bool:
+    return code is not None and code.upper() == expected
 
 
 def identifier(node: Node | None) -> Identifier | None:
@@ -91,9 +96,9 @@ def trading_party(party_holder: Node, *, seller: bool, sepa_is_creditor_id: bool
     legal = party.required("cac:PartyLegalEntity", f"{who} legal entity")
     schemes = _tax_schemes(party)
     vat_id = _only(
-        [s for s in schemes if s[1] == VAT_SCHEME], f"BT-{31 if seller else 48} {who} VAT identifier"
+        [s for s in schemes if _is(s[1], VAT_SCHEME)], f"BT-{31 if seller else 48} {who} VAT identifier"
     )
-    others = [s for s in schemes if s[1] != VAT_SCHEME]
+    others = [s for s in schemes if not _is(s[1], VAT_SCHEME)]
     if not seller and vat_id is None and len(others) == 1:
         # BT-48: a buyer's only PartyTaxScheme is its VAT identifier whatever its TaxScheme/ID says
         # (ANAF's own examples leave it empty).
@@ -104,7 +109,7 @@ def trading_party(party_holder: Node, *, seller: bool, sepa_is_creditor_id: bool
         ident
         for node in party.children("cac:PartyIdentification")
         if (ident := identifier(node.child("cbc:ID"))) is not None
-        and not (seller and sepa_is_creditor_id and ident.scheme == SEPA_SCHEME)
+        and not (seller and sepa_is_creditor_id and _is(ident.scheme, SEPA_SCHEME))
     ]
     return Party(
         name=legal.required_text("cbc:RegistrationName", f"BT-{27 if seller else 44} {who} name"),
@@ -133,7 +138,7 @@ def sepa_creditor_id(party_holder: Node | None, *, nested: bool) -> tuple[str, s
         (node.path, value)
         for holder in party.children("cac:PartyIdentification")
         if (node := holder.child("cbc:ID")) is not None
-        and node.attribute("schemeID") == SEPA_SCHEME
+        and _is(node.attribute("schemeID"), SEPA_SCHEME)
         and (value := node.value()) is not None
     ]
     if len(found) > 1:
@@ -150,7 +155,7 @@ def payee(node: Node | None, *, sepa_is_creditor_id: bool) -> Payee | None:
         ident
         for holder in node.children("cac:PartyIdentification")
         if (ident := identifier(holder.child("cbc:ID"))) is not None
-        and not (sepa_is_creditor_id and ident.scheme == SEPA_SCHEME)
+        and not (sepa_is_creditor_id and _is(ident.scheme, SEPA_SCHEME))
     ]
     if len(identifiers) > 1:
         raise InvalidField(
