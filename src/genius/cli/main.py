@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import typer
 
-from genius.cli import audit, efactura, tenant, user
+from genius.cli import audit, efactura, serve, tenant, user
 
 app = typer.Typer(help="Genius ERP command line.", no_args_is_help=True)
 app.add_typer(tenant.app, name="tenant")
 app.add_typer(tenant.config_app, name="config")
 app.command("migrate")(tenant.migrate)
+app.command("serve")(serve.serve)
 app.add_typer(audit.app, name="audit")
 app.add_typer(user.app, name="user")
 app.add_typer(user.auth_app, name="auth")

@@ -6,6 +6,7 @@ Middleware, outermost first (pure ASGI, no per-request task or thread hop):
     BodyLimitMiddleware      413 over settings.max_body_bytes (declared or streamed)
     TenantBindingMiddleware  bearer token -> AuthService -> tenant_scope + request.state
     RateLimitMiddleware      token buckets per tenant and per user -> 429 + Retry-After
+    AuditMiddleware          one audit record per POST/PUT/PATCH/DELETE (genius.platform.audit)
     (FastAPI: exception handlers -> the error shape; routers)
 
 Routes reach the process's services through ``request.app.state.platform``.
@@ -21,6 +22,9 @@ from starlette.middleware import Middleware
 
 from genius import __version__
 from genius.bootstrap import Platform, build_platform
+from genius.platform import flags, runtime_settings
+from genius.platform.audit import AuditMiddleware
+from genius.platform.audit import router as audit_router
 from genius.platform.auth.api import router as auth_router
 from genius.platform.observability.logs import configure_logging
 from genius.platform.observability.tracing import configure_tracing
@@ -66,7 +70,8 @@ def create_app(
     configure_logging(settings.log_level, json_output=settings.log_json)
     configure_tracing("genius-api", settings.otlp_endpoint)
     limiter = rate_limiter or build_rate_limiter(settings)
-    limit_source = limits or StaticLimits(settings.rate_limit)
+    # Administrators override limits per tenant at runtime (runtime settings, cached briefly).
+    limit_source = limits or getattr(platform, "runtime_settings", None) or StaticLimits(settings.rate_limit)
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
@@ -92,6 +97,8 @@ def create_app(
             Middleware(BodyLimitMiddleware, max_body_bytes=settings.max_body_bytes),
             Middleware(TenantBindingMiddleware, verify=_verifier(platform)),
             Middleware(RateLimitMiddleware, limiter=limiter, limits=limit_source),
+            # Innermost: every state-changing request that got past the limits is audited.
+            Middleware(AuditMiddleware, trail=platform.audit),
         ],
     )
     app.state.platform = platform
@@ -100,4 +107,7 @@ def create_app(
     app.include_router(health.router)
     app.include_router(auth_router)
     # Each area's router, one line each (the area's helper adds its line when its router lands).
+    app.include_router(audit_router)
+    app.include_router(flags.router)
+    app.include_router(runtime_settings.router)
     return app

@@ -30,13 +30,13 @@ class RateLimitMiddleware:
         if not isinstance(ctx, TenantContext) or ctx.system:
             await self.app(scope, receive, send)
             return
-        limits = self.limits.limits_for(ctx.tenant_id)
-        buckets = [tenant_bucket(ctx.tenant_id, limits)]
-        if ctx.user_id:
-            buckets.append(user_bucket(ctx.tenant_id, ctx.user_id, limits))
         try:
+            limits = self.limits.limits_for(ctx.tenant_id)
+            buckets = [tenant_bucket(ctx.tenant_id, limits)]
+            if ctx.user_id:
+                buckets.append(user_bucket(ctx.tenant_id, ctx.user_id, limits))
             decision = await self.limiter.acquire(buckets)
-        except Exception as exc:  # the store is down: serve, and say so in the logs
+        except Exception as exc:  # the store or the limits are unreadable: serve, and say so in the logs
             log.warning("rate limiter unavailable; request not limited", error=repr(exc))
             await self.app(scope, receive, send)
             return

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import structlog
+from anyio import to_thread
 from opentelemetry import trace
 from starlette.types import ASGIApp, Receive, Scope, Send
 
@@ -51,7 +52,8 @@ class TenantBindingMiddleware:
                 raise AuthenticationFailed(
                     "the Authorization header has no token after Bearer", code="token_invalid"
                 )
-            ctx = self.verify(token)
+            # Verification reads the control plane (tenant, user, keys): off the event loop.
+            ctx = await to_thread.run_sync(self.verify, token)
         except GeniusError as exc:
             # Expired, forged, of an unknown issuer, of a disabled tenant: refused here, so no
             # route ever runs with a token that did not verify.

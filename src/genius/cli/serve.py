@@ -1,0 +1,74 @@
+"""`genius serve`: migrate, make sure the demo tenant exists, and serve the API with uvicorn."""
+
+from __future__ import annotations
+
+import socket
+
+import typer
+
+
+def serve(
+    host: str | None = typer.Option(None, "--host", help="Interface to listen on (settings.host)."),
+    port: int | None = typer.Option(None, "--port", help="Port to listen on (settings.port)."),
+) -> None:
+    """Serve Genius ERP: migrations, demo tenant (admin password shown on first start), HTTP API."""
+    import uvicorn
+
+    from genius.bootstrap import build_platform
+    from genius.kernel.errors import GeniusError
+    from genius.platform.auth.demo import ensure_demo_tenant
+    from genius.platform.observability.logs import configure_logging
+    from genius.platform.settings import get_settings
+    from genius.web.app import create_app
+
+    from .tenant import fail
+
+    settings = get_settings()
+    updates = {key: value for key, value in (("host", host), ("port", port)) if value is not None}
+    if updates:
+        settings = settings.model_validate({**settings.model_dump(), **updates})
+    configure_logging(settings.log_level, json_output=settings.log_json)
+    platform = build_platform(settings)  # migrates the control plane
+    try:
+        tenants = platform.tenants.list()
+        for tenant in tenants:
+            platform.databases.migrate(tenant.slug)
+        typer.echo(f"data in {platform.databases.data_dir}; {len(tenants)} tenant(s) migrated")
+        ensure_demo_tenant(platform, echo=typer.echo)
+        app = create_app(platform)
+        config = uvicorn.Config(
+            app,
+            host=settings.host,
+            port=settings.port,
+            access_log=False,  # the gateway logs each request with its trace id
+            log_config=None,  # keep the JSON logging configured above
+            server_header=False,
+            lifespan="on",
+        )
+        _AnnouncingServer(config, url=settings.base_url).run()
+    except GeniusError as exc:
+        raise fail(exc) from None
+    finally:
+        platform.close()
+
+
+class _AnnouncingServer:
+    """uvicorn's server, printing the URL once the socket is really listening."""
+
+    def __init__(self, config, *, url: str) -> None:  # type: ignore[no-untyped-def]
+        import uvicorn
+
+        banner = f"Genius ERP is serving on {url}  (API docs: {url}/api/docs)"
+
+        class Server(uvicorn.Server):
+            async def startup(self, sockets: list[socket.socket] | None = None) -> None:
+                await super().startup(sockets)
+                if self.started:
+                    typer.echo(banner)
+
+        self._server = Server(config)
+
+    def run(self) -> None:
+        self._server.run()
+        if not self._server.started:
+            raise typer.Exit(1)  # uvicorn has logged why (port in use, bad host)
