@@ -296,3 +296,28 @@ def test_rs256_store_signs_and_verifies(make_platform) -> None:  # type: ignore[
     assert service.verify_access_token(token).slug == tenant.slug
     # The ES256 service of the same installation verifies it too: the key row says RS256.
     assert platform.auth.verify_access_token(token).slug == tenant.slug
+
+
+def test_keys_are_made_rotated_and_verified_on_both_backends(
+    store_platform: Platform, frozen_clock: FrozenClock
+) -> None:
+    from .conftest import CUI_A, unique_slug
+
+    tenant = store_platform.tenants.create(unique_slug("keys"), name="Keys SRL", cui=CUI_A)
+    assert store_platform.auth.keys.keys(tenant.id) == []  # no key before first use
+    old = login(store_platform, tenant).access_token
+    first_kid = parts(old)[0]["kid"]
+    rotated = store_platform.auth.rotate_keys(tenant.slug)
+    new = store_platform.auth.password_grant(tenant.slug, "ana@acme.ro", PASSWORD).access_token
+    assert parts(new)[0]["kid"] == rotated.kid != first_kid
+    for token in (old, new):
+        assert store_platform.auth.verify_access_token(token).slug == tenant.slug
+    keys = {k.kid: k for k in store_platform.auth.keys.keys(tenant.id)}
+    assert keys[first_kid].retired_at is not None and keys[rotated.kid].active
+    frozen_clock.advance(3600 + 1)  # past the grace period (and the token's own expiry)
+    with pytest.raises((TokenInvalid, TokenExpired)):
+        store_platform.auth.verify_access_token(old)
+    assert [k["kid"] for k in store_platform.auth.jwks(tenant.slug)["keys"]] == [rotated.kid]
+    # A second rotation prunes keys past their grace from the table.
+    store_platform.auth.rotate_keys(tenant.slug)
+    assert first_kid not in {k.kid for k in store_platform.auth.keys.keys(tenant.id, include_expired=True)}
