@@ -18,7 +18,9 @@ NS = {
     "cac": "urn:oasis:names:specification:ubl:schema:xsd:CommonAggregateComponents-2",
     "cbc": "urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2",
 }
-EXAMPLE_ROOTS = ("en16931-ubl/examples", "ciusro/examples")
+# CEN's and ANAF's example invoices, plus CEN's 29 full test invoices (Peppol BIS Billing 3.0
+# samples) beside the unit-test fragments.
+EXAMPLE_ROOTS = ("en16931-ubl/examples", "ciusro/examples", "en16931-ubl/test/testfiles")
 
 
 def _example_names() -> list[str]:
