@@ -122,8 +122,9 @@ def _due_date(root: Node, credit_note: bool) -> date | None:
         for pm in root.children("cac:PaymentMeans")
         if (n := pm.child("cbc:PaymentDueDate")) is not None and (d := n.as_date()) is not None
     ]
-    if len({d for _, d in found}) > 1:
-        raise InvalidField(found[1][0], "BT-9 payment due date differs between payment means")
+    differing = [path for path, day in found if day != found[0][1]]
+    if differing:
+        raise InvalidField(differing[0], "BT-9 payment due date differs between payment means")
     return found[0][1] if found else None
 
 
