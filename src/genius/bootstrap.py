@@ -16,6 +16,8 @@ from genius.platform import flags as feature_flags
 from genius.platform import runtime_settings as runtime_layer
 from genius.platform.audit import AUDIT_COMPONENT, AuditTrail
 from genius.platform.auth import AuthService
+from genius.platform.bus import BUS_COMPONENT
+from genius.platform.bus.service import Bus, make_transport
 from genius.platform.crypto import decode_key, load_or_create_key_file
 from genius.platform.db.engine import make_engine, sqlite_url
 from genius.platform.db.migrate import MigrationComponent, migrations_folder, upgrade
@@ -31,7 +33,7 @@ CONTROL_COMPONENT = MigrationComponent(
 
 def tenant_components() -> list[MigrationComponent]:
     """Every component with tables in a tenant database, in migration order."""
-    return [AUDIT_COMPONENT]
+    return [AUDIT_COMPONENT, BUS_COMPONENT]
 
 
 @dataclass
@@ -47,6 +49,7 @@ class Platform:
     auth: AuthService
     flags: feature_flags.FeatureFlags
     runtime_settings: runtime_layer.RuntimeSettings
+    bus: Bus
     extras: dict[str, object] = field(default_factory=dict)
 
     def close(self) -> None:
@@ -97,4 +100,5 @@ def build_platform(settings: Settings | None = None, *, migrate_control: bool = 
         auth=AuthService(settings, tenants, master_key, on_deny=audit.on_deny),
         flags=flags,
         runtime_settings=runtime,
+        bus=Bus(make_transport(settings, data_dir), databases, tenants),
     )
