@@ -22,6 +22,7 @@ from genius.platform.runtime_settings import (
 )
 from genius.platform.settings import RateLimitSettings, Settings
 from genius.platform.tenancy import Tenant, TenantContext, tenant_scope
+from tests.platform.audit.http import Api, running_api
 
 MASTER_KEY = "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA="  # 32 zero bytes, tests only
 
@@ -166,3 +167,45 @@ def test_effective_rate_limits_needs_a_platform(platform: Platform) -> None:
             effective_rate_limits("t")
     finally:
         runtime_settings.use(platform.runtime_settings)
+
+
+def test_settings_admin_api(tmp_path: Path) -> None:
+    with running_api(tmp_path / "api") as api:
+        _exercise_settings_api(api)
+
+
+def _exercise_settings_api(api: Api) -> None:
+    acme = api.platform.tenants.create("acme", name="Acme SRL", cui="RO18547290")
+    admin, auditor = api.login(acme, "admin"), api.login(acme, "auditor")
+    url = "/api/v1/admin/settings"
+    listed = api.client.get(url, headers=auditor.headers)
+    assert listed.status_code == 200 and {s["key"] for s in listed.json()} >= {
+        "rate_limit.user_burst",
+        "log_level",
+    }
+    put = api.client.put(
+        f"{url}/rate_limit.user_burst", json={"value": 7, "reason": "noisy"}, headers=admin.headers
+    )
+    assert put.status_code == 200, put.text
+    assert (put.json()["value"], put.json()["source"], put.json()["updated_by"]) == (7, "tenant", admin.email)
+    assert effective_rate_limits(acme.id).user_burst == 7  # what the gateway's rate limiter reads
+    assert api.client.get(f"{url}/rate_limit.user_burst", headers=auditor.headers).json()["value"] == 7
+    for key, body, status in (
+        ("rate_limit.nope", {"value": 1}, 422),  # not in the whitelist
+        ("rate_limit.user_burst", {"value": "7"}, 422),  # wrong type
+        ("log_level", {"value": "DEBUG"}, 422),  # installation-wide only: not through a tenant's API
+    ):
+        response = api.client.put(f"{url}/{key}", json=body, headers=admin.headers)
+        assert response.status_code == status, (key, response.text)
+    assert (
+        api.client.put(f"{url}/rate_limit.user_burst", json={"value": 9}, headers=auditor.headers).status_code
+        == 403
+    )
+    deleted = api.client.delete(f"{url}/rate_limit.user_burst", headers=admin.headers)
+    assert deleted.status_code == 200 and deleted.json()["source"] == "settings"
+    with tenant_scope(_admin(acme)):
+        changes = api.platform.audit.query(AuditQuery(resource_type="runtime_setting")).items
+    assert [(r.action, r.reason) for r in changes] == [
+        ("admin.setting.delete", None),
+        ("admin.setting.update", "noisy"),
+    ]

@@ -18,21 +18,21 @@ import threading
 import time
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, Literal
+from typing import Annotated, Any, Literal
 
 import sqlalchemy as sa
+from fastapi import APIRouter, Depends, Request
+from pydantic import BaseModel, Field
 from sqlalchemy import Engine
 
 from genius.kernel.clock import utcnow
 from genius.kernel.errors import GeniusError, NotFound, ValidationError
 from genius.platform.audit import AuditEntry, AuditTrail
+from genius.platform.auth.deps import require
 from genius.platform.db import controlplane as cp
 from genius.platform.db.engine import SQLITE_IMMEDIATE
 from genius.platform.settings import RateLimitSettings, Settings
 from genius.platform.tenancy import TenantContext
-
-if TYPE_CHECKING:
-    from fastapi import APIRouter
 
 # Seconds a process may answer with a value another process has since changed.
 RUNTIME_CACHE_SECONDS = 5.0
@@ -286,7 +286,9 @@ class RuntimeSettings:
             raise ValidationError.for_field("scope", "tenant or installation")
         if not spec.per_tenant:
             raise ValidationError.for_field(
-                "scope", f"{spec.key} is installation-wide only: set it with scope=installation", "scope"
+                "scope",
+                f"{spec.key} is installation-wide only: the operator sets it for every tenant",
+                "scope",
             )
         return ctx.tenant_id
 
@@ -356,84 +358,63 @@ def effective_rate_limits(tenant_id: str | None) -> RateLimitSettings:
     return installed().rate_limits(tenant_id)
 
 
-_router: APIRouter | None = None
-
-
-def __getattr__(name: str) -> Any:
-    # The admin API is built on first use, so workers never import FastAPI through this module.
-    global _router
-    if name == "router":
-        _router = _router or _build_router()
-        return _router
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-
-
-def _build_router() -> APIRouter:
-    """``GET /api/v1/admin/settings[/{key}]``, ``PUT`` and ``DELETE /api/v1/admin/settings/{key}``."""
-    from typing import Annotated
-
-    from fastapi import APIRouter, Depends, Request
-    from pydantic import BaseModel, Field
-
-    from genius.platform.auth.deps import require
-
-    class SettingOut(BaseModel):
-        key: str
-        value: Any
-        source: str
-        description: str
-        per_tenant: bool
-        tenant_value: Any
-        installation_value: Any
-        settings_value: Any
-        updated_at: datetime | None
-        updated_by: str | None
-
-    class SettingIn(BaseModel):
-        value: Any = Field(description="Typed as the key's whitelist entry says")
-        scope: Scope = "tenant"
-        reason: str | None = Field(default=None, max_length=500)
-
-    def out(setting: EffectiveSetting) -> SettingOut:
-        return SettingOut(**{name: getattr(setting, name) for name in SettingOut.model_fields})
-
-    def store(request: Request) -> RuntimeSettings:
-        return request.app.state.platform.runtime_settings  # type: ignore[no-any-return]
-
-    api = APIRouter(prefix="/api/v1/admin/settings", tags=["admin"])
-    reader = Annotated[TenantContext, Depends(require(READ_PERMISSION))]
-    writer = Annotated[TenantContext, Depends(require(WRITE_PERMISSION))]
-    service = Annotated[RuntimeSettings, Depends(store)]
-
-    @api.get("", response_model=list[SettingOut])
-    def list_settings(ctx: reader, runtime: service) -> list[SettingOut]:
-        return [out(s) for s in runtime.all(ctx.tenant_id)]
-
-    @api.get("/{key}", response_model=SettingOut)
-    def get_setting(key: str, ctx: reader, runtime: service) -> SettingOut:
-        return out(runtime.effective(key, ctx.tenant_id))
-
-    @api.put("/{key}", response_model=SettingOut)
-    def put_setting(key: str, body: SettingIn, ctx: writer, runtime: service, request: Request) -> SettingOut:
-        _check_scope(request, ctx, body.scope)
-        return out(runtime.put(ctx, key, body.value, scope=body.scope, reason=body.reason))
-
-    @api.delete("/{key}", response_model=SettingOut)
-    def delete_setting(
-        key: str, ctx: writer, runtime: service, request: Request, scope: Scope = "tenant"
-    ) -> SettingOut:
-        _check_scope(request, ctx, scope)
-        return out(runtime.delete(ctx, key, scope=scope))
-
-    return api
-
-
+# -- the admin API ---------------------------------------------------------------------------------
+# It changes the caller's tenant's values only. Installation-wide values reach every tenant, and
+# every tenant has an admin holding ``*``: no tenant's token may change them, so the operator sets
+# them through ``RuntimeSettings.put(..., scope="installation")``.
 READ_PERMISSION = "admin.settings.read"
 WRITE_PERMISSION = "admin.settings.write"
-# Installation-wide values affect every tenant: a tenant administrator needs this one as well.
-INSTALLATION_PERMISSION = "installation.settings.write"
+
+router = APIRouter(prefix="/api/v1/admin/settings", tags=["admin"])
 
 
-def _check_scope(request: Any, ctx: TenantContext, scope: str) -> None:
-    if scope == "installation":
-        request.app.state.platform.auth.authorizer.check(ctx, INSTALLATION_PERMISSION)
+class SettingOut(BaseModel):
+    key: str
+    value: Any
+    source: str
+    description: str
+    per_tenant: bool
+    tenant_value: Any
+    installation_value: Any
+    settings_value: Any
+    updated_at: datetime | None
+    updated_by: str | None
+
+    @classmethod
+    def of(cls, setting: EffectiveSetting) -> SettingOut:
+        return cls(**{name: getattr(setting, name) for name in cls.model_fields})
+
+
+class SettingIn(BaseModel):
+    value: Any = Field(description="Typed as the key's whitelist entry says")
+    reason: str | None = Field(default=None, max_length=500, description="Why: kept in the audit record")
+
+
+def runtime_store(request: Request) -> RuntimeSettings:
+    """The process's runtime settings, from the platform the gateway put on ``app.state``."""
+    return request.app.state.platform.runtime_settings  # type: ignore[no-any-return]
+
+
+Reader = Annotated[TenantContext, Depends(require(READ_PERMISSION))]
+Writer = Annotated[TenantContext, Depends(require(WRITE_PERMISSION))]
+Store = Annotated[RuntimeSettings, Depends(runtime_store)]
+
+
+@router.get("", response_model=list[SettingOut])
+def list_settings(ctx: Reader, runtime: Store) -> list[SettingOut]:
+    return [SettingOut.of(s) for s in runtime.all(ctx.tenant_id)]
+
+
+@router.get("/{key}", response_model=SettingOut)
+def get_setting(key: str, ctx: Reader, runtime: Store) -> SettingOut:
+    return SettingOut.of(runtime.effective(key, ctx.tenant_id))
+
+
+@router.put("/{key}", response_model=SettingOut)
+def put_setting(key: str, body: SettingIn, ctx: Writer, runtime: Store) -> SettingOut:
+    return SettingOut.of(runtime.put(ctx, key, body.value, reason=body.reason))
+
+
+@router.delete("/{key}", response_model=SettingOut)
+def delete_setting(key: str, ctx: Writer, runtime: Store, reason: str | None = None) -> SettingOut:
+    return SettingOut.of(runtime.delete(ctx, key, reason=reason))

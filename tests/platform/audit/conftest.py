@@ -13,6 +13,7 @@ from genius.bootstrap import Platform, build_platform
 from genius.platform.db.engine import make_engine
 from genius.platform.settings import Settings
 from genius.platform.tenancy import Tenant
+from tests.platform.audit.http import api  # noqa: F401  (the app fixture, shared with the flag tests)
 
 MASTER_KEY = "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA="  # 32 zero bytes, tests only
 

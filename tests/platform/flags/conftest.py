@@ -10,6 +10,7 @@ import pytest
 from genius.bootstrap import Platform, build_platform
 from genius.platform.settings import Settings
 from genius.platform.tenancy import Tenant
+from tests.platform.audit.http import api  # noqa: F401  (the app fixture)
 
 MASTER_KEY = "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA="  # 32 zero bytes, tests only
 
