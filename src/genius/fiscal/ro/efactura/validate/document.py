@@ -35,6 +35,9 @@ _XML_SPACE: Final = " \t\r\n"
 
 _HALF: Final = Decimal("0.5")
 _EMPTY: Final[tuple[Node, ...]] = ()
+# Shared, never mutated: leaves (most elements) get no list/dict of their own.
+_NO_CHILDREN: Final[list[Node]] = []
+_NO_KIDS: Final[dict[str, list[Node]]] = {}
 _PATH_CACHE: dict[str, tuple[str, ...]] = {}
 _QNAME_CACHE: dict[str, str] = {}
 
@@ -43,6 +46,12 @@ def normalize_space(value: str | None) -> str:
     """XPath ``normalize-space()``."""
     if not value:
         return ""
+    # Fast path: most codes and amounts are already normal (no tab/CR/LF, no double or edge spaces).
+    if (
+        "\n" not in value and "\t" not in value and "\r" not in value and "  " not in value
+        and value[0] != " " and value[-1] != " "
+    ):
+        return value
     return _XML_SPACE_RUN.sub(" ", value).strip(_XML_SPACE)
 
 
@@ -112,8 +121,8 @@ class Node:
         self.path = path  # root-relative names without indexes: "cac:InvoiceLine/cbc:ID"
         self.pos = pos  # 1-based among siblings with the same name
         self.text = el.text or ""
-        self.children: list[Node] = []
-        self._kids: dict[str, list[Node]] = {}
+        self.children: list[Node] = _NO_CHILDREN  # replaced by a real list on the first child
+        self._kids: dict[str, list[Node]] = _NO_KIDS
 
     def __repr__(self) -> str:
         return f"<Node {self.location}>"
@@ -129,8 +138,11 @@ class Node:
 
     def findall(self, path: str) -> list[Node]:
         """Every element at ``a/b/c`` below this one, in document order (XPath child steps)."""
+        steps = _steps(path)
+        if len(steps) == 1:
+            return list(self._kids.get(path, _EMPTY))
         current: list[Node] = [self]
-        for step in _steps(path):
+        for step in steps:
             nxt: list[Node] = []
             for node in current:
                 found = node._kids.get(step)
@@ -206,6 +218,7 @@ class UblDocument:
     """The index of one UBL document; build once per validation with ``UblDocument(root)``."""
 
     __slots__ = (
+        "_decimals",
         "by_name",
         "decimal_errors",
         "is_credit_note",
@@ -230,6 +243,7 @@ class UblDocument:
         self.nodes: list[Node] = [self.root]  # document order
         self.by_name: dict[str, list[Node]] = {}  # every element by qualified name, document order
         self.decimal_errors: list[tuple[Node, str]] = []
+        self._decimals: dict[Node, Decimal | None] = {}
         # Derived facts a rule module computes once per document and shares among its rules.
         self.memo: dict[str, object] = {}
         self._walk(self.root)
@@ -239,20 +253,26 @@ class UblDocument:
         parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
         return cls(etree.fromstring(data, parser=parser))
 
-    def _walk(self, parent: Node) -> None:
+    def _walk(self, root: Node) -> None:
+        # One pass in document order (lxml's C iterator); parents are found through the
+        # element -> Node map, which also keeps the lxml proxies (and so their identity) alive.
         nodes = self.nodes
         by_name = self.by_name
-        base = parent.path + "/" if parent.path else ""
-        kids = parent._kids
-        for child in parent.el:
+        node_of = {root.el: root}
+        qnames = _QNAME_CACHE
+        for child in root.el.iterdescendants(etree.Element):  # elements only: no comments or PIs
             tag = child.tag
-            if not isinstance(tag, str):  # comment or processing instruction
-                continue
-            name = _QNAME_CACHE.get(tag) or _qualified(tag)
+            parent = node_of[child.getparent()]
+            name = qnames.get(tag) or _qualified(tag)
+            kids = parent._kids
+            if kids is _NO_KIDS:
+                kids = parent._kids = {}
+                parent.children = []
             same = kids.get(name)
             if same is None:
                 same = kids[name] = []
-            node = Node(child, name, parent, base + name, len(same) + 1)
+            node = Node(child, name, parent, parent.path + "/" + name if parent.path else name, len(same) + 1)
+            node_of[child] = node
             same.append(node)
             parent.children.append(node)
             nodes.append(node)
@@ -261,8 +281,6 @@ class UblDocument:
                 by_name[name] = [node]
             else:
                 found.append(node)
-            if len(child):
-                self._walk(node)
 
     # -- lookups --------------------------------------------------------------------------
     def all(self, name: str) -> list[Node] | tuple[Node, ...]:
@@ -279,6 +297,10 @@ class UblDocument:
         if not invoice_lines:
             return credit_lines
         return [n for n in self.root.children if n.name in ("cac:InvoiceLine", "cac:CreditNoteLine")]
+
+    def names_ending(self, suffix: str) -> list[str]:
+        """Qualified names present in the document that end with ``suffix`` (``ends-with(name(), ...)``)."""
+        return [name for name in self.by_name if name.endswith(suffix)]
 
     def attributes(self, name: str) -> list[tuple[Node, str]]:
         """``//@name``: (element, value) of every attribute with this local name (no namespace)."""
@@ -299,9 +321,12 @@ class UblDocument:
         """``xs:decimal(node)``; a text outside the xs:decimal lexical space is recorded and gives None."""
         if node is None:
             return None
-        result = parse_xs_decimal(node.text)
+        cache = self._decimals
+        if node in cache:
+            return cache[node]
+        result = cache[node] = parse_xs_decimal(node.text)
         if result is None:
-            self.decimal_errors.append((node, node.text))
+            self.decimal_errors.append((node, node.text))  # once per element
         return result
 
     def decimal_at(self, node: Node, path: str) -> Decimal | None:

@@ -274,11 +274,11 @@ def decimal_places(doc: UblDocument) -> Iterator[tuple[str, Hit]]:
 def ubl_dt_01(doc: UblDocument) -> Iterator[Hit]:
     # //*[ends-with(name(), 'Amount') and not(ends-with(name(), 'PriceAmount'))
     #     and not(ancestor::cac:Price/cac:AllowanceCharge)]
-    for node in doc.nodes:
-        name = node.name
-        if not name.endswith("Amount") or name.endswith("PriceAmount"):
+    for name in doc.names_ending("Amount"):
+        if name.endswith("PriceAmount"):
             continue
-        if any(a.name == "cac:Price" and a.kids("cac:AllowanceCharge") for a in node.ancestors()):
-            continue
-        if fraction_digits(node.string_value) > 2:
-            yield Hit(node, {"value": node.text})
+        for node in doc.all(name):
+            if fraction_digits(node.string_value) <= 2:
+                continue
+            if not any(a.name == "cac:Price" and a.kids("cac:AllowanceCharge") for a in node.ancestors()):
+                yield Hit(node, {"value": node.text})

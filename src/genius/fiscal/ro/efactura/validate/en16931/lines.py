@@ -230,20 +230,29 @@ _LINE_ALLOWANCE = ("o deducere la nivel de linie (BG-27)", "an Invoice line allo
 _LINE_CHARGE = ("o taxă suplimentară la nivel de linie (BG-28)", "an Invoice line charge (BG-28)")
 
 
+def _split(doc: UblDocument, key: str, nodes: list[Node] | tuple[Node, ...], charge: bool) -> list[Node]:
+    """Allowances (charge False) or charges among ``nodes``, computed once per document."""
+    memo_key = f"lines.{key}.{charge}"
+    found = doc.memo.get(memo_key)
+    if found is None:
+        found = doc.memo[memo_key] = [ac for ac in nodes if (is_charge(ac) if charge else is_allowance(ac))]
+    return found  # type: ignore[return-value]
+
+
 def _doc_allowances(doc: UblDocument) -> list[Node]:
-    return [ac for ac in root_charges(doc) if is_allowance(ac)] if doc.is_ubl else []
+    return _split(doc, "doc", root_charges(doc), charge=False) if doc.is_ubl else []
 
 
 def _doc_charges(doc: UblDocument) -> list[Node]:
-    return [ac for ac in root_charges(doc) if is_charge(ac)] if doc.is_ubl else []
+    return _split(doc, "doc", root_charges(doc), charge=True) if doc.is_ubl else []
 
 
 def _line_allowances(doc: UblDocument) -> list[Node]:
-    return [ac for ac in line_charges(doc) if is_allowance(ac)]
+    return _split(doc, "line", line_charges(doc), charge=False)
 
 
 def _line_charges(doc: UblDocument) -> list[Node]:
-    return [ac for ac in line_charges(doc) if is_charge(ac)]
+    return _split(doc, "line", line_charges(doc), charge=True)
 
 
 def _has_amount(ac: Node) -> bool:

@@ -48,7 +48,8 @@ def ubl_cr_673(doc: UblDocument) -> Iterator[Node]:
 
 
 def _binary_objects(doc: UblDocument) -> Iterator[Node]:
-    return (n for n in doc.nodes if n.name.endswith("BinaryObject"))
+    # //*[ends-with(name(), 'BinaryObject')]
+    return (n for name in doc.names_ending("BinaryObject") for n in doc.all(name))
 
 
 @RULES.rule(

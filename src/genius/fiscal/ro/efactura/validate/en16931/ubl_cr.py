@@ -53,7 +53,7 @@ def _expand(path: str) -> list[str]:
 @cache
 def _index() -> _Index:
     exact: dict[str, list[tuple[str, str | None]]] = {}
-    anywhere: dict[str, list[tuple[tuple[str, ...], str, str | None]]] = {}
+    anywhere: dict[tuple[str, str], list[tuple[tuple[str, ...], str, str | None]]] = {}
     any_attribute: list[tuple[str, str]] = []
     for row in _rows():
         for path in _expand(row.path):
@@ -62,7 +62,8 @@ def _index() -> _Index:
                 any_attribute.append((path[3:], row.rule_id))
             elif element.startswith("//"):
                 steps = tuple(element[2:].split("/"))
-                anywhere.setdefault(steps[-1], []).append((steps, row.rule_id, attribute or None))
+                key = (steps[-2] if len(steps) > 1 else "", steps[-1])  # "" = any parent
+                anywhere.setdefault(key, []).append((steps, row.rule_id, attribute or None))
             else:
                 exact.setdefault(element, []).append((row.rule_id, attribute or None))
     return _Index(exact, anywhere, any_attribute)
@@ -128,11 +129,13 @@ def unused_elements(doc: UblDocument) -> Iterator[tuple[str, Hit]]:
         if found:
             for rule_id, attribute in found:
                 hit(rule_id, node, attribute)
-        candidates = anywhere.get(node.name)
-        if candidates:
-            for steps, rule_id, attribute in candidates:
-                if _ends_with(node, steps):
-                    hit(rule_id, node, attribute)
+        parent = node.parent
+        for key in ((parent.name if parent is not None else "", node.name), ("", node.name)):
+            candidates = anywhere.get(key)
+            if candidates:
+                for steps, rule_id, attribute in candidates:
+                    if _ends_with(node, steps):
+                        hit(rule_id, node, attribute)
     for attribute, rule_id in index.any_attribute:
         for node, _ in doc.attributes(attribute):
             hit(rule_id, node, attribute)

@@ -13,14 +13,15 @@ from genius.fiscal.ro.efactura.validate.document import Node, UblDocument
 from genius.fiscal.ro.efactura.validate.en16931.selectors import code, has_code, has_raw_code, is_vat
 from genius.fiscal.ro.efactura.validate.en16931.vat_facts import (
     BY_PREFIX,
+    CategoryRules,
     VatCategory,
     VatFacts,
-    coded,
     vat_facts,
 )
 from genius.fiscal.ro.efactura.validate.registry import RuleSet
 
 RULES = RuleSet("en16931.vat_categories")
+_BY_CATEGORY = CategoryRules(RULES)
 
 # -- BR-x-01: the category used on a line/allowance/charge appears in the VAT breakdown -----------
 
@@ -31,11 +32,8 @@ def _exactly_one(cat: VatCategory) -> Callable[[UblDocument], Iterator[Node]]:
         if not doc.is_ubl:
             return
         f = vat_facts(doc)
-        used = any(is_vat(c) and has_code(c, cat.code) for c in (*f.tax_categories, *f.classified))
-        if used:
-            count = sum(1 for c in f.breakdown if is_vat(c) for i in c.kids("cbc:ID") if i.norm == cat.code)
-            if count != 1:
-                yield doc.root
+        if cat.code in f.vat_id_codes and f.breakdown_vat_id_count.get(cat.code, 0) != 1:
+            yield doc.root
 
     return check
 
@@ -47,15 +45,15 @@ def _at_least_one(cat: VatCategory) -> Callable[[UblDocument], Iterator[Node]]:
             return
         f = vat_facts(doc)
         vat = cat.code != "S"
-        used = len(coded(f.charge_categories, cat.code, vat)) + len(coded(f.classified, cat.code, vat))
+        used = len(f.coded("charge_categories", cat.code, vat)) + len(f.coded("classified", cat.code, vat))
         if cat.code == "S":
-            present = len(coded(f.breakdown, "S", vat=False))
+            present = len(f.coded("breakdown", "S", vat=False))
             absent_ok = present == 0
         else:
             present = sum(
                 1 for c in f.breakdown if has_raw_code(c, cat.code) and (cat.code == "L" or is_vat(c))
             )
-            absent_ok = len(coded(f.breakdown, cat.code)) == 0
+            absent_ok = len(f.coded("breakdown", cat.code)) == 0
         if not ((used > 0 and present > 0) or (used == 0 and absent_ok)):
             yield doc.root
 
@@ -108,19 +106,19 @@ _Pick = Callable[[VatFacts, str], tuple[list[Node], list[Node]]]
 
 
 def _same(attr: str) -> _Pick:
-    return lambda f, c: (coded(getattr(f, attr), c), coded(getattr(f, attr), c))
+    return lambda f, c: (f.coded(attr, c), f.coded(attr, c))
 
 
 def _pick(attr: str, a_vat: bool, b_vat: bool) -> _Pick:
     # BR-S-02: "(exists(a[S][VAT]) and ...) or not(exists(b[S]))" (b has no VAT-scheme filter);
     # BR-G-03/04: "(exists(a[G]) and ...) or not(exists(b[G][VAT]))" (a has none).
-    return lambda f, c: (coded(getattr(f, attr), c, a_vat), coded(getattr(f, attr), c, b_vat))
+    return lambda f, c: (f.coded(attr, c, a_vat), f.coded(attr, c, b_vat))
 
 
 def _pick_b_raw(attr: str) -> _Pick:
     # BR-IG-04: "or not(exists(...[cbc:ID='L'][VAT]))" compares cbc:ID without normalize-space.
     return lambda f, c: (
-        coded(getattr(f, attr), c),
+        f.coded(attr, c),
         [n for n in getattr(f, attr) if has_raw_code(n, c) and is_vat(n)],
     )
 
@@ -201,9 +199,9 @@ def _register() -> None:
         exactly = cat.code not in ("S", "L", "M")
         quantity_ro = "exact un grup" if exactly else "cel puțin un grup"
         quantity_en = "exactly one group" if exactly else "at least one group"
-        RULES.rule(
+        _BY_CATEGORY.rule(
             f"{prefix}-01",
-            "fatal",
+            cat.code,
             ro="Dacă o linie (BG-25), o deducere (BG-20) sau o taxă suplimentară (BG-21) are categoria de "
             f"TVA {cat.name_ro}, defalcarea TVA (BG-23) trebuie să conțină {quantity_ro} cu codul {cat.code} "
             "(BT-118)"
@@ -224,15 +222,16 @@ def _register() -> None:
         for family, where, pick, parties in _PARTY_RULES:
             if family != prefix:
                 continue
-            RULES.rule(
+            _BY_CATEGORY.rule(
                 f"{prefix}-{where.number}",
-                "fatal",
+                cat.code,
                 ro=where.ro.format(cat=cat.name_ro) + f" impune {parties.ro}.",
                 en=where.en.format(cat=cat.name_en) + f" requires {parties.en}.",
             )(_party_check(cat, pick, parties))
 
 
 _register()
+_BY_CATEGORY.register()
 
 
 # -- BR-IC-11/12, BR-O-11..14: document-level consequences of a K or O breakdown -----------------
@@ -336,6 +335,8 @@ def br_o_14(doc: UblDocument) -> Iterator[Node]:
 
 def _split_payment(doc: UblDocument) -> Node | None:
     f = vat_facts(doc)
+    if "B" not in f.raw_id_codes:
+        return None
     for c in (*f.tax_categories, *f.classified):
         if has_raw_code(c, "B"):
             return c

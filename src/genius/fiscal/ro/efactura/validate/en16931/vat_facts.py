@@ -6,7 +6,7 @@ schematron it stands for.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -18,6 +18,7 @@ from genius.fiscal.ro.efactura.validate.en16931.selectors import (
     is_charge,
     is_vat,
 )
+from genius.fiscal.ro.efactura.validate.registry import Hit, Rule, RuleSet
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,6 +65,28 @@ class VatFacts:
         bool  # //cac:AccountingCustomerParty/cac:Party/cac:PartyTaxScheme[VAT]/cbc:CompanyID (BT-48)
     )
     buyer_legal_id: bool  # //cac:AccountingCustomerParty/cac:Party/cac:PartyLegalEntity/cbc:CompanyID (BT-47)
+    # normalize-space of every cbc:ID of any (Classified)TaxCategory: a category absent from this
+    # set breaks none of its BR-<cat>-* rules, so they are skipped
+    codes: frozenset[str]
+    # normalize-space of every cbc:ID of a VAT-scheme (Classified)TaxCategory, and every raw cbc:ID
+    vat_id_codes: frozenset[str]
+    raw_id_codes: frozenset[str]
+    # how many breakdown cbc:ID (VAT scheme) have each normalised code (BR-x-01 "count(...) = 1")
+    breakdown_vat_id_count: dict[str, int]
+    _groups: dict[str, dict[str, list[tuple[Node, bool]]]]
+
+    def coded(self, attr: str, value: str, vat: bool = True) -> list[Node]:
+        """``<attr list>[normalize-space(cbc:ID) = value][cac:TaxScheme/... = 'VAT']`` (VAT filter optional).
+
+        The list is grouped by code once per document, so the nine categories cost one pass.
+        """
+        groups = self._groups.get(attr)
+        if groups is None:
+            groups = {}
+            for node in getattr(self, attr):
+                groups.setdefault(code(node), []).append((node, is_vat(node)))
+            self._groups[attr] = groups
+        return [n for n, is_vat_scheme in groups.get(value, ()) if is_vat_scheme or not vat]
 
 
 def _party_ids(doc: UblDocument, holder: str, schemes: str, vat_only: bool) -> bool:
@@ -99,6 +122,21 @@ def vat_facts(doc: UblDocument) -> VatFacts:
         and c.parent.parent is not None
         and c.parent.parent.name in LINE_NAMES
     ]
+    codes: set[str] = set()
+    vat_id_codes: set[str] = set()
+    raw_id_codes: set[str] = set()
+    for category in (*tax_categories, *classified):
+        vat = is_vat(category)
+        for identifier in category.kids("cbc:ID"):
+            raw_id_codes.add(identifier.text)
+            codes.add(identifier.norm)
+            if vat:
+                vat_id_codes.add(identifier.norm)
+    breakdown_vat_id_count: dict[str, int] = {}
+    for category in breakdown:
+        if is_vat(category):
+            for identifier in category.kids("cbc:ID"):
+                breakdown_vat_id_count[identifier.norm] = breakdown_vat_id_count.get(identifier.norm, 0) + 1
     facts = VatFacts(
         tax_categories=tax_categories,
         classified=classified,
@@ -120,14 +158,14 @@ def vat_facts(doc: UblDocument) -> VatFacts:
             for h in doc.all("cac:AccountingCustomerParty")
             for p in h.findall("cac:Party/cac:PartyLegalEntity")
         ),
+        codes=frozenset(codes),
+        vat_id_codes=frozenset(vat_id_codes),
+        raw_id_codes=frozenset(raw_id_codes),
+        breakdown_vat_id_count=breakdown_vat_id_count,
+        _groups={},
     )
     doc.memo["vat_facts"] = facts
     return facts
-
-
-def coded(categories: Iterable[Node], value: str, vat: bool = True) -> list[Node]:
-    """``categories[normalize-space(cbc:ID) = value][cac:TaxScheme/... = 'VAT']`` (VAT filter optional)."""
-    return [c for c in categories if code(c) == value and (not vat or is_vat(c))]
 
 
 @dataclass(frozen=True, slots=True)
@@ -188,3 +226,39 @@ def any_with_rate(doc: UblDocument, line_name: str, value: str, rate: Decimal) -
     return any(
         _category_match(ac.kids("cac:TaxCategory"), value, rate, doc) for ac in doc.all("cac:AllowanceCharge")
     )
+
+
+CategoryCheck = Callable[[UblDocument], Iterable[Node | Hit]]
+
+
+class CategoryRules:
+    """The per-category rules of one module, run as one group that skips absent categories.
+
+    A category whose code appears in no (Classified)TaxCategory breaks none of its rules, so a
+    typical invoice (one or two categories) pays for two categories, not nine.
+    """
+
+    def __init__(self, rules: RuleSet) -> None:
+        self._rules = rules
+        self._table: list[tuple[Rule, str, CategoryCheck]] = []
+
+    def rule(
+        self, rule_id: str, category: str, *, ro: str, en: str
+    ) -> Callable[[CategoryCheck], CategoryCheck]:
+        def add(check: CategoryCheck) -> CategoryCheck:
+            self._table.append((Rule(rule_id, "fatal", ro, en), category, check))
+            return check
+
+        return add
+
+    def register(self) -> None:
+        table = tuple(self._table)
+
+        def by_category(doc: UblDocument) -> Iterator[tuple[str, Node | Hit]]:
+            present = vat_facts(doc).codes
+            for rule, category, check in table:
+                if category in present:
+                    for violation in check(doc):
+                        yield rule.rule_id, violation
+
+        self._rules.group([rule for rule, _, _ in table])(by_category)

@@ -14,15 +14,16 @@ from genius.fiscal.ro.efactura.validate.document import Node, UblDocument, round
 from genius.fiscal.ro.efactura.validate.en16931.selectors import as_double, decimal_of, numeric_compare
 from genius.fiscal.ro.efactura.validate.en16931.vat_facts import (
     BY_PREFIX,
+    CategoryRules,
     VatCategory,
     any_with_rate,
     basis,
-    coded,
     vat_facts,
 )
 from genius.fiscal.ro.efactura.validate.registry import Hit, RuleSet
 
 RULES = RuleSet("en16931.vat_rates")
+_BY_CATEGORY = CategoryRules(RULES)
 
 _ZERO_RATED = ("BR-AE", "BR-E", "BR-G", "BR-IC", "BR-Z")  # rate must be 0
 _WITH_REASON = ("BR-AE", "BR-E", "BR-G", "BR-IC", "BR-O")  # exemption reason required (10)
@@ -44,7 +45,7 @@ def _rate_ok(prefix: str, category: Node, doc: UblDocument) -> bool:
 
 def _rate_check(prefix: str, cat: VatCategory, attr: str) -> Callable[[UblDocument], Iterator[Node]]:
     def check(doc: UblDocument) -> Iterator[Node]:
-        for category in coded(getattr(vat_facts(doc), attr), cat.code):
+        for category in vat_facts(doc).coded(attr, cat.code):
             if not _rate_ok(prefix, category, doc):
                 yield category.first("cbc:Percent") or category
 
@@ -89,7 +90,7 @@ _RATE_PLACES = (
 
 def _taxable_check(prefix: str, cat: VatCategory) -> Callable[[UblDocument], Iterator[Hit]]:
     def check(doc: UblDocument) -> Iterator[Hit]:
-        for category in coded(vat_facts(doc).breakdown, cat.code):
+        for category in vat_facts(doc).coded("breakdown", cat.code):
             subtotal = category.parent
             assert subtotal is not None
             ok, expected = _taxable_ok(prefix, cat, doc, category, subtotal)
@@ -145,7 +146,7 @@ def _taxable_ok(
 
 def _tax_check(prefix: str, cat: VatCategory) -> Callable[[UblDocument], Iterator[Node]]:
     def check(doc: UblDocument) -> Iterator[Node]:
-        for category in coded(vat_facts(doc).breakdown, cat.code):
+        for category in vat_facts(doc).coded("breakdown", cat.code):
             subtotal = category.parent
             assert subtotal is not None
             tax = decimal_of(doc, subtotal, "cbc:TaxAmount")
@@ -171,7 +172,7 @@ def _reason_check(prefix: str, cat: VatCategory) -> Callable[[UblDocument], Iter
     required = prefix in _WITH_REASON
 
     def check(doc: UblDocument) -> Iterator[Node]:
-        for category in coded(vat_facts(doc).breakdown, cat.code):
+        for category in vat_facts(doc).coded("breakdown", cat.code):
             has_reason = bool(
                 category.kids("cbc:TaxExemptionReason") or category.kids("cbc:TaxExemptionReasonCode")
             )
@@ -185,16 +186,16 @@ def _register() -> None:
     for prefix, cat in BY_PREFIX.items():
         must_ro, must_en = _rate_text(prefix)
         for number, attr, where_ro, where_en in _RATE_PLACES:
-            RULES.rule(
+            _BY_CATEGORY.rule(
                 f"{prefix}-{number}",
-                "fatal",
+                cat.code,
                 ro=where_ro.format(cat=cat.name_ro) + f" {must_ro}.",
                 en=where_en.format(cat=cat.name_en) + f" {must_en}.",
             )(_rate_check(prefix, cat, attr))
         by_rate = prefix in ("BR-S", "BR-IG", "BR-IP")
-        RULES.rule(
+        _BY_CATEGORY.rule(
             f"{prefix}-08",
-            "fatal",
+            cat.code,
             ro=f"Baza impozabilă (BT-116) a grupului de TVA {cat.name_ro}"
             + (" pentru fiecare cotă (BT-119)" if by_rate else "")
             + " trebuie să fie egală cu suma valorilor nete ale liniilor (BT-131) plus "
@@ -209,9 +210,9 @@ def _register() -> None:
             + (" and rate (±1 tolerated)" if by_rate else "")
             + ": found {found}, computed {expected}.",
         )(_taxable_check(prefix, cat))
-        RULES.rule(
+        _BY_CATEGORY.rule(
             f"{prefix}-09",
-            "fatal",
+            cat.code,
             ro=f"Valoarea TVA (BT-117) a grupului de TVA {cat.name_ro} "
             + (
                 "trebuie să fie egală cu baza impozabilă (BT-116) înmulțită cu cota (BT-119), rotunjită la 2 "
@@ -228,9 +229,9 @@ def _register() -> None:
             ),
         )(_tax_check(prefix, cat))
         required = prefix in _WITH_REASON
-        RULES.rule(
+        _BY_CATEGORY.rule(
             f"{prefix}-10",
-            "fatal",
+            cat.code,
             ro=f"Grupul de TVA {cat.name_ro} "
             + ("trebuie să aibă" if required else "nu trebuie să aibă")
             + " motivul scutirii (BT-120) sau codul motivului scutirii (BT-121).",
@@ -241,3 +242,4 @@ def _register() -> None:
 
 
 _register()
+_BY_CATEGORY.register()
