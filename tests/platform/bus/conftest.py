@@ -52,6 +52,15 @@ class World:
         with self.engine(slug).connect() as conn:
             return [(r[0], r[1]) for r in conn.execute(sa.text(query), {"c": consumer})]
 
+    def outbox_count(self, slug: str = "acme", *, pending: bool = False) -> int:
+        from genius.platform.bus.tables import outbox
+
+        query = sa.select(sa.func.count()).select_from(outbox)
+        if pending:
+            query = query.where(outbox.c.published_at.is_(None))
+        with self.engine(slug).connect() as conn:
+            return int(conn.execute(query).scalar() or 0)
+
     def scalar(self, sql: str, slug: str = "acme") -> int:
         with self.engine(slug).connect() as conn:
             return int(conn.execute(sa.text(sql)).scalar() or 0)

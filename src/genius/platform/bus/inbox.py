@@ -34,7 +34,8 @@ def handle_once(conn: Connection, consumer_name: str, event_id: str) -> bool:
         stmt = sqlite.insert(inbox).values(**values).on_conflict_do_nothing()
     else:  # pragma: no cover - the product supports these two databases only
         raise ValidationError.for_field("database", f"{dialect} is not supported by the inbox")
-    return conn.execute(stmt).rowcount == 1
+    # RETURNING rather than rowcount: psycopg 3 under SQLAlchemy 2.1 reports -1 for this INSERT.
+    return conn.execute(stmt.returning(inbox.c.event_id)).first() is not None
 
 
 def was_handled(conn: Connection, consumer_name: str, event_id: str) -> bool:
