@@ -167,6 +167,14 @@ def test_forged_or_misaddressed_external_tokens_are_refused(
     attacker = ec.generate_private_key(ec.SECP256R1())
     with pytest.raises(TokenInvalid):
         erp.auth.verify_access_token(jwt.encode(claims, attacker, "ES256", headers={"kid": header["kid"]}))
+    # Signed by the issuer, but an ID token (Keycloak typ "ID"), not an access token.
+    issuer_key = idp.platform.auth.keys.signer(idp.tenant.id).private_key
+    assert erp.auth.verify_access_token(
+        jwt.encode(claims, issuer_key, "ES256", headers={"kid": header["kid"]})
+    )
+    id_token = jwt.encode(dict(claims, typ="ID"), issuer_key, "ES256", headers={"kid": header["kid"]})
+    with pytest.raises(TokenInvalid, match="not an access token"):
+        erp.auth.verify_access_token(id_token)
     # An issuer no tenant trusts.
     stranger = dict(claims, iss="http://127.0.0.1:9/realms/nobody")
     with pytest.raises(TokenInvalid, match="not trusted"):

@@ -106,6 +106,9 @@ class RedisFailureLimiter:
     def reset(self, key: str) -> None:
         self.client.delete(self.PREFIX + key)
 
+    def close(self) -> None:
+        self.client.close()
+
 
 def make_failure_limiter(failures_per_minute: int, redis_url: str | None = None) -> FailureLimiter:
     """Redis when a URL is configured (shared across processes), else this process's memory."""

@@ -106,6 +106,9 @@ class AuthService:
 
     def close(self) -> None:
         self.external.close()
+        close_limiter = getattr(self.limiter, "close", None)
+        if callable(close_limiter):
+            close_limiter()
 
     # -- the issuer's documents ----------------------------------------------------------------
     def issuer_for(self, slug: str) -> str:
@@ -296,6 +299,7 @@ class AuthService:
         for name in REQUIRED_CLAIMS:
             if name not in claims:
                 raise TokenInvalid(f"token lacks the {name} claim")
+        _require_access_token_type(claims)
         if claims["tenant"] != tenant.slug or claims["tenant_id"] != tenant.id:
             raise TokenInvalid("token's tenant claims do not match its issuer")
         user = self._user_or_none(tenant.id, str(claims["sub"]))
@@ -317,6 +321,7 @@ class AuthService:
         for name in ("sub", "exp", "iat"):
             if name not in claims:
                 raise TokenInvalid(f"token lacks the {name} claim")
+        _require_access_token_type(claims)
         local_attributes: dict[str, Any] = {}
         email = claims.get("email")
         if isinstance(email, str) and email:
@@ -395,3 +400,11 @@ class AuthService:
             return self.users.get(tenant_id, user_id)
         except UserNotFound:
             return None
+
+
+def _require_access_token_type(claims: dict[str, Any]) -> None:
+    # Keycloak signs ID tokens (typ "ID") with the same key as access tokens ("Bearer"); an ID
+    # token is proof of a login to a client, not a credential for this API.
+    typ = claims.get("typ")
+    if typ is not None and (not isinstance(typ, str) or typ.lower() != "bearer"):
+        raise TokenInvalid(f"token of type {typ!r} is not an access token")
