@@ -195,3 +195,22 @@ def test_a_tenant_sees_only_its_own_records(api: Api, acme: Tenant) -> None:
     items = _get(api, beta_admin.headers, limit=500)["items"]
     assert items and all(r["tenant_id"] == beta.id for r in items)
     assert all(r["tenant_id"] == acme.id for r in _get(api, acme_admin.headers, limit=500)["items"])
+
+
+def test_a_route_that_crashes_is_audited_as_a_server_error(api: Api, acme: Tenant) -> None:
+    admin = api.login(acme, "admin")
+
+    def explode(thing_id: str) -> None:
+        raise RuntimeError("bug in a handler")
+
+    api.client.app.router.add_api_route("/api/v1/tests/things/{thing_id}", explode, methods=["DELETE"])
+    response = api.client.delete("/api/v1/tests/things/T-9", headers=admin.headers)
+    assert response.status_code == 500
+    (record,) = _records(api, acme, action="DELETE /api/v1/tests/things/{thing_id}")
+    assert (record.result, record.result_details, record.resource_type, record.resource_id) == (
+        "failure",
+        {"status": 500},
+        "tests.things",
+        "T-9",
+    )
+    assert record.user_id == admin.user_id

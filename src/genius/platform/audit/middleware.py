@@ -57,10 +57,14 @@ class AuditMiddleware:
             return
         status = 500  # an exception before the response starts is a server error
         body = bytearray()
+        # Mounted after the tenant binding, a request with a verified token already has its
+        # context: its body is never looked at. Only tenant-less requests keep their first bytes.
+        state = scope.get("state")
+        capture = not (isinstance(state, dict) and isinstance(state.get("tenant_context"), TenantContext))
 
         async def capturing_receive() -> Message:
             message = await receive()
-            if message["type"] == "http.request" and len(body) < MAX_CAPTURED_BODY:
+            if capture and message["type"] == "http.request" and len(body) < MAX_CAPTURED_BODY:
                 body.extend(message.get("body", b"")[: MAX_CAPTURED_BODY - len(body)])
             return message
 
