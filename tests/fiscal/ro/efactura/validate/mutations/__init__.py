@@ -10,6 +10,25 @@ from tests.fiscal.ro.efactura.validate.mutations.core import MUTATIONS, NS, RO_C
 
 FAMILIES = tuple(dict.fromkeys(m.family for m in MUTATIONS))
 
+# What each family breaks (for the agreement report).
+FAMILY_DESCRIPTIONS = {
+    "mandatory": "removes a field EN 16931 / CIUS-RO require but UBL's XSD does not (names, addresses, "
+    "VAT ids, totals, line item name, quantity, price, VAT category)",
+    "totals": "breaks a total or a rounding by a cent or a unit, adds a third decimal, a negative price, "
+    "an unaccounted prepaid or rounding amount",
+    "codes": "wrong currency, country, unit, VAT category, tax scheme, payment means, type and reason codes",
+    "dates": "time zones, padding, impossible dates, periods ending before they start, BT-7 with BT-8",
+    "payment": "no due date and no payment terms (BR-CO-25), credit transfer without account, long texts",
+    "identifiers": "BT-24 of another CIUS-RO version, invoice numbers without digits, endpoint schemes",
+    "xsd": "unknown elements and attributes, wrong element order, missing XSD-required elements",
+    "vat": "VAT category / rate / exemption-reason combinations that do not fit, missing VAT ids",
+    "county-sector": "ISO 3166-2:RO county and SECTOR1..6 codes in seller, buyer, deliver-to and tax "
+    "representative addresses (wrong, lowercase, missing, and the valid counterpart)",
+    "length": "texts one character over each CIUS-RO limit, 21 notes, and a text within the limit only "
+    "after normalize-space",
+    "combined": "two mutations of different families on one document",
+}
+
 __all__ = [
     "FAMILIES",
     "MUTATIONS",
