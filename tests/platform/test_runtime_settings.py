@@ -14,9 +14,11 @@ from genius.platform import runtime_settings
 from genius.platform.audit import AuditQuery
 from genius.platform.db import controlplane as cp
 from genius.platform.runtime_settings import (
+    SETTINGS,
     RuntimeSettings,
     RuntimeSettingsNotConfigured,
     SettingNotSet,
+    SettingSpec,
     UnknownSetting,
     effective_rate_limits,
 )
@@ -25,6 +27,10 @@ from genius.platform.tenancy import Tenant, TenantContext, tenant_scope
 from tests.platform.audit.http import Api, running_api
 
 MASTER_KEY = "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA="  # 32 zero bytes, tests only
+# A text key with choices, one value for the installation: the whitelist's other kind of entry.
+ENVIRONMENT = SettingSpec(
+    "environment", str, "Deployment", choices=("development", "production"), per_tenant=False
+)
 
 
 @pytest.fixture
@@ -95,8 +101,8 @@ def test_effective_rate_limits_layers_every_field(platform: Platform, tenants: t
         ("rate_limit.user_burst", True, "tenant", "value", ValidationError),
         ("rate_limit.user_burst", 0, "tenant", "value", ValidationError),
         ("rate_limit.user_rate", None, "tenant", "value", ValidationError),
-        ("log_level", "LOUD", "installation", "value", ValidationError),
-        ("log_level", "DEBUG", "tenant", "scope", ValidationError),
+        ("environment", "staging", "installation", "value", ValidationError),  # not a choice
+        ("environment", "production", "tenant", "scope", ValidationError),  # installation-wide only
         ("rate_limit.user_burst", 5, "galaxy", "scope", ValidationError),
     ],
 )
@@ -108,7 +114,9 @@ def test_bad_changes_are_refused_naming_the_field(
     scope: str,
     field: str,
     error: type[Exception],
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    monkeypatch.setitem(SETTINGS, "environment", ENVIRONMENT)
     with pytest.raises(error) as err:
         platform.runtime_settings.put(_admin(tenants[0]), key, value, scope=scope)  # type: ignore[arg-type]
     assert err.value.problems[0].field == field  # type: ignore[attr-defined]
@@ -118,20 +126,20 @@ def test_bad_changes_are_refused_naming_the_field(
 def test_every_change_is_audited(platform: Platform, tenants: tuple[Tenant, Tenant]) -> None:
     acme = tenants[0]
     runtime = platform.runtime_settings
-    runtime.put(_admin(acme), "access_token_ttl_seconds", 600, reason="shorter sessions")
-    runtime.put(_admin(acme), "access_token_ttl_seconds", 300)
-    runtime.put(_admin(acme), "max_body_bytes", 2048, scope="installation")
-    runtime.delete(_admin(acme), "access_token_ttl_seconds")
+    runtime.put(_admin(acme), "rate_limit.tenant_rate", 60, reason="shared office IP")
+    runtime.put(_admin(acme), "rate_limit.tenant_rate", 30.5)
+    runtime.put(_admin(acme), "rate_limit.user_burst", 40, scope="installation")
+    runtime.delete(_admin(acme), "rate_limit.tenant_rate")
     with tenant_scope(_admin(acme)):
         records = list(reversed(platform.audit.query(AuditQuery(resource_type="runtime_setting")).items))
     summary = [(r.action, r.resource_id, r.before, r.after) for r in records]
     assert summary == [
-        ("admin.setting.update", "access_token_ttl_seconds", None, {"value": 600}),
-        ("admin.setting.update", "access_token_ttl_seconds", {"value": 600}, {"value": 300}),
-        ("admin.setting.update", "installation:max_body_bytes", None, {"value": 2048}),
-        ("admin.setting.delete", "access_token_ttl_seconds", {"value": 300}, None),
+        ("admin.setting.update", "rate_limit.tenant_rate", None, {"value": 60.0}),
+        ("admin.setting.update", "rate_limit.tenant_rate", {"value": 60.0}, {"value": 30.5}),
+        ("admin.setting.update", "installation:rate_limit.user_burst", None, {"value": 40}),
+        ("admin.setting.delete", "rate_limit.tenant_rate", {"value": 30.5}, None),
     ]
-    assert records[0].reason == "shorter sessions" and records[0].user_email == "a@x.ro"
+    assert records[0].reason == "shared office IP" and records[0].user_email == "a@x.ro"
 
 
 def test_cache_expires_or_is_dropped(platform: Platform, tenants: tuple[Tenant, Tenant]) -> None:
@@ -181,7 +189,7 @@ def _exercise_settings_api(api: Api) -> None:
     listed = api.client.get(url, headers=auditor.headers)
     assert listed.status_code == 200 and {s["key"] for s in listed.json()} >= {
         "rate_limit.user_burst",
-        "log_level",
+        "rate_limit.tenant_rate",
     }
     put = api.client.put(
         f"{url}/rate_limit.user_burst", json={"value": 7, "reason": "noisy"}, headers=admin.headers
@@ -193,7 +201,6 @@ def _exercise_settings_api(api: Api) -> None:
     for key, body, status in (
         ("rate_limit.nope", {"value": 1}, 422),  # not in the whitelist
         ("rate_limit.user_burst", {"value": "7"}, 422),  # wrong type
-        ("log_level", {"value": "DEBUG"}, 422),  # installation-wide only: not through a tenant's API
     ):
         response = api.client.put(f"{url}/{key}", json=body, headers=admin.headers)
         assert response.status_code == status, (key, response.text)
@@ -209,3 +216,30 @@ def _exercise_settings_api(api: Api) -> None:
         ("admin.setting.delete", None),
         ("admin.setting.update", "noisy"),
     ]
+
+
+def test_an_installation_wide_key_with_choices(
+    platform: Platform, tenants: tuple[Tenant, Tenant], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setitem(SETTINGS, "environment", ENVIRONMENT)
+    acme, beta = tenants
+    setting = platform.runtime_settings.put(_admin(acme), "environment", "production", scope="installation")
+    assert (setting.value, setting.source, setting.settings_value) == (
+        "production",
+        "installation",
+        "development",
+    )
+    assert platform.runtime_settings.value("environment", beta.id) == "production"  # every tenant
+
+
+@pytest.mark.parametrize(
+    ("kind", "good", "bad"),
+    [(int, [1, 2.0], [1.5, "1", True, None]), (float, [1, 0.5], ["0.5", False]), (bool, [True], [1, "true"])],
+)
+def test_values_are_checked_by_type(kind: type, good: list, bad: list) -> None:
+    spec = SettingSpec("rate_limit.demo", kind, "demo", minimum=None)
+    for value in good:
+        assert isinstance(spec.validate(value), kind)
+    for value in bad:
+        with pytest.raises(ValidationError):
+            spec.validate(value)

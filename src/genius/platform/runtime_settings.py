@@ -85,6 +85,11 @@ class SettingSpec:
         return value
 
 
+# A key is listed only when its consumer reads it through RuntimeSettings each time it is used:
+# the token buckets read ``limits_for(tenant_id)`` on every request. Values read once at start
+# (body limit, token lifetime, log level, the failed-login limiter) are not listed, since storing
+# them here would change nothing. To add a key: one line here, and its consumer calls
+# ``RuntimeSettings.value(key, tenant_id)`` (or ``installed().value``) where it uses it.
 SETTINGS: dict[str, SettingSpec] = {
     spec.key: spec
     for spec in (
@@ -92,20 +97,10 @@ SETTINGS: dict[str, SettingSpec] = {
         SettingSpec("rate_limit.tenant_burst", int, "Burst of requests per tenant", 1, 10_000_000),
         SettingSpec("rate_limit.user_rate", float, "Requests per second per user", 0.1, 1_000_000),
         SettingSpec("rate_limit.user_burst", int, "Burst of requests per user", 1, 10_000_000),
-        SettingSpec(
-            "rate_limit.login_failures_per_minute", int, "Failed logins per user and per IP", 1, 1000
-        ),
-        SettingSpec("access_token_ttl_seconds", int, "Lifetime of an access token", 60, 24 * 3600),
-        # The body limit is checked before the token is read: one value for every tenant.
-        SettingSpec(
-            "max_body_bytes", int, "Largest request body", 1024, 1024 * 1024 * 1024, per_tenant=False
-        ),
-        SettingSpec(
-            "log_level", str, "Log level", choices=("DEBUG", "INFO", "WARNING", "ERROR"), per_tenant=False
-        ),
     )
 }
-RATE_LIMIT_FIELDS = tuple(RateLimitSettings.model_fields)
+# Rate-limit fields with a runtime key; the others (login failures) come from settings only.
+RATE_LIMIT_KEYS = {name: f"rate_limit.{name}" for name in RateLimitSettings.model_fields}
 
 
 class UnknownSetting(ValidationError):
@@ -232,9 +227,11 @@ class RuntimeSettings:
 
     def rate_limits(self, tenant_id: str | None) -> RateLimitSettings:
         """The token-bucket limits in force for a tenant, every field layered on its own."""
-        return RateLimitSettings(
-            **{name: self.value(f"rate_limit.{name}", tenant_id) for name in RATE_LIMIT_FIELDS}
-        )
+        fields = self.settings.rate_limit.model_dump()
+        for name, key in RATE_LIMIT_KEYS.items():
+            if key in SETTINGS:
+                fields[name] = self.value(key, tenant_id)
+        return RateLimitSettings(**fields)
 
     # The rate limiter's LimitSource protocol.
     limits_for = rate_limits
