@@ -28,15 +28,32 @@ class AnafVerdict:
         return frozenset(i for i in self.warnings if not i.startswith("BR-RO"))
 
 
-class AnafXslt:
-    """Compiles the XSLT once; ``verdict(xml)`` transforms a document held in memory."""
+RO_PATTERN_CALL = '<xsl:apply-templates mode="M15" select="/" />'
 
-    def __init__(self, validation_dir: Path) -> None:
+
+class AnafXslt:
+    """Compiles the XSLT once; ``verdict(xml)`` transforms a document held in memory.
+
+    ``without_ro_pattern=True`` compiles, in memory, the same stylesheet minus the call of its
+    CIUS-RO pattern (mode M15): ANAF's BR-RO rules stop with a dynamic error on some repeated
+    elements (``normalize-space()`` of two items), which hides the EN 16931 verdict on them.
+    """
+
+    def __init__(self, validation_dir: Path, without_ro_pattern: bool = False) -> None:
         from saxonche import PySaxonProcessor
 
         self._processor = PySaxonProcessor(license=False)
         compiler = self._processor.new_xslt30_processor()
-        self._executable: Any = compiler.compile_stylesheet(stylesheet_file=str(validation_dir / XSLT))
+        path = validation_dir / XSLT
+        if without_ro_pattern:
+            text = path.read_text(encoding="utf-8")
+            if text.count(RO_PATTERN_CALL) != 1:
+                raise ValueError("the XSLT no longer calls its RO pattern the expected way")
+            self._executable: Any = compiler.compile_stylesheet(
+                stylesheet_text=text.replace(RO_PATTERN_CALL, ""), base_uri=path.as_uri()
+            )
+        else:
+            self._executable = compiler.compile_stylesheet(stylesheet_file=str(path))
 
     def verdict(self, xml: str | bytes) -> AnafVerdict:
         text = xml.decode("utf-8-sig") if isinstance(xml, bytes) else xml
