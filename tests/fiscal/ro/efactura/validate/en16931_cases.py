@@ -1010,6 +1010,33 @@ CASES: tuple[Case, ...] = (
         },
     ),
     case(
+        "unused binary object attributes",
+        add(
+            ROOT,
+            "<cac:AdditionalDocumentReference><cbc:ID>A1</cbc:ID><cac:Attachment>"
+            '<cbc:EmbeddedDocumentBinaryObject mimeCode="application/pdf" filename="a.pdf" uri="x" '
+            'characterSetCode="UTF-8" encodingCode="Base64">AA</cbc:EmbeddedDocumentBinaryObject>'
+            "</cac:Attachment></cac:AdditionalDocumentReference>",
+            8,
+        ),
+        warnings={"UBL-DT-23", "UBL-DT-25", "UBL-DT-26"},
+    ),
+    case(
+        "tax representative with a nested party",
+        add(
+            ROOT,
+            "<cac:TaxRepresentativeParty><cac:PartyName><cbc:Name>Rep</cbc:Name></cac:PartyName>"
+            "<cac:PostalAddress><cac:Country><cbc:IdentificationCode>RO</cbc:IdentificationCode></cac:Country>"
+            "</cac:PostalAddress><cac:PartyTaxScheme><cbc:CompanyID>RO999</cbc:CompanyID><cac:TaxScheme>"
+            "<cbc:ID>VAT</cbc:ID></cac:TaxScheme></cac:PartyTaxScheme><cac:Party><cac:PartyName><cbc:Name>A"
+            "</cbc:Name></cac:PartyName><cac:PartyName><cbc:Name>B</cbc:Name></cac:PartyName><cac:PartyTaxScheme>"
+            "<cbc:CompanyID>RO1</cbc:CompanyID></cac:PartyTaxScheme><cac:PartyTaxScheme><cbc:CompanyID>RO2"
+            "</cbc:CompanyID></cac:PartyTaxScheme></cac:Party></cac:TaxRepresentativeParty>",
+            9,
+        ),
+        expected={"UBL-SR-22", "UBL-SR-23"},
+    ),
+    case(
         "payment means name is allowed", attr("/*/cac:PaymentMeans/cbc:PaymentMeansCode", "name", "Transfer")
     ),
     # -- parties and references (BR-17..20, 49..57, 61..65, BR-CO-09, BR-CO-26) -----------------------------
