@@ -17,6 +17,7 @@ what the code can publish; a test checks it against docs/events.md both ways.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import importlib
 import pkgutil
 import re
@@ -138,26 +139,29 @@ class MessageType:
         """The JSON object of a message instance (Decimal as string, datetimes RFC 3339)."""
         if not isinstance(message, self.data_class):
             raise CatalogueError.for_field("data", f"expected {self.data_class.__name__} for {self.name}")
-        hints = typing.get_type_hints(self.data_class, include_extras=True)
-        return {f.name: _encode(getattr(message, f.name), hints[f.name]) for f in _fields(self.data_class)}
+        return {name: _encode(getattr(message, name), hint) for name, hint, _f in _plan(self.data_class)}
 
     def decode(self, data: Mapping[str, Any]) -> Any:
         """A message instance from its JSON object; names the field that does not fit."""
-        hints = typing.get_type_hints(self.data_class, include_extras=True)
         values: dict[str, Any] = {}
-        for f in _fields(self.data_class):
-            if f.name not in data:
+        for name, hint, f in _plan(self.data_class):
+            if name not in data:
                 if f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING:
-                    raise CatalogueError.for_field(
-                        f"data.{f.name}", f"required by {self.name} v{self.version}"
-                    )
+                    raise CatalogueError.for_field(f"data.{name}", f"required by {self.name} v{self.version}")
                 continue
-            values[f.name] = _decode(data[f.name], hints[f.name], f"data.{f.name}")
+            values[name] = _decode(data[name], hint, f"data.{name}")
         return self.data_class(**values)
 
 
 def _fields(cls: type) -> tuple[dataclasses.Field[Any], ...]:
     return tuple(f for f in dataclasses.fields(cls) if f.init)
+
+
+@functools.cache
+def _plan(cls: type) -> tuple[tuple[str, Any, dataclasses.Field[Any]], ...]:
+    """(name, type hint, field) of each init field; resolving hints is slow, so once per class."""
+    hints = typing.get_type_hints(cls, include_extras=True)
+    return tuple((f.name, hints[f.name], f) for f in _fields(cls))
 
 
 # -- typed JSON -------------------------------------------------------------------------------
@@ -356,6 +360,10 @@ class Catalogue:
         return self._lookup(name, version)
 
     def _lookup(self, name: str, version: int | None) -> MessageType:
+        if version is not None:
+            known = self._types.get((name, version))
+            if known is not None:  # the hot path: no walk over Event subclasses
+                return known
         self._absorb_kernel_events()
         with self._lock:
             if version is not None:
@@ -374,6 +382,9 @@ class Catalogue:
 
     def for_message(self, message: Any) -> MessageType:
         cls = type(message)
+        known = self._types.get((getattr(cls, "event_type", ""), getattr(cls, "schema_version", 1)))
+        if known is not None and known.data_class is cls:
+            return known
         self._absorb_kernel_events()
         if cls in self.rejected:
             raise self.rejected[cls]

@@ -45,6 +45,7 @@ from genius.platform.bus.transport import (
 log = logging.getLogger("genius.bus.consumer")
 
 Handler = Callable[[Delivery], Awaitable[None] | None]
+DEFAULT_BATCH_SIZE = 50
 # Reconnect delays after the broker went away (seconds), the last one repeating.
 RECONNECT_DELAYS = (0.1, 0.25, 0.5, 1.0, 2.0, 5.0)
 
@@ -68,6 +69,7 @@ class Consumer:
         concurrency: int = 8,
         prefetch: int | None = None,
         retry: RetryPolicy | None = None,
+        batch_size: int = DEFAULT_BATCH_SIZE,
     ) -> None:
         if not handlers:
             raise ValueError("a consumer needs at least one handler")
@@ -79,9 +81,13 @@ class Consumer:
         self.spec = queue or QueueSpec(name, tuple(self.handlers))
         self.concurrency = concurrency
         # Prefetch bounds what the broker pushes ahead (backpressure); a little over concurrency
-        # keeps handlers busy while acks travel.
-        self.prefetch = prefetch or concurrency * 2
+        # keeps handlers busy while acks travel, plus room for one batch.
+        self.prefetch = prefetch or concurrency * 2 + batch_size
         self.retry_policy = retry or RetryPolicy()
+        # Handlers with a ``batch`` method (``transactional``) take up to this many waiting
+        # messages of one tenant in one transaction; batches form only from messages already
+        # waiting, so a lone message is not delayed.
+        self.batch_size = max(1, batch_size)
         self._pool = ThreadPoolExecutor(max_workers=concurrency, thread_name_prefix=f"consumer-{name}")
         self._slots = asyncio.Semaphore(concurrency)
         self._tasks: set[asyncio.Task[None]] = set()
@@ -130,12 +136,16 @@ class Consumer:
         while not self._stopping:
             try:
                 self._subscription = await self.transport.subscribe(self.spec.name, prefetch=self.prefetch)
-                async for delivery in self._subscription:  # type: ignore[attr-defined]
+                while not self._stopping:
+                    deliveries = await self._subscription.take(self.batch_size)
+                    if not deliveries:
+                        break
                     failures = 0
-                    await self._slots.acquire()
-                    task = asyncio.create_task(self._process(self._subscription, delivery))
-                    self._tasks.add(task)
-                    task.add_done_callback(self._tasks.discard)
+                    for group in self._groups(deliveries):
+                        await self._slots.acquire()
+                        task = asyncio.create_task(self._process_group(self._subscription, group))
+                        self._tasks.add(task)
+                        task.add_done_callback(self._tasks.discard)
                 if self._stopping:
                     return
             except asyncio.CancelledError:
@@ -149,6 +159,62 @@ class Consumer:
                     await self._subscription.close()
             await asyncio.sleep(RECONNECT_DELAYS[min(failures, len(RECONNECT_DELAYS) - 1)])
             failures += 1
+
+    def _groups(self, deliveries: list[Delivery]) -> list[list[Delivery]]:
+        """Deliveries that one batch-capable handler can take in one transaction (same tenant)."""
+        groups: dict[tuple[int, str], list[Delivery]] = {}
+        singles: list[list[Delivery]] = []
+        for delivery in deliveries:
+            env = delivery.envelope
+            handler = self._route(env.type) if env is not None else None
+            if env is None or handler is None or not hasattr(handler, "batch") or self.batch_size == 1:
+                singles.append([delivery])
+            else:
+                groups.setdefault((id(handler), env.tenant), []).append(delivery)
+        return [*groups.values(), *singles]
+
+    async def _process_group(self, subscription: Subscription, group: list[Delivery]) -> None:
+        try:
+            if len(group) > 1 and await self._try_batch(subscription, group):
+                return
+            for delivery in group:
+                await self._process(subscription, delivery)
+        finally:
+            self._slots.release()
+
+    async def _try_batch(self, subscription: Subscription, group: list[Delivery]) -> bool:
+        """One transaction for the group; False (nothing done) sends each through the single path."""
+        env = group[0].envelope
+        assert env is not None
+        handler: Any = self._route(env.type)
+        started = time.perf_counter()
+        try:
+            ctx = contextvars.copy_context()
+            await asyncio.get_running_loop().run_in_executor(self._pool, ctx.run, handler.batch, group)
+        except asyncio.CancelledError:
+            raise
+        except Exception as exc:  # one bad message spoils the batch: isolate it message by message
+            log.info("consumer %s: batch of %d failed (%r); handling one by one", self.name, len(group), exc)
+            return False
+        elapsed = (time.perf_counter() - started) / len(group)
+        now = utcnow()
+        for delivery in group:
+            d_env = delivery.envelope
+            assert d_env is not None
+            try:
+                await subscription.ack(delivery)
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:  # connection lost: the broker redelivers, the inbox absorbs
+                log.warning("consumer %s could not ack %s: %r", self.name, d_env.id, exc)
+                continue
+            self.handled += 1
+            metrics.CONSUMED.labels(self.spec.name, d_env.type, "ok").inc()
+            metrics.PROCESSING.labels(self.spec.name, d_env.type).observe(elapsed)
+            metrics.END_TO_END.labels(self.spec.name, d_env.type).observe(
+                max(0.0, (now - d_env.time).total_seconds())
+            )
+        return True
 
     async def _process(self, subscription: Subscription, delivery: Delivery) -> None:
         env = delivery.envelope
@@ -190,7 +256,6 @@ class Consumer:
             log.warning("consumer %s could not settle %s: %r", self.name, env.id if env else "?", exc)
         finally:
             metrics.PROCESSING.labels(self.spec.name, type_).observe(time.perf_counter() - started)
-            self._slots.release()
 
     def _route(self, type_: str) -> Handler | None:
         handler = self.handlers.get(type_)

@@ -17,12 +17,13 @@ message finds its inbox row and does nothing.
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from genius.platform.bus.catalogue import CATALOGUE, Catalogue
 from genius.platform.bus.consumer import Unprocessable
 from genius.platform.bus.inbox import handle_once
+from genius.platform.bus.tracing import handling
 from genius.platform.bus.transport import Delivery
 from genius.platform.db.uow import UnitOfWork
 from genius.platform.tenancy import TenantContext, TenantDatabases, TenantRegistry
@@ -50,6 +51,53 @@ class RegistryTenants:
         return found
 
 
+class Transactional:
+    """A sync handler that applies ``effect`` once per event id for ``consumer_name``.
+
+    The event data is decoded into its registered data class (by type and dataschema version);
+    data that does not fit its schema can never succeed, so it is ``Unprocessable``. ``batch``
+    handles several deliveries of one tenant in one transaction (the Consumer falls back to one
+    by one when a batch fails, so one bad message does not hold back the others).
+    """
+
+    def __init__(
+        self,
+        databases: TenantDatabases,
+        consumer_name: str,
+        effect: Effect,
+        tenants: TenantResolver,
+        catalogue: Catalogue,
+    ) -> None:
+        self.databases = databases
+        self.consumer_name = consumer_name
+        self.effect = effect
+        self.tenants = tenants
+        self.catalogue = catalogue
+
+    def _decode(self, delivery: Delivery) -> Any:
+        env = delivery.envelope
+        assert env is not None  # the Consumer dead-letters invalid envelopes before this
+        try:
+            spec = self.catalogue.get(env.type, self.catalogue.version_of_schema(env.dataschema))
+            return spec.decode(env.data)
+        except Exception as exc:
+            raise Unprocessable(f"{env.type}: {exc}") from exc
+
+    def __call__(self, delivery: Delivery) -> None:
+        self.batch([delivery])
+
+    def batch(self, deliveries: Sequence[Delivery]) -> None:
+        messages = [self._decode(d) for d in deliveries]
+        tenant = deliveries[0].envelope.tenant  # type: ignore[union-attr]
+        with UnitOfWork(self.databases, tenant=self.tenants(tenant)) as uow:
+            for delivery, message in zip(deliveries, messages, strict=True):
+                env = delivery.envelope
+                assert env is not None and env.tenant == tenant
+                if handle_once(uow.connection, self.consumer_name, env.id):
+                    with handling(env.type, env.id, env.correlationid, env.traceparent, env.tracestate):
+                        self.effect(uow, message, delivery)
+
+
 def transactional(
     databases: TenantDatabases,
     consumer_name: str,
@@ -57,23 +105,6 @@ def transactional(
     *,
     tenants: TenantResolver,
     catalogue: Catalogue = CATALOGUE,
-) -> Callable[[Delivery], None]:
-    """A sync handler that applies ``effect`` once per event id for ``consumer_name``.
-
-    The event data is decoded into its registered data class (by type and dataschema version);
-    data that does not fit its schema can never succeed, so it is ``Unprocessable``.
-    """
-
-    def handler(delivery: Delivery) -> None:
-        env = delivery.envelope
-        assert env is not None  # the Consumer dead-letters invalid envelopes before this
-        try:
-            spec = catalogue.get(env.type, catalogue.version_of_schema(env.dataschema))
-            message = spec.decode(env.data)
-        except Exception as exc:
-            raise Unprocessable(f"{env.type}: {exc}") from exc
-        with UnitOfWork(databases, tenant=tenants(env.tenant)) as uow:
-            if handle_once(uow.connection, consumer_name, env.id):
-                effect(uow, message, delivery)
-
-    return handler
+) -> Transactional:
+    """The exactly-once handler of ``effect`` (see ``Transactional``)."""
+    return Transactional(databases, consumer_name, effect, tenants, catalogue)

@@ -17,7 +17,7 @@ import json
 import sqlite3
 import threading
 import time
-from collections.abc import AsyncIterator, Callable, Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from pathlib import Path
@@ -383,10 +383,10 @@ class LocalSubscription(Subscription):
         with transport._waiters_lock:
             transport._waiters.add((self._loop, self._wakeup))
 
-    async def __aiter__(self) -> AsyncIterator[Delivery]:  # type: ignore[override]
+    async def take(self, max_count: int) -> list[Delivery]:
         idle = self._t.poll_seconds / 10
         while not self._closed:
-            room = self.prefetch - len(self._inflight)
+            room = min(max_count, self.prefetch - len(self._inflight))
             if room <= 0:
                 self._capacity.clear()
                 await self._capacity.wait()
@@ -395,7 +395,7 @@ class LocalSubscription(Subscription):
             rows = await self._t._run(self._t._claim, self.queue, self.owner, room)
             if self._closed:  # closed while claiming: hand the leases straight back
                 await self._t._run(self._t._release, [r[0] for r in rows], self.owner)
-                return
+                return []
             if not rows:
                 # Woken at once by a publish in this process; else poll, backing off to poll_seconds.
                 try:
@@ -404,9 +404,9 @@ class LocalSubscription(Subscription):
                 except TimeoutError:
                     idle = min(self._t.poll_seconds, idle * 2)
                 continue
-            for row_id, body, attempt, deliveries in rows:
-                self._inflight.add(row_id)
-                yield _delivery(self.queue, row_id, body, attempt, deliveries)
+            self._inflight.update(r[0] for r in rows)
+            return [_delivery(self.queue, *row) for row in rows]
+        return []
 
     async def ack(self, delivery: Delivery) -> None:
         row_id = int(delivery.handle)  # type: ignore[call-overload]

@@ -25,7 +25,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import math
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
 
@@ -428,9 +428,14 @@ class RabbitSubscription(Subscription):
         self._inbox: asyncio.Queue[Any] = asyncio.Queue()
         self._closed = False
         self._lost: BaseException | None = None
+        self._channel: AbstractChannel | None = None
+        # Acks are coalesced into one ``multiple`` ack up to the lowest tag still in flight.
+        self._unsettled: set[int] = set()
+        self._acked: list[int] = []
+        self._ack_scheduled = False
 
     async def open(self) -> None:
-        channel = await self._conn.channel()
+        channel = self._channel = await self._conn.channel()
         await channel.set_qos(prefetch_count=self.prefetch)
         queue = await channel.declare_queue(
             self._t.qname(self.queue), durable=True, arguments=self._t.queue_arguments()
@@ -443,18 +448,23 @@ class RabbitSubscription(Subscription):
         self._lost = exc or ConnectionError("closed")
         self._inbox.put_nowait(self._CLOSED)
 
-    async def __aiter__(self) -> AsyncIterator[Delivery]:  # type: ignore[override]
-        while True:
-            item = await self._inbox.get()
-            if item is self._CLOSED:
+    async def take(self, max_count: int) -> list[Delivery]:
+        taken = [await self._inbox.get()]
+        while len(taken) < max_count and not self._inbox.empty():
+            taken.append(self._inbox.get_nowait())
+        if self._CLOSED in taken:
+            self._inbox.put_nowait(self._CLOSED)  # seen again by the next take
+            taken = taken[: taken.index(self._CLOSED)]
+            if not taken:
                 if self._closed:
-                    return
+                    return []
                 raise TransportError(
                     f"connection to RabbitMQ lost while consuming {self.queue}: {self._lost!r}"
                 )
-            yield self._delivery(item)
+        return [self._delivery(m) for m in taken]
 
     def _delivery(self, message: AbstractIncomingMessage) -> Delivery:
+        self._unsettled.add(message.delivery_tag)  # type: ignore[arg-type]
         headers = message.headers or {}
         try:
             envelope: Envelope | None = Envelope.from_amqp(
@@ -474,7 +484,33 @@ class RabbitSubscription(Subscription):
         )
 
     async def ack(self, delivery: Delivery) -> None:
-        await delivery.handle.ack()  # type: ignore[attr-defined]
+        tag = delivery.handle.delivery_tag  # type: ignore[attr-defined]
+        self._acked.append(tag)
+        self._unsettled.discard(tag)
+        if not self._ack_scheduled:
+            self._ack_scheduled = True
+            asyncio.get_running_loop().call_soon(lambda: asyncio.ensure_future(self._flush_acks()))
+
+    async def _flush_acks(self) -> None:
+        """One ``basic.ack(multiple)`` for every acked tag below the lowest unsettled one."""
+        self._ack_scheduled = False
+        floor = min(self._unsettled) if self._unsettled else None
+        ready = [t for t in self._acked if floor is None or t < floor]
+        if not ready or self._channel is None:
+            return
+        self._acked = [t for t in self._acked if floor is not None and t > floor]
+        top = max(ready)
+        with contextlib.suppress(Exception):  # lost connection: the broker redelivers, inboxes absorb
+            channel = await self._channel.get_underlay_channel()
+            # multiple=True also settles tags that were retried/dead-lettered/released one by one;
+            # those are no longer outstanding, so the broker ignores them.
+            await channel.basic_ack(top, multiple=True)
+
+    def _settled(self, message: AbstractIncomingMessage) -> None:
+        self._unsettled.discard(message.delivery_tag)  # type: ignore[arg-type]
+        if self._acked and not self._ack_scheduled:
+            self._ack_scheduled = True
+            asyncio.get_running_loop().call_soon(lambda: asyncio.ensure_future(self._flush_acks()))
 
     def _copy(
         self, message: AbstractIncomingMessage, headers: dict[str, Any], expiration: float | None
@@ -500,6 +536,7 @@ class RabbitSubscription(Subscription):
             exchange, self._t.qname(self.queue), self._copy(message, headers, max(delay, 0.001))
         )
         await message.ack()
+        self._settled(message)
 
     async def dead_letter(self, delivery: Delivery, reason: str) -> None:
         message: AbstractIncomingMessage = delivery.handle  # type: ignore[assignment]
@@ -516,9 +553,11 @@ class RabbitSubscription(Subscription):
             self._t.dlx_name, self._t.qname(self.queue), self._copy(message, headers, None)
         )
         await message.ack()
+        self._settled(message)
 
     async def release(self, delivery: Delivery) -> None:
         await delivery.handle.nack(requeue=True)  # type: ignore[attr-defined]
+        self._settled(delivery.handle)  # type: ignore[arg-type]
 
     async def close(self) -> None:
         if self._closed:

@@ -145,7 +145,17 @@ class Subscription(ABC):
     """A stream of deliveries from one queue, with at most ``prefetch`` unacknowledged."""
 
     @abstractmethod
-    def __aiter__(self) -> AsyncIterator[Delivery]: ...
+    async def take(self, max_count: int) -> list[Delivery]:
+        """Wait for at least one delivery and return up to ``max_count`` that are ready.
+
+        Returns ``[]`` once the subscription is closed; raises ``TransportError`` when the
+        connection is lost (unacknowledged messages then come back to the queue).
+        """
+
+    async def __aiter__(self) -> AsyncIterator[Delivery]:
+        while batch := await self.take(1):
+            for delivery in batch:
+                yield delivery
 
     @abstractmethod
     async def ack(self, delivery: Delivery) -> None: ...
