@@ -42,7 +42,9 @@ ANAF_XSLT_NOTES = (
     "BR-RO-L1017/L1018 measure the reason code (BT-98/BT-105), not the reason text their messages name.",
     "Where a measured path holds two elements (two line notes, two item descriptions), Saxon stops "
     "with a type error (XPTY0004) and ANAF's XSLT gives no verdict; we report each over-long element. "
-    "The corpus keeps such paths single so that both sides decide.",
+    "The corpus keeps such paths single so that both sides decide. For the same reason BR-RO-A500 "
+    "(over 500 preceding invoices in one BillingReference, which UBL's XSD forbids anyway) can only be "
+    "seen from us: ANAF's XSLT stops on BR-RO-L156 of the same element.",
 )
 
 

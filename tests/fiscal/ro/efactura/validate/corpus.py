@@ -122,7 +122,7 @@ def generate(bases: list[Base], seed: int = SEED) -> Iterator[Mutant]:
             seen.add(xml)
             yield Mutant(f"{m.family}/{m.name}@{base.name}", m.family, (m.name,), base.name, xml)
             used += 1
-            if used == BASES_PER_MUTATION:
+            if used == (m.max_bases or BASES_PER_MUTATION):
                 break
     made = attempts = 0
     while made < COMBINED_MUTANTS and attempts < COMBINED_MUTANTS * 20:

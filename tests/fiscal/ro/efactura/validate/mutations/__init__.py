@@ -5,7 +5,12 @@ would break (then the corpus tries the next base). Randomness (text content, whi
 only from the ``random.Random`` handed in, so a seed fixes every document.
 """
 
-from tests.fiscal.ro.efactura.validate.mutations import amounts, dates_payment, vat_addresses
+from tests.fiscal.ro.efactura.validate.mutations import (
+    amounts,
+    dates_payment,
+    schematron_limits,
+    vat_addresses,
+)
 from tests.fiscal.ro.efactura.validate.mutations.core import MUTATIONS, NS, RO_CIUS_ID, Mutation
 
 FAMILIES = tuple(dict.fromkeys(m.family for m in MUTATIONS))
@@ -26,16 +31,20 @@ FAMILY_DESCRIPTIONS = {
     "representative addresses (wrong, lowercase, missing, and the valid counterpart)",
     "length": "texts one character over each CIUS-RO limit, 21 notes, and a text within the limit only "
     "after normalize-space",
+    "limit-boundary": "every `string-length(normalize-space(...)) <= N` assert of ANAF's RO16931-rules.sch, "
+    "read from the file: one character over N and exactly N",
     "combined": "two mutations of different families on one document",
 }
 
 __all__ = [
     "FAMILIES",
+    "FAMILY_DESCRIPTIONS",
     "MUTATIONS",
     "NS",
     "RO_CIUS_ID",
     "Mutation",
     "amounts",
     "dates_payment",
+    "schematron_limits",
     "vat_addresses",
 ]

@@ -46,6 +46,8 @@ for _name, _path in [
     ("delivery-street", f"{DLV}/cbc:StreetName"),
     ("delivery-subdivision", f"{DLV}/cbc:CountrySubentity"),
     ("tax-representative-city", f"{REP}/cac:PostalAddress/cbc:CityName"),
+    ("tax-representative-street", f"{REP}/cac:PostalAddress/cbc:StreetName"),
+    ("delivery-city", f"{DLV}/cbc:CityName"),
     ("payee-name", "cac:PayeeParty/cac:PartyName"),
     ("payment-means-code", "cac:PaymentMeans/cbc:PaymentMeansCode"),
 ]:

@@ -28,6 +28,7 @@ class Mutation:
     family: str
     name: str
     apply: Callable[[etree._Element, random.Random], bool]  # False: not applicable to this document
+    max_bases: int | None = None  # None: the corpus default (corpus.BASES_PER_MUTATION)
 
 
 # --- tree helpers ---------------------------------------------------------------------------------

@@ -30,6 +30,7 @@ for _name, _path, _value in [
     ("due-date-time-zone", "cbc:DueDate", "2024-04-05Z"),
     ("due-date-month-13", "cbc:DueDate", "2024-13-01"),
     ("period-end-before-start", "cac:InvoicePeriod/cbc:EndDate", "1999-01-01"),
+    ("period-end-time-zone", "cac:InvoicePeriod/cbc:EndDate", "2099-12-31Z"),
     ("period-start-offset", "cac:InvoicePeriod/cbc:StartDate", "2024-03-01-01:00"),
     ("delivery-date-offset", "cac:Delivery/cbc:ActualDeliveryDate", "2024-03-01+01:00"),
     ("tax-point-date-leap-day", "cbc:TaxPointDate", "2023-02-29"),
