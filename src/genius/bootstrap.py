@@ -13,6 +13,7 @@ from pathlib import Path
 from sqlalchemy import Engine
 
 from genius.platform import flags as feature_flags
+from genius.platform import resilience
 from genius.platform import runtime_settings as runtime_layer
 from genius.platform.audit import AUDIT_COMPONENT, AuditTrail
 from genius.platform.auth import AuthService
@@ -22,6 +23,8 @@ from genius.platform.crypto import decode_key, load_or_create_key_file
 from genius.platform.db.engine import make_engine, sqlite_url
 from genius.platform.db.migrate import MigrationComponent, migrations_folder, upgrade
 from genius.platform.settings import Settings, get_settings
+from genius.platform.storage import ObjectStore
+from genius.platform.storage import store_from_settings as storage_from_settings
 from genius.platform.tenancy import DEFAULT_CLUSTER, TenantDatabases, TenantRegistry
 
 CONTROL_COMPONENT = MigrationComponent(
@@ -50,6 +53,7 @@ class Platform:
     flags: feature_flags.FeatureFlags
     runtime_settings: runtime_layer.RuntimeSettings
     bus: Bus
+    storage: ObjectStore
     extras: dict[str, object] = field(default_factory=dict)
 
     def close(self) -> None:
@@ -89,6 +93,8 @@ def build_platform(settings: Settings | None = None, *, migrate_control: bool = 
     # is_enabled() and effective_rate_limits() answer from the process's latest platform.
     feature_flags.use(flags)
     runtime_layer.use(runtime)
+    # Breakers of every Resilient guard: shared through Redis when configured, else in process.
+    resilience.use_store(resilience.store_from_settings(settings))
     return Platform(
         settings=settings,
         control=control,
@@ -101,4 +107,5 @@ def build_platform(settings: Settings | None = None, *, migrate_control: bool = 
         flags=flags,
         runtime_settings=runtime,
         bus=Bus(make_transport(settings, data_dir), databases, tenants),
+        storage=storage_from_settings(settings, data_dir),
     )

@@ -229,10 +229,16 @@ _default_lock = threading.Lock()
 
 
 def use_store(store: BreakerStore) -> BreakerStore:
-    """Make ``store`` the process default for ``Resilient`` instances built without one."""
+    """Make ``store`` the process default for ``Resilient`` instances built without one.
+
+    The store it replaces is closed (each ``build_platform`` installs a new one); a guard still
+    using it reconnects on its next call, redis-py clients do that after ``close``.
+    """
     global _default
     with _default_lock:
-        _default = store
+        previous, _default = _default, store
+    if previous is not store:
+        previous.close()
     return store
 
 
