@@ -16,6 +16,7 @@ _PREFIX_OF: Final = {uri: prefix for prefix, uri in NAMESPACES.items()}
 
 def _short_names(message: str) -> str:
     """``{urn:...:CommonBasicComponents-2}IssueDate`` -> ``cbc:IssueDate`` in lxml's messages."""
+
     def prefix(match: re.Match[str]) -> str:
         known = _PREFIX_OF.get(match.group(1))
         return f"{known}:" if known else match.group(0)
