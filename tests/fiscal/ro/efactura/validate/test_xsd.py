@@ -90,3 +90,11 @@ def test_oversized_input_is_refused_before_parsing() -> None:
     data = b"<a>" + b" " * xsd.MAX_DOCUMENT_BYTES + b"</a>"
     with pytest.raises(xsd.DocumentRejectedError, match="at most"):
         xsd.parse_document(data)
+
+
+def test_doctype_is_refused_in_any_encoding_but_its_text_in_content_is_fine() -> None:
+    utf16 = '<?xml version="1.0" encoding="UTF-16"?><!DOCTYPE x [<!ENTITY a "b">]><x>&a;</x>'.encode("utf-16")
+    with pytest.raises(xsd.DocumentRejectedError, match="DOCTYPE"):
+        xsd.parse_document(utf16)
+    root = xsd.parse_document(b'<?xml version="1.0"?><!-- <!DOCTYPE --><x><![CDATA[<!DOCTYPE x>]]></x>')
+    assert root.text == "<!DOCTYPE x>"

@@ -116,6 +116,28 @@ def _document_parser() -> etree.XMLParser:
 _parser_local = threading.local()
 
 
+def _prolog_has_doctype(data: bytes) -> bool:
+    """True when a DOCTYPE appears before the document element (ASCII-compatible encodings).
+
+    Skips the XML declaration, processing instructions, comments and whitespace; stops at the
+    first element. Refusing here means libxml2 never reads a DTD (no entity declarations at all).
+    """
+    position = 0
+    while True:
+        start = data.find(b"<", position)
+        if start < 0:
+            return False
+        if data.startswith(b"<?", start):
+            position = data.find(b"?>", start + 2)
+        elif data.startswith(b"<!--", start):
+            position = data.find(b"-->", start + 4)
+        else:
+            return data.startswith(b"<!DOCTYPE", start)
+        if position < 0:
+            return False
+        position += 2
+
+
 def parse_document(data: bytes) -> etree._Element:
     """Parse untrusted e-Factura bytes safely; raise ``DocumentRejectedError`` with the reason.
 
@@ -128,6 +150,8 @@ def parse_document(data: bytes) -> etree._Element:
         )
     if not data.strip():
         raise DocumentRejectedError("the file is empty")
+    if _prolog_has_doctype(data):
+        raise DocumentRejectedError("a DOCTYPE declaration is not allowed in an e-Factura document", 1)
     parser = getattr(_parser_local, "parser", None)
     if parser is None:  # an lxml parser is not thread-safe: one per thread
         parser = _parser_local.parser = _document_parser()
@@ -135,7 +159,7 @@ def parse_document(data: bytes) -> etree._Element:
         root = etree.fromstring(data, parser=parser)
     except etree.XMLSyntaxError as exc:
         raise DocumentRejectedError(f"not well-formed XML: {exc.msg}", exc.lineno) from None
-    if root.getroottree().docinfo.doctype:
+    if root.getroottree().docinfo.doctype:  # e.g. a UTF-16 document the byte scan cannot read
         raise DocumentRejectedError("a DOCTYPE declaration is not allowed in an e-Factura document", 1)
     return root
 
