@@ -98,3 +98,25 @@ def test_doctype_is_refused_in_any_encoding_but_its_text_in_content_is_fine() ->
         xsd.parse_document(utf16)
     root = xsd.parse_document(b'<?xml version="1.0"?><!-- <!DOCTYPE --><x><![CDATA[<!DOCTYPE x>]]></x>')
     assert root.text == "<!DOCTYPE x>"
+
+
+def test_rules_that_cannot_evaluate_a_schema_invalid_document_do_not_crash_validation(
+    validation_dir: Path,
+) -> None:
+    ns = {
+        "cac": "urn:oasis:names:specification:ubl:schema:xsd:CommonAggregateComponents-2",
+        "cbc": "urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2",
+    }
+    data = (validation_dir / "ciusro/examples/b2g-1.0.9/ubl_b2g_example0.xml").read_bytes()
+    for amount in ("NaN", "INF", "-INF", "1e400", "abc", ""):
+        root = etree.fromstring(data)
+        for path in (
+            "cac:TaxTotal/cac:TaxSubtotal/cbc:TaxableAmount",
+            "cac:LegalMonetaryTotal/cbc:PayableAmount",
+            "cac:InvoiceLine/cac:Price/cbc:PriceAmount",
+            "cac:InvoiceLine/cbc:InvoicedQuantity",
+        ):
+            root.find(path, ns).text = amount
+        report = validate_xml(etree.tostring(root))
+        assert not report.anaf_ok
+        assert "UBL-XSD" in report.fatal_rule_ids

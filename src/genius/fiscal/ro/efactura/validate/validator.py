@@ -7,8 +7,11 @@ from typing import Final
 
 from genius.fiscal.ro.efactura.validate import xsd
 from genius.fiscal.ro.efactura.validate.document import NAMESPACES, UblDocument
-from genius.fiscal.ro.efactura.validate.findings import FATAL, Finding, ValidationReport
-from genius.fiscal.ro.efactura.validate.registry import run_rules
+from genius.fiscal.ro.efactura.validate.findings import FATAL, WARNING, Finding, ValidationReport
+from genius.fiscal.ro.efactura.validate.registry import rule_sets, run_rules
+
+# Warning id when the rule pass stops early on a schema-invalid document (see validate_xml).
+RULES_INCOMPLETE: Final = "RULES-INCOMPLETE"
 
 _CLARK: Final = re.compile(r"\{([^}]*)\}")
 _PREFIX_OF: Final = {uri: prefix for prefix, uri in NAMESPACES.items()}
@@ -63,6 +66,11 @@ def validate_xml(data: bytes) -> ValidationReport:
     or declares a DOCTYPE) gives a single fatal ``UBL-XML`` finding. The rules run even when the
     XSD check fails, so the user sees every problem at once; a document element other than a UBL
     Invoice or CreditNote gets only the XSD finding.
+
+    Rules assume schema-valid values; on a document the XSD already rejects, a rule that cannot
+    evaluate (say ``NaN`` in an amount) ends its rule module with a ``RULES-INCOMPLETE`` warning
+    (the other modules still run) instead of an exception: the verdict is already "rejected". On a
+    schema-valid document such an exception is a bug in a rule and propagates.
     """
     try:
         root = xsd.parse_document(data)
@@ -71,5 +79,24 @@ def validate_xml(data: bytes) -> ValidationReport:
     document = UblDocument(root)
     findings = [xsd_finding(p, document.root.name) for p in xsd.check_xsd(root)]
     if document.is_ubl:
-        findings.extend(run_rules(document))
+        if not findings:
+            findings.extend(run_rules(document))
+        else:
+            for rules in rule_sets():
+                try:
+                    findings.extend(rules.run(document))
+                except (ArithmeticError, ValueError, TypeError) as exc:
+                    findings.append(rules_incomplete_finding(rules.name, exc))
     return ValidationReport(tuple(findings))
+
+
+def rules_incomplete_finding(rule_set: str, error: Exception) -> Finding:
+    return Finding(
+        RULES_INCOMPLETE,
+        WARNING,
+        f"Regulile „{rule_set}” nu au putut fi verificate complet pentru că documentul nu respectă "
+        f"schema UBL ({type(error).__name__}). Corectați erorile de schemă și validați din nou.",
+        f"The '{rule_set}' rules could not all be checked because the document does not conform to "
+        f"the UBL schema ({type(error).__name__}). Fix the schema errors and validate again.",
+        "/",
+    )
