@@ -23,9 +23,13 @@ A rule module (``validate/en16931/model.py``, ``validate/ciusro.py``, ...) defin
   location) or ``Hit(node, values, attribute)`` per violation. ``values`` fill ``{placeholders}``
   in the messages; ``node=None`` points at the root. Yield nothing when the rule holds.
 - Checks must not evaluate XPath on the lxml tree (speed: all rules < 1 ms per invoice); use
-  ``node.find/findall/first/kids/value/attr``, ``doc.all("cac:X")`` (``//cac:X``), ``doc.lines``,
-  ``doc.decimal(node)`` (xs:decimal rules; failures recorded in ``doc.decimal_errors``) and
-  ``normalize_space`` / ``parse_xs_boolean`` from ``document``.
+  ``node.find/findall/first/kids/value/attr``, ``doc.all("cac:X")`` (``//cac:X``),
+  ``doc.at("cac:A/cbc:B")`` (``/*/cac:A/cbc:B``), ``doc.attributes("unitCode")`` (``//@unitCode``),
+  ``doc.lines``, ``doc.decimal(node)`` (xs:decimal rules; failures recorded in
+  ``doc.decimal_errors``), ``doc.memo`` (facts a module computes once per document) and
+  ``normalize_space`` / ``parse_xs_boolean`` from ``document``. A ``Node`` is usable only while
+  its ``UblDocument`` is alive (parent links are cut when the document goes, so reference
+  counting frees it at once).
 - Mirror the schematron's XPath semantics (existential ``=``/``!=`` over sequences, round half
   up toward +infinity, ``normalize-space``), not a paraphrase: the oracle compares rule ids.
 - ``@RULES.group([Rule(...), ...])`` registers one check serving many rule ids; it yields

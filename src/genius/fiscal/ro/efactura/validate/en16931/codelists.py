@@ -22,10 +22,14 @@ class CodeList:
     name: str
     codes: tuple[str, ...]
     raw: str
+    tokens: frozenset[str]
 
     def has_token(self, value: str) -> bool:
-        """``not(contains(v, ' ')) and contains(' A B C ', concat(' ', v, ' '))``."""
-        return " " not in value and f" {value} " in self.raw
+        """``not(contains(v, ' ')) and contains(' A B C ', concat(' ', v, ' '))``.
+
+        The raw list has single spaces only, so for a value without spaces this is set membership.
+        """
+        return value in self.tokens and " " not in value
 
     def contains(self, value: str) -> bool:
         """``contains(' A B C ', value)``: plain substring search (BR-CL-08, BR-CO-09)."""
@@ -40,14 +44,15 @@ def code_list(name: str) -> CodeList:
         codes = tuple(row["code"] for row in csv.DictReader(handle))
     if not codes:
         raise ValueError(f"code list {name} is empty")
-    return CodeList(name, codes, " " + " ".join(codes) + " ")
+    return CodeList(name, codes, " " + " ".join(codes) + " ", frozenset(codes))
 
 
+@cache
 def vat_id_prefixes() -> CodeList:
     """BR-CO-09: ISO 3166 country codes plus EL (Greece's VAT prefix)."""
     countries = code_list("iso3166_countries")
     codes = (*countries.codes, "EL")
-    return CodeList("vat_id_prefixes", codes, " " + " ".join(codes) + " ")
+    return CodeList("vat_id_prefixes", codes, " " + " ".join(codes) + " ", frozenset(codes))
 
 
 def _msg(rule_id: str, what_ro: str, what_en: str, list_name: str) -> Rule:
@@ -165,103 +170,87 @@ _RULES = (
 )
 
 
-def _parent_is(node: Node, name: str) -> bool:
-    return node.parent is not None and node.parent.name == name
-
-
-def _text_checks(doc: UblDocument) -> Iterator[tuple[str, Node, str, CodeList]]:
-    """(rule, node, value to look up, list) for the rules that test an element's text."""
-    invoice_types = code_list("uncl1001_invoice_types")
-    currencies = code_list("iso4217_currencies")
-    countries = code_list("iso3166_countries")
-    categories = code_list("uncl5305_vat_categories")
-    for node in doc.all("cbc:InvoiceTypeCode"):
-        yield "BR-CL-01", node, node.norm, invoice_types
-    for node in doc.all("cbc:CreditNoteTypeCode"):
-        yield "BR-CL-01", node, node.norm, code_list("uncl1001_credit_note_types")
-    for node in doc.all("cbc:DocumentCurrencyCode"):
-        yield "BR-CL-04", node, node.norm, currencies
-    for node in doc.all("cbc:TaxCurrencyCode"):
-        yield "BR-CL-05", node, node.norm, currencies
-    for node in doc.all("cbc:DescriptionCode"):
-        if _parent_is(node, "cac:InvoicePeriod"):
-            yield "BR-CL-06", node, node.norm, code_list("uncl2005_vat_date_codes")
-    for node in doc.all("cbc:IdentificationCode"):
-        if _parent_is(node, "cac:Country"):
-            yield "BR-CL-14", node, node.norm, countries
-        elif _parent_is(node, "cac:OriginCountry"):
-            yield "BR-CL-15", node, node.norm, countries
-    for node in doc.all("cbc:PaymentMeansCode"):
-        if _parent_is(node, "cac:PaymentMeans"):
-            yield "BR-CL-16", node, node.norm, code_list("uncl4461_payment_means")
-    for node in doc.all("cbc:ID"):
-        if _parent_is(node, "cac:TaxCategory"):
-            yield "BR-CL-17", node, node.norm, categories
-        elif _parent_is(node, "cac:ClassifiedTaxCategory"):
-            yield "BR-CL-18", node, node.norm, categories
-    for node in doc.all("cbc:AllowanceChargeReasonCode"):
-        charge = node.parent
-        if charge is not None and charge.name == "cac:AllowanceCharge":
-            if is_allowance(charge):
-                yield "BR-CL-19", node, node.norm, code_list("uncl5189_allowance_reasons")
-            elif is_charge(charge):
-                yield "BR-CL-20", node, node.norm, code_list("uncl7161_charge_reasons")
-
-
-# (rule, element name, required parent names or None, attribute) for the scheme/list attribute rules.
-_ATTRIBUTE_CHECKS = (
-    ("BR-CL-10", "cbc:ID", ("cac:PartyIdentification",), "schemeID", "iso6523_icd"),
-    ("BR-CL-11", "cbc:CompanyID", ("cac:PartyLegalEntity",), "schemeID", "iso6523_icd"),
-    (
-        "BR-CL-13",
-        "cbc:ItemClassificationCode",
-        ("cac:CommodityClassification",),
-        "listID",
-        "uncl7143_item_classification",
+# element -> (required parent or None, rule, code list, what is checked: "" = the text, else an attribute)
+_CHECKS: dict[str, tuple[tuple[str | None, str, str, str], ...]] = {
+    "cbc:InvoiceTypeCode": ((None, "BR-CL-01", "uncl1001_invoice_types", ""),),
+    "cbc:CreditNoteTypeCode": ((None, "BR-CL-01", "uncl1001_credit_note_types", ""),),
+    "cbc:DocumentCurrencyCode": ((None, "BR-CL-04", "iso4217_currencies", ""),),
+    "cbc:TaxCurrencyCode": ((None, "BR-CL-05", "iso4217_currencies", ""),),
+    "cbc:DescriptionCode": (("cac:InvoicePeriod", "BR-CL-06", "uncl2005_vat_date_codes", ""),),
+    "cbc:IdentificationCode": (
+        ("cac:Country", "BR-CL-14", "iso3166_countries", ""),
+        ("cac:OriginCountry", "BR-CL-15", "iso3166_countries", ""),
     ),
-    ("BR-CL-21", "cbc:ID", ("cac:StandardItemIdentification",), "schemeID", "iso6523_icd"),
-    ("BR-CL-25", "cbc:EndpointID", None, "schemeID", "eas_endpoint_schemes"),
-    ("BR-CL-26", "cbc:ID", ("cac:DeliveryLocation",), "schemeID", "iso6523_icd"),
-)
+    "cbc:PaymentMeansCode": (("cac:PaymentMeans", "BR-CL-16", "uncl4461_payment_means", ""),),
+    "cbc:ID": (
+        ("cac:TaxCategory", "BR-CL-17", "uncl5305_vat_categories", ""),
+        ("cac:ClassifiedTaxCategory", "BR-CL-18", "uncl5305_vat_categories", ""),
+        ("cac:PartyIdentification", "BR-CL-10", "iso6523_icd", "schemeID"),
+        ("cac:StandardItemIdentification", "BR-CL-21", "iso6523_icd", "schemeID"),
+        ("cac:DeliveryLocation", "BR-CL-26", "iso6523_icd", "schemeID"),
+    ),
+    "cbc:CompanyID": (("cac:PartyLegalEntity", "BR-CL-11", "iso6523_icd", "schemeID"),),
+    "cbc:ItemClassificationCode": (
+        ("cac:CommodityClassification", "BR-CL-13", "uncl7143_item_classification", "listID"),
+    ),
+    "cbc:EndpointID": ((None, "BR-CL-25", "eas_endpoint_schemes", "schemeID"),),
+}
+_REFERENCES = ("cac:AdditionalDocumentReference", "cac:DocumentReference")
+
+
+def _sepa_allowed(node: Node, scheme: str) -> bool:
+    """BR-CL-10: SEPA (bank assigned creditor id) is also allowed for the seller and the payee."""
+    return scheme == "SEPA" and any(
+        a.name in ("cac:AccountingSupplierParty", "cac:PayeeParty") for a in node.ancestors()
+    )
 
 
 @RULES.group(_RULES)
 def code_lists(doc: UblDocument) -> Iterator[tuple[str, Hit]]:
-    for rule_id, node, value, codes in _text_checks(doc):
-        if not codes.has_token(value):
-            yield rule_id, Hit(node, {"value": node.text})
-    for node, value in doc.attributes("currencyID"):
-        if not code_list("iso4217_currencies").has_token(normalize_space(value)):
-            yield "BR-CL-03", Hit(node, {"value": value}, attribute="currencyID")
-    for node in doc.all("cbc:ID"):
-        scheme = node.attr("schemeID")
-        parent = node.parent
-        if (
-            scheme is None
-            or parent is None
-            or parent.name not in ("cac:AdditionalDocumentReference", "cac:DocumentReference")
-        ):
+    for name, checks in _CHECKS.items():
+        nodes = doc.all(name)
+        if not nodes:
             continue
-        if any(c.text == "130" for c in parent.kids("cbc:DocumentTypeCode")) and not code_list(
-            "uncl1153_reference_qualifiers"
-        ).has_token(normalize_space(scheme)):
-            yield "BR-CL-07", Hit(node, {"value": scheme}, attribute="schemeID")
-    for rule_id, name, parents, attribute, list_name in _ATTRIBUTE_CHECKS:
-        for node in doc.all(name):
-            value = node.attr(attribute)
-            if value is None or (parents is not None and not (node.parent and node.parent.name in parents)):
+        for node in nodes:
+            parent = node.parent.name if node.parent is not None else ""
+            for required, rule_id, list_name, what in checks:
+                if required is not None and required != parent:
+                    continue
+                if not what:
+                    if not code_list(list_name).has_token(node.norm):
+                        yield rule_id, Hit(node, {"value": node.text})
+                    continue
+                value = node.attr(what)
+                if value is None:
+                    continue
+                scheme = normalize_space(value)
+                if not code_list(list_name).has_token(scheme) and not (
+                    rule_id == "BR-CL-10" and _sepa_allowed(node, scheme)
+                ):
+                    yield rule_id, Hit(node, {"value": value}, attribute=what)
+    for node in doc.all("cbc:AllowanceChargeReasonCode"):
+        charge = node.parent
+        if charge is None or charge.name != "cac:AllowanceCharge":
+            continue
+        if is_allowance(charge) and not code_list("uncl5189_allowance_reasons").has_token(node.norm):
+            yield "BR-CL-19", Hit(node, {"value": node.text})
+        elif is_charge(charge) and not code_list("uncl7161_charge_reasons").has_token(node.norm):
+            yield "BR-CL-20", Hit(node, {"value": node.text})
+    currencies = code_list("iso4217_currencies")
+    for node, value in doc.attributes("currencyID"):
+        if not currencies.has_token(normalize_space(value)):
+            yield "BR-CL-03", Hit(node, {"value": value}, attribute="currencyID")
+    for name in _REFERENCES:
+        for reference in doc.all(name):
+            # cac:AdditionalDocumentReference[cbc:DocumentTypeCode = '130']/cbc:ID[@schemeID]
+            if not any(c.text == "130" for c in reference.kids("cbc:DocumentTypeCode")):
                 continue
-            scheme = normalize_space(value)
-            if code_list(list_name).has_token(scheme):
-                continue
-            # BR-CL-10: SEPA (creditor id) is also allowed for the seller and the payee.
-            if (
-                rule_id == "BR-CL-10"
-                and scheme == "SEPA"
-                and any(a.name in ("cac:AccountingSupplierParty", "cac:PayeeParty") for a in node.ancestors())
-            ):
-                continue
-            yield rule_id, Hit(node, {"value": value}, attribute=attribute)
+            for node in reference.kids("cbc:ID"):
+                scheme = node.attr("schemeID")
+                if scheme is not None and not code_list("uncl1153_reference_qualifiers").has_token(
+                    normalize_space(scheme)
+                ):
+                    yield "BR-CL-07", Hit(node, {"value": scheme}, attribute="schemeID")
     exemptions = code_list("vatex_exemption_reasons")
     for node in doc.all("cbc:TaxExemptionReasonCode"):
         # BR-CL-22 looks the code up upper-cased: vatex-eu-o is accepted.

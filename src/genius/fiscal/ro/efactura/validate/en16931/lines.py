@@ -21,7 +21,7 @@ from genius.fiscal.ro.efactura.validate.en16931.selectors import (
     numeric_compare,
     root_charges,
 )
-from genius.fiscal.ro.efactura.validate.registry import RuleSet
+from genius.fiscal.ro.efactura.validate.registry import Rule, RuleSet
 
 RULES = RuleSet("en16931.lines")
 
@@ -49,14 +49,14 @@ def _lines(doc: UblDocument) -> list[Node]:
     return [*doc.all("cac:InvoiceLine"), *doc.all("cac:CreditNoteLine")]
 
 
+_LINE_TESTS: list[tuple[Rule, Callable[[Node], bool]]] = []
+
+
 def _line_rule(rule_id: str, ro: str, en: str) -> Callable[[Callable[[Node], bool]], Callable[[Node], bool]]:
-    """Register a per-line test (True = the line is fine); the finding points at the line."""
+    """Collect a per-line test (True = the line is fine); all run in one pass over the lines."""
 
     def register(ok: Callable[[Node], bool]) -> Callable[[Node], bool]:
-        def check(doc: UblDocument) -> Iterator[Node]:
-            return (line for line in _lines(doc) if not ok(line))
-
-        RULES.rule(rule_id, "fatal", ro=ro, en=en)(check)
+        _LINE_TESTS.append((Rule(rule_id, "fatal", ro, en), ok))
         return ok
 
     return register
@@ -137,6 +137,14 @@ def _br_28(line: Node) -> bool:
 )
 def _br_co_04(line: Node) -> bool:
     return any(c.kids("cbc:ID") and is_vat(c) for c in line.findall("cac:Item/cac:ClassifiedTaxCategory"))
+
+
+@RULES.group([rule for rule, _ in _LINE_TESTS])
+def line_tests(doc: UblDocument) -> Iterator[tuple[str, Node]]:
+    for line in _lines(doc):
+        for rule, ok in _LINE_TESTS:
+            if not ok(line):
+                yield rule.rule_id, line
 
 
 @RULES.rule(

@@ -34,6 +34,7 @@ class _Index:
         str, list[tuple[tuple[str, ...], str, str | None]]
     ]  # last name -> (steps, rule, attribute)
     any_attribute: list[tuple[str, str]]  # //@attr -> (attribute, rule)
+    last_names: frozenset[str]  # names that end an "anywhere" path (the only nodes worth the lookups)
 
 
 @cache
@@ -66,7 +67,7 @@ def _index() -> _Index:
                 anywhere.setdefault(key, []).append((steps, row.rule_id, attribute or None))
             else:
                 exact.setdefault(element, []).append((row.rule_id, attribute or None))
-    return _Index(exact, anywhere, any_attribute)
+    return _Index(exact, anywhere, any_attribute, frozenset(name for _, name in anywhere))
 
 
 def _ends_with(node: Node, steps: tuple[str, ...]) -> bool:
@@ -123,12 +124,14 @@ def unused_elements(doc: UblDocument) -> Iterator[tuple[str, Hit]]:
         fired.add(rule_id)
         hits.append((rule_id, Hit(node, attribute=attribute)))
 
-    exact, anywhere = index.exact, index.anywhere
+    exact, anywhere, last_names = index.exact, index.anywhere, index.last_names
     for node in doc.nodes:
         found = exact.get(node.path)
         if found:
             for rule_id, attribute in found:
                 hit(rule_id, node, attribute)
+        if node.name not in last_names:
+            continue
         parent = node.parent
         for key in ((parent.name if parent is not None else "", node.name), ("", node.name)):
             candidates = anywhere.get(key)
