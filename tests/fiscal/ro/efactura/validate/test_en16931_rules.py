@@ -93,3 +93,50 @@ def test_anafs_xslt_agrees_with_the_table(case: Case, anaf_full: AnafXslt, anaf_
         verdict = anaf_en_only.verdict(xml)
     assert verdict.en16931_fatal == case.expected
     assert verdict.en16931_warnings == case.warnings
+
+
+_ODD_VALUES = (
+    "NaN",
+    "INF",
+    "-INF",
+    "1e400",
+    "",
+    " ",
+    "9" * 400,
+    "-0",
+    "+.5",
+    "1_0",
+    "\u0663",
+    "\u00a0",
+    "true",
+    "1.",
+    ".",
+    "-",
+    "0x10",
+    "2024-02-30",
+    "99999-01-01",
+    "#",
+    "##",
+    "#AB",
+    " S ",
+    "vat",
+    "Infinity",
+)
+
+
+def test_rules_never_raise_on_odd_values() -> None:
+    """Seeded damage (odd texts and attribute values) on every case: the rules report, never crash."""
+    import random
+
+    rng = random.Random(20241125)
+    bases = [c.xml() for c in CASES]
+    for _ in range(400):
+        root = tree(rng.choice(bases))
+        elements = list(root.iter(etree.Element))
+        for _ in range(rng.randint(1, 5)):
+            element = rng.choice(elements)
+            if rng.random() < 0.7:
+                element.text = rng.choice(_ODD_VALUES)
+            else:
+                element.set(rng.choice([*element.attrib, "currencyID"]), rng.choice(_ODD_VALUES))
+        en16931_findings(etree.tostring(root, encoding="unicode"))
