@@ -107,17 +107,34 @@ def _limit_rule(limit: _Limit) -> Rule:
     )
 
 
+@cache
+def _by_context() -> tuple[tuple[str, tuple[_Limit, ...]], ...]:
+    grouped: dict[str, list[_Limit]] = {}
+    for limit in _limits():
+        grouped.setdefault(limit.context, []).append(limit)
+    return tuple((context, tuple(limits)) for context, limits in grouped.items())
+
+
 @RULES.group([_limit_rule(limit) for limit in _limits()])
 def cardinalities(doc: UblDocument) -> Iterator[tuple[str, Node]]:
-    for limit in _limits():
-        if limit.context == "/" and limit.counted not in _COUNTERS:
-            # count(a/b) on the root: the document's path index answers without walking.
-            if doc.is_ubl and len(doc.at(limit.counted)) > limit.at_most:
-                yield limit.rule_id, doc.root
+    for context, limits in _by_context():
+        if context == "/":
+            if not doc.is_ubl:
+                continue
+            for limit in limits:
+                # count(a/b) on the root: the document's path index answers without walking.
+                count = (
+                    _COUNTERS[limit.counted](doc.root)
+                    if limit.counted in _COUNTERS
+                    else len(doc.at(limit.counted))
+                )
+                if count > limit.at_most:
+                    yield limit.rule_id, doc.root
             continue
-        for context in _contexts(doc, limit.context):
-            if _count(context, limit.counted) > limit.at_most:
-                yield limit.rule_id, context
+        for node in _contexts(doc, context):  # each context list computed once for all its rows
+            for limit in limits:
+                if _count(node, limit.counted) > limit.at_most:
+                    yield limit.rule_id, node
 
 
 def _distinct_values(doc: UblDocument, name: str) -> int:

@@ -181,50 +181,69 @@ class Basis:
         return self.lines + self.charges - self.allowances
 
 
-def _category_match(
-    categories: list[Node] | tuple[Node, ...], value: str, rate: Decimal | None, doc: UblDocument
-) -> bool:
-    if not any(code(c) == value for c in categories):
-        return False
-    if rate is None:
-        return True
-    for c in categories:
-        for pct in c.kids("cbc:Percent"):
-            if doc.decimal(pct) == rate:
-                return True
-    return False
+@dataclass(frozen=True, slots=True)
+class _Taxed:
+    """One line or allowance/charge as BR-x-08 sees it: its category codes, rates and amount."""
+
+    codes: frozenset[str]  # normalize-space(cbc:ID) of each of its (Classified)TaxCategory
+    rates: frozenset[Decimal]  # xs:decimal(cbc:Percent) of each of them
+    amount: Decimal  # Σ xs:decimal(cbc:LineExtensionAmount) or Σ xs:decimal(cbc:Amount)
+    charge: bool
+    allowance: bool
+
+    def matches(self, value: str, rate: Decimal | None) -> bool:
+        # [.../normalize-space(cbc:ID) = value][.../xs:decimal(cbc:Percent) = $rate]: two independent
+        # existential predicates over all the categories.
+        return value in self.codes and (rate is None or rate in self.rates)
+
+
+def _taxed(doc: UblDocument, node: Node, categories: list[Node] | tuple[Node, ...], amounts: str) -> _Taxed:
+    rates = frozenset(
+        r for c in categories for p in c.kids("cbc:Percent") if (r := doc.decimal(p)) is not None
+    )
+    total = sum((doc.decimal(a) or Decimal(0) for a in node.kids(amounts)), Decimal(0))
+    return _Taxed(frozenset(code(c) for c in categories), rates, total, is_charge(node), is_allowance(node))
+
+
+def _taxed_lines(doc: UblDocument, line_name: str, anywhere: bool) -> list[_Taxed]:
+    key = f"vat.taxed.{line_name}.{anywhere}"
+    found = doc.memo.get(key)
+    if found is None:
+        lines = doc.all(line_name) if anywhere else doc.root.kids(line_name)
+        found = doc.memo[key] = [
+            _taxed(doc, line, line.findall("cac:Item/cac:ClassifiedTaxCategory"), "cbc:LineExtensionAmount")
+            for line in lines
+        ]
+    return found  # type: ignore[return-value]
+
+
+def _taxed_charges(doc: UblDocument, anywhere: bool) -> list[_Taxed]:
+    key = f"vat.taxed.charges.{anywhere}"
+    found = doc.memo.get(key)
+    if found is None:
+        charges = doc.all("cac:AllowanceCharge") if anywhere else doc.root.kids("cac:AllowanceCharge")
+        found = doc.memo[key] = [_taxed(doc, ac, ac.kids("cac:TaxCategory"), "cbc:Amount") for ac in charges]
+    return found  # type: ignore[return-value]
 
 
 def basis(doc: UblDocument, line_name: str, value: str, rate: Decimal | None) -> Basis:
     """Sums over ``/*/line_name`` and ``/*/cac:AllowanceCharge`` whose category is ``value`` (and
     whose rate equals ``rate`` when given), as in ``sum(../../../cac:InvoiceLine[...]/...)``."""
-    root = doc.root
-    lines = Decimal(0)
-    for line in root.kids(line_name):
-        item_categories = line.findall("cac:Item/cac:ClassifiedTaxCategory")
-        if _category_match(item_categories, value, rate, doc):
-            for amount in line.kids("cbc:LineExtensionAmount"):
-                lines += doc.decimal(amount) or 0
-    charges = Decimal(0)
-    allowances = Decimal(0)
-    for ac in root.kids("cac:AllowanceCharge"):
-        if not _category_match(ac.kids("cac:TaxCategory"), value, rate, doc):
-            continue
-        amount = sum((doc.decimal(a) or Decimal(0) for a in ac.kids("cbc:Amount")), Decimal(0))
-        if is_charge(ac):
-            charges += amount
-        if is_allowance(ac):
-            allowances += amount
+    lines = sum((t.amount for t in _taxed_lines(doc, line_name, False) if t.matches(value, rate)), Decimal(0))
+    charges = allowances = Decimal(0)
+    for t in _taxed_charges(doc, False):
+        if t.matches(value, rate):
+            if t.charge:
+                charges += t.amount
+            if t.allowance:
+                allowances += t.amount
     return Basis(lines, charges, allowances)
 
 
 def any_with_rate(doc: UblDocument, line_name: str, value: str, rate: Decimal) -> bool:
     """``exists(//line_name[...category value, rate...]) or exists(//cac:AllowanceCharge[...])`` (BR-S-08)."""
-    for line in doc.all(line_name):
-        if _category_match(line.findall("cac:Item/cac:ClassifiedTaxCategory"), value, rate, doc):
-            return True
-    return any(
-        _category_match(ac.kids("cac:TaxCategory"), value, rate, doc) for ac in doc.all("cac:AllowanceCharge")
+    return any(t.matches(value, rate) for t in _taxed_lines(doc, line_name, True)) or any(
+        t.matches(value, rate) for t in _taxed_charges(doc, True)
     )
 
 
