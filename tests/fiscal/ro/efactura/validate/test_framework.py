@@ -31,6 +31,13 @@ def test_index_navigates_by_qualified_names() -> None:
     assert doc.root.value("cbc:ID") == "GEN-2024-0001"
     assert doc.all("cbc:InvoicedQuantity")[0].attr("unitCode") == "H87"
     assert len(doc.lines) == 2
+    assert doc.root.count("cac:InvoiceLine") == 2
+    assert doc.root.count("cac:InvoiceLine/cbc:ID") == 2
+    assert doc.root.count("cac:InvoiceLine/cac:Item/cac:ClassifiedTaxCategory") == 2
+    assert doc.root.count("cac:Nothing/cbc:ID") == 0
+    assert [n.text for n in doc.at("cac:InvoiceLine/cbc:ID")] == ["1", "2"]
+    assert [n.text for n in doc.attributes("unitCode")[0:1]] == ["2"]
+    assert doc.names_ending("Quantity") == ["cbc:InvoicedQuantity"]
 
 
 def test_location_indexes_only_repeated_elements() -> None:

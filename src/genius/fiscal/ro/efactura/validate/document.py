@@ -156,6 +156,19 @@ class Node:
             current = nxt
         return current
 
+    def count(self, path: str) -> int:
+        """``count(a/b/c)`` without building the node list for one- and two-step paths."""
+        steps = _PATH_CACHE.get(path) or _steps(path)
+        first = self._kids.get(steps[0])
+        if not first:
+            return 0
+        if len(steps) == 1:
+            return len(first)
+        if len(steps) == 2:
+            second = steps[1]
+            return sum(len(n._kids.get(second, _EMPTY)) for n in first)
+        return len(self.findall(path))
+
     def find(self, path: str) -> Node | None:
         """The first element at ``a/b/c`` (document order), or None."""
         steps = _steps(path)

@@ -94,7 +94,7 @@ _COUNTERS: dict[str, Count] = {
 
 def _count(node: Node, counted: str) -> int:
     counter = _COUNTERS.get(counted)
-    return counter(node) if counter is not None else len(node.findall(counted))
+    return counter(node) if counter is not None else node.count(counted)
 
 
 def _limit_rule(limit: _Limit) -> Rule:
@@ -151,7 +151,7 @@ def _sepa_ids(doc: UblDocument) -> int:
 
 
 def _path(path: str) -> Count:
-    return lambda node: len(node.findall(path))
+    return lambda node: node.count(path)
 
 
 @RULES.rule(
