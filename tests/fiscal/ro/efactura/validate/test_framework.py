@@ -36,7 +36,7 @@ def test_index_navigates_by_qualified_names() -> None:
     assert doc.root.count("cac:InvoiceLine/cac:Item/cac:ClassifiedTaxCategory") == 2
     assert doc.root.count("cac:Nothing/cbc:ID") == 0
     assert [n.text for n in doc.at("cac:InvoiceLine/cbc:ID")] == ["1", "2"]
-    assert [n.text for n in doc.attributes("unitCode")[0:1]] == ["2"]
+    assert [(n.text, v) for n, v in doc.attributes("unitCode")] == [("2", "H87"), ("1", "HUR")]
     assert doc.names_ending("Quantity") == ["cbc:InvoicedQuantity"]
 
 
