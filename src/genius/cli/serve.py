@@ -17,7 +17,7 @@ def serve(
     from genius.bootstrap import build_platform
     from genius.kernel.errors import GeniusError
     from genius.platform.auth.demo import ensure_demo_tenant
-    from genius.platform.observability.logs import configure_logging
+    from genius.platform.observability.logs import configure_logging_for
     from genius.platform.settings import get_settings
     from genius.web.app import create_app
 
@@ -27,7 +27,7 @@ def serve(
     updates = {key: value for key, value in (("host", host), ("port", port)) if value is not None}
     if updates:
         settings = settings.model_validate({**settings.model_dump(), **updates})
-    configure_logging(settings.log_level, json_output=settings.log_json)
+    configure_logging_for(settings)
     platform = build_platform(settings)  # migrates the control plane
     try:
         tenants = platform.tenants.list()

@@ -26,7 +26,7 @@ from genius.platform import flags, runtime_settings
 from genius.platform.audit import AuditMiddleware
 from genius.platform.audit import router as audit_router
 from genius.platform.auth.api import router as auth_router
-from genius.platform.observability.logs import configure_logging
+from genius.platform.observability.logs import configure_logging_for
 from genius.platform.observability.tracing import configure_tracing
 from genius.platform.ratelimit import LimitSource, RateLimiter, StaticLimits, build_rate_limiter
 from genius.platform.tenancy import TenantContext
@@ -67,7 +67,7 @@ def create_app(
     owns_platform = platform is None
     platform = platform or build_platform()
     settings = platform.settings
-    configure_logging(settings.log_level, json_output=settings.log_json)
+    configure_logging_for(settings)
     configure_tracing("genius-api", settings.otlp_endpoint)
     limiter = rate_limiter or build_rate_limiter(settings)
     # Administrators override limits per tenant at runtime (runtime settings, cached briefly).

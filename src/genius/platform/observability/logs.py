@@ -11,6 +11,8 @@ from typing import Any, TextIO
 import structlog
 from opentelemetry import trace
 
+from genius.platform.settings import Settings
+
 # The handler we install on the root logger is tagged so a second configure replaces it.
 _HANDLER_TAG = "_genius_handler"
 
@@ -70,6 +72,13 @@ def configure_logging(level: str = "INFO", *, json_output: bool = True, stream: 
         uvicorn_logger = logging.getLogger(name)
         uvicorn_logger.handlers.clear()
         uvicorn_logger.propagate = True
+
+
+def configure_logging_for(settings: Settings) -> None:
+    """``configure_logging`` from settings: JSON unless ``log_json`` is false; when ``log_json``
+    was not set anywhere, readable lines for a person at a terminal and JSON otherwise."""
+    json_output = settings.log_json if "log_json" in settings.model_fields_set else not sys.stderr.isatty()
+    configure_logging(settings.log_level, json_output=json_output)
 
 
 def _configure_structlog() -> None:
