@@ -24,7 +24,7 @@ from pydantic_settings import (
 )
 
 # Fields whose values are secrets: masked by `genius config show` and read from Vault when set.
-SECRET_FIELDS = ("master_key", "database_url", "redis_url", "amqp_url", "vault_token")
+SECRET_FIELDS = ("master_key", "database_url", "redis_url", "amqp_url", "vault_token", "anaf_client_secret")
 
 
 class RateLimitSettings(BaseModel):
@@ -76,6 +76,21 @@ class Settings(BaseSettings):
     vault_token: SecretStr | None = None
     vault_mount: str = "secret"
     vault_path: str = "genius"
+    # ANAF (genius.integrations.anaf): "test" or "prod" selects the path on anaf_api_url; the OAuth
+    # profile (client id/secret, callback) is the one the firm registered in ANAF's portal.
+    anaf_environment: str = "test"
+    anaf_api_url: str = "https://api.anaf.ro"
+    anaf_oauth_url: str = "https://logincert.anaf.ro/anaf-oauth2/v1"
+    anaf_public_url: str = "https://webservicesp.anaf.ro"
+    anaf_client_id: str = ""
+    anaf_client_secret: SecretStr | None = None
+    anaf_redirect_uri: str = ""
+    anaf_timeout_seconds: float = 30.0
+    # ANAF often answers an upload after more than 10 s; a short timeout files invoices twice.
+    anaf_upload_timeout_seconds: float = 90.0
+    anaf_token_refresh_days: int = 10  # refresh the 90-day access token this long before it expires
+    anaf_token_warn_days: int = 30  # warn this long before the refresh token needs the certificate again
+    bnr_url: str = "https://www.bnr.ro"
 
     @field_validator("port")
     @classmethod
