@@ -130,3 +130,25 @@ def test_code_inside_a_request_sees_the_request_trace(gw: Gateway) -> None:
     body = gw.client.get("/_probe/carrier", headers={"traceparent": TRACEPARENT}).json()
     assert body["trace_id"] == INCOMING_TRACE
     assert body["carrier"]["traceparent"].split("-")[1] == INCOMING_TRACE
+
+
+def test_lines_logged_by_a_route_carry_trace_tenant_and_user(
+    gw: Gateway, parties: tuple[Party, Party], log_lines: io.StringIO
+) -> None:
+    from genius.platform.observability import get_logger
+
+    log = get_logger("genius.test.route")
+
+    @gw.app.get("/_probe/log")
+    def route_that_logs() -> dict[str, bool]:
+        log.info("handled inside the route")  # a sync route: runs in the thread pool
+        return {"ok": True}
+
+    a, _ = parties
+    assert gw.client.get("/_probe/log", headers={**a.auth, "traceparent": TRACEPARENT}).status_code == 200
+    lines = [json.loads(line) for line in log_lines.getvalue().splitlines()]
+    (line,) = [entry for entry in lines if entry["event"] == "handled inside the route"]
+    assert line["trace_id"] == INCOMING_TRACE
+    assert (
+        line["tenant"] == a.tenant.slug and line["user_id"] == a.user_id and line["tenant_id"] == a.tenant.id
+    )

@@ -10,6 +10,7 @@ from __future__ import annotations
 import time
 from typing import Any
 
+import structlog
 from opentelemetry.trace import SpanKind, Status, StatusCode
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -73,7 +74,8 @@ class TraceMiddleware:
 
             HTTP_IN_FLIGHT.inc()
             try:
-                await self.app(scope, receive, send_with_trace)
+                with structlog.contextvars.bound_contextvars(trace_id=trace_id):
+                    await self.app(scope, receive, send_with_trace)
             except Exception as exc:
                 span.record_exception(exc)
                 span.set_status(Status(StatusCode.ERROR, type(exc).__name__))
