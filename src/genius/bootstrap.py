@@ -13,6 +13,7 @@ from pathlib import Path
 from sqlalchemy import Engine
 
 from genius.integrations.anaf import ANAF_COMPONENT
+from genius.integrations.smtp.senders import MAIL_COMPONENT
 from genius.platform import flags as feature_flags
 from genius.platform import resilience
 from genius.platform import runtime_settings as runtime_layer
@@ -37,7 +38,7 @@ CONTROL_COMPONENT = MigrationComponent(
 
 def tenant_components() -> list[MigrationComponent]:
     """Every component with tables in a tenant database, in migration order."""
-    return [AUDIT_COMPONENT, BUS_COMPONENT, ANAF_COMPONENT]
+    return [AUDIT_COMPONENT, BUS_COMPONENT, ANAF_COMPONENT, MAIL_COMPONENT]
 
 
 @dataclass
