@@ -10,7 +10,7 @@ import pytest
 
 from genius.platform.bus.consumer import Consumer, Unprocessable
 from genius.platform.bus.envelope import Envelope
-from genius.platform.bus.messages import EchoReplied, EchoRequested
+from genius.platform.bus.messages import EchoReplied, EchoRequested, ProbeSent
 from genius.platform.bus.tables import outbox as outbox_table
 from genius.platform.bus.transport import Delivery, Outgoing, QueueSpec, RetryPolicy, Transport
 from genius.platform.db.uow import UnitOfWork
@@ -274,3 +274,57 @@ def test_queue_specs_refuse_bad_patterns(pattern: str) -> None:
 
     with pytest.raises(ValidationError, match="patterns"):
         QueueSpec("q", (pattern,))
+
+
+async def test_a_bad_message_in_a_transactional_batch_does_not_hold_back_the_others(
+    world: World, transport: Transport
+) -> None:
+    from tests.platform.bus.helpers import recording_effect
+
+    record = recording_effect("batcher")
+    tries: list[int] = []
+
+    def effect(uow: UnitOfWork, message: ProbeSent, delivery: Delivery) -> None:
+        if message.seq == 3:
+            tries.append(delivery.attempt)
+            raise RuntimeError("cannot post this one")
+        record(uow, message, delivery)
+
+    from genius.platform.bus.handlers import transactional
+
+    handler = transactional(world.databases, "batcher", effect, tenants=world.resolver)
+    consumer = Consumer(transport, "batcher", {"bus.probe.sent": handler}, batch_size=50, retry=FAST_RETRY)
+    await transport.declare(consumer.spec)
+    ids = publish_probes(world, 40)
+    await relay_for(world, transport).drain("acme")  # all waiting before the consumer starts: batches
+    await consumer.start()
+    await eventually(lambda: len(world.effects(consumer="batcher")) == 39, what="39 effects")
+    letters: list = []
+    for _ in range(100):
+        letters = await transport.dead_letters(queue="batcher")
+        if letters:
+            break
+        await asyncio.sleep(0.05)
+    await consumer.stop()
+    assert [x.event_id for x in letters] == [ids[3]]
+    assert max(tries) == 3  # retried alone, then parked
+    effects = [e for e, _ in world.effects(consumer="batcher")]
+    assert sorted(effects) == sorted(ids[:3] + ids[4:]) and len(effects) == len(set(effects))
+
+
+async def test_the_same_event_twice_in_one_batch_takes_effect_once(
+    world: World, transport: Transport
+) -> None:
+    consumer = Consumer(
+        transport, "twice", {"bus.probe.sent": exactly_once_handler(world, "twice")}, batch_size=50
+    )
+    await transport.declare(consumer.spec)
+    ids = publish_probes(world, 5)
+    with world.engine().connect() as conn:
+        envelopes = [Envelope.from_json(r.body) for r in conn.execute(outbox_table.select())]
+    assert await transport.publish([Outgoing(e) for e in envelopes + envelopes]) == [True] * 10
+    await consumer.start()
+    await eventually(lambda: len(world.effects(consumer="twice")) >= 5, what="5 effects")
+    await asyncio.sleep(0.3)
+    await consumer.stop()
+    assert sorted(e for e, _ in world.effects(consumer="twice")) == sorted(ids)

@@ -211,3 +211,15 @@ async def test_the_relay_publishes_in_order_under_a_lease_on_either_database(
         assert received == ids
     finally:
         await transport.close()
+
+
+def test_a_batch_claims_each_new_id_once_even_when_it_repeats(any_world: World) -> None:
+    from genius.platform.bus.inbox import handle_once_many
+
+    w = any_world
+    with UnitOfWork(w.databases, tenant=w.ctx()) as uow:
+        assert handle_once(uow.connection, "billing", "a")
+        assert handle_once_many(uow.connection, "billing", ["a", "b", "c", "b"]) == {"b", "c"}
+        assert handle_once_many(uow.connection, "billing", ["b", "c"]) == set()
+    with pytest.raises(ValidationError, match="event_ids"), UnitOfWork(w.databases, tenant=w.ctx()) as uow:
+        handle_once_many(uow.connection, "billing", [])

@@ -22,7 +22,7 @@ from typing import Any
 
 from genius.platform.bus.catalogue import CATALOGUE, Catalogue
 from genius.platform.bus.consumer import Unprocessable
-from genius.platform.bus.inbox import handle_once
+from genius.platform.bus.inbox import handle_once_many
 from genius.platform.bus.tracing import handling
 from genius.platform.bus.transport import Delivery
 from genius.platform.db.uow import UnitOfWork
@@ -89,13 +89,21 @@ class Transactional:
     def batch(self, deliveries: Sequence[Delivery]) -> None:
         messages = [self._decode(d) for d in deliveries]
         tenant = deliveries[0].envelope.tenant  # type: ignore[union-attr]
+        envelopes = [d.envelope for d in deliveries]
+        assert all(e is not None and e.tenant == tenant for e in envelopes)
         with UnitOfWork(self.databases, tenant=self.tenants(tenant)) as uow:
+            first_time = handle_once_many(uow.connection, self.consumer_name, [e.id for e in envelopes])  # type: ignore[union-attr]
             for delivery, message in zip(deliveries, messages, strict=True):
                 env = delivery.envelope
-                assert env is not None and env.tenant == tenant
-                if handle_once(uow.connection, self.consumer_name, env.id):
-                    with handling(env.type, env.id, env.correlationid, env.traceparent, env.tracestate):
-                        self.effect(uow, message, delivery)
+                assert env is not None
+                if env.id not in first_time:
+                    continue  # a redelivery: the effect is already committed
+                first_time.discard(env.id)  # the same event twice in one batch takes effect once
+                if len(deliveries) == 1:  # the Consumer already runs a single delivery in its trace
+                    self.effect(uow, message, delivery)
+                    continue
+                with handling(env.type, env.id, env.correlationid, env.traceparent, env.tracestate):
+                    self.effect(uow, message, delivery)
 
 
 def transactional(

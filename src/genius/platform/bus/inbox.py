@@ -6,6 +6,8 @@ broker failover all repeat a message); ``handle_once`` turns that into exactly-o
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from sqlalchemy import Connection
 from sqlalchemy.dialects import postgresql, sqlite
 
@@ -36,6 +38,29 @@ def handle_once(conn: Connection, consumer_name: str, event_id: str) -> bool:
         raise ValidationError.for_field("database", f"{dialect} is not supported by the inbox")
     # RETURNING rather than rowcount: psycopg 3 under SQLAlchemy 2.1 reports -1 for this INSERT.
     return conn.execute(stmt.returning(inbox.c.event_id)).first() is not None
+
+
+def handle_once_many(conn: Connection, consumer_name: str, event_ids: Sequence[str]) -> set[str]:
+    """``handle_once`` for a batch in one statement: the ids seen for the first time."""
+    if not consumer_name:
+        raise ValidationError.for_field("consumer_name", "required")
+    if not event_ids or not all(event_ids):
+        raise ValidationError.for_field("event_ids", "one or more non-empty ids are required")
+    now = utcnow()
+    rows = [{"consumer": consumer_name, "event_id": e, "processed_at": now} for e in dict.fromkeys(event_ids)]
+    insert = _dialect_insert(conn)(inbox).values(rows).on_conflict_do_nothing()
+    return set(conn.execute(insert.returning(inbox.c.event_id)).scalars())
+
+
+def _dialect_insert(conn: Connection):  # type: ignore[no-untyped-def]
+    dialect = conn.dialect.name
+    if dialect == "postgresql":
+        return postgresql.insert
+    if dialect == "sqlite":
+        return sqlite.insert
+    raise ValidationError.for_field(
+        "database", f"{dialect} is not supported by the inbox"
+    )  # pragma: no cover
 
 
 def was_handled(conn: Connection, consumer_name: str, event_id: str) -> bool:

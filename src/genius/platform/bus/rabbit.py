@@ -212,16 +212,37 @@ class RabbitTransport(Transport):
             ):
                 # A command must wait for its worker even if the worker has not started yet.
                 await self.declare(worker_queue(tag))
-        assert self._exchange is not None and self._default is not None
-        exchange, default = self._exchange, self._default
+        assert self._channel is not None
+        # aiormq directly, with wait=False: aio-pika's publish waits for each frame to drain while
+        # holding the channel lock, which serialises a batch; confirms still arrive per message.
+        channel = await self._channel.get_underlay_channel()
         calls = []
         for m in messages:
-            msg = self._message(m.envelope)
+            env = m.envelope
+            properties = aiormq.spec.Basic.Properties(
+                content_type=env.datacontenttype,
+                delivery_mode=2,  # persistent
+                headers=env.amqp_headers(),
+                message_id=env.id,
+                correlation_id=env.correlationid,
+                timestamp=env.time,
+                message_type=env.type,
+            )
             if m.target_queue is not None:
-                calls.append(default.publish(msg, self.qname(m.target_queue), mandatory=True))
+                exchange, key, mandatory = "", self.qname(m.target_queue), True
             else:
-                command = m.envelope.type.startswith("worker.request.")
-                calls.append(exchange.publish(msg, m.envelope.type, mandatory=command))
+                exchange, key = self.exchange_name, env.type
+                mandatory = env.type.startswith("worker.request.")  # commands must reach a queue
+            calls.append(
+                channel.basic_publish(
+                    env.amqp_body(),
+                    exchange=exchange,
+                    routing_key=key,
+                    properties=properties,
+                    mandatory=mandatory,
+                    wait=False,
+                )
+            )
         try:
             results = await asyncio.wait_for(
                 asyncio.gather(*calls, return_exceptions=True), self.publish_timeout

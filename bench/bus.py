@@ -1,0 +1,216 @@
+"""Event bus: outbox -> broker -> consumer throughput and end-to-end latency, local and RabbitMQ.
+
+Throughput: N events are committed to a tenant's outbox first; then the relay (publisher
+confirms) and an exactly-once consumer (inbox row + effect row per event, batched transactions)
+run together; events/s is N over the time until the last effect is committed.
+Latency: a producer thread commits one event per unit of work at a fixed rate; each event's
+latency is from its envelope time (taken in the unit of work, just before commit) to the commit
+of its effect in the consumer. RabbitMQ runs only when GENIUS_TEST_AMQP_URL is set; it uses a
+unique namespace and deletes it afterwards.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import multiprocessing
+import os
+import statistics
+import tempfile
+import time
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+
+from genius.kernel.clock import utcnow
+from genius.platform.bus import BUS_COMPONENT
+from genius.platform.bus.consumer import Consumer
+from genius.platform.bus.handlers import RegistryTenants, transactional
+from genius.platform.bus.local import LocalTransport
+from genius.platform.bus.messages import ProbeSent
+from genius.platform.bus.relay import Relay
+from genius.platform.bus.transport import Delivery, QueueSpec, Transport
+from genius.platform.db.engine import make_engine, sqlite_url
+from genius.platform.db.migrate import MigrationComponent, migrations_folder, upgrade
+from genius.platform.db.uow import UnitOfWork
+from genius.platform.tenancy import TenantContext, TenantDatabases, TenantRegistry
+
+THROUGHPUT_EVENTS = 20_000
+LATENCY_RATE = 1_000  # events per second
+LATENCY_SECONDS = 5
+OUTBOX_BATCH = 500  # events per unit of work when filling the outbox for the throughput run
+RELAY_POLL_SECONDS = 0.01  # how often the relay looks at an idle outbox written by another process
+
+CONTROL = MigrationComponent(
+    "control",
+    "control",
+    migrations_folder(__import__("genius.platform.db", fromlist=["x"]).__file__) / "control",
+)
+
+
+@dataclass
+class Setup:
+    folder: Path
+    databases: TenantDatabases
+    ctx: TenantContext
+    resolver: RegistryTenants
+
+    def effects(self) -> int:
+        with self.databases.engine_for_slug("bench").connect() as conn:
+            return int(conn.execute(sa.text("SELECT count(*) FROM effects")).scalar() or 0)
+
+
+def _setup(folder: Path) -> Setup:
+    control = make_engine(sqlite_url(folder / "control.db"), schemas=["control"])
+    upgrade(control, [CONTROL])
+    databases = TenantDatabases(control, data_dir=folder, clusters={}, components=[BUS_COMPONENT])
+    registry = TenantRegistry(databases)
+    tenant = registry.create("bench", name="Bench SRL", cui="RO18547290")
+    with databases.engine_for_slug("bench").begin() as conn:
+        conn.execute(sa.text("CREATE TABLE effects (id INTEGER PRIMARY KEY, event_id TEXT, latency REAL)"))
+    return Setup(folder, databases, TenantContext(tenant.id, "bench", system=True), RegistryTenants(registry))
+
+
+def _consumer(setup: Setup, transport: Transport) -> Consumer:
+    def effect(uow: UnitOfWork, message: ProbeSent, delivery: Delivery) -> None:
+        env = delivery.envelope
+        assert env is not None
+        latency = (utcnow() - env.time).total_seconds()
+        uow.connection.execute(
+            sa.text("INSERT INTO effects (event_id, latency) VALUES (:e, :l)"), {"e": env.id, "l": latency}
+        )
+
+    handler = transactional(setup.databases, "bench", effect, tenants=setup.resolver)
+    return Consumer(
+        transport, "bench", {"bus.probe.sent": handler}, concurrency=4, prefetch=500, batch_size=100
+    )
+
+
+async def _wait(check, timeout: float) -> bool:  # type: ignore[no-untyped-def]
+    deadline = time.monotonic() + timeout
+    while not await asyncio.to_thread(check):
+        if time.monotonic() > deadline:
+            return False
+        await asyncio.sleep(0.01)
+    return True
+
+
+async def _throughput(setup: Setup, transport: Transport) -> tuple[float, float]:
+    """(events/s end to end, events/s relay alone until the outbox was empty)."""
+    for first in range(0, THROUGHPUT_EVENTS, OUTBOX_BATCH):
+        with UnitOfWork(setup.databases, tenant=setup.ctx) as uow:
+            for seq in range(first, first + OUTBOX_BATCH):
+                uow.publish(ProbeSent(seq=seq))
+    consumer = _consumer(setup, transport)
+    await consumer.start()
+    relay = Relay(transport, setup.databases, lambda: ["bench"], batch_size=1000)
+    started = time.perf_counter()
+    relay_done = 0.0
+
+    async def run_relay() -> None:
+        nonlocal relay_done
+        await relay.drain("bench")
+        relay_done = time.perf_counter() - started
+
+    relaying = asyncio.create_task(run_relay())
+    ok = await _wait(lambda: setup.effects() >= THROUGHPUT_EVENTS, 600)
+    elapsed = time.perf_counter() - started
+    await relaying
+    await asyncio.to_thread(relay.release_leases)  # else the next relay waits for the lease to expire
+    await consumer.stop()
+    if not ok:
+        raise RuntimeError("throughput run did not finish in 600 s")
+    return THROUGHPUT_EVENTS / elapsed, THROUGHPUT_EVENTS / relay_done
+
+
+async def _latency(setup: Setup, transport: Transport) -> tuple[float, float, float, float]:
+    """(achieved rate, p50 ms, p99 ms, max ms) at LATENCY_RATE events/s."""
+    with setup.databases.engine_for_slug("bench").begin() as conn:
+        conn.execute(sa.text("DELETE FROM effects"))
+    consumer = _consumer(setup, transport)
+    await consumer.start()
+    # The producer is another process (as the API is in production), so the relay finds its rows
+    # by polling the outbox's partial index every RELAY_POLL_SECONDS.
+    relay = Relay(transport, setup.databases, lambda: ["bench"], idle_seconds=RELAY_POLL_SECONDS)
+    await relay.start()
+    total = LATENCY_RATE * LATENCY_SECONDS
+    context = multiprocessing.get_context("spawn")
+    result = context.Queue()
+    producer = context.Process(target=_produce, args=(str(setup.folder), setup.ctx, total, result))
+    producer.start()
+    ok = await _wait(lambda: setup.effects() >= total, 300)
+    sent_in = await asyncio.to_thread(result.get, True, 60)
+    await asyncio.to_thread(producer.join, 60)
+    await relay.stop()
+    await consumer.stop()
+    if not ok:
+        raise RuntimeError("latency run did not finish in 300 s")
+    with setup.databases.engine_for_slug("bench").connect() as conn:
+        latencies = sorted(r[0] * 1000 for r in conn.execute(sa.text("SELECT latency FROM effects")))
+    quantiles = statistics.quantiles(latencies, n=100)
+    return total / sent_in, quantiles[49], quantiles[98], latencies[-1]
+
+
+def _produce(folder: str, ctx: TenantContext, total: int, result: Any) -> None:
+    """The producer process: one event per unit of work at LATENCY_RATE events/s."""
+    control = make_engine(sqlite_url(Path(folder) / "control.db"), schemas=["control"])
+    databases = TenantDatabases(control, data_dir=Path(folder), clusters={}, components=[BUS_COMPONENT])
+    begin = time.perf_counter()
+    for seq in range(total):
+        pause = begin + seq / LATENCY_RATE - time.perf_counter()
+        if pause > 0:
+            time.sleep(pause)
+        with UnitOfWork(databases, tenant=ctx) as uow:
+            uow.publish(ProbeSent(seq=seq))
+    result.put(time.perf_counter() - begin)
+    databases.dispose()
+
+
+async def _run(kind: str, folder: Path) -> str:
+    setup = _setup(folder)
+    if kind == "local":
+        transport: Transport = LocalTransport(folder / "bus" / "queue.db")
+    else:
+        from genius.platform.bus.rabbit import RabbitTransport
+
+        url = os.environ["GENIUS_TEST_AMQP_URL"]
+        transport = RabbitTransport(url, namespace=f"bench{uuid.uuid4().hex[:8]}")
+    await transport.start()
+    try:
+        await transport.declare(QueueSpec("bench", ("bus.probe.sent",)))
+        end_to_end, relay_rate = await _throughput(setup, transport)
+        rate, p50, p99, worst = await _latency(setup, transport)
+    finally:
+        destroy = getattr(transport, "destroy", None)
+        if destroy is not None:
+            await destroy()
+        await transport.close()
+        setup.databases.dispose()
+    return (
+        f"| {kind} | {end_to_end:,.0f} | {relay_rate:,.0f} | {rate:,.0f} "
+        f"| {p50:.1f} | {p99:.1f} | {worst:.1f} |"
+    )
+
+
+def run() -> str:
+    kinds = ["local"] + (["rabbitmq"] if os.environ.get("GENIUS_TEST_AMQP_URL") else [])
+    rows = []
+    for kind in kinds:
+        with tempfile.TemporaryDirectory() as folder:
+            rows.append(asyncio.run(_run(kind, Path(folder))))
+    lines = [
+        f"Throughput: {THROUGHPUT_EVENTS:,} events through outbox -> relay (confirms) -> "
+        "exactly-once consumer (SQLite tenant database, batches of 100). "
+        f"Latency: {LATENCY_RATE:,} events/s for {LATENCY_SECONDS} s from a producer process, "
+        "one event per unit of work, from envelope time to the effect's commit.",
+        "",
+        "| transport | end-to-end events/s | relay events/s | latency run events/s "
+        "| p50 ms | p99 ms | max ms |",
+        "| --- | --- | --- | --- | --- | --- | --- |",
+        *rows,
+    ]
+    if "rabbitmq" not in kinds:
+        lines.append("\nRabbitMQ skipped: set GENIUS_TEST_AMQP_URL.")
+    return "\n".join(lines)
