@@ -44,6 +44,8 @@ class OAuthClientRegistration:
 class TestCertificate:
     """The qualified certificate the double pretends the user picked; ``cuis`` None = every CUI."""
 
+    __test__ = False  # not a pytest test class
+
     serial: str = "TEST-CERT-0001"
     holder: str = "Administrator Test (certificat calificat TEST)"
     cuis: tuple[str, ...] | None = None

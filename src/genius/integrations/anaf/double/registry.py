@@ -26,6 +26,7 @@ class Span:
 
 @dataclass(frozen=True)
 class TestFirm:
+    __test__ = False  # not a pytest test class
     cui: int
     name: str
     address: str

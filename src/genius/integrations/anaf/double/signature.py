@@ -35,6 +35,8 @@ TEST_NOTICE = (
 class TestSigner:
     """A throw-away RSA key and its self-signed TEST certificate."""
 
+    __test__ = False  # not a pytest test class
+
     key: rsa.RSAPrivateKey
     certificate: x509.Certificate
 
