@@ -17,6 +17,7 @@ Public names (import from here):
   ``VatPayerRecord``;
 - limits: ``AnafLimiter``, ``InMemoryAnafLimiter``, ``RedisAnafLimiter``, ``build_limiter``;
   resilience seam: ``CallGuard``, ``ResilientGuard``;
+- wiring: ``AnafClients.from_settings(settings, store=..., cui=...)``;
 - errors: see :mod:`genius.integrations.anaf.errors`.
 
 The double lives in :mod:`genius.integrations.anaf.double` (imported only by tests, bootstrap
@@ -38,6 +39,7 @@ from genius.integrations.anaf.errors import (
     AnafUnavailable,
     UploadOutcomeUnknown,
 )
+from genius.integrations.anaf.factory import AnafClients
 from genius.integrations.anaf.guard import CallGuard, DirectGuard, GuardPolicy, ResilientGuard
 from genius.integrations.anaf.limits import (
     AnafLimiter,
@@ -87,6 +89,7 @@ __all__ = [
     "AccessTokenSource",
     "AnafAuthError",
     "AnafCircuitOpen",
+    "AnafClients",
     "AnafEndpoints",
     "AnafError",
     "AnafLimitReached",
