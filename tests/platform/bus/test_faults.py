@@ -151,7 +151,7 @@ async def test_a_relay_crash_between_publish_and_mark_sent_is_absorbed_by_the_in
     await consumer.start()
     ids = publish_probes(world, 100)
     with pytest.raises(RuntimeError, match="relay process died"):
-        await CrashingRelay(transport, world.databases, lambda: ["acme"], lease_seconds=0.5).run_once("acme")
+        await CrashingRelay(transport, world.databases, lambda: ["acme"], lease_seconds=0.5).drain("acme")
     assert world.outbox_count(pending=True) == 100
     await asyncio.sleep(0.6)  # the dead relay's lease runs out; a new relay takes over
     assert await relay_for(world, transport).drain("acme") == 100
@@ -173,6 +173,7 @@ async def test_a_second_relay_waits_while_the_first_holds_the_tenant_lease(
     publish_probes(world, 5, start=10)
     assert await second.run_once("acme") == 0  # the lease keeps the tenant's order single-file
     assert await first.run_once("acme") == 5
+    await first.flush_marks("acme")
     await asyncio.to_thread(first.release_leases)
     publish_probes(world, 1, start=15)
     assert await second.run_once("acme") == 1

@@ -89,10 +89,11 @@ class OutboxRow:
     created_at: datetime
 
 
-def pending(conn: Connection, limit: int) -> list[OutboxRow]:
+def pending(conn: Connection, limit: int, *, after: int = 0) -> list[OutboxRow]:
+    """Unpublished rows in ``seq`` order, only those past ``after`` (rows already in flight)."""
     rows = conn.execute(
         sa.select(outbox.c.seq, outbox.c.body, outbox.c.target_queue, outbox.c.created_at)
-        .where(outbox.c.published_at.is_(None))
+        .where(outbox.c.published_at.is_(None), outbox.c.seq > after)
         .order_by(outbox.c.seq)
         .limit(limit)
     ).all()

@@ -66,43 +66,95 @@ class Relay:
         self._wake: asyncio.Event | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
         self._task: asyncio.Task[None] | None = None
+        # Confirmed rows wait here to be marked sent off the publishing path (see run_once);
+        # ``_cursor`` keeps the next batch from re-reading them meanwhile.
+        self._to_mark: dict[str, list[int]] = {}
+        self._marking: dict[str, asyncio.Task[None]] = {}
+        self._cursor: dict[str, int] = {}
+        self._publishing: set[str] = set()
         self.published = 0
 
     # -- one tenant ----------------------------------------------------------------------------
     async def run_once(self, slug: str) -> int:
-        """Publish one batch of ``slug``'s outbox; returns how many rows were confirmed."""
+        """Publish one batch of ``slug``'s outbox; returns how many rows the broker confirmed.
+
+        Confirmed rows are marked sent by a background task (``flush_marks`` waits for it), so
+        the next batch does not queue behind that write; a crash before the mark republishes
+        them, which inboxes absorb.
+        """
         rows = await asyncio.to_thread(self._take, slug)
         if not rows:
             return 0
-        confirmed = await self.transport.publish([Outgoing(r.envelope, r.target_queue) for r in rows])
+        self._cursor[slug] = rows[-1].seq
+        self._publishing.add(slug)
+        try:
+            confirmed = await self.transport.publish([Outgoing(r.envelope, r.target_queue) for r in rows])
+        finally:
+            self._publishing.discard(slug)
         ok = [r.seq for r, c in zip(rows, confirmed, strict=True) if c]
         failed = [r.seq for r, c in zip(rows, confirmed, strict=True) if not c]
-        await asyncio.to_thread(self._settle, slug, ok, failed)
         for row, c in zip(rows, confirmed, strict=True):
             (metrics.PUBLISHED if c else metrics.PUBLISH_FAILURES).labels(row.envelope.type).inc()
+        if failed:
+            self._cursor[slug] = min(failed) - 1  # read them again on the next pass
+            await asyncio.to_thread(self._mark_failed, slug, failed)
+        self._to_mark.setdefault(slug, []).extend(ok)
+        task = self._marking.get(slug)
+        if task is None or task.done():
+            self._marking[slug] = asyncio.create_task(self._mark_loop(slug))
         self.published += len(ok)
         return len(ok)
 
+    async def _mark_loop(self, slug: str) -> None:
+        while self._to_mark.get(slug):
+            seqs, self._to_mark[slug] = self._to_mark[slug], []
+            try:
+                await asyncio.to_thread(self._mark_published, slug, seqs)
+            except BaseException:
+                self._to_mark[slug] = seqs + self._to_mark[slug]  # not marked: try again later
+                raise
+        # Everything taken is marked: the pending query alone is right again. (On PostgreSQL a
+        # transaction may commit a lower seq after a higher one; resetting picks it up.)
+        if slug not in self._publishing:
+            self._cursor.pop(slug, None)
+
+    async def flush_marks(self, slug: str) -> None:
+        """Wait until every confirmed row of ``slug`` is marked sent; raises what marking raised."""
+        task = self._marking.get(slug)
+        if task is not None:
+            await task
+        if self._to_mark.get(slug):
+            self._marking[slug] = asyncio.create_task(self._mark_loop(slug))
+            await self._marking[slug]
+
     async def drain(self, slug: str) -> int:
-        """Publish until the outbox of ``slug`` is empty (or the broker stops confirming)."""
+        """Publish until the outbox of ``slug`` is empty, and mark everything sent."""
         total = 0
         while True:
             sent = await self.run_once(slug)
             total += sent
             if sent < self.batch_size:
+                await self.flush_marks(slug)
                 return total
+
+    async def _pass(self, slug: str) -> int:
+        """Like drain, but leaves the marking in the background (the loop's latency path)."""
+        total = 0
+        while (sent := await self.run_once(slug)) > 0:
+            total += sent
+            if sent < self.batch_size:
+                break
+        return total
 
     def _take(self, slug: str) -> list[outbox.OutboxRow]:
         if not self._hold_lease(slug):
             return []
         with self.databases.engine_for_slug(slug).connect() as conn:
-            return outbox.pending(conn, self.batch_size)
+            return outbox.pending(conn, self.batch_size, after=self._cursor.get(slug, 0))
 
-    def _settle(self, slug: str, ok: Sequence[int], failed: Sequence[int]) -> None:
-        self._mark_published(slug, ok)
-        if failed:
-            with self._writer(slug) as conn:
-                outbox.mark_failed(conn, failed, "not confirmed by the broker")
+    def _mark_failed(self, slug: str, failed: Sequence[int]) -> None:
+        with self._writer(slug) as conn:
+            outbox.mark_failed(conn, failed, "not confirmed by the broker")
 
     def _mark_published(self, slug: str, seqs: Sequence[int]) -> None:
         with self._writer(slug) as conn:
@@ -185,6 +237,9 @@ class Relay:
             with contextlib.suppress(asyncio.CancelledError):
                 await self._task
             self._task = None
+        for slug in list(self._marking):
+            with contextlib.suppress(Exception):  # unmarked rows are republished later: harmless
+                await self.flush_marks(slug)
         await asyncio.to_thread(self.release_leases)
 
     async def _run(self) -> None:
@@ -202,7 +257,7 @@ class Relay:
             try:
                 busy = False
                 for slug in sorted(dirty) or slugs:
-                    busy |= (await self.drain(slug)) > 0
+                    busy |= (await self._pass(slug)) > 0
                 if not dirty:
                     for slug in slugs:
                         await asyncio.to_thread(self.observe, slug)
