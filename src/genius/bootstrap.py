@@ -24,6 +24,7 @@ from genius.platform.bus.service import Bus, make_transport
 from genius.platform.crypto import decode_key, load_or_create_key_file
 from genius.platform.db.engine import make_engine, sqlite_url
 from genius.platform.db.migrate import MigrationComponent, migrations_folder, upgrade
+from genius.platform.jobs import JOBS_COMPONENT
 from genius.platform.settings import Settings, get_settings
 from genius.platform.storage import ObjectStore
 from genius.platform.storage import store_from_settings as storage_from_settings
@@ -38,7 +39,7 @@ CONTROL_COMPONENT = MigrationComponent(
 
 def tenant_components() -> list[MigrationComponent]:
     """Every component with tables in a tenant database, in migration order."""
-    return [AUDIT_COMPONENT, BUS_COMPONENT, ANAF_COMPONENT, MAIL_COMPONENT]
+    return [AUDIT_COMPONENT, BUS_COMPONENT, ANAF_COMPONENT, MAIL_COMPONENT, JOBS_COMPONENT]
 
 
 @dataclass

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from genius.cli import anaf_sandbox, audit, dlq, efactura, serve, tenant, user
+from genius.cli import anaf_sandbox, audit, dlq, efactura, serve, tenant, user, worker
 
 app = typer.Typer(help="Genius ERP command line.", no_args_is_help=True)
 app.add_typer(tenant.app, name="tenant")
@@ -16,6 +16,7 @@ app.add_typer(user.app, name="user")
 app.add_typer(user.auth_app, name="auth")
 app.add_typer(efactura.app, name="efactura")
 app.add_typer(dlq.app, name="dlq")
+app.add_typer(worker.app, name="worker")
 app.add_typer(anaf_sandbox.app, name="anaf-sandbox")
 
 

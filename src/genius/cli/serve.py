@@ -36,6 +36,10 @@ def serve(
         typer.echo(f"data in {platform.databases.data_dir}; {len(tenants)} tenant(s) migrated")
         ensure_demo_tenant(platform, echo=typer.echo)
         app = create_app(platform)
+        # Embedded default: every worker (PDF, e-mail, OCR) and the outbox relay run in this process.
+        from genius.workers.runtime import embed_workers
+
+        embed_workers(app, platform)
         config = uvicorn.Config(
             app,
             host=settings.host,

@@ -26,6 +26,7 @@ from genius.platform import flags, runtime_settings
 from genius.platform.audit import AuditMiddleware
 from genius.platform.audit import router as audit_router
 from genius.platform.auth.api import router as auth_router
+from genius.platform.jobs.api import router as jobs_router
 from genius.platform.observability.logs import configure_logging_for
 from genius.platform.observability.tracing import configure_tracing
 from genius.platform.ratelimit import LimitSource, RateLimiter, StaticLimits, build_rate_limiter
@@ -110,4 +111,5 @@ def create_app(
     app.include_router(audit_router)
     app.include_router(flags.router)
     app.include_router(runtime_settings.router)
+    app.include_router(jobs_router)
     return app
