@@ -5,7 +5,10 @@
     GET  /api/v1/jobs/{id}/events     text/event-stream: a "job" event at every change, then "end"
     GET  /api/v1/workers              per tag: instances, last heartbeat, processed, failed, queue depth
 
-Jobs live in the caller's tenant database, so a job id of another tenant is simply not found. The
+Starting a job through this generic endpoint needs ``jobs.job.start``; apps start their own jobs in
+their handlers (``JobService.start``). A job is readable by whoever started it, or with
+``jobs.job.read``. Jobs live in the caller's tenant database, so a job id of another tenant is
+simply not found. The
 event stream reads the job row, which every worker process updates, so it works whichever process
 runs the job.
 """
@@ -24,11 +27,11 @@ from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
 from genius.kernel.errors import ValidationError
-from genius.platform.auth.deps import require
+from genius.platform.auth.deps import auth_service, current_context, require
 from genius.platform.bus.catalogue import CATALOGUE, MessageKind
 from genius.platform.db.uow import UnitOfWork
 from genius.platform.jobs.registry import WorkerRegistry
-from genius.platform.jobs.service import JobService
+from genius.platform.jobs.service import Job, JobService
 from genius.platform.tenancy import TenantContext
 
 router = APIRouter(prefix="/api/v1", tags=["jobs"])
@@ -77,19 +80,26 @@ def start_job(
     )
 
 
+def readable_job(request: Request, job_id: str, ctx: TenantContext) -> Job:
+    """The job, if the caller started it or may read every job (``jobs.job.read``)."""
+    job = job_service(request).get(ctx.slug, job_id)
+    if job.created_by is None or job.created_by != ctx.user_id:
+        auth_service(request).authorizer.check(ctx, "jobs.job.read", {"tag": job.tag})
+    return job
+
+
 @router.get("/jobs/{job_id}")
-def get_job(
-    job_id: str, request: Request, ctx: TenantContext = Depends(require("jobs.job.read"))
-) -> dict[str, Any]:
-    return job_service(request).get(ctx.slug, job_id).as_dict()
+def get_job(job_id: str, request: Request, ctx: TenantContext = Depends(current_context)) -> dict[str, Any]:
+    return readable_job(request, job_id, ctx).as_dict()
 
 
 @router.get("/jobs/{job_id}/events")
 async def job_events(
-    job_id: str, request: Request, ctx: TenantContext = Depends(require("jobs.job.read"))
+    job_id: str, request: Request, ctx: TenantContext = Depends(current_context)
 ) -> StreamingResponse:
     service = job_service(request)
-    first = await run_in_threadpool(service.get, ctx.slug, job_id)  # 404 before the stream starts
+    # Found and allowed, or 404/403 before the stream starts.
+    first = await run_in_threadpool(readable_job, request, job_id, ctx)
 
     async def stream() -> AsyncIterator[bytes]:
         job = first
