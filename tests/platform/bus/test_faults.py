@@ -202,3 +202,44 @@ async def test_local_transport_dead_letters_a_message_that_keeps_killing_its_con
         assert letter.event_id == "e1" and "delivery limit 3" in letter.reason
     finally:
         await transport.close()
+
+
+@pytest.mark.rabbitmq
+async def test_rabbitmq_dead_letters_a_message_that_keeps_coming_back_unacked(
+    world: World, amqp_url: str
+) -> None:
+    """The quorum queue's delivery limit is the broker-side net for consumers that die holding a message."""
+    import aio_pika
+
+    from genius.platform.bus.rabbit import RabbitTransport
+
+    transport = RabbitTransport(amqp_url, namespace=namespace(), max_deliveries=2)
+    await transport.start()
+    try:
+        await transport.declare(QueueSpec("fragile", ("bus.probe.sent",)))
+        [event_id] = publish_probes(world, 1)
+        await relay_for(world, transport).drain("acme")
+        connection = await aio_pika.connect(amqp_url)
+        try:
+            channel = await connection.channel()
+            queue = await channel.get_queue(transport.qname("fragile"), ensure=False)
+            for _ in range(3):  # each return is a consumer that died: deliveries 1, 2, 3 > limit 2
+                message = await queue.get(timeout=5, fail=False)
+                if message is None:
+                    break
+                await message.nack(requeue=True)
+        finally:
+            await connection.close()
+        letters: list = []
+        for _ in range(100):
+            letters = await transport.dead_letters(queue="fragile")
+            if letters:
+                break
+            await asyncio.sleep(0.05)
+        [letter] = letters
+        assert letter.event_id == event_id and letter.tenant == "acme"
+        assert "broker" in letter.reason  # dead-lettered by RabbitMQ, found through x-death
+        assert await transport.replay("fragile") == [event_id]
+        assert await transport.queue_depth("fragile") == 1
+    finally:
+        await dispose(transport)

@@ -37,6 +37,24 @@ class Bus:
 
     def __post_init__(self) -> None:
         self.tenant_resolver = RegistryTenants(self.tenants)
+        self._relay: Relay | None = None
+
+    async def start(self, *, relay: bool = True) -> None:
+        """Connect the transport and (by default) run the relay over every tenant in this process.
+
+        Entry points call this at startup (``genius serve``'s lifespan, a worker process) and
+        ``stop`` at shutdown; consumers are started separately with ``consumer(...).start()``.
+        """
+        await self.transport.start()
+        if relay and self._relay is None:
+            self._relay = self.relay()
+            await self._relay.start()
+
+    async def stop(self) -> None:
+        if self._relay is not None:
+            await self._relay.stop()
+            self._relay = None
+        await self.transport.close()
 
     def relay(self, **options: Any) -> Relay:
         """A relay over every active tenant of the registry."""
