@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import httpx
 import pytest
@@ -24,6 +24,8 @@ from genius.integrations.anaf import (
     StaticAccessToken,
     Timeouts,
     UploadOutcomeUnknown,
+    find_filed_invoice,
+    safe_to_upload_again,
 )
 from genius.platform.resilience import MemoryBreakerStore
 from tests.integrations.anaf.conftest import FAST, SELLER, Sandbox, example_xml
@@ -69,7 +71,31 @@ def test_upload_that_times_out_is_filed_anyway_and_found_by_reconciliation(sandb
         # Reconciliation: the invoice is in the list although the client never got its index.
         sent = list(client.iter_messages(SELLER, started, filter=MessageFilter.SENT))
         assert len(sent) == 1
-        assert client.download(sent[0].id).invoice().number == "GEN-2025-0001"
+        filed = find_filed_invoice(
+            client, SELLER, number="GEN-2025-0001", issue_date=date(2025, 9, 15), since=started
+        )
+        assert filed is not None and filed.upload_index == sent[0].upload_index
+        assert filed.download.invoice().number == "GEN-2025-0001"
+        assert (
+            find_filed_invoice(
+                client, SELLER, number="GEN-2025-0002", issue_date=date(2025, 9, 15), since=started
+            )
+            is None
+        )
+        known = {sent[0].upload_index}
+        assert (
+            find_filed_invoice(
+                client,
+                SELLER,
+                number="GEN-2025-0001",
+                issue_date=date(2025, 9, 15),
+                since=started,
+                known_upload_indexes=known,
+            )
+            is None
+        )
+        assert not safe_to_upload_again(started, started + timedelta(minutes=5))
+        assert safe_to_upload_again(started, started + timedelta(minutes=20))
 
 
 def test_slow_read_beyond_timeout_is_unavailable_after_retries(sandbox: Sandbox) -> None:
@@ -136,7 +162,6 @@ def test_limit_answers_name_the_limit(
 def test_firewall_page_is_transient(sandbox: Sandbox, client: EfacturaClient, endpoint: str) -> None:
     index = uploaded(client) if endpoint != "upload" else ""
     sandbox.double.add_fault("firewall", endpoint, times=-1)
-    from datetime import date
 
     from genius.integrations.anaf import VatRegistryClient
 

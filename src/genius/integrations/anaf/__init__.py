@@ -17,6 +17,7 @@ Public names (import from here):
   ``VatPayerRecord``;
 - limits: ``AnafLimiter``, ``InMemoryAnafLimiter``, ``RedisAnafLimiter``, ``build_limiter``;
   resilience seam: ``CallGuard``, ``ResilientGuard``;
+- after ``UploadOutcomeUnknown``: ``find_filed_invoice``, ``safe_to_upload_again``;
 - wiring: ``AnafClients.from_settings(settings, store=..., cui=...)``;
 - errors: see :mod:`genius.integrations.anaf.errors`.
 
@@ -56,6 +57,7 @@ from genius.integrations.anaf.oauth import (
     TokenStatus,
     parse_callback,
 )
+from genius.integrations.anaf.reconcile import FiledInvoice, find_filed_invoice, safe_to_upload_again
 from genius.integrations.anaf.results import (
     MessageFilter,
     MessageList,
@@ -102,6 +104,7 @@ __all__ = [
     "DirectGuard",
     "DownloadedMessage",
     "EfacturaClient",
+    "FiledInvoice",
     "GuardPolicy",
     "InMemoryAnafLimiter",
     "InMemoryTokenStore",
@@ -136,7 +139,9 @@ __all__ = [
     "VatPayerRecord",
     "VatRegistryClient",
     "build_limiter",
+    "find_filed_invoice",
     "numeric_cif",
     "open_download",
     "parse_callback",
+    "safe_to_upload_again",
 ]

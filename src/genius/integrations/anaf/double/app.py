@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import asyncio
 import base64
-import json
 import secrets
 import threading
 import time
@@ -38,7 +37,7 @@ from genius.integrations.anaf.double.authority import (
 )
 from genius.integrations.anaf.double.documents import FIREWALL_PAGE, state_answer, upload_answer
 from genius.integrations.anaf.double.faults import Fault, FaultKind, Faults
-from genius.integrations.anaf.double.registry import SEED_FIRMS, TestFirm, record_for
+from genius.integrations.anaf.double.registry import SEED_FIRMS, TestFirm, registry_answer
 from genius.integrations.anaf.double.spv import Spv, SpvAnswer
 from genius.integrations.anaf.errors import AnafLimitReached
 from genius.integrations.anaf.limits import InMemoryAnafLimiter, LimitRule, with_maximums
@@ -320,32 +319,8 @@ class AnafDouble:
                 if self._vat_last is not None and now - self._vat_last < self.vat_min_interval:
                     return PlainTextResponse("Too Many Requests: at most 1 request per second", 429)
                 self._vat_last = now
-            try:
-                items = json.loads(body)
-            except ValueError:
-                return JSONResponse({"cod": 400, "message": "Body-ul cererii nu este un JSON valid"}, 400)
-            if not isinstance(items, list) or not all(isinstance(i, dict) for i in items):
-                return JSONResponse(
-                    {"cod": 400, "message": "Se asteapta o lista de obiecte {cui, data}"}, 400
-                )
-            if len(items) > L.VAT_BATCH_SIZE:
-                return JSONResponse(
-                    {"cod": 400, "message": f"Numarul maxim de CUI-uri per cerere este {L.VAT_BATCH_SIZE}"},
-                    400,
-                )
-            found, not_found = [], []
-            for item in items:
-                try:
-                    cui = int(item.get("cui"))
-                    day = datetime.strptime(str(item.get("data")), "%Y-%m-%d").date()
-                except (TypeError, ValueError):
-                    return JSONResponse({"cod": 400, "message": f"Element invalid: {item!r:.100}"}, 400)
-                firm = self.firms.get(cui)
-                if firm is None:
-                    not_found.append(cui)
-                else:
-                    found.append(record_for(firm, day))
-            return JSONResponse({"found": found, "notFound": not_found})
+            status, answer = registry_answer(body, self.firms)
+            return JSONResponse(answer, status)
 
         return await self._guarded(request, "tva", handle, auth=False)
 

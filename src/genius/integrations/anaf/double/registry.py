@@ -8,9 +8,13 @@ that stopped being a VAT payer, and a deregistered one. Answers depend on the qu
 
 from __future__ import annotations
 
+import json
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
+
+from genius.integrations.anaf.limits import VAT_BATCH_SIZE
 
 
 @dataclass(frozen=True)
@@ -143,6 +147,32 @@ def record_for(firm: TestFirm, day: date) -> dict[str, Any]:
         "adresa_sediu_social": {f"s{key}": value for key, value in address.items()},
         "adresa_domiciliu_fiscal": {f"d{key}": value for key, value in address.items()},
     }
+
+
+def registry_answer(body: bytes, firms: Mapping[int, TestFirm]) -> tuple[int, dict[str, Any]]:
+    """(HTTP status, JSON) of ``POST /api/PlatitorTvaRest/v9/tva`` for ``body``."""
+    try:
+        items = json.loads(body)
+    except ValueError:
+        return 400, {"cod": 400, "message": "Body-ul cererii nu este un JSON valid"}
+    if not isinstance(items, list) or not all(isinstance(i, dict) for i in items):
+        return 400, {"cod": 400, "message": "Se asteapta o lista de obiecte {cui, data}"}
+    if len(items) > VAT_BATCH_SIZE:
+        return 400, {"cod": 400, "message": f"Numarul maxim de CUI-uri per cerere este {VAT_BATCH_SIZE}"}
+    found, not_found = [], []
+    for item in items:
+        try:
+            cui = int(item.get("cui"))
+            day = date.fromisoformat(str(item.get("data")))
+        except (TypeError, ValueError):
+            return 400, {"cod": 400, "message": f"Element invalid: {item!r:.100}"}
+        firm = firms.get(cui)
+        if firm is None:
+            not_found.append(cui)
+        else:
+            found.append(record_for(firm, day))
+    # ANAF documents a cod/message wrapper, but live answers carry only these two keys.
+    return 200, {"found": found, "notFound": not_found}
 
 
 def _firm(
@@ -283,4 +313,4 @@ SEED_FIRMS: tuple[TestFirm, ...] = (
 )
 
 
-__all__ = ["SEED_FIRMS", "Span", "TestFirm", "record_for"]
+__all__ = ["SEED_FIRMS", "Span", "TestFirm", "record_for", "registry_answer"]
