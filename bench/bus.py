@@ -1,11 +1,11 @@
 """Event bus: outbox -> broker -> consumer throughput and end-to-end latency, local and RabbitMQ.
 
-Throughput: N events are committed to a tenant's outbox first; then the relay (publisher
-confirms) and an exactly-once consumer (inbox row + effect row per event, batched transactions)
-run together; events/s is N over the time until the last effect is committed.
-Latency: a producer thread commits one event per unit of work at a fixed rate; each event's
-latency is from its envelope time (taken in the unit of work, just before commit) to the commit
-of its effect in the consumer. RabbitMQ runs only when GENIUS_TEST_AMQP_URL is set; it uses a
+Throughput: N events are committed to a tenant's outbox first; then the relay (this process,
+publisher confirms) and an exactly-once consumer (another process: inbox row + effect row per
+event, batched transactions) run together; events/s is N over the time until the last effect
+is committed. Latency: a producer process commits one event per unit of work at a fixed rate;
+each event's latency is from its envelope time (taken in the unit of work, just before commit)
+to the commit of its effect in the consumer process. RabbitMQ runs only when GENIUS_TEST_AMQP_URL is set; it uses a
 unique namespace and deletes it afterwards.
 """
 
