@@ -29,8 +29,7 @@ from genius.platform.auth.api import router as auth_router
 from genius.platform.jobs.api import router as jobs_router
 from genius.platform.observability.logs import configure_logging_for
 from genius.platform.observability.tracing import configure_tracing
-from genius.platform.ratelimit import LimitSource, RateLimiter, StaticLimits, build_rate_limiter
-from genius.platform.tenancy import TenantContext
+from genius.platform.ratelimit import LimitSource, RateLimiter, build_rate_limiter
 from genius.web import health
 from genius.web.errors import install_error_handlers
 from genius.web.middleware import (
@@ -39,23 +38,9 @@ from genius.web.middleware import (
     TenantBindingMiddleware,
     TraceMiddleware,
 )
-from genius.web.middleware.tenant import unavailable_verifier
 
 OPENAPI_URL = "/api/openapi.json"
 DOCS_URL = "/api/docs"
-
-
-def _verifier(platform: Platform):  # type: ignore[no-untyped-def]
-    """The AuthService's verify_access_token, looked up per call so a service attached to the
-    platform after the app was built is used; without one every token is refused."""
-
-    def verify(token: str) -> TenantContext:
-        auth = getattr(platform, "auth", None)
-        if auth is None:
-            return unavailable_verifier(token)
-        return auth.verify_access_token(token)
-
-    return verify
 
 
 def create_app(
@@ -72,7 +57,7 @@ def create_app(
     configure_tracing("genius-api", settings.otlp_endpoint)
     limiter = rate_limiter or build_rate_limiter(settings)
     # Administrators override limits per tenant at runtime (runtime settings, cached briefly).
-    limit_source = limits or getattr(platform, "runtime_settings", None) or StaticLimits(settings.rate_limit)
+    limit_source = limits or platform.runtime_settings
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
@@ -96,7 +81,7 @@ def create_app(
         middleware=[
             Middleware(TraceMiddleware),
             Middleware(BodyLimitMiddleware, max_body_bytes=settings.max_body_bytes),
-            Middleware(TenantBindingMiddleware, verify=_verifier(platform)),
+            Middleware(TenantBindingMiddleware, verify=platform.auth.verify_access_token),
             Middleware(RateLimitMiddleware, limiter=limiter, limits=limit_source),
             # Innermost: every state-changing request that got past the limits is audited.
             Middleware(AuditMiddleware, trail=platform.audit),

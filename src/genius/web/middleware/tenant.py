@@ -73,9 +73,4 @@ class TenantBindingMiddleware:
             await self.app(scope, receive, send)
 
 
-def unavailable_verifier(token: str) -> TenantContext:
-    """Used when the platform has no auth service: every token is refused rather than trusted."""
-    raise AuthenticationFailed("token verification is not configured on this server", code="token_invalid")
-
-
-__all__ = ["TenantBindingMiddleware", "TokenVerifier", "bearer_token", "unavailable_verifier"]
+__all__ = ["TenantBindingMiddleware", "TokenVerifier", "bearer_token"]
