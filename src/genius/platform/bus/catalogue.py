@@ -17,23 +17,27 @@ what the code can publish; a test checks it against docs/events.md both ways.
 from __future__ import annotations
 
 import dataclasses
-import functools
 import importlib
 import pkgutil
 import re
 import threading
-import types
 import typing
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import date, datetime
-from decimal import Decimal, InvalidOperation
 from enum import StrEnum
-from typing import Any, get_args, get_origin
+from typing import Any
 
-from genius.kernel.errors import ValidationError
 from genius.kernel.messages import Event
-from genius.platform.bus.envelope import format_time, parse_time
+from genius.platform.bus.schema import (
+    CatalogueError,
+    decode_value,
+    encode_value,
+    init_fields,
+    plan,
+    strip_annotation,
+    type_label,
+    unwrap_optional,
+)
 
 SCHEMA_URN = "urn:genius:schema:{name}:v{version}"
 _SEGMENT = r"[a-z][a-z0-9_]*"
@@ -68,10 +72,6 @@ IRREGULAR_PAST = frozenset(
         "read",
     }
 )
-
-
-class CatalogueError(ValidationError):
-    code = "invalid_message_type"
 
 
 class MessageKind(StrEnum):
@@ -139,133 +139,18 @@ class MessageType:
         """The JSON object of a message instance (Decimal as string, datetimes RFC 3339)."""
         if not isinstance(message, self.data_class):
             raise CatalogueError.for_field("data", f"expected {self.data_class.__name__} for {self.name}")
-        return {name: _encode(getattr(message, name), hint) for name, hint, _f in _plan(self.data_class)}
+        return {name: encode_value(getattr(message, name), hint) for name, hint, _f in plan(self.data_class)}
 
     def decode(self, data: Mapping[str, Any]) -> Any:
         """A message instance from its JSON object; names the field that does not fit."""
         values: dict[str, Any] = {}
-        for name, hint, f in _plan(self.data_class):
+        for name, hint, f in plan(self.data_class):
             if name not in data:
                 if f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING:
                     raise CatalogueError.for_field(f"data.{name}", f"required by {self.name} v{self.version}")
                 continue
-            values[name] = _decode(data[name], hint, f"data.{name}")
+            values[name] = decode_value(data[name], hint, f"data.{name}")
         return self.data_class(**values)
-
-
-def _fields(cls: type) -> tuple[dataclasses.Field[Any], ...]:
-    return tuple(f for f in dataclasses.fields(cls) if f.init)
-
-
-@functools.cache
-def _plan(cls: type) -> tuple[tuple[str, Any, dataclasses.Field[Any]], ...]:
-    """(name, type hint, field) of each init field; resolving hints is slow, so once per class."""
-    hints = typing.get_type_hints(cls, include_extras=True)
-    return tuple((f.name, hints[f.name], f) for f in _fields(cls))
-
-
-# -- typed JSON -------------------------------------------------------------------------------
-def _strip(tp: Any) -> tuple[Any, str]:
-    """(the type without Annotated, its description)."""
-    if get_origin(tp) is typing.Annotated:
-        base, *extras = get_args(tp)
-        return base, next((e for e in extras if isinstance(e, str)), "")
-    return tp, ""
-
-
-def _optional(tp: Any) -> tuple[Any, bool]:
-    if get_origin(tp) in (typing.Union, types.UnionType):
-        args = [a for a in get_args(tp) if a is not type(None)]
-        if len(args) == 1 and len(get_args(tp)) == 2:
-            return args[0], True
-    return tp, False
-
-
-def type_label(tp: Any) -> str:
-    tp, _ = _strip(tp)
-    tp, optional = _optional(tp)
-    origin = get_origin(tp)
-    if origin in (list, tuple):
-        label = f"list of {type_label(get_args(tp)[0])}"
-    elif origin is dict:
-        label = f"object of {type_label(get_args(tp)[1])}"
-    else:
-        label = _LABELS.get(tp)
-        if label is None:
-            raise CatalogueError.for_field("fields", f"type {tp!r} cannot be carried in event data")
-    return f"{label} or null" if optional else label
-
-
-_LABELS: dict[Any, str] = {
-    str: "string",
-    int: "integer",
-    float: "number",
-    bool: "boolean",
-    Decimal: "decimal (string)",
-    datetime: "datetime (RFC 3339)",
-    date: "date (YYYY-MM-DD)",
-    Any: "any JSON",
-}
-
-
-def _encode(value: Any, tp: Any) -> Any:
-    tp, _ = _strip(tp)
-    tp, _opt = _optional(tp)
-    if value is None:
-        return None
-    origin = get_origin(tp)
-    if origin in (list, tuple):
-        return [_encode(v, get_args(tp)[0]) for v in value]
-    if origin is dict:
-        return {str(k): _encode(v, get_args(tp)[1]) for k, v in value.items()}
-    if tp is Decimal:
-        return str(value)
-    if tp is datetime:
-        return format_time(value)
-    if tp is date:
-        return value.isoformat()
-    return value
-
-
-def _decode(value: Any, tp: Any, path: str) -> Any:
-    tp, _ = _strip(tp)
-    tp, optional = _optional(tp)
-    if value is None:
-        if optional:
-            return None
-        raise CatalogueError.for_field(path, "must not be null")
-    origin = get_origin(tp)
-    try:
-        if origin in (list, tuple):
-            if not isinstance(value, list):
-                raise CatalogueError.for_field(path, "must be a list")
-            items = [_decode(v, get_args(tp)[0], f"{path}[{i}]") for i, v in enumerate(value)]
-            return tuple(items) if origin is tuple else items
-        if origin is dict:
-            if not isinstance(value, dict):
-                raise CatalogueError.for_field(path, "must be an object")
-            return {k: _decode(v, get_args(tp)[1], f"{path}.{k}") for k, v in value.items()}
-        if tp is Decimal:
-            return Decimal(str(value))
-        if tp is datetime:
-            return parse_time(str(value))
-        if tp is date:
-            return date.fromisoformat(str(value))
-        if tp is bool:
-            if not isinstance(value, bool):
-                raise CatalogueError.for_field(path, "must be true or false")
-            return value
-        if tp in (int, float, str):
-            if tp is str and not isinstance(value, str):
-                raise CatalogueError.for_field(path, "must be a string")
-            if tp in (int, float) and (isinstance(value, bool) or not isinstance(value, int | float)):
-                raise CatalogueError.for_field(path, "must be a number")
-            return tp(value)
-    except (InvalidOperation, ValueError) as exc:
-        if isinstance(exc, ValidationError):
-            raise
-        raise CatalogueError.for_field(path, f"{value!r} does not fit {type_label(tp)}") from None
-    return value
 
 
 # -- the registry ------------------------------------------------------------------------------
@@ -280,13 +165,13 @@ def describe(cls: type) -> MessageType:
     kind = kind_of(name)
     hints = typing.get_type_hints(cls, include_extras=True)
     specs = []
-    for f in _fields(cls):
-        _, description = _strip(hints[f.name])
+    for f in init_fields(cls):
+        _, description = strip_annotation(hints[f.name])
         if not description:
             raise CatalogueError.for_field(
                 f"{name}.{f.name}", 'document the field: Annotated[type, "what it is"]'
             )
-        _, optional = _optional(_strip(hints[f.name])[0])
+        _, optional = unwrap_optional(strip_annotation(hints[f.name])[0])
         required = f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING
         specs.append(FieldSpec(f.name, type_label(hints[f.name]), required and not optional, description))
     doc = (cls.__doc__ or "").strip().splitlines()

@@ -1,0 +1,122 @@
+"""A consumer's lease on the local queue: claims up to ``prefetch`` messages and keeps them leased."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from typing import TYPE_CHECKING
+
+from genius.kernel.ids import new_id
+from genius.platform.bus.envelope import Envelope, EnvelopeError
+from genius.platform.bus.transport import Delivery, Subscription
+
+if TYPE_CHECKING:
+    from genius.platform.bus.local.transport import LocalTransport
+
+
+class LocalSubscription(Subscription):
+    """Leases up to ``prefetch`` messages at a time and keeps their leases alive while in flight."""
+
+    def __init__(self, transport: LocalTransport, queue: str, prefetch: int) -> None:
+        self._t = transport
+        self.queue = queue
+        self.prefetch = prefetch
+        self.owner = new_id()
+        self._inflight: set[int] = set()
+        self._pending_acks: list[int] = []
+        self._flushing: asyncio.Task[None] | None = None
+        self._closed = False
+        self._wakeup = asyncio.Event()
+        self._capacity = asyncio.Event()
+        self._loop = asyncio.get_running_loop()
+        self._heartbeat = asyncio.create_task(self._keep_leases())
+        with transport._waiters_lock:
+            transport._waiters.add((self._loop, self._wakeup))
+
+    async def take(self, max_count: int) -> list[Delivery]:
+        idle = self._t.poll_seconds / 10
+        while not self._closed:
+            room = min(max_count, self.prefetch - len(self._inflight))
+            if room <= 0:
+                self._capacity.clear()
+                await self._capacity.wait()
+                continue
+            self._wakeup.clear()
+            rows = await self._t._run(self._t._claim, self.queue, self.owner, room)
+            if self._closed:  # closed while claiming: hand the leases straight back
+                await self._t._run(self._t._release, [r[0] for r in rows], self.owner)
+                return []
+            if not rows:
+                # Woken at once by a publish in this process; else poll, backing off to poll_seconds.
+                try:
+                    await asyncio.wait_for(self._wakeup.wait(), idle)
+                    idle = self._t.poll_seconds / 10
+                except TimeoutError:
+                    idle = min(self._t.poll_seconds, idle * 2)
+                continue
+            self._inflight.update(r[0] for r in rows)
+            return [_delivery(self.queue, *row) for row in rows]
+        return []
+
+    async def ack(self, delivery: Delivery) -> None:
+        row_id = int(delivery.handle)  # type: ignore[call-overload]
+        self._done(row_id)
+        self._pending_acks.append(row_id)
+        if self._flushing is None or self._flushing.done():
+            self._flushing = asyncio.create_task(self._flush())
+
+    async def _flush(self) -> None:
+        while self._pending_acks:
+            batch, self._pending_acks = self._pending_acks, []
+            await self._t._run(self._t._ack, batch)
+
+    async def retry(self, delivery: Delivery, delay: float, error: str) -> None:
+        await self._t._run(self._t._retry, int(delivery.handle), delay, error)  # type: ignore[call-overload]
+        self._done(int(delivery.handle))  # type: ignore[call-overload]
+        if delay <= 0:
+            self._t._wake()
+
+    async def dead_letter(self, delivery: Delivery, reason: str) -> None:
+        await self._t._run(self._t._dead, int(delivery.handle), reason)  # type: ignore[call-overload]
+        self._done(int(delivery.handle))  # type: ignore[call-overload]
+
+    async def release(self, delivery: Delivery) -> None:
+        await self._t._run(self._t._release, [int(delivery.handle)], self.owner)  # type: ignore[call-overload]
+        self._done(int(delivery.handle))  # type: ignore[call-overload]
+        self._t._wake()
+
+    def _done(self, row_id: int) -> None:
+        self._inflight.discard(row_id)
+        self._capacity.set()
+
+    async def _keep_leases(self) -> None:
+        while True:
+            await asyncio.sleep(self._t.lease_seconds / 3)
+            if self._inflight:
+                await self._t._run(self._t._extend, sorted(self._inflight), self.owner)
+
+    async def close(self) -> None:
+        if self._closed:
+            return
+        self._closed = True
+        self._wakeup.set()
+        self._capacity.set()
+        self._heartbeat.cancel()
+        with self._t._waiters_lock:
+            self._t._waiters.discard((self._loop, self._wakeup))
+        if self._flushing is not None:
+            await self._flushing
+        await self._flush()
+        if self._inflight:
+            await self._t._run(self._t._release, sorted(self._inflight), self.owner)
+            self._inflight.clear()
+
+
+def _delivery(queue: str, row_id: int, body: bytes, attempt: int, deliveries: int) -> Delivery:
+    raw = body if isinstance(body, bytes) else str(body).encode()
+    try:
+        envelope: Envelope | None = Envelope.from_json(raw)
+        error = None
+    except (EnvelopeError, json.JSONDecodeError) as exc:
+        envelope, error = None, str(exc)
+    return Delivery(envelope, queue, attempt, deliveries > 1, raw=raw, decode_error=error, handle=row_id)
