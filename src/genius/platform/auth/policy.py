@@ -99,7 +99,16 @@ BUILTIN_ROLES: Mapping[str, Role] = {
         Role("admin", ("*",), "Everything in the tenant, settings and flags included"),
         Role(
             "accountant",
-            ("accounting.*", "sales.invoice.read", "sales.customer.read", "procurement.**.read", "reports.*"),
+            (
+                "accounting.*",
+                "sales.invoice.read",
+                "sales.customer.read",
+                "sales.partner.read",
+                "sales.product.read",
+                "sales.series.read",
+                "procurement.**.read",
+                "reports.*",
+            ),
             "Keeps the books: journals (post, approve others' entries), reports",
         ),
         Role(
@@ -109,6 +118,10 @@ BUILTIN_ROLES: Mapping[str, Role] = {
                 "sales.invoice.issue",
                 "sales.invoice.read",
                 "sales.customer.*",
+                "sales.partner.*",
+                "sales.product.read",
+                "sales.series.read",
+                "sales.credit_note.create",
                 "inventory.stock.read",
             ),
             "Issues invoices within their branch and amount limit",

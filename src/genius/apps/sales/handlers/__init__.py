@@ -1,0 +1,44 @@
+"""Command handlers of the sales app: one function per command, each in one unit of work.
+
+Import from here: ``SalesDeps`` (what they need from the platform) and the handlers
+``set_company_profile``, ``create_partner``, ``update_partner``, ``create_product``,
+``update_product``, ``create_series``, ``create_draft``, ``update_draft``, ``delete_draft``,
+``issue_invoice``, ``create_and_issue``, ``cancel_invoice``.
+"""
+
+from genius.apps.sales.handlers.deps import CnpVault, SalesDeps, romanian_today
+from genius.apps.sales.handlers.invoices import (
+    IssuedDocument,
+    cancel_invoice,
+    create_and_issue,
+    create_draft,
+    delete_draft,
+    issue_invoice,
+    update_draft,
+)
+from genius.apps.sales.handlers.partners import create_partner, update_partner
+from genius.apps.sales.handlers.setup import (
+    create_product,
+    create_series,
+    set_company_profile,
+    update_product,
+)
+
+__all__ = [
+    "CnpVault",
+    "IssuedDocument",
+    "SalesDeps",
+    "cancel_invoice",
+    "create_and_issue",
+    "create_draft",
+    "create_partner",
+    "create_product",
+    "create_series",
+    "delete_draft",
+    "issue_invoice",
+    "romanian_today",
+    "set_company_profile",
+    "update_draft",
+    "update_partner",
+    "update_product",
+]

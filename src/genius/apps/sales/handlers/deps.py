@@ -1,0 +1,100 @@
+"""What the sales handlers need from the platform, in one object built by the API (or a test).
+
+``SalesDeps`` holds the tenant databases, the audit trail, the master key (for the partners'
+sealed CNPs), the authorizer and the tenant registry. ``CnpVault`` seals a CNP with a key bound
+to the tenant (HKDF of the master key) and to the partner row, and computes the keyed digest
+that finds duplicates without decrypting anything.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from functools import lru_cache
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from genius.kernel.clock import utcnow
+from genius.platform.audit import AuditTrail
+from genius.platform.auth.errors import AccessDenied
+from genius.platform.auth.policy import Authorizer, Decision
+from genius.platform.crypto import derive_key, open_sealed, seal
+from genius.platform.db.uow import UnitOfWork
+from genius.platform.tenancy import TenantContext, TenantDatabases, TenantRegistry
+
+# Invoices are dated in Romanian time: 00:30 in Bucharest is already tomorrow in UTC terms.
+ROMANIA = ZoneInfo("Europe/Bucharest")
+
+
+def romanian_today() -> date:
+    return utcnow().astimezone(ROMANIA).date()
+
+
+@lru_cache(maxsize=1024)
+def _keys(master_key: bytes, tenant_id: str) -> tuple[bytes, bytes]:
+    return (
+        derive_key(master_key, f"tenant:{tenant_id}:sales.partner.cnp"),
+        derive_key(master_key, f"tenant:{tenant_id}:sales.partner.cnp-digest"),
+    )
+
+
+@dataclass(frozen=True)
+class CnpVault:
+    """Seals and opens CNPs of one tenant's partners (AES-256-GCM, bound to the partner id)."""
+
+    seal_key: bytes = field(repr=False)
+    digest_key: bytes = field(repr=False)
+
+    @classmethod
+    def for_tenant(cls, master_key: bytes, tenant_id: str) -> CnpVault:
+        seal_key, digest_key = _keys(master_key, tenant_id)
+        return cls(seal_key, digest_key)
+
+    @staticmethod
+    def _aad(partner_id: str) -> bytes:
+        return f"sales.partner:{partner_id}:cnp".encode()
+
+    def seal(self, partner_id: str, cnp: str) -> bytes:
+        return seal(self.seal_key, cnp.encode(), self._aad(partner_id))
+
+    def open(self, partner_id: str, sealed: bytes) -> str:
+        return open_sealed(self.seal_key, sealed, self._aad(partner_id)).decode()
+
+    def digest(self, cnp: str) -> str:
+        return hmac.new(self.digest_key, cnp.encode(), hashlib.sha256).hexdigest()
+
+
+@dataclass
+class SalesDeps:
+    """The platform services the handlers use; ``today`` is the issuing day (Romanian time)."""
+
+    databases: TenantDatabases
+    audit: AuditTrail
+    master_key: bytes = field(repr=False)
+    tenants: TenantRegistry
+    authorizer: Authorizer | None = None
+    today: Callable[[], date] = romanian_today
+
+    def uow(self) -> UnitOfWork:
+        return UnitOfWork(self.databases)
+
+    def vault(self, ctx: TenantContext) -> CnpVault:
+        return CnpVault.for_tenant(self.master_key, ctx.tenant_id)
+
+    def decide(self, ctx: TenantContext, permission: str, resource: Mapping[str, Any]) -> Decision | None:
+        """The authorizer's decision without side effects (safe inside a transaction); None = allowed."""
+        if self.authorizer is None:
+            return None
+        quiet = Authorizer(grants=self.authorizer.grants, rules=self.authorizer.rules)
+        decision = quiet.authorize(ctx, permission, resource)
+        return None if decision.allowed else decision
+
+    def refuse(self, ctx: TenantContext, decision: Decision, resource: Mapping[str, Any]) -> AccessDenied:
+        """Report a denial (audited by the platform's hook, in its own transaction) and build the error."""
+        hook = self.authorizer.on_deny if self.authorizer is not None else None
+        if hook is not None:
+            hook(ctx, decision.permission, resource, f"{decision.rule}: {decision.reason}")
+        return AccessDenied(f"{decision.permission} denied: {decision.reason}", decision=decision)
