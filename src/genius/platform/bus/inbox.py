@@ -48,8 +48,10 @@ def handle_once_many(conn: Connection, consumer_name: str, event_ids: Sequence[s
         raise ValidationError.for_field("event_ids", "one or more non-empty ids are required")
     now = utcnow()
     rows = [{"consumer": consumer_name, "event_id": e, "processed_at": now} for e in dict.fromkeys(event_ids)]
-    insert = _dialect_insert(conn)(inbox).values(rows).on_conflict_do_nothing()
-    return set(conn.execute(insert.returning(inbox.c.event_id)).scalars())
+    # One cached statement run as executemany: SQLAlchemy batches it into multi-row INSERTs
+    # ("insertmanyvalues") and still returns the rows that went in.
+    insert = _dialect_insert(conn)(inbox).on_conflict_do_nothing().returning(inbox.c.event_id)
+    return set(conn.execute(insert, rows).scalars())
 
 
 def _dialect_insert(conn: Connection):  # type: ignore[no-untyped-def]
