@@ -328,3 +328,28 @@ async def test_the_same_event_twice_in_one_batch_takes_effect_once(
     await asyncio.sleep(0.3)
     await consumer.stop()
     assert sorted(e for e, _ in world.effects(consumer="twice")) == sorted(ids)
+
+
+async def test_an_event_of_an_unknown_tenant_is_parked_at_once(world: World, transport: Transport) -> None:
+    from genius.kernel.clock import utcnow
+
+    consumer = Consumer(transport, "ledger", {"bus.probe.sent": exactly_once_handler(world, "ledger")})
+    await consumer.start()
+    ghost = Envelope(
+        id="ghost-1",
+        type="bus.probe.sent",
+        source="/genius/bus",
+        time=utcnow(),
+        tenant="gone",
+        data={"seq": 1},
+    )
+    assert await transport.publish([Outgoing(ghost)]) == [True]
+    letters: list = []
+    for _ in range(100):
+        letters = await transport.dead_letters(queue="ledger")
+        if letters:
+            break
+        await asyncio.sleep(0.05)
+    await consumer.stop()
+    [letter] = letters
+    assert letter.event_id == "ghost-1" and letter.attempts == 1 and "gone" in letter.reason

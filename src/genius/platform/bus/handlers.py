@@ -26,7 +26,7 @@ from genius.platform.bus.inbox import handle_once_many
 from genius.platform.bus.tracing import handling
 from genius.platform.bus.transport import Delivery
 from genius.platform.db.uow import UnitOfWork
-from genius.platform.tenancy import TenantContext, TenantDatabases, TenantRegistry
+from genius.platform.tenancy import TenantContext, TenantDatabases, TenantNotFound, TenantRegistry
 
 Effect = Callable[[UnitOfWork, Any, Delivery], None]
 TenantResolver = Callable[[str], TenantContext]
@@ -91,7 +91,11 @@ class Transactional:
         tenant = deliveries[0].envelope.tenant  # type: ignore[union-attr]
         envelopes = [d.envelope for d in deliveries]
         assert all(e is not None and e.tenant == tenant for e in envelopes)
-        with UnitOfWork(self.databases, tenant=self.tenants(tenant)) as uow:
+        try:
+            context = self.tenants(tenant)
+        except TenantNotFound as exc:  # a deleted tenant's message can never be applied
+            raise Unprocessable(f"tenant {tenant!r}: {exc.message}") from exc
+        with UnitOfWork(self.databases, tenant=context) as uow:
             first_time = handle_once_many(uow.connection, self.consumer_name, [e.id for e in envelopes])  # type: ignore[union-attr]
             for delivery, message in zip(deliveries, messages, strict=True):
                 env = delivery.envelope
