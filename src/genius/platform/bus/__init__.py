@@ -3,12 +3,12 @@
 Public API (import from here)::
 
     Envelope, Catalogue, CATALOGUE, register, MessageType      the envelope and the type catalogue
-    UnitOfWork (genius.platform.db.uow)                         a transaction + its outbox
-    handle_once, transactional, RegistryTenants                 exactly-once effects
+    UnitOfWork (defined in genius.platform.db.uow)              a transaction + its outbox
+    handle_once, handle_once_many, transactional, RegistryTenants   exactly-once effects
     Consumer, Unprocessable, Delivery, RetryPolicy, QueueSpec   the consumer runtime
     Relay                                                       outbox -> broker
     Transport, LocalTransport, RabbitTransport, make_transport  the two transports
-    Bus                                                         the wired service on ``Platform``
+    Bus (``platform.bus``: start/stop, relay(), consumer())     the wired service on ``Platform``
 
 Names are loaded lazily (PEP 562) so that ``genius.platform.db.uow`` can import the outbox
 without a circular import through ``handlers``.
@@ -34,6 +34,7 @@ _EXPORTS = {
     "register": "catalogue",
     "discover": "catalogue",
     "handle_once": "inbox",
+    "handle_once_many": "inbox",
     "transactional": "handlers",
     "RegistryTenants": "handlers",
     "Consumer": "consumer",
@@ -50,6 +51,7 @@ _EXPORTS = {
     "LocalTransport": "local",
     "RabbitTransport": "rabbit",
     "Bus": "service",
+    "UnitOfWork": "genius.platform.db.uow",
     "make_transport": "service",
 }
 
@@ -60,4 +62,5 @@ def __getattr__(name: str) -> Any:
     module = _EXPORTS.get(name)
     if module is None:
         raise AttributeError(f"module 'genius.platform.bus' has no attribute {name!r}")
-    return getattr(importlib.import_module(f"genius.platform.bus.{module}"), name)
+    path = module if module.startswith("genius.") else f"genius.platform.bus.{module}"
+    return getattr(importlib.import_module(path), name)
