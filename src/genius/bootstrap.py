@@ -12,6 +12,7 @@ from pathlib import Path
 
 from sqlalchemy import Engine
 
+from genius.apps.accounting import ACCOUNTING_COMPONENT
 from genius.apps.sales import SALES_COMPONENT
 from genius.integrations.anaf import ANAF_COMPONENT
 from genius.integrations.smtp.senders import MAIL_COMPONENT
@@ -40,7 +41,15 @@ CONTROL_COMPONENT = MigrationComponent(
 
 def tenant_components() -> list[MigrationComponent]:
     """Every component with tables in a tenant database, in migration order."""
-    return [AUDIT_COMPONENT, BUS_COMPONENT, ANAF_COMPONENT, MAIL_COMPONENT, JOBS_COMPONENT, SALES_COMPONENT]
+    return [
+        AUDIT_COMPONENT,
+        BUS_COMPONENT,
+        ANAF_COMPONENT,
+        MAIL_COMPONENT,
+        JOBS_COMPONENT,
+        SALES_COMPONENT,
+        ACCOUNTING_COMPONENT,
+    ]
 
 
 @dataclass

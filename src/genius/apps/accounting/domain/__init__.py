@@ -1,0 +1,1 @@
+"""The accounting domain (pure): accounts, entries and their rules, periods, VAT treatments, postings."""
