@@ -34,6 +34,7 @@ _XML_SPACE_RUN: Final = re.compile(r"[ \t\r\n]+")
 _XML_SPACE: Final = " \t\r\n"
 
 _HALF: Final = Decimal("0.5")
+_UNPARSED: Final = object()  # doc.decimal's cache miss (None is a cached "not a decimal")
 _EMPTY: Final[tuple[Node, ...]] = ()
 # Shared, never mutated: leaves (most elements) get no list/dict of their own.
 _NO_CHILDREN: Final[list[Node]] = []
@@ -59,6 +60,10 @@ def parse_xs_decimal(value: str | None) -> Decimal | None:
     """``xs:decimal(value)`` or None when the text is not in the xs:decimal lexical space."""
     if value is None:
         return None
+    # Fast path for the usual amount ("123.45", "7", ".5", "5."): ASCII digits with at most one '.'
+    # (isascii first: str.isdigit also accepts other scripts' digits, which Decimal would take).
+    if value.isascii() and value.replace(".", "", 1).isdigit():
+        return Decimal(value)
     text = value.strip(_XML_SPACE)
     if not _XS_DECIMAL.fullmatch(text):
         return None
@@ -112,17 +117,28 @@ def _steps(path: str) -> tuple[str, ...]:
 class Node:
     """One element: its qualified name, text, attributes and children indexed by name."""
 
-    __slots__ = ("_kids", "children", "el", "name", "parent", "path", "pos", "text")
+    __slots__ = ("_kids", "children", "el", "name", "parent", "path", "text")
 
-    def __init__(self, el: etree._Element, name: str, parent: Node | None, path: str, pos: int) -> None:
+    def __init__(self, el: etree._Element, name: str, parent: Node | None, path: str) -> None:
+        # (UblDocument._walk fills the same slots inline: keep the two in step.)
         self.el = el
         self.name = name  # "cac:InvoiceLine"; root: "Invoice" / "CreditNote"
         self.parent = parent
         self.path = path  # root-relative names without indexes: "cac:InvoiceLine/cbc:ID"
-        self.pos = pos  # 1-based among siblings with the same name
         self.text = el.text or ""
         self.children: list[Node] = _NO_CHILDREN  # replaced by a real list on the first child
         self._kids: dict[str, list[Node]] = _NO_KIDS
+
+    @property
+    def pos(self) -> int:
+        """1-based position among the siblings with the same name (found when asked: locations only)."""
+        parent = self.parent
+        if parent is None:
+            return 1
+        same = parent._kids[self.name]
+        if same[0] is self:
+            return 1
+        return next(i for i, node in enumerate(same, 1) if node is self)
 
     def __repr__(self) -> str:
         return f"<Node {self.location}>"
@@ -234,7 +250,9 @@ class UblDocument:
     """The index of one UBL document; build once per validation with ``UblDocument(root)``."""
 
     __slots__ = (
+        "_containers",
         "_decimals",
+        "_node_of",
         "by_name",
         "decimal_errors",
         "is_credit_note",
@@ -255,56 +273,73 @@ class UblDocument:
         self.is_invoice = qname.localname == "Invoice" and self.root_namespace == INVOICE_NS
         self.is_credit_note = qname.localname == "CreditNote" and self.root_namespace == CREDIT_NOTE_NS
         self.is_ubl = self.is_invoice or self.is_credit_note
-        self.root = Node(root, qname.localname, None, "", 1)
-        self.nodes: list[Node] = [self.root]  # document order
+        self.root = Node(root, qname.localname, None, "")
         self.by_name: dict[str, list[Node]] = {}  # every element by qualified name, document order
         self.decimal_errors: list[tuple[Node, str]] = []
         self._decimals: dict[Node, Decimal | None] = {}
         # Derived facts a rule module computes once per document and shares among its rules.
         self.memo: dict[str, object] = {}
-        self._walk(self.root)
+        self._containers: list[Node] = []
+        self._node_of = self._walk(self.root)
+        self.nodes: list[Node] = list(self._node_of.values())  # document order (the walk's order)
 
     def __del__(self) -> None:
-        # Parent links make every element a reference cycle; cutting them when the document goes
-        # lets reference counting free the index at once instead of leaving it to the cyclic GC
-        # (which, triggered by the next document's allocations, cost ~40% of the build time).
-        # So a Node is only usable while its UblDocument is alive.
-        for node in self.nodes:
-            node.parent = None
+        # Child lists and parent links make every element a reference cycle; cutting the downward
+        # links of each element that has children when the document goes lets reference counting
+        # free the index at once instead of leaving it to the cyclic GC (which, triggered by the
+        # next document's allocations, cost ~40% of the build time). So a Node is only usable
+        # while its UblDocument is alive.
+        for node in self._containers:
+            node._kids = _NO_KIDS
+            node.children = _NO_CHILDREN
 
     @classmethod
     def from_bytes(cls, data: bytes) -> UblDocument:
         parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
         return cls(etree.fromstring(data, parser=parser))
 
-    def _walk(self, root: Node) -> None:
+    def _walk(self, root: Node) -> dict[etree._Element, Node]:
         # One pass in document order (lxml's C iterator); parents are found through the
-        # element -> Node map, which also keeps the lxml proxies (and so their identity) alive.
-        nodes = self.nodes
+        # element -> Node map, which also keeps the lxml proxies (and so their identity) alive and,
+        # being insertion-ordered, lists every Node in document order. This loop is most of the
+        # index's cost (one Node per element): Nodes are filled inline (no __init__ call), and a
+        # name's list is made with its first element.
         by_name = self.by_name
+        containers = self._containers
         node_of = {root.el: root}
         qnames = _QNAME_CACHE
+        new = object.__new__
         for child in root.el.iterdescendants(etree.Element):  # elements only: no comments or PIs
-            tag = child.tag
             parent = node_of[child.getparent()]
+            tag = child.tag
             name = qnames.get(tag) or _qualified(tag)
+            node = new(Node)
+            node.el = child
+            node.name = name
+            node.parent = parent
+            node.path = parent.path + "/" + name if parent.path else name
+            node.text = child.text or ""
+            node.children = _NO_CHILDREN
+            node._kids = _NO_KIDS
+            node_of[child] = node
             kids = parent._kids
             if kids is _NO_KIDS:
-                kids = parent._kids = {}
-                parent.children = []
-            same = kids.get(name)
-            if same is None:
-                same = kids[name] = []
-            node = Node(child, name, parent, parent.path + "/" + name if parent.path else name, len(same) + 1)
-            node_of[child] = node
-            same.append(node)
-            parent.children.append(node)
-            nodes.append(node)
+                parent._kids = {name: [node]}
+                parent.children = [node]
+                containers.append(parent)
+            else:
+                parent.children.append(node)
+                same = kids.get(name)
+                if same is None:
+                    kids[name] = [node]
+                else:
+                    same.append(node)
             found = by_name.get(name)
             if found is None:
                 by_name[name] = [node]
             else:
                 found.append(node)
+        return node_of
 
     # -- lookups --------------------------------------------------------------------------
     def all(self, name: str) -> list[Node] | tuple[Node, ...]:
@@ -360,8 +395,9 @@ class UblDocument:
         if node is None:
             return None
         cache = self._decimals
-        if node in cache:
-            return cache[node]
+        result = cache.get(node, _UNPARSED)
+        if result is not _UNPARSED:
+            return result  # type: ignore[return-value]
         result = cache[node] = parse_xs_decimal(node.text)
         if result is None:
             self.decimal_errors.append((node, node.text))  # once per element

@@ -92,9 +92,19 @@ _COUNTERS: dict[str, Count] = {
 }
 
 
-def _count(node: Node, counted: str) -> int:
-    counter = _COUNTERS.get(counted)
-    return counter(node) if counter is not None else node.count(counted)
+def _path_counter(path: str) -> Count:
+    """``count(a/b/c)`` from a node, following the usual single element per step without lists."""
+    first, *rest = path.split("/")
+
+    def count(node: Node) -> int:
+        level = node.kids(first)
+        for step in rest:
+            if not level:
+                return 0
+            level = level[0].kids(step) if len(level) == 1 else [kid for n in level for kid in n.kids(step)]
+        return len(level)
+
+    return count
 
 
 def _limit_rule(limit: _Limit) -> Rule:
@@ -108,33 +118,26 @@ def _limit_rule(limit: _Limit) -> Rule:
 
 
 @cache
-def _by_context() -> tuple[tuple[str, tuple[_Limit, ...]], ...]:
-    grouped: dict[str, list[_Limit]] = {}
+def _by_context() -> tuple[tuple[str, tuple[tuple[str, int, Count], ...]], ...]:
+    """The CSV rows grouped by context, each row as (rule id, at most, counter)."""
+    grouped: dict[str, list[tuple[str, int, Count]]] = {}
     for limit in _limits():
-        grouped.setdefault(limit.context, []).append(limit)
-    return tuple((context, tuple(limits)) for context, limits in grouped.items())
+        counter = _COUNTERS.get(limit.counted) or _path_counter(limit.counted)
+        grouped.setdefault(limit.context, []).append((limit.rule_id, limit.at_most, counter))
+    return tuple((context, tuple(rows)) for context, rows in grouped.items())
 
 
 @RULES.group([_limit_rule(limit) for limit in _limits()])
 def cardinalities(doc: UblDocument) -> Iterator[tuple[str, Node]]:
-    for context, limits in _by_context():
+    for context, rows in _by_context():
         if context == "/":
-            if not doc.is_ubl:
-                continue
-            for limit in limits:
-                # count(a/b) on the root: the document's path index answers without walking.
-                count = (
-                    _COUNTERS[limit.counted](doc.root)
-                    if limit.counted in _COUNTERS
-                    else len(doc.at(limit.counted))
-                )
-                if count > limit.at_most:
-                    yield limit.rule_id, doc.root
-            continue
-        for node in _contexts(doc, context):  # each context list computed once for all its rows
-            for limit in limits:
-                if _count(node, limit.counted) > limit.at_most:
-                    yield limit.rule_id, node
+            nodes: list[Node] | tuple[Node, ...] = (doc.root,) if doc.is_ubl else ()
+        else:
+            nodes = _contexts(doc, context)  # each context list computed once for all its rows
+        for node in nodes:
+            for rule_id, at_most, count in rows:
+                if count(node) > at_most:
+                    yield rule_id, node
 
 
 def _distinct_values(doc: UblDocument, name: str) -> int:

@@ -205,27 +205,54 @@ def _sepa_allowed(node: Node, scheme: str) -> bool:
     )
 
 
+# _CHECKS by element and then by its parent's name (None: any parent), so a node meets only the
+# checks that apply to it; order within a node as in _CHECKS.
+_Check = tuple[str, str, str]  # (rule, code list, what is checked)
+_BY_PARENT: dict[str, tuple[dict[str, tuple[_Check, ...]], tuple[_Check, ...]]] = {}
+for _name, _checks in _CHECKS.items():
+    _parents: dict[str, list[_Check]] = {}
+    for _required, _rule_id, _list_name, _what in _checks:
+        if _required is not None:
+            _parents.setdefault(_required, []).append((_rule_id, _list_name, _what))
+    assert all(r is not None for r, *_ in _checks) or all(r is None for r, *_ in _checks)
+    _BY_PARENT[_name] = (
+        {parent: tuple(found) for parent, found in _parents.items()},
+        tuple((r, ln, w) for req, r, ln, w in _checks if req is None),
+    )
+
+
+def _tokens_ok(list_name: str, value: str, seen: dict[tuple[str, str], bool]) -> bool:
+    """``has_token(normalize-space(value))`` of a code list, answered once per value and document."""
+    key = (list_name, value)
+    ok = seen.get(key)
+    if ok is None:
+        ok = seen[key] = code_list(list_name).has_token(normalize_space(value))
+    return ok
+
+
 @RULES.group(_RULES)
 def code_lists(doc: UblDocument) -> Iterator[tuple[str, Hit]]:
-    for name, checks in _CHECKS.items():
+    seen: dict[tuple[str, str], bool] = {}
+    for name, (by_parent, anywhere) in _BY_PARENT.items():
         nodes = doc.all(name)
         if not nodes:
             continue
         for node in nodes:
-            parent = node.parent.name if node.parent is not None else ""
-            for required, rule_id, list_name, what in checks:
-                if required is not None and required != parent:
-                    continue
+            if anywhere:
+                checks = anywhere
+            else:
+                parent = node.parent
+                checks = by_parent.get(parent.name, ()) if parent is not None else ()
+            for rule_id, list_name, what in checks:
                 if not what:
-                    if not code_list(list_name).has_token(node.norm):
+                    if not _tokens_ok(list_name, node.text, seen):
                         yield rule_id, Hit(node, {"value": node.text})
                     continue
-                value = node.attr(what)
+                value = node.el.get(what)
                 if value is None:
                     continue
-                scheme = normalize_space(value)
-                if not code_list(list_name).has_token(scheme) and not (
-                    rule_id == "BR-CL-10" and _sepa_allowed(node, scheme)
+                if not _tokens_ok(list_name, value, seen) and not (
+                    rule_id == "BR-CL-10" and _sepa_allowed(node, normalize_space(value))
                 ):
                     yield rule_id, Hit(node, {"value": value}, attribute=what)
     for node in doc.all("cbc:AllowanceChargeReasonCode"):
@@ -236,9 +263,8 @@ def code_lists(doc: UblDocument) -> Iterator[tuple[str, Hit]]:
             yield "BR-CL-19", Hit(node, {"value": node.text})
         elif is_charge(charge) and not code_list("uncl7161_charge_reasons").has_token(node.norm):
             yield "BR-CL-20", Hit(node, {"value": node.text})
-    currencies = code_list("iso4217_currencies")
     for node, value in doc.attributes("currencyID"):
-        if not currencies.has_token(normalize_space(value)):
+        if not _tokens_ok("iso4217_currencies", value, seen):
             yield "BR-CL-03", Hit(node, {"value": value}, attribute="currencyID")
     for name in _REFERENCES:
         for reference in doc.all(name):
@@ -256,9 +282,8 @@ def code_lists(doc: UblDocument) -> Iterator[tuple[str, Hit]]:
         # BR-CL-22 looks the code up upper-cased: vatex-eu-o is accepted.
         if " " in node.norm or not exemptions.has_token(normalize_space(node.text.upper())):
             yield "BR-CL-22", Hit(node, {"value": node.text})
-    units = code_list("unece_rec20_rec21_units")
     for node, value in doc.attributes("unitCode"):
-        if not units.has_token(normalize_space(value)):
+        if not _tokens_ok("unece_rec20_rec21_units", value, seen):
             yield "BR-CL-23", Hit(node, {"value": value}, attribute="unitCode")
     mimes = code_list("mime_codes").codes
     for node in doc.all("cbc:EmbeddedDocumentBinaryObject"):

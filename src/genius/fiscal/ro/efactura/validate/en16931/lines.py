@@ -68,7 +68,11 @@ def _line_rule(rule_id: str, ro: str, en: str) -> Callable[[Callable[[Node], boo
     "Each Invoice line (BG-25) must have an Invoice line identifier (BT-126, cbc:ID).",
 )
 def _br_21(line: Node) -> bool:
-    return any(n.text != "" for n in line.kids("cbc:ID"))
+    # (Per-line tests run for every line: plain loops, no generator per call.)
+    for n in line.kids("cbc:ID"):  # noqa: SIM110
+        if n.text != "":
+            return True
+    return False
 
 
 @_line_rule(
@@ -86,8 +90,11 @@ def _br_22(line: Node) -> bool:
     "Each Invoice line's quantity must have a unit of measure code (BT-130, unitCode).",
 )
 def _br_23(line: Node) -> bool:
-    quantities = [*line.kids("cbc:InvoicedQuantity"), *line.kids("cbc:CreditedQuantity")]
-    return any(q.attr("unitCode") is not None for q in quantities)
+    for name in ("cbc:InvoicedQuantity", "cbc:CreditedQuantity"):
+        for q in line.kids(name):
+            if q.el.get("unitCode") is not None:
+                return True
+    return False
 
 
 @_line_rule(
@@ -105,7 +112,11 @@ def _br_24(line: Node) -> bool:
     "Each Invoice line (BG-25) must have an Item name (BT-153, cac:Item/cbc:Name).",
 )
 def _br_25(line: Node) -> bool:
-    return any(n.text != "" for n in line.findall("cac:Item/cbc:Name"))
+    for item in line.kids("cac:Item"):
+        for n in item.kids("cbc:Name"):
+            if n.text != "":
+                return True
+    return False
 
 
 @_line_rule(
@@ -115,7 +126,10 @@ def _br_25(line: Node) -> bool:
     "Each Invoice line (BG-25) must have an Item net price (BT-146, cac:Price/cbc:PriceAmount).",
 )
 def _br_26(line: Node) -> bool:
-    return line.has("cac:Price/cbc:PriceAmount")
+    for price in line.kids("cac:Price"):  # noqa: SIM110
+        if price.kids("cbc:PriceAmount"):
+            return True
+    return False
 
 
 @_line_rule(
@@ -124,6 +138,9 @@ def _br_26(line: Node) -> bool:
     "The Item gross price (BT-148, cac:Price/cac:AllowanceCharge/cbc:BaseAmount) must not be negative.",
 )
 def _br_28(line: Node) -> bool:
+    prices = line.kids("cac:Price")
+    if not prices or not any(p.kids("cac:AllowanceCharge") for p in prices):
+        return True
     bases = line.findall("cac:Price/cac:AllowanceCharge/cbc:BaseAmount")
     return not bases or numeric_compare(bases, ">=", 0)
 
@@ -136,15 +153,20 @@ def _br_28(line: Node) -> bool:
     "cac:Item/cac:ClassifiedTaxCategory/cbc:ID with scheme VAT).",
 )
 def _br_co_04(line: Node) -> bool:
-    return any(c.kids("cbc:ID") and is_vat(c) for c in line.findall("cac:Item/cac:ClassifiedTaxCategory"))
+    for item in line.kids("cac:Item"):
+        for c in item.kids("cac:ClassifiedTaxCategory"):
+            if c.kids("cbc:ID") and is_vat(c):
+                return True
+    return False
 
 
 @RULES.group([rule for rule, _ in _LINE_TESTS])
 def line_tests(doc: UblDocument) -> Iterator[tuple[str, Node]]:
+    tests = [(rule.rule_id, ok) for rule, ok in _LINE_TESTS]
     for line in _lines(doc):
-        for rule, ok in _LINE_TESTS:
+        for rule_id, ok in tests:
             if not ok(line):
-                yield rule.rule_id, line
+                yield rule_id, line
 
 
 @RULES.rule(

@@ -21,12 +21,19 @@ LINE_NAMES = ("cac:InvoiceLine", "cac:CreditNoteLine")
 
 def is_allowance(charge: Node) -> bool:
     """``cac:AllowanceCharge[cbc:ChargeIndicator = false()]``."""
-    return any(parse_xs_boolean(ci.text) is False for ci in charge.kids("cbc:ChargeIndicator"))
+    # Loops rather than any(<generator>): these run per line and per charge in several modules.
+    for ci in charge.kids("cbc:ChargeIndicator"):  # noqa: SIM110
+        if parse_xs_boolean(ci.text) is False:
+            return True
+    return False
 
 
 def is_charge(charge: Node) -> bool:
     """``cac:AllowanceCharge[cbc:ChargeIndicator = true()]``."""
-    return any(parse_xs_boolean(ci.text) is True for ci in charge.kids("cbc:ChargeIndicator"))
+    for ci in charge.kids("cbc:ChargeIndicator"):  # noqa: SIM110
+        if parse_xs_boolean(ci.text) is True:
+            return True
+    return False
 
 
 def is_vat(category: Node) -> bool:
@@ -47,12 +54,18 @@ def code(category: Node) -> str:
 
 def has_code(category: Node, value: str) -> bool:
     """``cbc:ID[normalize-space(.) = value]`` exists."""
-    return any(normalize_space(i.text) == value for i in category.kids("cbc:ID"))
+    for i in category.kids("cbc:ID"):  # noqa: SIM110
+        if normalize_space(i.text) == value:
+            return True
+    return False
 
 
 def has_raw_code(category: Node, value: str) -> bool:
     """``[cbc:ID = value]`` (no whitespace normalisation)."""
-    return any(i.text == value for i in category.kids("cbc:ID"))
+    for i in category.kids("cbc:ID"):  # noqa: SIM110
+        if i.text == value:
+            return True
+    return False
 
 
 def root_charges(doc: UblDocument) -> list[Node] | tuple[Node, ...]:

@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from genius.fiscal.ro.efactura.validate.document import Node, UblDocument
-from genius.fiscal.ro.efactura.validate.en16931.selectors import code, has_code, has_raw_code, is_vat
+from genius.fiscal.ro.efactura.validate.en16931.selectors import code, has_raw_code, is_vat
 from genius.fiscal.ro.efactura.validate.en16931.vat_facts import (
     BY_PREFIX,
     CategoryRules,
@@ -239,7 +239,8 @@ _BY_CATEGORY.register()
 
 def _breakdown_has(doc: UblDocument, value: str) -> bool:
     """``cac:TaxTotal/cac:TaxSubtotal/cac:TaxCategory[VAT]/cbc:ID[normalize-space(.) = value]``."""
-    return any(is_vat(c) and has_code(c, value) for c in vat_facts(doc).breakdown)
+    # The keys of breakdown_vat_id_count are exactly those normalised codes.
+    return value in vat_facts(doc).breakdown_vat_id_count
 
 
 @RULES.rule(

@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 
-from genius.fiscal.ro.efactura.validate.document import Node, UblDocument
+from genius.fiscal.ro.efactura.validate.document import Node, UblDocument, normalize_space
 from genius.fiscal.ro.efactura.validate.en16931.selectors import (
     LINE_NAMES,
     code,
@@ -71,22 +71,39 @@ class VatFacts:
     # normalize-space of every cbc:ID of a VAT-scheme (Classified)TaxCategory, and every raw cbc:ID
     vat_id_codes: frozenset[str]
     raw_id_codes: frozenset[str]
-    # how many breakdown cbc:ID (VAT scheme) have each normalised code (BR-x-01 "count(...) = 1")
+    # how many breakdown cbc:ID (VAT scheme) have each normalised code (BR-x-01 "count(...) = 1");
+    # its keys are the codes of cac:TaxTotal/cac:TaxSubtotal/cac:TaxCategory[VAT]/cbc:ID
     breakdown_vat_id_count: dict[str, int]
+    # (code(category), is_vat(category)) of every (Classified)TaxCategory, computed once
+    _info: dict[Node, tuple[str, bool]]
     _groups: dict[str, dict[str, list[tuple[Node, bool]]]]
+    _coded: dict[tuple[str, str, bool], list[Node]]
 
     def coded(self, attr: str, value: str, vat: bool = True) -> list[Node]:
         """``<attr list>[normalize-space(cbc:ID) = value][cac:TaxScheme/... = 'VAT']`` (VAT filter optional).
 
-        The list is grouped by code once per document, so the nine categories cost one pass.
+        The list is grouped by code once per document, so the nine categories cost one pass; each
+        answer is kept (callers only read it).
         """
+        key = (attr, value, vat)
+        found = self._coded.get(key)
+        if found is not None:
+            return found
         groups = self._groups.get(attr)
         if groups is None:
             groups = {}
+            info = self._info
             for node in getattr(self, attr):
-                groups.setdefault(code(node), []).append((node, is_vat(node)))
+                node_code, node_vat = info[node]
+                group = groups.get(node_code)
+                if group is None:
+                    groups[node_code] = [(node, node_vat)]
+                else:
+                    group.append((node, node_vat))
             self._groups[attr] = groups
-        return [n for n, is_vat_scheme in groups.get(value, ()) if is_vat_scheme or not vat]
+        found = [n for n, is_vat_scheme in groups.get(value, ()) if is_vat_scheme or not vat]
+        self._coded[key] = found
+        return found
 
 
 def _party_ids(doc: UblDocument, holder: str, schemes: str, vat_only: bool) -> bool:
@@ -100,8 +117,8 @@ def _party_ids(doc: UblDocument, holder: str, schemes: str, vat_only: bool) -> b
 
 def vat_facts(doc: UblDocument) -> VatFacts:
     facts = doc.memo.get("vat_facts")
-    if isinstance(facts, VatFacts):
-        return facts
+    if facts is not None:
+        return facts  # type: ignore[return-value]
     tax_categories = list(doc.all("cac:TaxCategory"))
     in_charges = [
         tc for tc in tax_categories if tc.parent is not None and tc.parent.name == "cac:AllowanceCharge"
@@ -114,37 +131,57 @@ def vat_facts(doc: UblDocument) -> VatFacts:
         for tc in st.kids("cac:TaxCategory")
     ]
     classified = list(doc.all("cac:ClassifiedTaxCategory"))
-    line_classified = [
-        c
-        for c in classified
-        if c.parent is not None
-        and c.parent.name == "cac:Item"
-        and c.parent.parent is not None
-        and c.parent.parent.name in LINE_NAMES
-    ]
+    line_classified = []
+    for c in classified:
+        item = c.parent
+        if item is not None and item.name == "cac:Item":
+            line = item.parent
+            if line is not None and line.name in LINE_NAMES:
+                line_classified.append(c)
     codes: set[str] = set()
     vat_id_codes: set[str] = set()
     raw_id_codes: set[str] = set()
+    info: dict[Node, tuple[str, bool]] = {}
     for category in (*tax_categories, *classified):
         vat = is_vat(category)
-        for identifier in category.kids("cbc:ID"):
+        identifiers = category.kids("cbc:ID")
+        info[category] = (normalize_space(identifiers[0].text) if identifiers else "", vat)
+        for identifier in identifiers:
             raw_id_codes.add(identifier.text)
-            codes.add(identifier.norm)
+            norm = identifier.norm
+            codes.add(norm)
             if vat:
-                vat_id_codes.add(identifier.norm)
+                vat_id_codes.add(norm)
     breakdown_vat_id_count: dict[str, int] = {}
     for category in breakdown:
-        if is_vat(category):
+        if info[category][1]:
             for identifier in category.kids("cbc:ID"):
-                breakdown_vat_id_count[identifier.norm] = breakdown_vat_id_count.get(identifier.norm, 0) + 1
+                norm = identifier.norm
+                breakdown_vat_id_count[norm] = breakdown_vat_id_count.get(norm, 0) + 1
+    allowance_tc: list[Node] = []
+    charge_tc: list[Node] = []
+    root_allowance_tc: list[Node] = []
+    root_charge_tc: list[Node] = []
+    for tc in in_charges:
+        charge = tc.parent
+        assert charge is not None
+        on_root = charge.parent is root
+        if is_allowance(charge):
+            allowance_tc.append(tc)
+            if on_root:
+                root_allowance_tc.append(tc)
+        if is_charge(charge):
+            charge_tc.append(tc)
+            if on_root:
+                root_charge_tc.append(tc)
     facts = VatFacts(
         tax_categories=tax_categories,
         classified=classified,
         charge_categories=in_charges,
-        allowance_tc=[tc for tc in in_charges if is_allowance(tc.parent)],  # type: ignore[arg-type]
-        charge_tc=[tc for tc in in_charges if is_charge(tc.parent)],  # type: ignore[arg-type]
-        root_allowance_tc=[tc for tc in in_charges if tc.parent.parent is root and is_allowance(tc.parent)],  # type: ignore[union-attr,arg-type]
-        root_charge_tc=[tc for tc in in_charges if tc.parent.parent is root and is_charge(tc.parent)],  # type: ignore[union-attr,arg-type]
+        allowance_tc=allowance_tc,
+        charge_tc=charge_tc,
+        root_allowance_tc=root_allowance_tc,
+        root_charge_tc=root_charge_tc,
         breakdown=breakdown,
         line_classified=line_classified,
         seller_any_id=_party_ids(doc, _SELLER, _SCHEMES, vat_only=False),
@@ -162,13 +199,15 @@ def vat_facts(doc: UblDocument) -> VatFacts:
         vat_id_codes=frozenset(vat_id_codes),
         raw_id_codes=frozenset(raw_id_codes),
         breakdown_vat_id_count=breakdown_vat_id_count,
+        _info=info,
         _groups={},
+        _coded={},
     )
     doc.memo["vat_facts"] = facts
     return facts
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Basis:
     """The sums BR-x-08 compares a VAT breakdown's taxable amount (BT-116) with."""
 
@@ -181,9 +220,13 @@ class Basis:
         return self.lines + self.charges - self.allowances
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class _Taxed:
-    """One line or allowance/charge as BR-x-08 sees it: its category codes, rates and amount."""
+    """One line or allowance/charge as BR-x-08 sees it: its category codes, rates and amount.
+
+    Built once per element and document (a plain slots class: frozen dataclasses pay for
+    ``object.__setattr__`` on every field, and BR-x-08 builds one per line).
+    """
 
     codes: frozenset[str]  # normalize-space(cbc:ID) of each of its (Classified)TaxCategory
     rates: frozenset[Decimal]  # xs:decimal(cbc:Percent) of each of them
@@ -197,12 +240,42 @@ class _Taxed:
         return value in self.codes and (rate is None or rate in self.rates)
 
 
+_ZERO = Decimal(0)
+
+
 def _taxed(doc: UblDocument, node: Node, categories: list[Node] | tuple[Node, ...], amounts: str) -> _Taxed:
-    rates = frozenset(
-        r for c in categories for p in c.kids("cbc:Percent") if (r := doc.decimal(p)) is not None
-    )
-    total = sum((doc.decimal(a) or Decimal(0) for a in node.kids(amounts)), Decimal(0))
-    return _Taxed(frozenset(code(c) for c in categories), rates, total, is_charge(node), is_allowance(node))
+    codes = set()
+    rates = set()
+    for c in categories:
+        codes.add(code(c))
+        for p in c.kids("cbc:Percent"):
+            r = doc.decimal(p)
+            if r is not None:
+                rates.add(r)
+    total = _ZERO  # sum(..., Decimal(0)): the same additions in the same order (exponents included)
+    for a in node.kids(amounts):
+        total = total + (doc.decimal(a) or _ZERO)
+    return _Taxed(frozenset(codes), frozenset(rates), total, is_charge(node), is_allowance(node))
+
+
+def _taxed_of(doc: UblDocument, nodes: list[Node] | tuple[Node, ...], lines: bool) -> list[_Taxed]:
+    """``_taxed`` of each node, each computed once per document (root lists are subsets of ``//``)."""
+    cache = doc.memo.get("vat.taxed")
+    if cache is None:
+        cache = doc.memo["vat.taxed"] = {}
+    out = []
+    for node in nodes:
+        taxed = cache.get(node)  # type: ignore[union-attr]
+        if taxed is None:
+            if lines:
+                taxed = _taxed(
+                    doc, node, node.findall("cac:Item/cac:ClassifiedTaxCategory"), "cbc:LineExtensionAmount"
+                )
+            else:
+                taxed = _taxed(doc, node, node.kids("cac:TaxCategory"), "cbc:Amount")
+            cache[node] = taxed  # type: ignore[index]
+        out.append(taxed)
+    return out
 
 
 def _taxed_lines(doc: UblDocument, line_name: str, anywhere: bool) -> list[_Taxed]:
@@ -210,10 +283,7 @@ def _taxed_lines(doc: UblDocument, line_name: str, anywhere: bool) -> list[_Taxe
     found = doc.memo.get(key)
     if found is None:
         lines = doc.all(line_name) if anywhere else doc.root.kids(line_name)
-        found = doc.memo[key] = [
-            _taxed(doc, line, line.findall("cac:Item/cac:ClassifiedTaxCategory"), "cbc:LineExtensionAmount")
-            for line in lines
-        ]
+        found = doc.memo[key] = _taxed_of(doc, lines, lines=True)
     return found  # type: ignore[return-value]
 
 
@@ -222,15 +292,18 @@ def _taxed_charges(doc: UblDocument, anywhere: bool) -> list[_Taxed]:
     found = doc.memo.get(key)
     if found is None:
         charges = doc.all("cac:AllowanceCharge") if anywhere else doc.root.kids("cac:AllowanceCharge")
-        found = doc.memo[key] = [_taxed(doc, ac, ac.kids("cac:TaxCategory"), "cbc:Amount") for ac in charges]
+        found = doc.memo[key] = _taxed_of(doc, charges, lines=False)
     return found  # type: ignore[return-value]
 
 
 def basis(doc: UblDocument, line_name: str, value: str, rate: Decimal | None) -> Basis:
     """Sums over ``/*/line_name`` and ``/*/cac:AllowanceCharge`` whose category is ``value`` (and
     whose rate equals ``rate`` when given), as in ``sum(../../../cac:InvoiceLine[...]/...)``."""
-    lines = sum((t.amount for t in _taxed_lines(doc, line_name, False) if t.matches(value, rate)), Decimal(0))
-    charges = allowances = Decimal(0)
+    lines = _ZERO
+    for t in _taxed_lines(doc, line_name, False):
+        if t.matches(value, rate):
+            lines = lines + t.amount
+    charges = allowances = _ZERO
     for t in _taxed_charges(doc, False):
         if t.matches(value, rate):
             if t.charge:
@@ -242,9 +315,13 @@ def basis(doc: UblDocument, line_name: str, value: str, rate: Decimal | None) ->
 
 def any_with_rate(doc: UblDocument, line_name: str, value: str, rate: Decimal) -> bool:
     """``exists(//line_name[...category value, rate...]) or exists(//cac:AllowanceCharge[...])`` (BR-S-08)."""
-    return any(t.matches(value, rate) for t in _taxed_lines(doc, line_name, True)) or any(
-        t.matches(value, rate) for t in _taxed_charges(doc, True)
-    )
+    for t in _taxed_lines(doc, line_name, True):
+        if t.matches(value, rate):
+            return True
+    for t in _taxed_charges(doc, True):  # noqa: SIM110
+        if t.matches(value, rate):
+            return True
+    return False
 
 
 CategoryCheck = Callable[[UblDocument], Iterable[Node | Hit]]
