@@ -120,6 +120,9 @@ async def test_a_consumer_killed_mid_work_loses_nothing_and_repeats_no_effect(
     finally:
         if victim.poll() is None:
             victim.kill()
+            victim.wait(10)
+        if victim.stdout is not None:
+            victim.stdout.close()
     successor = Consumer(transport, "ledger", {"bus.probe.sent": exactly_once_handler(world, "ledger")})
     await successor.start()
     await eventually(
