@@ -246,3 +246,30 @@ async def test_rabbitmq_dead_letters_a_message_that_keeps_coming_back_unacked(
         assert await transport.queue_depth("fragile") == 1
     finally:
         await dispose(transport)
+
+
+async def test_rows_of_a_failed_publish_are_published_by_the_next_pass(world: World, tmp_path: Path) -> None:
+    from genius.platform.bus.transport import TransportError
+
+    class FlakyTransport(LocalTransport):
+        failures = 1
+
+        async def publish(self, messages):  # type: ignore[no-untyped-def]
+            if self.failures:
+                self.failures -= 1
+                raise TransportError("broker went away")
+            return await super().publish(messages)
+
+    transport = FlakyTransport(tmp_path / "flaky.db")
+    await transport.start()
+    try:
+        await transport.declare(QueueSpec("sink", ("bus.#",)))
+        publish_probes(world, 5)
+        relay = relay_for(world, transport)
+        with pytest.raises(TransportError):
+            await relay.run_once("acme")
+        assert await relay.drain("acme") == 5  # no new commit needed to pick them up again
+        assert world.outbox_count(pending=True) == 0
+        assert await transport.queue_depth("sink") == 5
+    finally:
+        await transport.close()

@@ -89,6 +89,9 @@ class Relay:
         self._publishing.add(slug)
         try:
             confirmed = await self.transport.publish([Outgoing(r.envelope, r.target_queue) for r in rows])
+        except BaseException:
+            self._cursor[slug] = rows[0].seq - 1  # nothing known confirmed: read them again
+            raise
         finally:
             self._publishing.discard(slug)
         ok = [r.seq for r, c in zip(rows, confirmed, strict=True) if c]
