@@ -31,7 +31,7 @@ from genius.apps.sales.domain.identifiers import check_iban
 from genius.apps.sales.domain.invoices import CorrectedInvoice, DocumentType, Totals
 from genius.apps.sales.domain.partners import Partner
 from genius.apps.sales.domain.products import Product, valid_currency, valid_unit
-from genius.fiscal.ro.efactura import compute, invoice_from_dict
+from genius.fiscal.ro.efactura import JsonFormError, compute, invoice_from_dict
 from genius.fiscal.ro.efactura.model import Invoice
 from genius.fiscal.ro.vat import VatRuleError, category_rate_problems, parse_kind, rate_for
 from genius.kernel.errors import ProblemCollector, ValidationError
@@ -166,6 +166,14 @@ def _date(value: Any) -> date | None:
 def expand(document: Mapping[str, Any], ctx: ExpansionContext) -> tuple[dict[str, Any], date, date]:
     """(the full JSON form, its tax point date, the date its VAT rates are taken on)."""
     problems = ProblemCollector()
+    doc, tax_point, rate_date = _expand(document, ctx, problems)
+    problems.raise_if_any("invalid draft")
+    return doc, tax_point, rate_date
+
+
+def _expand(
+    document: Mapping[str, Any], ctx: ExpansionContext, problems: ProblemCollector
+) -> tuple[dict[str, Any], date, date]:
     doc = {k: copy.deepcopy(v) for k, v in document.items() if k not in ("series_id", "corrects_invoice_id")}
     doc["number"] = ctx.number
     doc["issue_date"] = (_date(doc.get("issue_date")) or ctx.issue_date).isoformat()
@@ -201,7 +209,6 @@ def expand(document: Mapping[str, Any], ctx: ExpansionContext) -> tuple[dict[str
             isinstance(n, Mapping) and n.get("text") == VAT_ON_COLLECTION_NOTE for n in notes
         ):
             notes.append({"text": VAT_ON_COLLECTION_NOTE})
-    problems.raise_if_any("invalid draft")
     return doc, tax_point, rate_date
 
 
@@ -258,7 +265,7 @@ def _expand_line(
                 problems.add(
                     f"{path}.price.net_price", f"product {product.code} has no price: give one", "required"
                 )
-            elif currency is not None and product.currency != currency:
+            elif isinstance(currency, str) and valid_currency(currency) and product.currency != currency:
                 problems.add(
                     f"{path}.price.net_price",
                     f"product {product.code} is priced in {product.currency}, the document is in {currency}:"
@@ -340,9 +347,16 @@ def _payment_defaults(doc: dict[str, Any], ctx: ExpansionContext, issue_date: da
 
 def prepare(document: Mapping[str, Any], ctx: ExpansionContext) -> PreparedDocument:
     """Expand, parse, check (codes, VAT, IBANs, exchange rate) and compute a draft."""
-    expanded, tax_point, rate_date = expand(document, ctx)
-    model = invoice_from_dict(expanded)  # JsonFormError names every malformed key with its path
     problems = ProblemCollector()
+    expanded, tax_point, rate_date = _expand(document, ctx, problems)
+    if any(p.code == "not_found" for p in problems.problems):
+        problems.raise_if_any("invalid draft")  # references first: the rest is judged once they resolve
+    try:
+        model = invoice_from_dict(expanded)  # JsonFormError names every malformed key with its path
+    except JsonFormError as exc:
+        problems.problems.extend(exc.problems)
+        problems.raise_if_any("invalid draft")
+        raise
     _check_codes(model, problems)
     _check_vat(model, rate_date, problems)
     _check_payments(model, problems)
