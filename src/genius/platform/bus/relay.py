@@ -104,7 +104,8 @@ class Relay:
         self._to_mark.setdefault(slug, []).extend(ok)
         task = self._marking.get(slug)
         if task is None or task.done():
-            self._marking[slug] = asyncio.create_task(self._mark_loop(slug))
+            task = self._marking[slug] = asyncio.create_task(self._mark_loop(slug))
+            task.add_done_callback(_log_mark_failure)
         self.published += len(ok)
         return len(ok)
 
@@ -243,6 +244,7 @@ class Relay:
         for slug in list(self._marking):
             with contextlib.suppress(Exception):  # unmarked rows are republished later: harmless
                 await self.flush_marks(slug)
+                await asyncio.to_thread(self.observe, slug)  # the gauges as the relay leaves them
         await asyncio.to_thread(self.release_leases)
 
     async def _run(self) -> None:
@@ -279,6 +281,13 @@ class Relay:
             self._wake.clear()
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), self.idle_seconds)
+
+
+def _log_mark_failure(task: asyncio.Task[None]) -> None:
+    # Retrieved here so a failed background mark is logged, not "never retrieved"; the seqs stay
+    # queued and the next batch (or flush_marks) tries again.
+    if not task.cancelled() and task.exception() is not None:
+        log.warning("relay could not mark rows sent (will retry): %r", task.exception())
 
 
 def _monotonic() -> float:
