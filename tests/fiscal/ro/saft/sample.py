@@ -640,12 +640,22 @@ def annual_assets() -> tuple[Header, MasterFiles, SourceDocuments]:
             ),
         ),
     )
+    # Capital 100,000 in the bank; the machine bought on 404 and paid; one year's depreciation.
     accounts_ = [
+        GeneralLedgerAccount(
+            "1012", "Capital subscris vărsat", opening_credit=D("100000.00"), closing_credit=D("100000.00")
+        ),
         GeneralLedgerAccount("2131", "Echipamente tehnologice", closing_debit=D("60000.00")),
         GeneralLedgerAccount(
             "2813", "Amortizarea instalațiilor și mijloacelor de transport", closing_credit=D("9000.00")
         ),
-        GeneralLedgerAccount("404", "Furnizori de imobilizări", closing_credit=D("0.00")),
+        GeneralLedgerAccount("404", "Furnizori de imobilizări"),
+        GeneralLedgerAccount(
+            "5121", "Conturi la bănci în lei", opening_debit=D("100000.00"), closing_debit=D("40000.00")
+        ),
+        GeneralLedgerAccount(
+            "6811", "Cheltuieli de exploatare privind amortizarea imobilizărilor", closing_debit=D("9000.00")
+        ),
     ]
     transactions = [
         AssetTransaction(
@@ -732,7 +742,12 @@ def on_request_stock() -> tuple[Header, MasterFiles, SourceDocuments]:
     ]
     master = MasterFiles(
         accounts=[
-            GeneralLedgerAccount("371", "Mărfuri", opening_debit=D("2000.00"), closing_debit=D("3300.00"))
+            GeneralLedgerAccount(
+                "1012", "Capital subscris vărsat", opening_credit=D("2000.00"), closing_credit=D("2000.00")
+            ),
+            GeneralLedgerAccount("371", "Mărfuri", opening_debit=D("2000.00"), closing_debit=D("3300.00")),
+            GeneralLedgerAccount("401", "Furnizori", closing_credit=D("2000.00")),
+            GeneralLedgerAccount("607", "Cheltuieli privind mărfurile", closing_debit=D("700.00")),
         ],
         tax_table=tax_table(["310344"]),
         uom_table=[UOMEntry("H87", "Bucată")],
