@@ -125,7 +125,10 @@ def check_partner_id(partner_id: str, role: PartnerRole, *, bank: bool = False) 
         if not _COUNTRY_CODE.fullmatch(rest) or len(rest) > 22:
             return f"{prefix} must be followed by a country code and at most 20 characters"
         return None
-    return f"unknown prefix {prefix!r}: use 00 (RO company), 01/02 (VAT-registered abroad), 03 (CNP), 04, 05, 06, 08, 09"
+    return (
+        f"unknown prefix {prefix!r}: use 00 (RO company), 01/02 (VAT-registered abroad), 03 (CNP), "
+        "04, 05, 06, 08, 09"
+    )
 
 
 @cache

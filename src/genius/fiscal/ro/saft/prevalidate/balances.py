@@ -40,7 +40,8 @@ def check_balances(ctx: Context, *, with_ledger: bool) -> None:
                     Severity.ERROR,
                     EntityKind.ACCOUNT,
                     account_id,
-                    f"Contul {account_id}: sold inițial {state.opening} + rulaj debitor {state.debit} - rulaj "
+                    f"Contul {account_id}: sold inițial {state.opening} + rulaj debitor {state.debit} - "
+                    "rulaj "
                     f"creditor {state.credit} = {expected}, dar soldul final declarat este {state.closing}. "
                     "Soldul inițial trebuie să fie soldul final al perioadei precedente.",
                     f"Account {account_id}: opening {state.opening} + debits {state.debit} - credits "
@@ -56,9 +57,11 @@ def check_balances(ctx: Context, *, with_ledger: bool) -> None:
                 Severity.ERROR,
                 EntityKind.LEDGER,
                 "GeneralLedgerAccounts",
-                f"Soldurile {label}e debitoare și creditoare ale conturilor din clasele 1-7 diferă cu {total}; "
+                f"Soldurile {label}e debitoare și creditoare ale conturilor din clasele 1-7 diferă cu "
+                f"{total}; "
                 "balanța de verificare trebuie să fie echilibrată.",
-                f"The {english} debit and credit balances of the class 1-7 accounts differ by {total}; the trial "
+                f"The {english} debit and credit balances of the class 1-7 accounts differ by {total}; the "
+                "trial "
                 "balance must balance.",
                 "OpeningDebitBalance" if label == "inițial" else "ClosingDebitBalance",
             )
@@ -70,9 +73,11 @@ def check_balances(ctx: Context, *, with_ledger: bool) -> None:
                 Severity.WARNING,
                 EntityKind.ACCOUNT,
                 account_id,
-                f"Soldurile finale ale partenerilor pe contul {account_id} însumează {partners_total}, iar soldul "
+                f"Soldurile finale ale partenerilor pe contul {account_id} însumează {partners_total}, iar "
+                "soldul "
                 f"contului este {state.closing}; verificați analiticele pe parteneri.",
-                f"The partners' closing balances on account {account_id} add up to {partners_total} while the "
+                f"The partners' closing balances on account {account_id} add up to {partners_total} while "
+                "the "
                 f"account's is {state.closing}; check the per-partner analytics.",
                 "ClosingDebitBalance",
             )
@@ -114,10 +119,13 @@ def check_vat(ctx: Context) -> None:
                 Severity.WARNING,
                 EntityKind.ACCOUNT,
                 account,
-                f"TVA {ro} înregistrată în contul {account} în perioadă ({booked}) diferă de TVA din facturi după "
-                f"codurile de taxă ({declared}), diferență {booked - declared}. ANAF reconstituie decontul (RO "
+                f"TVA {ro} înregistrată în contul {account} în perioadă ({booked}) diferă de TVA din "
+                "facturi după "
+                f"codurile de taxă ({declared}), diferență {booked - declared}. ANAF reconstituie decontul "
+                "(RO "
                 "e-TVA) din codurile de taxă: verificați codurile facturilor și notele fără factură.",
-                f"{en.capitalize()} VAT booked on {account} in the period ({booked}) differs from the invoices' VAT "
+                f"{en.capitalize()} VAT booked on {account} in the period ({booked}) differs from the "
+                "invoices' VAT "
                 f"by tax code ({declared}), difference {booked - declared}. ANAF rebuilds the VAT return (RO "
                 "e-TVA) from the tax codes: check the invoices' codes and entries without an invoice.",
                 "TaxInformation.TaxAmount",

@@ -65,7 +65,8 @@ class Context:
                     Severity.ERROR,
                     kind,
                     entity_id,
-                    f"Suma în lei {value.amount} diferă de suma în valută {value.currency_amount} pentru RON; "
+                    f"Suma în lei {value.amount} diferă de suma în valută {value.currency_amount} pentru "
+                    "RON; "
                     "pentru lei cele două sume trebuie să fie egale.",
                     f"Amount {value.amount} differs from CurrencyAmount {value.currency_amount} in RON; "
                     "for lei both amounts must be equal.",
@@ -77,7 +78,8 @@ class Context:
                     Severity.WARNING,
                     kind,
                     entity_id,
-                    f"Suma în {value.currency} nu are curs de schimb; completați cursul BNR (lei pentru o unitate).",
+                    f"Suma în {value.currency} nu are curs de schimb; completați cursul BNR (lei pentru o "
+                    "unitate).",
                     f"The {value.currency} amount has no exchange rate; give the BNR rate (lei per unit).",
                     field_path,
                 )
@@ -90,8 +92,10 @@ class Context:
                 kind,
                 entity_id,
                 f"Suma în lei {value.amount} diferă de {value.currency_amount} x {value.exchange_rate} = "
-                f"{expected}; DUK verifică Amount = CurrencyAmount x ExchangeRate. Corectați suma sau cursul.",
-                f"Amount {value.amount} differs from {value.currency_amount} x {value.exchange_rate} = {expected}; "
+                f"{expected}; DUK verifică Amount = CurrencyAmount x ExchangeRate. Corectați suma sau "
+                "cursul.",
+                f"Amount {value.amount} differs from {value.currency_amount} x {value.exchange_rate} = "
+                f"{expected}; "
                 "DUK checks Amount = CurrencyAmount x ExchangeRate. Fix the amount or the rate.",
                 field_path,
             )

@@ -64,7 +64,8 @@ def check_invoices(ctx: Context, invoices: Iterable[Invoice], *, sales: bool, ba
                 iid,
                 f"Partenerul {invoice.partner_id} al facturii {iid} lipsește din "
                 f"{'Customers' if sales else 'Suppliers'}.",
-                f"Partner {invoice.partner_id} of invoice {iid} is missing from {'Customers' if sales else 'Suppliers'}.",
+                f"Partner {invoice.partner_id} of invoice {iid} is missing from "
+                f"{'Customers' if sales else 'Suppliers'}.",
                 "CustomerID" if sales else "SupplierID",
             )
         expected = "411" if sales else "40"
@@ -77,7 +78,8 @@ def check_invoices(ctx: Context, invoices: Iterable[Invoice], *, sales: bool, ba
                 f"Contul facturii {iid} este {invoice.account_id}; ANAF cere contul analitic de "
                 f"{'clienți (411x)' if sales else 'furnizori (40x)'} pe care s-a înregistrat factura.",
                 f"Invoice {iid} names account {invoice.account_id}; ANAF wants the "
-                f"{'customer (411x)' if sales else 'supplier (40x)'} analytic account the invoice was booked on.",
+                f"{'customer (411x)' if sales else 'supplier (40x)'} analytic account the invoice was "
+                "booked on.",
                 "AccountID",
             )
         check_account_id(ctx, invoice.account_id, EntityKind.INVOICE, iid)
@@ -125,7 +127,8 @@ def check_payments(ctx: Context, payments: Iterable[Payment]) -> None:
                 pid,
                 f"Metoda de plată {payment.payment_method!r} nu există; folosiți 01 numerar, 02 compensare, "
                 "03 fără numerar, 98 definit de comun acord sau 99 nedefinit.",
-                f"Payment method {payment.payment_method!r} does not exist; use 01 cash, 02 offset, 03 non-cash, "
+                f"Payment method {payment.payment_method!r} does not exist; use 01 cash, 02 offset, 03 "
+                "non-cash, "
                 "98 mutually defined or 99 undefined.",
                 "PaymentMethod",
             )

@@ -146,7 +146,8 @@ def check_ledger(ctx: Context, entries: GeneralLedgerEntries) -> None:
             Severity.ERROR,
             EntityKind.LEDGER,
             "GeneralLedgerEntries",
-            f"Total debit {total_debit} diferă de total credit {total_credit} în notele contabile ale perioadei.",
+            f"Total debit {total_debit} diferă de total credit {total_credit} în notele contabile ale "
+            "perioadei.",
             f"Total debit {total_debit} differs from total credit {total_credit} over the period's entries.",
             "TotalDebit",
         )
@@ -164,8 +165,10 @@ def check_ledger(ctx: Context, entries: GeneralLedgerEntries) -> None:
             f"Totalurile declarate ({declared.number_of_entries} note, debit {declared.total_debit}, credit "
             f"{declared.total_credit}) diferă de cele calculate ({count}, {total_debit}, {total_credit}); "
             "recalculați totalurile din aceleași date.",
-            f"The declared totals ({declared.number_of_entries} entries, debit {declared.total_debit}, credit "
-            f"{declared.total_credit}) differ from the computed ones ({count}, {total_debit}, {total_credit}); "
+            f"The declared totals ({declared.number_of_entries} entries, debit {declared.total_debit}, "
+            "credit "
+            f"{declared.total_credit}) differ from the computed ones ({count}, {total_debit}, "
+            f"{total_credit}); "
             "recompute them from the same rows.",
             "NumberOfEntries",
         )

@@ -74,7 +74,8 @@ def check_accounts(ctx: Context, accounts: Iterable[GeneralLedgerAccount]) -> No
                 Severity.ERROR,
                 EntityKind.ACCOUNT,
                 item.account_id,
-                f"Contul {item.account_id} apare de două ori în GeneralLedgerAccounts; păstrați un singur rând.",
+                f"Contul {item.account_id} apare de două ori în GeneralLedgerAccounts; păstrați un singur "
+                "rând.",
                 f"Account {item.account_id} is listed twice in GeneralLedgerAccounts; keep one row.",
                 "AccountID",
             )
@@ -88,7 +89,8 @@ def check_accounts(ctx: Context, accounts: Iterable[GeneralLedgerAccount]) -> No
                 item.account_id,
                 f"Pentru contul {item.account_id} nu se cunoaște funcțiunea (activ/pasiv/bifuncțional); "
                 "completați-o.",
-                f"The function of account {item.account_id} (asset/liability/bifunctional) is unknown; set it.",
+                f"The function of account {item.account_id} (asset/liability/bifunctional) is unknown; set "
+                "it.",
                 "AccountType",
             )
 
@@ -121,7 +123,8 @@ def check_partner(
             Severity.ERROR,
             kind,
             partner_id,
-            f"Codul de identificare al {label_ro}ui {partner_id!r} nu respectă regulile ANAF (prefix 00 + CUI, "
+            f"Codul de identificare al {label_ro}ui {partner_id!r} nu respectă regulile ANAF (prefix 00 + "
+            "CUI, "
             f"01 + cod TVA UE, 03 + CNP ...): {problem}.",
             f"The {label_en} identifier {partner_id!r} breaks ANAF's rules (00 + CUI, 01 + EU VAT number, "
             f"03 + CNP ...): {problem}.",
@@ -133,7 +136,8 @@ def check_partner(
             Severity.ERROR,
             kind,
             partner_id,
-            f"Lipsesc datele de identificare (CUI/cod fiscal, denumire, adresă) ale {label_ro}ui {partner_id}; "
+            f"Lipsesc datele de identificare (CUI/cod fiscal, denumire, adresă) ale {label_ro}ui "
+            f"{partner_id}; "
             "completați fișa partenerului.",
             f"The {label_en} {partner_id} has no identification (fiscal code, name, address); complete the "
             "partner record.",
@@ -148,7 +152,8 @@ def check_partner(
             partner_id,
             f"RegistrationNumber {company.registration_number!r} diferă de ID-ul {partner_id!r}; ANAF cere "
             "același cod în ambele câmpuri.",
-            f"RegistrationNumber {company.registration_number!r} differs from the ID {partner_id!r}; ANAF wants "
+            f"RegistrationNumber {company.registration_number!r} differs from the ID {partner_id!r}; ANAF "
+            "wants "
             "the same code in both.",
             "RegistrationNumber",
         )

@@ -48,9 +48,11 @@ def check_tax(
                 Severity.WARNING,
                 EntityKind.TAX_CODE,
                 tax.tax_code,
-                f"Codul de taxă TVA {tax.tax_code} nu este în lista Genius (un subset al nomenclatorului ANAF); "
+                f"Codul de taxă TVA {tax.tax_code} nu este în lista Genius (un subset al nomenclatorului "
+                "ANAF); "
                 "verificați-l în nomenclatorul ANAF înainte de depunere.",
-                f"VAT tax code {tax.tax_code} is not in Genius's list (a subset of ANAF's nomenclature); check it "
+                f"VAT tax code {tax.tax_code} is not in Genius's list (a subset of ANAF's nomenclature); "
+                "check it "
                 "against ANAF's nomenclature before filing.",
                 "TaxInformation.TaxCode",
             )
@@ -61,7 +63,8 @@ def check_tax(
             Severity.ERROR,
             kind,
             entity_id,
-            f"Codul {code.code} ({code.description}) se folosește numai în GeneralLedgerEntries, nu pe facturi "
+            f"Codul {code.code} ({code.description}) se folosește numai în GeneralLedgerEntries, nu pe "
+            "facturi "
             "sau plăți.",
             f"Code {code.code} is for GeneralLedgerEntries only, not for invoices or payments.",
             "TaxInformation.TaxCode",
@@ -73,9 +76,12 @@ def check_tax(
             Severity.WARNING,
             EntityKind.TAX_CODE,
             code.code,
-            f"Codul {code.code} ({code.description}) nu se mai aplică la {day} (valabil până la {code.valid_to}); "
-            "DUK dă avertisment. Folosiți codul cotei în vigoare, cu excepția corecțiilor pentru perioade vechi.",
-            f"Code {code.code} does not apply on {day} (valid until {code.valid_to}); DUK warns. Use the code "
+            f"Codul {code.code} ({code.description}) nu se mai aplică la {day} (valabil până la "
+            f"{code.valid_to}); "
+            "DUK dă avertisment. Folosiți codul cotei în vigoare, cu excepția corecțiilor pentru perioade "
+            "vechi.",
+            f"Code {code.code} does not apply on {day} (valid until {code.valid_to}); DUK warns. Use the "
+            "code "
             "of the rate in force, unless this corrects an earlier period.",
             "TaxInformation.TaxCode",
         )
