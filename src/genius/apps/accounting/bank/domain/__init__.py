@@ -1,0 +1,1 @@
+"""The bank part's pure rules: reading invoice numbers and names in payment details, and matching."""
