@@ -310,17 +310,28 @@ class RuntimeSettings:
         after: Any,
         reason: str | None,
     ) -> None:
-        self.audit.record_for(
-            ctx,
-            AuditEntry(
-                action=action,
-                resource_type="runtime_setting",
-                resource_id=key if scope == "tenant" else f"installation:{key}",
-                before=None if before is _ABSENT else {"value": before},
-                after=None if after is _ABSENT else {"value": after},
-                reason=reason,
-            ),
+        entry = AuditEntry(
+            action=action,
+            resource_type="runtime_setting",
+            resource_id=key if scope == "tenant" else f"installation:{key}",
+            before=None if before is _ABSENT else {"value": before},
+            after=None if after is _ABSENT else {"value": after},
+            reason=reason,
         )
+        if scope == "tenant":
+            self.audit.record_for(ctx, entry)
+            return
+        # An installation-wide value changes every tenant's behaviour, so every active tenant's
+        # trail records it, in the name of whoever made the change.
+        with self.control.connect() as conn:
+            rows = conn.execute(
+                sa.select(cp.tenants.c.id, cp.tenants.c.slug).where(cp.tenants.c.status == "active")
+            ).all()
+        for row in rows:
+            tenant_ctx = TenantContext(
+                row.id, row.slug, user_id=ctx.user_id, roles=ctx.roles, attributes=ctx.attributes, system=True
+            )
+            self.audit.record_for(tenant_ctx, entry)
 
 
 _ABSENT: Any = object()
