@@ -27,7 +27,12 @@ from genius.platform.audit.tables import audit_records
 from genius.platform.bus.tables import outbox
 from genius.platform.db.engine import make_engine
 from genius.platform.tenancy import Tenant, TenantContext, tenant_scope
-from tests.web.conftest import base_settings
+from tests.web.conftest import (  # noqa: F401  (gateway fixtures, on SQLite and PostgreSQL)
+    backend,
+    base_settings,
+    make_gateway,
+    make_platform,
+)
 
 # Valid identifiers (check digits verified by python-stdnum).
 TENANT_CUI = "RO18547290"
