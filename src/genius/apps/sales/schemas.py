@@ -20,7 +20,7 @@ from genius.apps.sales.domain.partners import PartnerInput
 from genius.apps.sales.domain.products import ProductInput
 from genius.apps.sales.domain.series import SeriesInput
 from genius.apps.sales.domain.submissions import Submission
-from genius.apps.sales.handlers.invoices import IssuedDocument
+from genius.apps.sales.handlers.issuing import IssuedDocument
 from genius.apps.sales.queries import (
     CompanyView,
     InvoiceSummary,

@@ -7,15 +7,8 @@ Import from here: ``SalesDeps`` (what they need from the platform) and the handl
 """
 
 from genius.apps.sales.handlers.deps import CnpVault, SalesDeps, romanian_today
-from genius.apps.sales.handlers.invoices import (
-    IssuedDocument,
-    cancel_invoice,
-    create_and_issue,
-    create_draft,
-    delete_draft,
-    issue_invoice,
-    update_draft,
-)
+from genius.apps.sales.handlers.drafts import create_draft, delete_draft, update_draft
+from genius.apps.sales.handlers.issuing import IssuedDocument, cancel_invoice, create_and_issue, issue_invoice
 from genius.apps.sales.handlers.partners import create_partner, update_partner
 from genius.apps.sales.handlers.setup import (
     create_product,

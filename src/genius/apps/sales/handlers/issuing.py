@@ -1,4 +1,4 @@
-"""Handlers of sales documents: drafts, issue (number + UBL + validation + outbox), cancel.
+"""Handlers that issue and cancel sales documents (number + UBL + validation + outbox).
 
 Issuing runs in one unit of work, in this order: lock the draft, resolve its references, lock
 its series and take the next number, expand and compute the document, check CIUS-RO rules,
@@ -17,31 +17,29 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Connection
-
 from genius.apps.sales import repository as repo
-from genius.apps.sales.commands import (
-    CancelInvoice,
-    CreateAndIssue,
-    CreateDraft,
-    DeleteDraft,
-    IssueInvoice,
-    UpdateDraft,
-)
+from genius.apps.sales.commands import CancelInvoice, CreateAndIssue, IssueInvoice
 from genius.apps.sales.domain import invoices as rules
-from genius.apps.sales.domain.drafts import DraftRefs, ExpansionContext, PreparedDocument, prepare, read_refs
+from genius.apps.sales.domain.drafts import ExpansionContext, PreparedDocument, prepare
 from genius.apps.sales.domain.errors import InvoiceRejected
-from genius.apps.sales.domain.invoices import CorrectedInvoice, DocumentType, InvoiceStatus
-from genius.apps.sales.domain.partners import Partner
+from genius.apps.sales.domain.invoices import DocumentType, InvoiceStatus
 from genius.apps.sales.domain.series import SeriesDocumentKind
 from genius.apps.sales.domain.submissions import SubmissionState
 from genius.apps.sales.events import CreditNoteIssued, InvoiceCancelled, InvoiceIssued
 from genius.apps.sales.handlers.deps import SalesDeps
+from genius.apps.sales.handlers.drafts import (
+    amounts,
+    buyer_facts,
+    document_type_of,
+    insert_draft,
+    locked_row,
+    partner_id_of,
+    resolve,
+)
 from genius.fiscal.ro.efactura import build_xml, check_rules, invoice_to_dict
 from genius.fiscal.ro.efactura.validate import validate_xml
 from genius.kernel.clock import utcnow
-from genius.kernel.errors import Conflict, NotFound, ValidationError
-from genius.kernel.ids import new_id
+from genius.kernel.errors import ValidationError
 from genius.platform.audit import AuditEntry
 from genius.platform.db.uow import UnitOfWork
 from genius.platform.tenancy import TenantContext, current_tenant
@@ -63,209 +61,12 @@ class IssuedDocument:
     event_id: str
 
 
-@dataclass(frozen=True)
-class _Resolved:
-    """A draft's references, looked up in the tenant database."""
-
-    refs: DraftRefs
-    context: ExpansionContext
-    series_id: str | None
-
-
 class _Denied(Exception):
     """Raised inside the unit of work so it rolls back before the denial is reported."""
 
     def __init__(self, decision: Any, resource: dict[str, Any]) -> None:
         super().__init__(decision.reason)
         self.decision, self.resource = decision, resource
-
-
-def _document_type(credit_note: bool) -> DocumentType:
-    return DocumentType.CREDIT_NOTE if credit_note else DocumentType.INVOICE
-
-
-def _load_partner(
-    conn: Connection, deps: SalesDeps, ctx: TenantContext, partner_id: str | None
-) -> Partner | None:
-    if partner_id is None:
-        return None
-    row = repo.get_partner_row(conn, partner_id)
-    if row is None:
-        return None
-    cnp = deps.vault(ctx).open(row.id, row.cnp_sealed) if row.cnp_sealed else None
-    return repo.partner_from_row(row, cnp)
-
-
-def _resolve(
-    conn: Connection,
-    deps: SalesDeps,
-    ctx: TenantContext,
-    document: Any,
-    document_type: DocumentType,
-    number: str,
-) -> _Resolved:
-    refs = read_refs(document, document_type)
-    found = repo.get_company(conn)
-    if found is None:
-        raise ValidationError.for_field(
-            "seller",
-            "set the company profile first (PUT /api/v1/sales/company): it is the seller",
-            "no_company",
-        )
-    corrected: CorrectedInvoice | None = None
-    partner_id = refs.partner_id
-    if refs.corrects_invoice_id is not None:
-        corrected = repo.corrected_invoice(conn, refs.corrects_invoice_id)
-        if corrected is None:
-            raise ValidationError.for_field(
-                "corrects_invoice_id", f"no invoice {refs.corrects_invoice_id} in this tenant", "not_found"
-            )
-        rules.ensure_correctable(corrected)
-        buyer = document.get("buyer")
-        if partner_id is None and buyer is None:
-            partner_id = corrected.partner_id
-    series_id = refs.series_id
-    if series_id is not None:
-        row = repo.get_series_row(conn, series_id)
-        if row is None:
-            raise ValidationError.for_field("series_id", f"no series {series_id} in this tenant", "not_found")
-        if row.document_kind != document_type.value:
-            raise ValidationError.for_field(
-                "series_id",
-                f"series {row.prefix} numbers {row.document_kind}s, not {document_type}s",
-                "series_kind",
-            )
-    context = ExpansionContext(
-        document_type=document_type,
-        seller=found[0],
-        issue_date=refs.issue_date or deps.today(),
-        number=number,
-        buyer=_load_partner(conn, deps, ctx, partner_id),
-        products=repo.products_by_id(conn, refs.product_ids),
-        corrected=corrected,
-    )
-    return _Resolved(refs, context, series_id)
-
-
-def _buyer_facts(prepared: PreparedDocument, partner: Partner | None) -> dict[str, Any]:
-    buyer = prepared.invoice.buyer
-    return {
-        "buyer_name": buyer.name[:200],
-        "buyer_kind": partner.kind.value if partner else "other",
-        "buyer_vat_id": buyer.vat_id,
-    }
-
-
-def _amounts(prepared: PreparedDocument) -> dict[str, Any]:
-    totals = prepared.totals
-    return {
-        "line_net_total": f"{totals.line_net_total:f}",
-        "tax_exclusive_amount": f"{totals.tax_exclusive_amount:f}",
-        "vat_total": f"{totals.vat_total:f}",
-        "vat_total_ron": f"{totals.vat_total_ron:f}",
-        "payable_amount": f"{totals.payable_amount:f}",
-        "currency": prepared.invoice.currency,
-        "exchange_rate": f"{prepared.exchange_rate:f}" if prepared.exchange_rate is not None else None,
-    }
-
-
-def _draft_values(
-    uow: UnitOfWork, deps: SalesDeps, ctx: TenantContext, document: Any, kind: DocumentType
-) -> dict[str, Any]:
-    """Columns of a draft after checking it as far as a draft can be (everything but CIUS-RO)."""
-    resolved = _resolve(uow.connection, deps, ctx, document, kind, number="0")
-    prepared = prepare(document, resolved.context)
-    if resolved.context.corrected is not None:
-        rules.check_credit(
-            resolved.context.corrected, prepared.invoice.currency, prepared.totals.payable_amount
-        )
-    return {
-        "series_id": resolved.series_id,
-        "partner_id": _partner_id(resolved),
-        "corrects_invoice_id": resolved.refs.corrects_invoice_id,
-        "issue_date": resolved.refs.issue_date,
-        "tax_point_date": None,
-        "due_date": None,
-        "draft_json": repo.canonical(document),
-        **_buyer_facts(prepared, resolved.context.buyer),
-        **_amounts(prepared),
-    }
-
-
-def _partner_id(resolved: _Resolved) -> str | None:
-    if resolved.refs.partner_id is not None:
-        return resolved.refs.partner_id
-    return resolved.context.corrected.partner_id if resolved.context.corrected is not None else None
-
-
-def _insert_draft(
-    uow: UnitOfWork, deps: SalesDeps, ctx: TenantContext, document: Any, kind: DocumentType
-) -> str:
-    values = _draft_values(uow, deps, ctx, document, kind)
-    invoice_id, now = new_id(), utcnow()
-    repo.insert_invoice(
-        uow.connection,
-        {
-            "id": invoice_id,
-            "document_type": kind.value,
-            "status": InvoiceStatus.DRAFT.value,
-            **values,
-            "version": 1,
-            "created_at": now,
-            "created_by": ctx.user_id,
-            "updated_at": now,
-            "updated_by": ctx.user_id,
-        },
-    )
-    return invoice_id
-
-
-def create_draft(deps: SalesDeps, cmd: CreateDraft) -> str:
-    """Store a checked draft (invoice or credit note); no number, no event."""
-    ctx = current_tenant()
-    with deps.uow() as uow:
-        return _insert_draft(uow, deps, ctx, cmd.document, _document_type(cmd.credit_note))
-
-
-def update_draft(deps: SalesDeps, cmd: UpdateDraft) -> int:
-    """Replace a draft's document; refused (Conflict, rule named) once it is issued."""
-    ctx = current_tenant()
-    with deps.uow() as uow:
-        row = _locked(uow.connection, cmd.invoice_id)
-        kind = DocumentType(row.document_type)
-        rules.ensure_editable(InvoiceStatus(row.status), row.number, kind)
-        if cmd.expected_version is not None and cmd.expected_version != row.version:
-            raise Conflict(
-                f"draft {cmd.invoice_id} is at version {row.version}, not {cmd.expected_version}: reload it",
-                code="stale_version",
-                details={"version": row.version},
-            )
-        values = _draft_values(uow, deps, ctx, cmd.document, kind)
-        if kind == DocumentType.CREDIT_NOTE and values["corrects_invoice_id"] != row.corrects_invoice_id:
-            raise ValidationError.for_field(
-                "corrects_invoice_id", "a credit note keeps the invoice it corrects", "fixed"
-            )
-        version = row.version + 1
-        repo.update_invoice(
-            uow.connection,
-            cmd.invoice_id,
-            {**values, "version": version, "updated_at": utcnow(), "updated_by": ctx.user_id},
-        )
-    return int(version)
-
-
-def delete_draft(deps: SalesDeps, cmd: DeleteDraft) -> None:
-    with deps.uow() as uow:
-        row = _locked(uow.connection, cmd.invoice_id)
-        rules.ensure_deletable(InvoiceStatus(row.status))
-        repo.delete_invoice(uow.connection, cmd.invoice_id)
-
-
-def _locked(conn: Connection, invoice_id: str) -> Any:
-    row = repo.get_invoice_row(conn, invoice_id, for_update=True)
-    if row is None:
-        raise NotFound(f"no sales document {invoice_id} in this tenant", code="invoice_not_found")
-    return row
 
 
 def issue_invoice(deps: SalesDeps, cmd: IssueInvoice) -> IssuedDocument:
@@ -283,7 +84,7 @@ def create_and_issue(deps: SalesDeps, cmd: CreateAndIssue) -> IssuedDocument:
     ctx = current_tenant()
     try:
         with deps.uow() as uow:
-            invoice_id = _insert_draft(uow, deps, ctx, cmd.document, _document_type(cmd.credit_note))
+            invoice_id = insert_draft(uow, deps, ctx, cmd.document, document_type_of(cmd.credit_note))
             return _issue(uow, deps, ctx, invoice_id)
     except _Denied as denied:
         raise deps.refuse(ctx, denied.decision, denied.resource) from None
@@ -291,11 +92,11 @@ def create_and_issue(deps: SalesDeps, cmd: CreateAndIssue) -> IssuedDocument:
 
 def _issue(uow: UnitOfWork, deps: SalesDeps, ctx: TenantContext, invoice_id: str) -> IssuedDocument:
     conn = uow.connection
-    row = _locked(conn, invoice_id)
+    row = locked_row(conn, invoice_id)
     kind = DocumentType(row.document_type)
     rules.ensure_issuable(InvoiceStatus(row.status), row.number, kind)
     document = json.loads(row.draft_json)
-    resolved = _resolve(conn, deps, ctx, document, kind, number="0")
+    resolved = resolve(conn, deps, ctx, document, kind, number="0")
     series_kind = SeriesDocumentKind(kind.value)
     series_id = resolved.series_id or repo.default_series_id(conn, series_kind)
     if series_id is None:
@@ -307,7 +108,7 @@ def _issue(uow: UnitOfWork, deps: SalesDeps, ctx: TenantContext, invoice_id: str
         )
     # The gapless counter: locked here, moved below, all in this transaction (FOR UPDATE on PostgreSQL).
     series_row = repo.get_series_row(conn, series_id, for_update=True)
-    assert series_row is not None  # checked by _resolve or found as the default just now
+    assert series_row is not None  # checked by resolve or found as the default just now
     number, advanced = repo.series_from_row(series_row).take(resolved.context.issue_date)
     context = ExpansionContext(
         document_type=kind,
@@ -334,7 +135,7 @@ def _issue(uow: UnitOfWork, deps: SalesDeps, ctx: TenantContext, invoice_id: str
     digest = hashlib.sha256(xml).hexdigest()
     now = utcnow()
     repo.advance_series(conn, series_id, advanced)
-    partner_id = _partner_id(resolved)
+    partner_id = partner_id_of(resolved)
     repo.update_invoice(
         conn,
         invoice_id,
@@ -346,8 +147,8 @@ def _issue(uow: UnitOfWork, deps: SalesDeps, ctx: TenantContext, invoice_id: str
             "issue_date": prepared.invoice.issue_date,
             "tax_point_date": prepared.tax_point_date,
             "due_date": prepared.invoice.due_date,
-            **_buyer_facts(prepared, context.buyer),
-            **_amounts(prepared),
+            **buyer_facts(prepared, context.buyer),
+            **amounts(prepared),
             "document_json": repo.canonical(invoice_to_dict(prepared.invoice)),
             "xml": xml,
             "xml_sha256": digest,
@@ -446,7 +247,7 @@ def cancel_invoice(deps: SalesDeps, cmd: CancelInvoice) -> None:
     ctx = current_tenant()
     with deps.uow() as uow:
         conn = uow.connection
-        row = _locked(conn, cmd.invoice_id)
+        row = locked_row(conn, cmd.invoice_id)
         kind = DocumentType(row.document_type)
         rules.ensure_cancellable(InvoiceStatus(row.status), row.number, kind)
         reason = rules.check_cancel_reason(cmd.reason)
