@@ -9,7 +9,7 @@ attributes, and parse numbers with the XPath 2.0 lexical rules the official sche
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from decimal import ROUND_FLOOR, Decimal
 from typing import Final
 
@@ -39,7 +39,7 @@ _EMPTY: Final[tuple[Node, ...]] = ()
 # Shared, never mutated: leaves (most elements) get no list/dict of their own.
 _NO_CHILDREN: Final[list[Node]] = []
 _NO_KIDS: Final[dict[str, list[Node]]] = {}
-_PATH_CACHE: dict[str, tuple[str, ...]] = {}
+_SPLIT_CACHE: dict[str, tuple[str, tuple[str, ...]]] = {}
 _QNAME_CACHE: dict[str, str] = {}
 
 
@@ -106,28 +106,53 @@ def _qualified(tag: str) -> str:
     return name
 
 
-def _steps(path: str) -> tuple[str, ...]:
-    steps = _PATH_CACHE.get(path)
-    if steps is None:
-        steps = tuple(path.split("/"))
-        _PATH_CACHE[path] = steps
-    return steps
+def _split(path: str) -> tuple[str, tuple[str, ...]]:
+    """``"a/b/c"`` -> ``("a", ("b", "c"))``, cached (rule paths are a fixed, small set)."""
+    first, *rest = path.split("/")
+    split = _SPLIT_CACHE[path] = (first, tuple(rest))
+    return split
 
 
 class Node:
     """One element: its qualified name, text, attributes and children indexed by name."""
 
-    __slots__ = ("_kids", "children", "el", "name", "parent", "path", "text")
+    __slots__ = ("_kids", "el", "name", "parent", "text")
 
-    def __init__(self, el: etree._Element, name: str, parent: Node | None, path: str) -> None:
+    def __init__(self, el: etree._Element, name: str, parent: Node | None) -> None:
         # (UblDocument._walk fills the same slots inline: keep the two in step.)
         self.el = el
         self.name = name  # "cac:InvoiceLine"; root: "Invoice" / "CreditNote"
         self.parent = parent
-        self.path = path  # root-relative names without indexes: "cac:InvoiceLine/cbc:ID"
         self.text = el.text or ""
-        self.children: list[Node] = _NO_CHILDREN  # replaced by a real list on the first child
-        self._kids: dict[str, list[Node]] = _NO_KIDS
+        self._kids: dict[str, list[Node]] = _NO_KIDS  # replaced by a real dict on the first child
+
+    @property
+    def path(self) -> str:
+        """Root-relative names without indexes: ``cac:InvoiceLine/cbc:ID`` (made when asked)."""
+        parent = self.parent
+        if parent is None:
+            return ""
+        above = parent.path
+        return above + "/" + self.name if above else self.name
+
+    @property
+    def children(self) -> list[Node]:
+        """Child elements in document order (made when asked; ``kids`` is the indexed access)."""
+        kids = self._kids
+        if kids is _NO_KIDS:
+            return _NO_CHILDREN
+        if len(kids) == 1:
+            for same in kids.values():
+                return list(same)
+        # Same-named siblings are in document order in their lists: the lxml children give the
+        # interleaving.
+        rest = {name: iter(same) for name, same in kids.items()}
+        out = []
+        for child in self.el:
+            tag = child.tag
+            if tag.__class__ is str:
+                out.append(next(rest[_QNAME_CACHE.get(tag) or _qualified(tag)]))
+        return out
 
     @property
     def pos(self) -> int:
@@ -148,49 +173,45 @@ class Node:
         """Children with this qualified name, in document order."""
         return self._kids.get(name, _EMPTY)
 
+    def kid_groups(self) -> Iterable[list[Node]]:
+        """The children grouped by name (same-named siblings in document order; one group per name)."""
+        return self._kids.values()
+
     def first(self, name: str) -> Node | None:
         kids = self._kids.get(name)
         return kids[0] if kids else None
 
     def findall(self, path: str) -> list[Node]:
-        """Every element at ``a/b/c`` below this one, in document order (XPath child steps)."""
-        steps = _PATH_CACHE.get(path) or _steps(path)
-        first = self._kids.get(steps[0])
-        if not first:
+        """Every element at ``a/b/c`` below this one, in document order (XPath child steps).
+
+        The list may be the index's own (as ``kids`` returns): read it, do not change it.
+        """
+        first, rest = _SPLIT_CACHE.get(path) or _split(path)
+        level = self._kids.get(first)
+        if not level:
             return []
-        if len(steps) == 1:
-            return list(first)
-        current: list[Node] = first
-        for step in steps[1:]:
-            nxt: list[Node] = []
-            for node in current:
-                found = node._kids.get(step)
-                if found:
-                    nxt.extend(found)
-            if not nxt:
-                return nxt
-            current = nxt
-        return current
+        for step in rest:
+            if len(level) == 1:  # the usual case: one element per step, no list to build
+                level = level[0]._kids.get(step)
+                if not level:
+                    return []
+            else:
+                nxt: list[Node] = []
+                for node in level:
+                    found = node._kids.get(step)
+                    if found:
+                        nxt.extend(found)
+                if not nxt:
+                    return nxt
+                level = nxt
+        return level
 
     def count(self, path: str) -> int:
-        """``count(a/b/c)`` without building the node list for one- and two-step paths."""
-        steps = _PATH_CACHE.get(path) or _steps(path)
-        first = self._kids.get(steps[0])
-        if not first:
-            return 0
-        if len(steps) == 1:
-            return len(first)
-        if len(steps) == 2:
-            second = steps[1]
-            return sum(len(n._kids.get(second, _EMPTY)) for n in first)
+        """``count(a/b/c)``."""
         return len(self.findall(path))
 
     def find(self, path: str) -> Node | None:
         """The first element at ``a/b/c`` (document order), or None."""
-        steps = _steps(path)
-        if len(steps) == 1:
-            kids = self._kids.get(path)
-            return kids[0] if kids else None
         found = self.findall(path)
         return found[0] if found else None
 
@@ -226,7 +247,7 @@ class Node:
     @property
     def string_value(self) -> str:
         """XPath string value: all descendant text (``text`` holds only the leading text)."""
-        if not self.children and len(self.el) == 0:
+        if self._kids is _NO_KIDS and len(self.el) == 0:
             return self.text
         return "".join(t for t in self.el.xpath("descendant::text()"))
 
@@ -273,7 +294,7 @@ class UblDocument:
         self.is_invoice = qname.localname == "Invoice" and self.root_namespace == INVOICE_NS
         self.is_credit_note = qname.localname == "CreditNote" and self.root_namespace == CREDIT_NOTE_NS
         self.is_ubl = self.is_invoice or self.is_credit_note
-        self.root = Node(root, qname.localname, None, "")
+        self.root = Node(root, qname.localname, None)
         self.by_name: dict[str, list[Node]] = {}  # every element by qualified name, document order
         self.decimal_errors: list[tuple[Node, str]] = []
         self._decimals: dict[Node, Decimal | None] = {}
@@ -291,7 +312,6 @@ class UblDocument:
         # while its UblDocument is alive.
         for node in self._containers:
             node._kids = _NO_KIDS
-            node.children = _NO_CHILDREN
 
     @classmethod
     def from_bytes(cls, data: bytes) -> UblDocument:
@@ -317,18 +337,14 @@ class UblDocument:
             node.el = child
             node.name = name
             node.parent = parent
-            node.path = parent.path + "/" + name if parent.path else name
             node.text = child.text or ""
-            node.children = _NO_CHILDREN
             node._kids = _NO_KIDS
             node_of[child] = node
             kids = parent._kids
             if kids is _NO_KIDS:
                 parent._kids = {name: [node]}
-                parent.children = [node]
                 containers.append(parent)
             else:
-                parent.children.append(node)
                 same = kids.get(name)
                 if same is None:
                     kids[name] = [node]
@@ -342,6 +358,11 @@ class UblDocument:
         return node_of
 
     # -- lookups --------------------------------------------------------------------------
+    @property
+    def parents(self) -> list[Node]:
+        """Every element that has child elements, in document order (the root first)."""
+        return self._containers
+
     def all(self, name: str) -> list[Node] | tuple[Node, ...]:
         """``//name``: every element with this qualified name, in document order."""
         return self.by_name.get(name, _EMPTY)
@@ -358,18 +379,10 @@ class UblDocument:
         return [n for n in self.root.children if n.name in ("cac:InvoiceLine", "cac:CreditNoteLine")]
 
     def at(self, path: str) -> list[Node] | tuple[Node, ...]:
-        """``/*/a/b``: the elements at this root-relative path, in document order (indexed once)."""
-        index = self.memo.get("paths")
-        if index is None:
-            index = {}
-            for node in self.nodes:
-                found = index.get(node.path)
-                if found is None:
-                    index[node.path] = [node]
-                else:
-                    found.append(node)
-            self.memo["paths"] = index
-        return index.get(path, _EMPTY)  # type: ignore[union-attr,no-any-return]
+        """``/*/a/b``: the elements at this root-relative path, in document order."""
+        if not path:
+            return [self.root]
+        return self.root.findall(path)
 
     def names_ending(self, suffix: str) -> list[str]:
         """Qualified names present in the document that end with ``suffix`` (``ends-with(name(), ...)``)."""

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import gc
 import re
 from typing import Final
+
+from lxml import etree
 
 from genius.fiscal.ro.efactura.validate import xsd
 from genius.fiscal.ro.efactura.validate.document import NAMESPACES, UblDocument
@@ -76,6 +79,23 @@ def validate_xml(data: bytes) -> ValidationReport:
         root = xsd.parse_document(data)
     except xsd.DocumentRejectedError as exc:
         return ValidationReport((rejected_finding(exc),))
+    # The index and the rules allocate a few hundred objects per invoice, all alive until the
+    # document goes and then freed by reference counting (the index cuts its own cycles). Any
+    # cyclic-GC pass that falls inside a validation only scans them and promotes them to older
+    # generations, which later costs full collections: about 15 % of the validation time. So
+    # the collector is paused while they live and resumed before returning, as CPython's
+    # subprocess does around fork(); a pass other threads would trigger meanwhile waits until then.
+    if not gc.isenabled():  # paused already (by the application, or by another validation)
+        return ValidationReport(tuple(_findings(root)))
+    gc.disable()
+    try:
+        findings = _findings(root)  # the document is freed when this returns
+    finally:
+        gc.enable()
+    return ValidationReport(tuple(findings))
+
+
+def _findings(root: etree._Element) -> list[Finding]:
     document = UblDocument(root)
     findings = [xsd_finding(p, document.root.name) for p in xsd.check_xsd(root)]
     if document.is_ubl:
@@ -87,7 +107,7 @@ def validate_xml(data: bytes) -> ValidationReport:
                     findings.extend(rules.run(document))
                 except (ArithmeticError, ValueError, TypeError) as exc:
                     findings.append(rules_incomplete_finding(rules.name, exc))
-    return ValidationReport(tuple(findings))
+    return findings
 
 
 def rules_incomplete_finding(rule_set: str, error: Exception) -> Finding:

@@ -234,19 +234,20 @@ def _grouped(limits: tuple[Limit, ...]) -> tuple[_Group, ...]:
     return tuple(_Group(parent, tuple(leaves)) for parent, leaves in groups.items())
 
 
-def _too_long(context: Node, groups: tuple[_Group, ...]) -> Iterator[tuple[str, Hit]]:
+def _too_long(context: Node, groups: tuple[_Group, ...], out: list[tuple[str, Hit]]) -> None:
+    """Append a (rule, hit) to ``out`` for each text of ``groups`` below ``context`` that is too long."""
     for group in groups:
-        parents = context.findall(group.parent) if group.parent else [context]
+        parents = context.findall(group.parent) if group.parent else (context,)
         for parent in parents:
             for leaf, attribute, limit in group.leaves:
                 for node in parent.kids(leaf) if leaf else (parent,):
-                    text = node.attr(attribute) if attribute else node.text
+                    text = node.el.get(attribute) if attribute else node.text
                     # normalize-space() never lengthens a text: only long raw texts need it.
                     if text is None or len(text) <= limit.max_chars:
                         continue
                     length = len(normalize_space(text))
                     if length > limit.max_chars:
-                        yield limit.rule_id, Hit(node, {"length": length}, attribute or None)
+                        out.append((limit.rule_id, Hit(node, {"length": length}, attribute or None)))
 
 
 def _by_indicator(charges: Iterable[Node]) -> tuple[list[Node], list[Node]]:
@@ -277,22 +278,23 @@ _G_BILLING_REFERENCE_LIMITS: Final = _grouped(BILLING_REFERENCE_LIMITS)
 
 @RULES.group([limit.rule() for limit in ALL_LIMITS])
 def br_ro_lengths(doc: UblDocument) -> Iterator[tuple[str, Hit]]:
+    out: list[tuple[str, Hit]] = []  # one list for every context (no generator per line or note)
     if doc.is_ubl:
-        yield from _too_long(doc.root, _G_ROOT_LIMITS)
+        _too_long(doc.root, _G_ROOT_LIMITS, out)
     for node in doc.all("cac:PaymentMeans"):
-        yield from _too_long(node, _G_PAYMENT_MEANS_LIMITS)
+        _too_long(node, _G_PAYMENT_MEANS_LIMITS, out)
     for name in ("cac:InvoiceLine", "cac:CreditNoteLine"):
         for node in doc.all(name):
-            yield from _too_long(node, _G_LINE_LIMITS)
+            _too_long(node, _G_LINE_LIMITS, out)
     for node in doc.all("cac:AdditionalItemProperty"):
         if node.parent is not None and node.parent.name == "cac:Item":
-            yield from _too_long(node, _G_ITEM_PROPERTY_LIMITS)
+            _too_long(node, _G_ITEM_PROPERTY_LIMITS, out)
     if invoice_only(doc):
         allowances, charges = _by_indicator(doc.root.kids("cac:AllowanceCharge"))
         for node in allowances:
-            yield from _too_long(node, _G_DOCUMENT_ALLOWANCE_LIMITS)
+            _too_long(node, _G_DOCUMENT_ALLOWANCE_LIMITS, out)
         for node in charges:
-            yield from _too_long(node, _G_DOCUMENT_CHARGE_LIMITS)
+            _too_long(node, _G_DOCUMENT_CHARGE_LIMITS, out)
     line_charges = [
         n
         for n in doc.all("cac:AllowanceCharge")
@@ -301,15 +303,16 @@ def br_ro_lengths(doc: UblDocument) -> Iterator[tuple[str, Hit]]:
     if line_charges:
         allowances, charges = _by_indicator(line_charges)
         for node in allowances:
-            yield from _too_long(node, _G_LINE_ALLOWANCE_LIMITS)
+            _too_long(node, _G_LINE_ALLOWANCE_LIMITS, out)
         for node in charges:
-            yield from _too_long(node, _G_LINE_CHARGE_LIMITS)
+            _too_long(node, _G_LINE_CHARGE_LIMITS, out)
     for node in doc.all("cbc:Note"):
-        yield from _too_long(node, _G_NOTE_LIMITS)
+        _too_long(node, _G_NOTE_LIMITS, out)
     for node in doc.all("cac:AdditionalDocumentReference"):
-        yield from _too_long(node, _G_DOCUMENT_REFERENCE_LIMITS)
+        _too_long(node, _G_DOCUMENT_REFERENCE_LIMITS, out)
     for node in doc.all("cac:BillingReference"):
-        yield from _too_long(node, _G_BILLING_REFERENCE_LIMITS)
+        _too_long(node, _G_BILLING_REFERENCE_LIMITS, out)
+    return iter(out)
 
 
 @RULES.rule(

@@ -257,8 +257,12 @@ def _rule(rule_id: str, bt: str, ro: str, en: str) -> Rule:
 
 @RULES.group([_rule(rule_id, bt, ro, en) for ids, _, _, bt, ro, en in _TABLE for rule_id in ids])
 def decimal_places(doc: UblDocument) -> Iterator[tuple[str, Hit]]:
+    found: dict[Contexts, list[Node]] = {}  # each context list once (rows share them)
     for ids, contexts, name, _, _, _ in _TABLE:
-        for context in contexts(doc):
+        nodes = found.get(contexts)
+        if nodes is None:
+            nodes = found[contexts] = contexts(doc)
+        for context in nodes:
             amounts = context.kids(name)
             if amounts and fraction_digits(amounts[0].string_value) > 2:
                 for rule_id in ids:

@@ -27,14 +27,23 @@ class _Unused:
     message_en: str
 
 
+_Rows = list[tuple[str, str | None]]  # (rule, attribute) of one element path
+
+
+@dataclass(frozen=True, slots=True)
+class _Trie:
+    """The root-relative paths as a tree of names: the rows of this path, the deeper paths."""
+
+    rows: _Rows
+    below: dict[str, _Trie]
+
+
 @dataclass(frozen=True, slots=True)
 class _Index:
-    exact: dict[str, list[tuple[str, str | None]]]  # root-relative element path -> (rule, attribute)
-    anywhere: dict[
-        str, list[tuple[tuple[str, ...], str, str | None]]
-    ]  # last name -> (steps, rule, attribute)
+    exact: _Trie  # root-relative element paths
+    # last name -> parent name ("" = any parent) -> (steps, rule, attribute)
+    anywhere: dict[str, dict[str, list[tuple[tuple[str, ...], str, str | None]]]]
     any_attribute: list[tuple[str, str]]  # //@attr -> (attribute, rule)
-    last_names: frozenset[str]  # names that end an "anywhere" path (the only nodes worth the lookups)
 
 
 @cache
@@ -53,8 +62,8 @@ def _expand(path: str) -> list[str]:
 
 @cache
 def _index() -> _Index:
-    exact: dict[str, list[tuple[str, str | None]]] = {}
-    anywhere: dict[tuple[str, str], list[tuple[tuple[str, ...], str, str | None]]] = {}
+    exact = _Trie([], {})
+    anywhere: dict[str, dict[str, list[tuple[tuple[str, ...], str, str | None]]]] = {}
     any_attribute: list[tuple[str, str]] = []
     for row in _rows():
         for path in _expand(row.path):
@@ -63,11 +72,16 @@ def _index() -> _Index:
                 any_attribute.append((path[3:], row.rule_id))
             elif element.startswith("//"):
                 steps = tuple(element[2:].split("/"))
-                key = (steps[-2] if len(steps) > 1 else "", steps[-1])  # "" = any parent
-                anywhere.setdefault(key, []).append((steps, row.rule_id, attribute or None))
+                parent = steps[-2] if len(steps) > 1 else ""  # "" = any parent
+                anywhere.setdefault(steps[-1], {}).setdefault(parent, []).append(
+                    (steps, row.rule_id, attribute or None)
+                )
             else:
-                exact.setdefault(element, []).append((row.rule_id, attribute or None))
-    return _Index(exact, anywhere, any_attribute, frozenset(name for _, name in anywhere))
+                trie = exact
+                for step in element.split("/"):
+                    trie = trie.below.setdefault(step, _Trie([], {}))
+                trie.rows.append((row.rule_id, attribute or None))
+    return _Index(exact, anywhere, any_attribute)
 
 
 def _ends_with(node: Node, steps: tuple[str, ...]) -> bool:
@@ -124,21 +138,34 @@ def unused_elements(doc: UblDocument) -> Iterator[tuple[str, Hit]]:
         fired.add(rule_id)
         hits.append((rule_id, Hit(node, attribute=attribute)))
 
-    exact, anywhere, last_names = index.exact, index.anywhere, index.last_names
-    for node in doc.nodes:
-        found = exact.get(node.path)
-        if found:
-            for rule_id, attribute in found:
-                hit(rule_id, node, attribute)
-        if node.name not in last_names:
+    # Root-relative paths: parents in document order, each knowing its place in the path tree
+    # (subtrees holding no listed path are skipped); same-named siblings share one lookup.
+    place: dict[Node, dict[str, _Trie]] = {doc.root: index.exact.below}
+    for parent in doc.parents:
+        below = place.get(parent)
+        if below is None:
             continue
-        parent = node.parent
-        for key in ((parent.name if parent is not None else "", node.name), ("", node.name)):
-            candidates = anywhere.get(key)
-            if candidates:
-                for steps, rule_id, attribute in candidates:
-                    if _ends_with(node, steps):
+        for same in parent.kid_groups():
+            trie = below.get(same[0].name)
+            if trie is None:
+                continue
+            if trie.rows:
+                for node in same:
+                    for rule_id, attribute in trie.rows:
                         hit(rule_id, node, attribute)
+            if trie.below:
+                for node in same:
+                    place[node] = trie.below
+    # "Anywhere" rows end in one of a few names: only those elements are looked at.
+    for name, by_parent in index.anywhere.items():
+        for node in doc.all(name):
+            parent = node.parent
+            for key in (parent.name if parent is not None else "", ""):
+                candidates = by_parent.get(key)
+                if candidates:
+                    for steps, rule_id, attribute in candidates:
+                        if _ends_with(node, steps):
+                            hit(rule_id, node, attribute)
     for attribute, rule_id in index.any_attribute:
         for node, _ in doc.attributes(attribute):
             hit(rule_id, node, attribute)
