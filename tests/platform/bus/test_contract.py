@@ -353,3 +353,35 @@ async def test_an_event_of_an_unknown_tenant_is_parked_at_once(world: World, tra
     await consumer.stop()
     [letter] = letters
     assert letter.event_id == "ghost-1" and letter.attempts == 1 and "gone" in letter.reason
+
+
+async def test_graceful_shutdown_lets_in_flight_work_finish_and_settle(
+    world: World, transport: Transport
+) -> None:
+    handled: list[str] = []
+    started = asyncio.Event()
+
+    async def slow(delivery: Delivery) -> None:
+        started.set()
+        await asyncio.sleep(0.3)
+        handled.append(delivery.envelope.id)  # type: ignore[union-attr]
+
+    consumer = Consumer(transport, "patient", {"bus.probe.sent": slow}, concurrency=1, prefetch=1)
+    await consumer.start()
+    [event_id] = publish_probes(world, 1)
+    await relay_for(world, transport).drain("acme")
+    await asyncio.wait_for(started.wait(), 20)
+    await consumer.stop(grace=5)  # the handler finishes within the grace period and is acked
+    assert handled == [event_id]
+
+    again: list[str] = []
+
+    async def record(delivery: Delivery) -> None:
+        again.append(delivery.envelope.id)  # type: ignore[union-attr]
+
+    successor = Consumer(transport, "patient", {"bus.probe.sent": record})
+    await successor.start()
+    await asyncio.sleep(0.5)
+    await successor.stop()
+    assert again == []  # settled, so not delivered a second time
+    assert await transport.queue_depth("patient") == 0

@@ -110,8 +110,8 @@ class Consumer:
     async def stop(self, grace: float = 10.0) -> None:
         """Stop taking messages; wait ``grace`` seconds for in-flight ones, hand the rest back."""
         self._stopping = True
-        if self._subscription is not None:
-            await self._subscription.close()
+        # 1. take nothing new; 2. let in-flight work finish and ack on the still-open
+        # subscription; 3. hand back what did not finish; 4. close, which returns the rest.
         if self._pump_task is not None:
             self._pump_task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
@@ -121,6 +121,8 @@ class Consumer:
             for task in unfinished:
                 task.cancel()
             await asyncio.gather(*unfinished, return_exceptions=True)
+        if self._subscription is not None:
+            await self._subscription.close()
         self._pool.shutdown(wait=False, cancel_futures=True)
 
     async def __aenter__(self) -> Consumer:

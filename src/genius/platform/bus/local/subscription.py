@@ -42,7 +42,15 @@ class LocalSubscription(Subscription):
                 await self._capacity.wait()
                 continue
             self._wakeup.clear()
-            rows = await self._t._run(self._t._claim, self.queue, self.owner, room)
+            claim = asyncio.ensure_future(self._t._run(self._t._claim, self.queue, self.owner, room))
+            try:
+                rows = await asyncio.shield(claim)
+            except asyncio.CancelledError:
+                # The claim runs on in its thread: hand back whatever it leased, then stop.
+                rows = await claim
+                if rows:
+                    await self._t._run(self._t._release, [r[0] for r in rows], self.owner)
+                raise
             if self._closed:  # closed while claiming: hand the leases straight back
                 await self._t._run(self._t._release, [r[0] for r in rows], self.owner)
                 return []

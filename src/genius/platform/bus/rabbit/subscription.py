@@ -42,6 +42,7 @@ class RabbitSubscription(Subscription):
         self._unsettled: set[int] = set()
         self._acked: list[int] = []
         self._ack_scheduled = False
+        self._ack_tasks: set[asyncio.Task[None]] = set()
 
     async def open(self) -> None:
         channel = await self._conn.channel()
@@ -110,8 +111,11 @@ class RabbitSubscription(Subscription):
 
     def _schedule_flush(self) -> None:
         if self._acked and not self._ack_scheduled:
+            # Runs after the current callbacks, so acks settled in the same loop turn share one frame.
             self._ack_scheduled = True
-            asyncio.get_running_loop().call_soon(lambda: asyncio.ensure_future(self._flush_acks()))
+            task = asyncio.get_running_loop().create_task(self._flush_acks())
+            self._ack_tasks.add(task)
+            task.add_done_callback(self._ack_tasks.discard)
 
     async def _flush_acks(self) -> None:
         """One ``basic.ack(multiple)`` for every acked tag below the lowest unsettled one."""
@@ -187,6 +191,9 @@ class RabbitSubscription(Subscription):
             return
         self._closed = True
         self._t._subscriptions.discard(self)
+        # Acks still on their way must reach the broker before we hang up, or it redelivers.
+        await asyncio.gather(*self._ack_tasks, return_exceptions=True)
+        await self._flush_acks()
         with contextlib.suppress(Exception):
             await self._conn.close()
         self._inbox.put_nowait(self._CLOSED)
