@@ -21,6 +21,7 @@ from fastapi import FastAPI
 from starlette.middleware import Middleware
 
 from genius import __version__
+from genius.apps.accounting.api import router as accounting_router
 from genius.apps.sales.api import router as sales_router
 from genius.bootstrap import Platform, build_platform
 from genius.platform import flags, runtime_settings
@@ -99,4 +100,5 @@ def create_app(
     app.include_router(runtime_settings.router)
     app.include_router(jobs_router)
     app.include_router(sales_router)
+    app.include_router(accounting_router)
     return app
