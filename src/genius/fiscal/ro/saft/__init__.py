@@ -15,6 +15,7 @@ declaration type carries in :mod:`genius.fiscal.ro.saft.variants`; tax codes in
 """
 
 from genius.fiscal.ro.saft.errors import SaftError, SaftInputError, SectionNotAllowed, TotalsMismatch
+from genius.fiscal.ro.saft.prevalidate import Finding, Severity, prevalidate
 from genius.fiscal.ro.saft.versions import DEFAULT_VERSION, FILING_NAMESPACE, TEST_NAMESPACE, Target
 from genius.fiscal.ro.saft.writer import WriteSummary, write_d406
 
@@ -22,11 +23,14 @@ __all__ = [
     "DEFAULT_VERSION",
     "FILING_NAMESPACE",
     "TEST_NAMESPACE",
+    "Finding",
     "SaftError",
     "SaftInputError",
     "SectionNotAllowed",
+    "Severity",
     "Target",
     "TotalsMismatch",
     "WriteSummary",
+    "prevalidate",
     "write_d406",
 ]
