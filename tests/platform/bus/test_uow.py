@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -223,3 +224,39 @@ def test_a_batch_claims_each_new_id_once_even_when_it_repeats(any_world: World) 
         assert handle_once_many(uow.connection, "billing", ["b", "c"]) == set()
     with pytest.raises(ValidationError, match="event_ids"), UnitOfWork(w.databases, tenant=w.ctx()) as uow:
         handle_once_many(uow.connection, "billing", [])
+
+
+async def test_housekeeping_forgets_old_sent_rows_and_old_inbox_ids(world: World, tmp_path: Path) -> None:
+    from datetime import timedelta
+
+    from genius.kernel.clock import set_clock, utcnow
+    from genius.platform.bus.local import LocalTransport
+    from genius.platform.bus.relay import INBOX_RETENTION, OUTBOX_RETENTION, Relay
+    from genius.platform.bus.transport import QueueSpec
+    from tests.platform.bus.helpers import publish_probes
+
+    transport = LocalTransport(tmp_path / "hk.db")
+    await transport.start()
+    try:
+        await transport.declare(QueueSpec("sink", ("#",)))
+        publish_probes(world, 3)
+        relay = Relay(transport, world.databases, lambda: ["acme"])
+        await relay.drain("acme")
+        publish_probes(world, 2, start=3)  # still pending: never pruned
+        with UnitOfWork(world.databases, tenant=world.ctx()) as uow:
+            handle_once(uow.connection, "crm", "old-event")
+        assert await asyncio.to_thread(relay.housekeep, "acme") == (0, 0)  # nothing old yet
+        now = utcnow()
+        set_clock(lambda: now + max(OUTBOX_RETENTION, INBOX_RETENTION) + timedelta(minutes=1))
+        try:
+            with UnitOfWork(world.databases, tenant=world.ctx()) as uow:
+                handle_once(uow.connection, "crm", "new-event")
+            assert await asyncio.to_thread(relay.housekeep, "acme") == (3, 1)
+        finally:
+            set_clock(None)
+        assert world.outbox_count() == 2 and world.outbox_count(pending=True) == 2
+        with UnitOfWork(world.databases, tenant=world.ctx()) as uow:
+            assert was_handled(uow.connection, "crm", "new-event")
+            assert not was_handled(uow.connection, "crm", "old-event")
+    finally:
+        await transport.close()

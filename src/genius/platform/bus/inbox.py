@@ -7,6 +7,7 @@ broker failover all repeat a message); ``handle_once`` turns that into exactly-o
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import timedelta
 
 from sqlalchemy import Connection
 from sqlalchemy.dialects import postgresql, sqlite
@@ -63,6 +64,16 @@ def _dialect_insert(conn: Connection):  # type: ignore[no-untyped-def]
     raise ValidationError.for_field(
         "database", f"{dialect} is not supported by the inbox"
     )  # pragma: no cover
+
+
+def prune_handled(conn: Connection, older_than: timedelta) -> int:
+    """Forget event ids handled longer ago than ``older_than`` (a later duplicate would apply again)."""
+    if older_than <= timedelta(0):
+        raise ValidationError.for_field("older_than", "must be positive")
+    deleted = conn.execute(
+        inbox.delete().where(inbox.c.processed_at < utcnow() - older_than).returning(inbox.c.event_id)
+    )
+    return len(deleted.all())
 
 
 def was_handled(conn: Connection, consumer_name: str, event_id: str) -> bool:

@@ -24,7 +24,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from genius.kernel.clock import utcnow
 from genius.kernel.ids import new_id
-from genius.platform.bus import metrics, outbox
+from genius.platform.bus import inbox, metrics, outbox
 from genius.platform.bus.tables import relay_lease
 from genius.platform.bus.transport import Outgoing, Transport
 from genius.platform.db.engine import SQLITE_IMMEDIATE
@@ -37,6 +37,13 @@ DEFAULT_IDLE_SECONDS = 0.5
 DEFAULT_LEASE_SECONDS = 15.0
 # The tenant list is re-read this often, so new tenants are relayed without a restart.
 TENANT_REFRESH_SECONDS = 10.0
+# The outbox gauges are refreshed this often per tenant (a count over the pending index).
+OBSERVE_SECONDS = 5.0
+# Housekeeping: sent outbox rows are kept a day for inspection; inbox rows long enough that any
+# redelivery or dead-letter replay still finds them (replay dead letters within this window).
+HOUSEKEEPING_SECONDS = 600.0
+OUTBOX_RETENTION = timedelta(days=1)
+INBOX_RETENTION = timedelta(days=90)
 LEASE_NAME = "relay"
 
 
@@ -221,6 +228,14 @@ class Relay:
         metrics.OUTBOX_LAG.labels(slug).set(lag)
         return found
 
+    def housekeep(self, slug: str) -> tuple[int, int]:
+        """Delete old sent outbox rows and old inbox rows of ``slug``; returns (outbox, inbox) counts."""
+        with self._writer(slug) as conn:
+            return (
+                outbox.prune_published(conn, OUTBOX_RETENTION),
+                inbox.prune_handled(conn, INBOX_RETENTION),
+            )
+
     # -- the loop over tenants -------------------------------------------------------------------
     def _on_commit(self, slug: str) -> None:
         with self._dirty_lock:
@@ -251,6 +266,8 @@ class Relay:
         assert self._wake is not None
         slugs: list[str] = []
         refreshed = -TENANT_REFRESH_SECONDS
+        observed = -OBSERVE_SECONDS
+        housekept = _monotonic()
         failures = 0
         while True:
             if _monotonic() - refreshed >= TENANT_REFRESH_SECONDS:
@@ -263,9 +280,14 @@ class Relay:
                 busy = False
                 for slug in sorted(dirty) or slugs:
                     busy |= (await self._pass(slug)) > 0
-                if not dirty:
+                if not dirty and _monotonic() - observed >= OBSERVE_SECONDS:
                     for slug in slugs:
                         await asyncio.to_thread(self.observe, slug)
+                    observed = _monotonic()
+                if not dirty and _monotonic() - housekept >= HOUSEKEEPING_SECONDS:
+                    for slug in slugs:
+                        await asyncio.to_thread(self.housekeep, slug)
+                    housekept = _monotonic()
                 failures = 0
             except asyncio.CancelledError:
                 raise
