@@ -12,7 +12,8 @@ partner's CUI or a known IBAN           +0.30  CUI/IBAN of another partner: -0.6
 partner's name (RapidFuzz) >= 90        +0.20  >= 80: +0.08
 the only open item of that partner      +0.25  with the exact amount, partner known by CUI/IBAN
   with that amount (no number given)
-paid more than 3 days before issue      -0.15  an advance is not this invoice's payment
+paid more than 3 days before issue      -0.30  it cannot quote a number not yet issued
+the details spell out another invoice   -0.20  of the same partner, or open for the amount
 partial, but another open invoice of    -0.15  a wrong digit in the number is likelier
   the partner has exactly the amount
 =====================================  ======  ==============================================
@@ -75,7 +76,8 @@ W_NAME_STRONG: Final = 0.20
 W_NAME_WEAK: Final = 0.08
 W_PARTNER_CONFLICT: Final = -0.60
 W_UNIQUE_AMOUNT: Final = 0.25
-W_EARLY: Final = -0.15
+W_EARLY: Final = -0.30
+W_OTHER_NAMED: Final = -0.20
 W_EXACT_ELSEWHERE: Final = -0.15
 W_COMBO_ALL_FULL: Final = 0.60
 W_COMBO_ALL_NAMED: Final = 0.45
@@ -187,6 +189,7 @@ class Matcher:
             return []
         evidence = _PartnerJudge(line, self.book)
         named: dict[str, Strength] = {}
+        spelled: set[str] = set()  # named with a series written out (not the word FCT standing for it)
         for ref in refs:
             for core in ref.cores:
                 for item in self.book.core_items(core):
@@ -195,6 +198,8 @@ class Matcher:
                     found = strength(ref, self.book.keys[item.id])  # type: ignore[arg-type]
                     if found > named.get(item.id, Strength.NONE):
                         named[item.id] = found
+                    if found is Strength.FULL and ref.series:
+                        spelled.add(item.id)
         pool: dict[str, OpenItem] = {i: self.book.items[i] for i in named}
         for item in eligible:
             if evidence.of(item) >= PartnerEvidence.NAME_WEAK:
@@ -208,11 +213,32 @@ class Matcher:
             found[candidate.item_ids] = candidate
         for combo in self._combinations(line, pay, named, evidence):
             found[combo.item_ids] = combo
+        for key, candidate in found.items():
+            rival = self._rival(spelled, key, pay)
+            if rival is not None:
+                found[key] = replace(
+                    candidate,
+                    confidence=_clamp(candidate.confidence + W_OTHER_NAMED),
+                    reasons=(*candidate.reasons, f"the details name invoice {rival.number} instead"),
+                )
         ranked = sorted(
             (c for c in found.values() if c.confidence >= MIN_CANDIDATE_CONFIDENCE),
             key=lambda c: (-c.confidence, len(c.allocations), c.item_ids),
         )
         return ranked[:MAX_CANDIDATES]
+
+    def _rival(self, spelled: set[str], key: tuple[str, ...], pay: Decimal) -> OpenItem | None:
+        """An invoice the details name in full that the candidate leaves out, and that could
+        really be meant: it is the same partner's, or it is open for exactly the amount paid.
+        (A named invoice of another partner and another amount is a typo in the number.)"""
+        if not spelled or spelled.intersection(key):
+            return None
+        owners = {partner_key(self.book.items[i]) for i in key}
+        for item_id in sorted(spelled):
+            item = self.book.items[item_id]
+            if partner_key(item) in owners or item.open_amount == pay:
+                return item
+        return None
 
     def _single(
         self, line: LineFacts, pay: Decimal, item: OpenItem, named: Strength, evidence: _PartnerJudge

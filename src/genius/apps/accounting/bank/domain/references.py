@@ -83,7 +83,7 @@ NOT_SERIES: Final = frozenset(
     }
 )  # fmt: skip
 _DATE_RE: Final = re.compile(
-    r"(?<!\d)\d{1,2}[./-]\d{1,2}[./-](?:\d{4}|\d{2})(?!\d)|(?<!\d)\d{4}-\d{2}-\d{2}(?!\d)"
+    r"(?<!\d)\d{1,2}([./-])\d{1,2}\1(?:\d{4}|\d{2})(?!\d)|(?<!\d)\d{4}-\d{2}-\d{2}(?!\d)"
 )
 _AMOUNT_RE: Final = re.compile(r"(?<![\d.])\d{1,3}(?:\.\d{3})+,\d{2}(?!\d)|(?<![\d.,])\d+,\d{2}(?![\d,])")
 _REFERENCE_RE: Final = re.compile(

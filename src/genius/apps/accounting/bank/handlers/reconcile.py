@@ -1,0 +1,250 @@
+"""Reconcile a bank line with open items (the matcher's pick or a person's), propose, post fees.
+
+``apply`` runs in the caller's unit of work: it checks the line is still waiting and every item
+still open for at least its allocation (a stale candidate is a Conflict), records the
+reconciliations, lowers what is open, remembers the payer's IBAN as the partner's, posts the
+receipt or payment, and publishes ``accounting.bank_line.reconciled`` - all in one transaction,
+so a failure leaves nothing half done.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+
+from genius.apps.accounting.bank import repository as repo
+from genius.apps.accounting.bank.domain.model import Allocation, Candidate, ItemKind
+from genius.apps.accounting.bank.events import BankLineReconciled
+from genius.apps.accounting.bank.handlers.ledger import Posting, post_fee, post_line
+from genius.kernel.clock import utcnow
+from genius.kernel.errors import Conflict, NotFound, ValidationError
+from genius.kernel.ids import new_id
+from genius.platform.db.uow import UnitOfWork
+
+
+class LineNotFound(NotFound):
+    code = "bank_line_not_found"
+
+
+class StaleMatch(Conflict):
+    """The line or an invoice changed since the candidate was computed."""
+
+    code = "bank_match_stale"
+
+
+@dataclass(frozen=True)
+class Applied:
+    line_id: str
+    item_ids: tuple[str, ...]
+    amount: Decimal
+    posting: Posting
+
+
+def waiting_line(uow: UnitOfWork, line_id: str):  # type: ignore[no-untyped-def]
+    line = repo.line_row(uow.connection, line_id, for_update=True)
+    if line is None:
+        raise LineNotFound(f"no bank line {line_id!r}", details={"line_id": line_id})
+    if line.status not in repo.MATCHABLE:
+        raise StaleMatch(
+            f"bank line {line_id} is already {line.status}",
+            details={"line_id": line_id, "status": line.status},
+        )
+    return line
+
+
+def apply(
+    uow: UnitOfWork,
+    line_id: str,
+    allocations: Sequence[Allocation],
+    *,
+    method: str,
+    confidence: float | None = None,
+    by: str | None = None,
+    job_id: str | None = None,
+) -> Applied:
+    conn = uow.connection
+    line = waiting_line(uow, line_id)
+    if not allocations:
+        raise ValidationError.for_field("items", "name at least one open invoice")
+    amount = Decimal(line.amount)
+    kind = ItemKind.RECEIVABLE if amount > 0 else ItemKind.PAYABLE
+    rows = {r.id: r for r in repo.open_item_rows(conn, [a.item_id for a in allocations], for_update=True)}
+    partners = set()
+    for index, allocation in enumerate(allocations):
+        row = rows.get(allocation.item_id)
+        where = f"items[{index}]"
+        if row is None:
+            raise ValidationError.for_field(where, f"{allocation.item_id!r} is not a known invoice")
+        if row.kind != kind.value:
+            side = (
+                "a receipt settles customer invoices"
+                if kind is ItemKind.RECEIVABLE
+                else "a payment settles supplier invoices"
+            )
+            raise ValidationError.for_field(where, f"invoice {row.number} is a {row.kind}; {side}")
+        if row.currency != line.currency:
+            raise ValidationError.for_field(
+                where, f"invoice {row.number} is in {row.currency}, the line in {line.currency}"
+            )
+        if row.status != repo.OPEN or allocation.amount > repo.dec(row.open_amount):
+            raise StaleMatch(
+                f"invoice {row.number} has {row.open_amount} open ({row.status}); "
+                f"{allocation.amount} cannot be applied",
+                details={"item_id": row.id},
+            )
+        if allocation.amount <= 0:
+            raise ValidationError.for_field(f"{where}.amount", "must be positive")
+        partners.add(row.partner_id or row.partner_name)
+    if len(partners) > 1:
+        raise ValidationError.for_field("items", "one line settles invoices of one partner only")
+    total = sum((a.amount for a in allocations), Decimal(0))
+    if total > abs(amount):
+        raise ValidationError.for_field("items", f"the invoices take {total}, the line brings {abs(amount)}")
+    now = utcnow()
+    first = rows[allocations[0].item_id]
+    numbers = [rows[a.item_id].number for a in allocations]
+    posting = post_line(uow, line, total, first.partner_id, first.partner_name, numbers)
+    repo.insert_reconciliations(
+        conn,
+        [
+            {
+                "id": new_id(),
+                "line_id": line.id,
+                "item_id": a.item_id,
+                "amount": str(a.amount),
+                "method": method,
+                "confidence": confidence,
+                "entry_id": posting.entry_id,
+                "posting": "posted" if posting.posted else "not_posted",
+                "posting_note": posting.note,
+                "created_at": now,
+                "created_by": by,
+            }
+            for a in allocations
+        ],
+    )
+    for a in allocations:
+        left = repo.dec(rows[a.item_id].open_amount) - a.amount
+        repo.update_open_item(
+            conn,
+            a.item_id,
+            open_amount=str(left),
+            status=repo.OPEN if left > 0 else repo.SETTLED,
+            updated_at=now,
+        )
+    if line.counterparty_iban and first.partner_id:
+        repo.learn_iban(conn, line.counterparty_iban, first.partner_id, "reconciliation", now)
+    repo.clear_candidates(conn, line.id)
+    repo.set_line_status(
+        conn,
+        line.id,
+        repo.RECONCILED,
+        applied_amount=str(total),
+        matched_at=now,
+        match_job_id=job_id,
+        note=posting.note,
+    )
+    uow.publish(
+        BankLineReconciled(
+            line_id=line.id,
+            statement_id=line.statement_id,
+            booking_date=line.booking_date,
+            amount=amount,
+            currency=line.currency,
+            method=method,
+            partner_id=first.partner_id,
+            items=[
+                {
+                    "item_id": a.item_id,
+                    "number": rows[a.item_id].number,
+                    "kind": kind.value,
+                    "amount": str(a.amount),
+                }
+                for a in allocations
+            ],
+            entry_id=posting.entry_id,
+        ),
+        subject=line.id,
+    )
+    return Applied(line.id, tuple(a.item_id for a in allocations), total, posting)
+
+
+def propose(
+    uow: UnitOfWork, line_id: str, found: Sequence[Candidate], *, job_id: str | None, note: str | None = None
+) -> str:
+    """Store the candidates of a line a person has to decide; the line's new status."""
+    conn = uow.connection
+    line = waiting_line(uow, line_id)
+    now = utcnow()
+    repo.replace_candidates(conn, line.id, found, now, (new_id() for _ in found))
+    status = repo.PROPOSED if found else repo.UNMATCHED
+    repo.set_line_status(conn, line.id, status, matched_at=now, match_job_id=job_id, note=note)
+    return status
+
+
+def record_fee(uow: UnitOfWork, line_id: str, *, job_id: str | None) -> Posting:
+    line = waiting_line(uow, line_id)
+    posting = post_fee(uow, line)
+    repo.clear_candidates(uow.connection, line.id)
+    repo.set_line_status(
+        uow.connection,
+        line.id,
+        repo.FEE,
+        applied_amount=str(-Decimal(line.amount)),
+        matched_at=utcnow(),
+        match_job_id=job_id,
+        note=posting.note or (f"posted as a bank fee (entry {posting.entry_id})" if posting.posted else None),
+    )
+    return posting
+
+
+def candidate_allocations(uow: UnitOfWork, line_id: str, candidate_id: str) -> tuple[list[Allocation], float]:
+    for row in repo.candidates_of(uow.connection, line_id):
+        if row.id == candidate_id:
+            allocations = [
+                Allocation(a["item_id"], Decimal(a["amount"])) for a in json.loads(row.allocations)
+            ]
+            return allocations, float(row.confidence)
+    raise ValidationError.for_field(
+        "candidate_id", f"{candidate_id!r} is not a candidate of bank line {line_id}"
+    )
+
+
+def confirm(
+    uow: UnitOfWork,
+    line_id: str,
+    *,
+    candidate_id: str | None = None,
+    items: Sequence[tuple[str, Decimal | None]] = (),
+    by: str | None = None,
+) -> Applied:
+    """A person confirms one of the line's candidates, or names the invoices (and amounts) it settles.
+
+    Without amounts, invoices take what is open of them in the order given, up to the line's amount.
+    """
+    if (candidate_id is None) == (not items):
+        raise ValidationError.for_field(
+            "candidate_id", "give either candidate_id or items, not both or neither"
+        )
+    confidence = None
+    if candidate_id is not None:
+        allocations, confidence = candidate_allocations(uow, line_id, candidate_id)
+    else:
+        line = waiting_line(uow, line_id)
+        left = abs(Decimal(line.amount))
+        rows = {r.id: r for r in repo.open_item_rows(uow.connection, [i for i, _ in items])}
+        allocations = []
+        for index, (item_id, wanted) in enumerate(items):
+            row = rows.get(item_id)
+            if row is None:
+                raise ValidationError.for_field(f"items[{index}]", f"{item_id!r} is not a known invoice")
+            take = wanted if wanted is not None else min(left, repo.dec(row.open_amount))
+            if take <= 0:
+                raise ValidationError.for_field(
+                    f"items[{index}].amount", "nothing of the line is left for this invoice"
+                )
+            allocations.append(Allocation(item_id, take))
+            left -= take
+    return apply(uow, line_id, allocations, method="manual", confidence=confidence, by=by)
