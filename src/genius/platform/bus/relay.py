@@ -2,11 +2,18 @@
 
 One relay per tenant database at a time: it holds a lease row (``bus_relay_lease``) that it renews
 while it works, so two relay processes never publish the same tenant concurrently (which would
-reorder its events); another relay takes over when the lease expires. A crash between the
-broker's confirm and ``mark_published`` republishes those rows: consumers' inboxes absorb that.
+reorder its events); another relay takes over when the lease expires.
+
+Rows are marked sent only after the broker confirmed them, by a background task, so the next
+batch does not wait on the tenant database's write lock; meanwhile an in-memory cursor keeps the
+next batch from re-reading rows in flight. A crash before the mark republishes those rows, and
+consumers' inboxes absorb the duplicates. Order: a tenant's rows go out in ``seq`` order; a
+failed publish is retried after the rows behind it, and on PostgreSQL a transaction that commits
+a lower ``seq`` late is picked up by the next pass, so consumers must not rely on strict order
+across failures.
 
 Latency: a unit of work in this process wakes the relay at commit; rows committed by other
-processes are found by the periodic sweep every ``idle_seconds``.
+processes are found by the sweep every ``idle_seconds`` (one indexed query per tenant).
 """
 
 from __future__ import annotations
