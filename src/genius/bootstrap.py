@@ -13,6 +13,7 @@ from pathlib import Path
 from sqlalchemy import Engine
 
 from genius.apps.accounting import ACCOUNTING_COMPONENT
+from genius.apps.accounting.bank import BANK_COMPONENT
 from genius.apps.sales import SALES_COMPONENT
 from genius.integrations.anaf import ANAF_COMPONENT
 from genius.integrations.smtp.senders import MAIL_COMPONENT
@@ -49,6 +50,7 @@ def tenant_components() -> list[MigrationComponent]:
         JOBS_COMPONENT,
         SALES_COMPONENT,
         ACCOUNTING_COMPONENT,
+        BANK_COMPONENT,
     ]
 
 

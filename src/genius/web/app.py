@@ -22,6 +22,7 @@ from starlette.middleware import Middleware
 
 from genius import __version__
 from genius.apps.accounting.api import router as accounting_router
+from genius.apps.accounting.bank.api import router as bank_router
 from genius.apps.sales.api import router as sales_router
 from genius.bootstrap import Platform, build_platform
 from genius.platform import flags, runtime_settings
@@ -101,4 +102,5 @@ def create_app(
     app.include_router(jobs_router)
     app.include_router(sales_router)
     app.include_router(accounting_router)
+    app.include_router(bank_router)
     return app

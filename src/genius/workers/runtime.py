@@ -70,6 +70,7 @@ WORKER_MODULES = {
     "pdf_render": "genius.workers.pdf_render",
     "email_send": "genius.workers.email_send",
     "ocr": "genius.workers.ocr",
+    "match": "genius.workers.match",
 }
 DEFAULT_CONCURRENCY = 2
 DEFAULT_JOB_TIMEOUT = 600.0
