@@ -386,7 +386,11 @@ class UblDocument:
 
     def names_ending(self, suffix: str) -> list[str]:
         """Qualified names present in the document that end with ``suffix`` (``ends-with(name(), ...)``)."""
-        return [name for name in self.by_name if name.endswith(suffix)]
+        key = "names_ending." + suffix
+        found = self.memo.get(key)
+        if found is None:
+            found = self.memo[key] = [name for name in self.by_name if name.endswith(suffix)]
+        return found  # type: ignore[return-value]
 
     def attributes(self, name: str) -> list[tuple[Node, str]]:
         """``//@name``: (element, value) of every attribute with this local name (no namespace)."""

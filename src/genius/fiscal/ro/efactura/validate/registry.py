@@ -91,7 +91,10 @@ class RuleSet:
 
     name: str
     rules: dict[str, Rule] = field(default_factory=dict)
-    _checks: list[tuple[Rule | None, Callable[[UblDocument], Iterable[object]]]] = field(default_factory=list)
+    # (rule or None for a group, check, names of which one must be present for the check to run)
+    _checks: list[tuple[Rule | None, Callable[[UblDocument], Iterable[object]], tuple[str, ...]]] = field(
+        default_factory=list
+    )
 
     def _add(self, rule: Rule) -> Rule:
         if rule.rule_id in self.rules:
@@ -101,16 +104,24 @@ class RuleSet:
         self.rules[rule.rule_id] = rule
         return rule
 
-    def rule(self, rule_id: str, flag: Flag, *, ro: str, en: str) -> Callable[[SingleCheck], SingleCheck]:
-        """Register ``check(document)`` yielding a ``Node`` or ``Hit`` per violation of ``rule_id``."""
+    def rule(
+        self, rule_id: str, flag: Flag, *, ro: str, en: str, needs: tuple[str, ...] = ()
+    ) -> Callable[[SingleCheck], SingleCheck]:
+        """Register ``check(document)`` yielding a ``Node`` or ``Hit`` per violation of ``rule_id``.
+
+        ``needs``: qualified names of which at least one must occur in the document for the rule
+        to possibly fire (its context elements); when none does, the check is not even called.
+        """
 
         def register(check: SingleCheck) -> SingleCheck:
-            self._checks.append((self._add(Rule(rule_id, flag, ro, en)), check))
+            self._checks.append((self._add(Rule(rule_id, flag, ro, en)), check, needs))
             return check
 
         return register
 
-    def group(self, rules: Iterable[Rule]) -> Callable[[GroupCheck], GroupCheck]:
+    def group(
+        self, rules: Iterable[Rule], *, needs: tuple[str, ...] = ()
+    ) -> Callable[[GroupCheck], GroupCheck]:
         """Register one check for several rules; it yields ``(rule_id, Node | Hit)`` pairs.
 
         For table-driven families (code lists, UBL-CR) where one pass serves many rule ids.
@@ -120,7 +131,7 @@ class RuleSet:
         def register(check: GroupCheck) -> GroupCheck:
             if not listed:
                 raise ValueError(f"{self.name}: group {check.__name__} has no rules")
-            self._checks.append((None, check))
+            self._checks.append((None, check, needs))
             return check
 
         return register
@@ -128,7 +139,14 @@ class RuleSet:
     def run(self, document: UblDocument) -> list[Finding]:
         findings: list[Finding] = []
         rules = self.rules
-        for rule, check in self._checks:
+        present = document.by_name
+        for rule, check, needs in self._checks:
+            if needs:
+                for name in needs:
+                    if name in present:
+                        break
+                else:
+                    continue  # none of its context elements occurs: the rule cannot fire
             if rule is not None:
                 for violation in check(document):
                     findings.append(rule.finding(document, violation))  # type: ignore[arg-type]

@@ -166,6 +166,7 @@ def _tax_representative_addresses(doc: UblDocument) -> list[Node]:
     ro="Adresa reprezentantului fiscal al vânzătorului (BG-12) trebuie să aibă strada "
     "(BT-64, cbc:StreetName).",
     en="The Seller tax representative address (BG-12) must have a street (BT-64, cbc:StreetName).",
+    needs=("cac:TaxRepresentativeParty",),
 )
 def br_ro_140(doc: UblDocument) -> Iterator[Node]:
     for address in _tax_representative_addresses(doc):
@@ -178,6 +179,7 @@ def br_ro_140(doc: UblDocument) -> Iterator[Node]:
     ro="Adresa reprezentantului fiscal al vânzătorului (BG-12) trebuie să aibă localitatea "
     "(BT-66, cbc:CityName).",
     en="The Seller tax representative address (BG-12) must have a city (BT-66, cbc:CityName).",
+    needs=("cac:TaxRepresentativeParty",),
 )
 def br_ro_150(doc: UblDocument) -> Iterator[Node]:
     for address in _tax_representative_addresses(doc):
@@ -189,6 +191,7 @@ def br_ro_150(doc: UblDocument) -> Iterator[Node]:
     "BR-RO-160", _FATAL,
     ro="Subdiviziunea țării reprezentantului fiscal (BT-68) " + _SECTOR_RO.format(city="BT-66"),
     en="The Seller tax representative country subdivision (BT-68) " + _SECTOR_EN.format(city="BT-66"),
+    needs=("cac:TaxRepresentativeParty",),
 )
 def br_ro_160(doc: UblDocument) -> Iterator[Hit]:
     for address in _tax_representative_addresses(doc):
@@ -199,6 +202,7 @@ def br_ro_160(doc: UblDocument) -> Iterator[Hit]:
     "BR-RO-170", _FATAL,
     ro="Codul țării reprezentantului fiscal (BT-69) " + _COUNTY_RO.format(sub="BT-68"),
     en="The Seller tax representative country code (BT-69) " + _COUNTY_EN.format(sub="BT-68"),
+    needs=("cac:TaxRepresentativeParty",),
 )
 def br_ro_170(doc: UblDocument) -> Iterator[Hit]:
     for address in _tax_representative_addresses(doc):
@@ -218,6 +222,7 @@ def _delivery_addresses(doc: UblDocument) -> list[Node]:
     "BR-RO-180", _FATAL,
     ro="Adresa de livrare (BG-15) trebuie să aibă strada (BT-75, cbc:StreetName).",
     en="The Deliver-to address (BG-15) must have a street (BT-75, cbc:StreetName).",
+    needs=("cac:DeliveryLocation",),
 )
 def br_ro_180(doc: UblDocument) -> Iterator[Node]:
     for address in _delivery_addresses(doc):
@@ -229,6 +234,7 @@ def br_ro_180(doc: UblDocument) -> Iterator[Node]:
     "BR-RO-201", _FATAL,
     ro="Adresa de livrare (BG-15) trebuie să aibă localitatea (BT-77, cbc:CityName).",
     en="The Deliver-to address (BG-15) must have a city (BT-77, cbc:CityName).",
+    needs=("cac:DeliveryLocation",),
 )
 def br_ro_201(doc: UblDocument) -> Iterator[Node]:
     for address in _delivery_addresses(doc):
@@ -240,6 +246,7 @@ def br_ro_201(doc: UblDocument) -> Iterator[Node]:
     "BR-RO-202", _FATAL,
     ro="Subdiviziunea țării de livrare (BT-79) " + _SECTOR_RO.format(city="BT-77"),
     en="The Deliver-to country subdivision (BT-79) " + _SECTOR_EN.format(city="BT-77"),
+    needs=("cac:DeliveryLocation",),
 )
 def br_ro_202(doc: UblDocument) -> Iterator[Hit]:
     for address in _delivery_addresses(doc):
@@ -252,6 +259,7 @@ def br_ro_202(doc: UblDocument) -> Iterator[Hit]:
     "de exemplu codul județului RO-CJ.",
     en="The Deliver-to address (BG-15) must have a country subdivision (BT-79, cbc:CountrySubentity), "
     "e.g. the county code RO-CJ.",
+    needs=("cac:DeliveryLocation",),
 )
 def br_ro_211(doc: UblDocument) -> Iterator[Node]:
     for address in _delivery_addresses(doc):
@@ -263,6 +271,7 @@ def br_ro_211(doc: UblDocument) -> Iterator[Node]:
     "BR-RO-212", _FATAL,
     ro="Codul țării de livrare (BT-80) " + _COUNTY_RO.format(sub="BT-79"),
     en="The Deliver-to country code (BT-80) " + _COUNTY_EN.format(sub="BT-79"),
+    needs=("cac:DeliveryLocation",),
 )
 def br_ro_212(doc: UblDocument) -> Iterator[Hit]:
     for address in _delivery_addresses(doc):

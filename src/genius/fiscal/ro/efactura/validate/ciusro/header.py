@@ -73,6 +73,7 @@ _INVOICE_TYPES: Final = frozenset({"380", "384", "389", "751"})
     en="The Invoice type code (BT-3, cbc:InvoiceTypeCode) must be 380 (invoice), 384 (corrected invoice), "
     "389 (self-billed invoice) or 751 (invoice for accounting purposes); it is '{value}'. For a credit "
     "note (381) use a CreditNote document.",
+    needs=("cbc:InvoiceTypeCode",),
 )
 def br_ro_020_1(doc: UblDocument) -> Iterator[Hit]:
     for node in doc.all("cbc:InvoiceTypeCode"):
@@ -85,6 +86,7 @@ def br_ro_020_1(doc: UblDocument) -> Iterator[Hit]:
     ro="Codul tipului notei de creditare (BT-3, cbc:CreditNoteTypeCode) trebuie să fie 381; acum este "
     "„{value}”.",
     en="The Credit note type code (BT-3, cbc:CreditNoteTypeCode) must be 381; it is '{value}'.",
+    needs=("cbc:CreditNoteTypeCode",),
 )
 def br_ro_020_2(doc: UblDocument) -> Iterator[Hit]:
     for node in doc.all("cbc:CreditNoteTypeCode"):
@@ -120,6 +122,7 @@ def br_ro_030(doc: UblDocument) -> Iterator[Hit]:
     "3 (data emiterii), 35 (data livrării) sau 432 (data plății); acum este „{value}”.",
     en="The Value added tax point date code (BT-8, cac:InvoicePeriod/cbc:DescriptionCode) must be 3 "
     "(issue date), 35 (actual delivery date) or 432 (paid to date); it is '{value}'.",
+    needs=("cbc:DescriptionCode",),
 )
 def br_ro_040(doc: UblDocument) -> Iterator[Hit]:
     for node in doc.all("cbc:DescriptionCode"):

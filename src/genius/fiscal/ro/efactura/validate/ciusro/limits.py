@@ -322,6 +322,7 @@ def br_ro_lengths(doc: UblDocument) -> Iterator[tuple[str, Hit]]:
     "anterioare (BG-3); are {count}.",
     en="A billing reference (cac:BillingReference) may hold at most 500 Preceding invoice references "
     "(BG-3); it has {count}.",
+    needs=("cac:BillingReference",),
 )
 def br_ro_a500(doc: UblDocument) -> Iterator[Hit]:
     for node in doc.all("cac:BillingReference"):

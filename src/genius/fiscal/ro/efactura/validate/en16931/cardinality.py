@@ -164,6 +164,7 @@ def _path(path: str) -> Count:
     "cel mult o dată.",
     en="The Bank assigned creditor identifier (BT-90, cac:PartyIdentification/cbc:ID with schemeID SEPA) may "
     "occur at most once.",
+    needs=("cac:PartyIdentification",),
 )
 def ubl_sr_29(doc: UblDocument) -> Iterator[Node]:
     if doc.is_ubl and _sepa_ids(doc) > 1:
@@ -177,6 +178,7 @@ def ubl_sr_29(doc: UblDocument) -> Iterator[Node]:
     "în mai multe instrucțiuni de plată.",
     en="An invoice may have only one distinct Remittance information value (BT-83, cbc:PaymentID), possibly "
     "used in several payment means.",
+    needs=("cbc:PaymentID",),
 )
 def ubl_sr_44(doc: UblDocument) -> Iterator[Node]:
     if doc.is_ubl and _distinct_values(doc, "cbc:PaymentID") > 1:
@@ -188,6 +190,7 @@ def ubl_sr_44(doc: UblDocument) -> Iterator[Node]:
     "fatal",
     ro="Când există mai multe coduri de instrument de plată (BT-81), ele trebuie să fie identice.",
     en="When there is more than one Payment means type code (BT-81), they must be equal.",
+    needs=("cbc:PaymentMeansCode",),
 )
 def ubl_sr_47(doc: UblDocument) -> Iterator[Node]:
     if doc.is_ubl and _distinct_values(doc, "cbc:PaymentMeansCode") > 1:
@@ -201,6 +204,7 @@ def ubl_sr_47(doc: UblDocument) -> Iterator[Node]:
     "cac:Item/cac:ClassifiedTaxCategory).",
     en="Each invoice line must have exactly one item VAT category (BG-30, "
     "cac:Item/cac:ClassifiedTaxCategory).",
+    needs=("cac:InvoiceLine", "cac:CreditNoteLine"),
 )
 def ubl_sr_48(doc: UblDocument) -> Iterator[Node]:
     for line in (*doc.all("cac:InvoiceLine"), *doc.all("cac:CreditNoteLine")):
@@ -215,6 +219,7 @@ def ubl_sr_48(doc: UblDocument) -> Iterator[Node]:
     "anterioare (BT-25, cac:InvoiceDocumentReference/cbc:ID).",
     en="A preceding invoice reference (cac:BillingReference) must contain the Preceding invoice number "
     "(BT-25, cac:InvoiceDocumentReference/cbc:ID).",
+    needs=("cac:BillingReference",),
 )
 def ubl_sr_07(doc: UblDocument) -> Iterator[Node]:
     return (b for b in doc.all("cac:BillingReference") if not b.has("cac:InvoiceDocumentReference/cbc:ID"))
@@ -228,6 +233,7 @@ def ubl_sr_07(doc: UblDocument) -> Iterator[Node]:
     en="A supporting document (cac:AdditionalDocumentReference) with cbc:DocumentTypeCode must be the "
     "invoiced "
     "object (code 130; 50 also on credit notes); otherwise remove the code and the scheme attribute.",
+    needs=("cac:AdditionalDocumentReference",),
 )
 def ubl_sr_43(doc: UblDocument) -> Iterator[Node]:
     for ref in doc.all("cac:AdditionalDocumentReference"):
@@ -264,6 +270,7 @@ def _payee_rule(rule_id: str, ro: str, en: str, count: Count) -> None:
         "fatal",
         ro=ro + " Beneficiarul (BG-10) se dă doar când diferă de vânzător (nume diferit de BT-27).",
         en=en + " The Payee (BG-10) is given only when it differs from the Seller (name other than BT-27).",
+        needs=("cac:PayeeParty",),
     )(check)
 
 

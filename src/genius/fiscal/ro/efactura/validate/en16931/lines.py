@@ -174,6 +174,7 @@ def line_tests(doc: UblDocument) -> Iterator[tuple[str, Node]]:
     "fatal",
     ro="Prețul net al articolului (BT-146, cbc:PriceAmount) nu poate fi negativ.",
     en="The Item net price (BT-146, cbc:PriceAmount) must not be negative.",
+    needs=("cbc:PriceAmount",),
 )
 def br_27(doc: UblDocument) -> Iterator[Node]:
     for price in doc.all("cbc:PriceAmount"):
@@ -207,6 +208,7 @@ def _dates_in_order(period: Node) -> bool:
     ro="Data de sfârșit a perioadei de facturare (BT-74) trebuie să fie egală sau ulterioară datei de "
     "început (BT-73).",
     en="The Invoicing period end date (BT-74) must be later or equal to the start date (BT-73).",
+    needs=("cac:InvoicePeriod",),
 )
 def br_29(doc: UblDocument) -> Iterator[Node]:
     return (p for p in _periods(doc, on_lines=False) if not _dates_in_order(p))
@@ -218,6 +220,7 @@ def br_29(doc: UblDocument) -> Iterator[Node]:
     ro="Data de sfârșit a perioadei liniei (BT-135) trebuie să fie egală sau ulterioară datei de început "
     "(BT-134).",
     en="The Invoice line period end date (BT-135) must be later or equal to the start date (BT-134).",
+    needs=("cac:InvoicePeriod",),
 )
 def br_30(doc: UblDocument) -> Iterator[Node]:
     return (p for p in _periods(doc, on_lines=True) if not _dates_in_order(p))
@@ -230,6 +233,7 @@ def br_30(doc: UblDocument) -> Iterator[Node]:
     "sfârșit (BT-74) sau codul datei exigibilității TVA (BT-8).",
     en="An Invoicing period (BG-14), when used, must have a start date (BT-73), an end date (BT-74) or a "
     "Value added tax point date code (BT-8).",
+    needs=("cac:InvoicePeriod",),
 )
 def br_co_19(doc: UblDocument) -> Iterator[Node]:
     for period in _periods(doc, on_lines=False):
@@ -245,6 +249,7 @@ def br_co_19(doc: UblDocument) -> Iterator[Node]:
     ro="Perioada liniei (BG-26), dacă este dată, trebuie să aibă data de început (BT-134) sau de sfârșit "
     "(BT-135).",
     en="An Invoice line period (BG-26), when used, must have a start date (BT-134) or an end date (BT-135).",
+    needs=("cac:InvoicePeriod",),
 )
 def br_co_20(doc: UblDocument) -> Iterator[Node]:
     for period in _periods(doc, on_lines=True):
@@ -351,4 +356,5 @@ for _rule_id, _nodes, _ok, _what, _must, _bts in _AC_RULES:
         "fatal",
         ro="Fiecare " + _what[0].removeprefix("o ") + " " + _must[0].format(**_bts) + ".",
         en="Each " + _what[1].removeprefix("a ").removeprefix("an ") + " " + _must[1].format(**_bts) + ".",
+        needs=("cac:AllowanceCharge",),
     )(_ac_check(_nodes, _ok))

@@ -144,6 +144,7 @@ def br_16(doc: UblDocument) -> Iterator[Node]:
     en="When the VAT accounting currency code (BT-6, {currency}) is given, the invoice total VAT amount in "
     "that "
     'currency (BT-111) must be given too: a cac:TaxTotal/cbc:TaxAmount with currencyID="{currency}".',
+    needs=("cbc:TaxCurrencyCode",),
 )
 def br_53(doc: UblDocument) -> Iterator[Hit]:
     if not doc.is_ubl:
@@ -159,6 +160,7 @@ def br_53(doc: UblDocument) -> Iterator[Hit]:
     "fatal",
     ro="Factura poate conține cel mult un cont de card de plată (BG-18, cac:PaymentMeans/cac:CardAccount).",
     en="The invoice may contain at most one Payment card account (BG-18, cac:PaymentMeans/cac:CardAccount).",
+    needs=("cac:CardAccount",),
 )
 def br_66(doc: UblDocument) -> Iterator[Node]:
     if doc.is_ubl:
@@ -174,6 +176,7 @@ def br_66(doc: UblDocument) -> Iterator[Node]:
     "cac:PaymentMeans/cac:PaymentMandate).",
     en="The invoice may contain at most one Direct debit mandate (BG-19, "
     "cac:PaymentMeans/cac:PaymentMandate).",
+    needs=("cac:PaymentMandate",),
 )
 def br_67(doc: UblDocument) -> Iterator[Node]:
     if doc.is_ubl:
@@ -189,6 +192,7 @@ def br_67(doc: UblDocument) -> Iterator[Node]:
     "cac:InvoicePeriod/cbc:DescriptionCode) se exclud reciproc: păstrați doar unul.",
     en="Value added tax point date (BT-7, cbc:TaxPointDate) and its code (BT-8, "
     "cac:InvoicePeriod/cbc:DescriptionCode) are mutually exclusive: keep only one.",
+    needs=("cbc:TaxPointDate",),
 )
 def br_co_03(doc: UblDocument) -> Iterator[Node]:
     if (

@@ -60,6 +60,7 @@ def br_11(doc: UblDocument) -> Iterator[Node]:
     "numele și identificatorul lui nu pot fi cele ale vânzătorului (BT-28, BT-29).",
     en="The Payee (BG-10) must have a name (BT-59) and must differ from the Seller: its name and identifier "
     "must not be the Seller's (BT-28, BT-29).",
+    needs=("cac:PayeeParty",),
 )
 def br_17(doc: UblDocument) -> Iterator[Node]:
     for payee in doc.all("cac:PayeeParty"):
@@ -81,6 +82,7 @@ def br_17(doc: UblDocument) -> Iterator[Node]:
     ro="Reprezentantul fiscal al vânzătorului (BG-11) trebuie să aibă un nume (BT-62, "
     "cac:PartyName/cbc:Name).",
     en="The Seller tax representative (BG-11) must have a name (BT-62, cac:PartyName/cbc:Name).",
+    needs=("cac:TaxRepresentativeParty",),
 )
 def br_18(doc: UblDocument) -> Iterator[Node]:
     for party in doc.all("cac:TaxRepresentativeParty"):
@@ -94,6 +96,7 @@ def br_18(doc: UblDocument) -> Iterator[Node]:
     ro="Reprezentantul fiscal al vânzătorului (BG-11) trebuie să aibă o adresă poștală (BG-12, "
     "cac:PostalAddress).",
     en="The Seller tax representative (BG-11) must have a postal address (BG-12, cac:PostalAddress).",
+    needs=("cac:TaxRepresentativeParty",),
 )
 def br_19(doc: UblDocument) -> Iterator[Node]:
     return (p for p in doc.all("cac:TaxRepresentativeParty") if not p.kids("cac:PostalAddress"))
@@ -106,6 +109,7 @@ def br_19(doc: UblDocument) -> Iterator[Node]:
     "cac:Country/cbc:IdentificationCode).",
     en="The Seller tax representative postal address (BG-12) must contain the country code (BT-69, "
     "cac:Country/cbc:IdentificationCode).",
+    needs=("cac:TaxRepresentativeParty",),
 )
 def br_20(doc: UblDocument) -> Iterator[Node]:
     return (a for a in matching(doc, "cac:TaxRepresentativeParty/cac:PostalAddress") if _country_missing(a))
@@ -118,6 +122,7 @@ def br_20(doc: UblDocument) -> Iterator[Node]:
     "cac:PartyTaxScheme/cbc:CompanyID cu schema VAT).",
     en="The Seller tax representative (BG-11) must have a VAT identifier (BT-63, "
     "cac:PartyTaxScheme/cbc:CompanyID with scheme VAT).",
+    needs=("cac:TaxRepresentativeParty",),
 )
 def br_56(doc: UblDocument) -> Iterator[Node]:
     for party in doc.all("cac:TaxRepresentativeParty"):
@@ -132,6 +137,7 @@ def br_56(doc: UblDocument) -> Iterator[Node]:
     "cac:Country/cbc:IdentificationCode).",
     en="The Deliver to address (BG-15) must contain the Deliver to country code (BT-80, "
     "cac:Country/cbc:IdentificationCode).",
+    needs=("cac:DeliveryLocation",),
 )
 def br_57(doc: UblDocument) -> Iterator[Node]:
     for address in matching(doc, "cac:Delivery/cac:DeliveryLocation/cac:Address"):
@@ -144,6 +150,7 @@ def br_57(doc: UblDocument) -> Iterator[Node]:
     "fatal",
     ro="Adresa electronică a vânzătorului (BT-34, cbc:EndpointID) trebuie să aibă atributul schemeID.",
     en="The Seller electronic address (BT-34, cbc:EndpointID) must have a schemeID attribute.",
+    needs=("cbc:EndpointID",),
 )
 def br_62(doc: UblDocument) -> Iterator[Node]:
     for node in matching(doc, "cac:AccountingSupplierParty/cac:Party/cbc:EndpointID"):
@@ -156,6 +163,7 @@ def br_62(doc: UblDocument) -> Iterator[Node]:
     "fatal",
     ro="Adresa electronică a cumpărătorului (BT-49, cbc:EndpointID) trebuie să aibă atributul schemeID.",
     en="The Buyer electronic address (BT-49, cbc:EndpointID) must have a schemeID attribute.",
+    needs=("cbc:EndpointID",),
 )
 def br_63(doc: UblDocument) -> Iterator[Node]:
     for node in matching(doc, "cac:AccountingCustomerParty/cac:Party/cbc:EndpointID"):

@@ -23,6 +23,7 @@ _CREDIT_TRANSFER = ("30", "58")  # UNCL 4461: credit transfer, SEPA credit trans
     "cbc:PaymentMeansCode).",
     en="The Payment instructions (BG-16) must contain the Payment means type code (BT-81, "
     "cbc:PaymentMeansCode).",
+    needs=("cac:PaymentMeans",),
 )
 def br_49(doc: UblDocument) -> Iterator[Node]:
     return (p for p in doc.all("cac:PaymentMeans") if not p.kids("cbc:PaymentMeansCode"))
@@ -35,6 +36,7 @@ def br_49(doc: UblDocument) -> Iterator[Node]:
     "cac:PayeeFinancialAccount/cbc:ID).",
     en="For a credit transfer (code 30 or 58) the Payment account identifier (BT-84, "
     "cac:PayeeFinancialAccount/cbc:ID) must be given.",
+    needs=("cac:PayeeFinancialAccount",),
 )
 def br_50(doc: UblDocument) -> Iterator[Node]:
     for account in doc.all("cac:PayeeFinancialAccount"):
@@ -55,6 +57,7 @@ def br_50(doc: UblDocument) -> Iterator[Node]:
     "cel mult ultimele 4-6 cifre (maximum 10 caractere).",
     en="For card payment security the invoice must not contain the full card primary account number (BT-87): "
     "give at most the last 4 to 6 digits (10 characters at most).",
+    needs=("cac:CardAccount",),
 )
 def br_51(doc: UblDocument) -> Iterator[Node]:
     for card in matching(doc, "cac:PaymentMeans/cac:CardAccount"):
@@ -69,6 +72,7 @@ def br_51(doc: UblDocument) -> Iterator[Node]:
     ro="Fiecare document justificativ (BG-24) trebuie să aibă o referință (BT-122, cbc:ID).",
     en="Each Additional supporting document (BG-24) must have a Supporting document reference (BT-122, "
     "cbc:ID).",
+    needs=("cac:AdditionalDocumentReference",),
 )
 def br_52(doc: UblDocument) -> Iterator[Node]:
     for reference in doc.all("cac:AdditionalDocumentReference"):
@@ -81,6 +85,7 @@ def br_52(doc: UblDocument) -> Iterator[Node]:
     "fatal",
     ro="Fiecare atribut al articolului (BG-32) trebuie să aibă un nume (BT-160) și o valoare (BT-161).",
     en="Each Item attribute (BG-32) must have an Item attribute name (BT-160) and value (BT-161).",
+    needs=("cac:AdditionalItemProperty",),
 )
 def br_54(doc: UblDocument) -> Iterator[Node]:
     for prop in doc.all("cac:AdditionalItemProperty"):
@@ -95,6 +100,7 @@ def br_54(doc: UblDocument) -> Iterator[Node]:
     "(BT-25, cac:InvoiceDocumentReference/cbc:ID).",
     en="Each Preceding invoice reference (BG-3) must contain the Preceding invoice number (BT-25, "
     "cac:InvoiceDocumentReference/cbc:ID).",
+    needs=("cac:BillingReference",),
 )
 def br_55(doc: UblDocument) -> Iterator[Node]:
     return (b for b in doc.all("cac:BillingReference") if not b.has("cac:InvoiceDocumentReference/cbc:ID"))
@@ -107,6 +113,7 @@ def br_55(doc: UblDocument) -> Iterator[Node]:
     "cac:PayeeFinancialAccount/cbc:ID).",
     en="For a credit transfer (code 30 or 58 in BT-81) the Payment account identifier (BT-84, "
     "cac:PayeeFinancialAccount/cbc:ID) must be given.",
+    needs=("cac:PaymentMeans",),
 )
 def br_61(doc: UblDocument) -> Iterator[Node]:
     for means in doc.all("cac:PaymentMeans"):
@@ -137,6 +144,7 @@ def _line_item(node: Node, leaf_parent: str) -> bool:
     ro="Identificatorul standard al articolului (BT-157) trebuie să aibă atributul schemeID (de ex. 0160 "
     "pentru GTIN).",
     en="The Item standard identifier (BT-157) must have a schemeID attribute (e.g. 0160 for GTIN).",
+    needs=("cac:StandardItemIdentification",),
 )
 def br_64(doc: UblDocument) -> Iterator[Node]:
     for node in doc.all("cbc:ID"):
@@ -150,6 +158,7 @@ def br_64(doc: UblDocument) -> Iterator[Node]:
     ro="Codul de clasificare al articolului (BT-158) trebuie să aibă atributul listID (de ex. STI pentru "
     "CPV).",
     en="The Item classification identifier (BT-158) must have a listID attribute (e.g. STI for CPV).",
+    needs=("cbc:ItemClassificationCode",),
 )
 def br_65(doc: UblDocument) -> Iterator[Node]:
     for node in doc.all("cbc:ItemClassificationCode"):

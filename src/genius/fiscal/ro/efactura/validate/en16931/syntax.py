@@ -28,6 +28,7 @@ def _invoice_object_refs(doc: UblDocument) -> list[Node]:
     "(cac:Attachment): folosiți o referință separată pentru document.",
     en="The invoiced object reference (cac:AdditionalDocumentReference with code 130) must not carry an "
     "attachment (cac:Attachment): use a separate document reference.",
+    needs=("cac:AdditionalDocumentReference",),
 )
 def ubl_cr_666(doc: UblDocument) -> Iterator[Node]:
     if doc.is_ubl:
@@ -41,6 +42,7 @@ def ubl_cr_666(doc: UblDocument) -> Iterator[Node]:
     "(cbc:DocumentDescription).",
     en="The invoiced object reference (cac:AdditionalDocumentReference with code 130) must not have a "
     "description (cbc:DocumentDescription).",
+    needs=("cac:AdditionalDocumentReference",),
 )
 def ubl_cr_673(doc: UblDocument) -> Iterator[Node]:
     if doc.is_ubl:
