@@ -95,3 +95,16 @@ def test_built_envelopes_carry_the_active_trace_and_start_their_own_correlation(
     outside = build_envelope(ProbeSent(seq=8), tenant="acme")
     assert outside.traceparent is None
     assert trace.get_current_span().get_span_context().is_valid is False
+
+
+def test_a_worker_reply_needs_the_request_correlation() -> None:
+    from genius.kernel.errors import ValidationError
+    from genius.platform.bus.messages import EchoReplied
+    from genius.platform.bus.tracing import handling
+
+    with pytest.raises(ValidationError, match="correlation"):
+        build_envelope(EchoReplied(text="x"), tenant="acme")
+    explicit = build_envelope(EchoReplied(text="x"), tenant="acme", correlation_id="req-7")
+    assert explicit.correlationid == "req-7"
+    with handling("worker.request.echo", "req-8", "chain-1", None, None):
+        assert build_envelope(EchoReplied(text="x"), tenant="acme").correlationid == "chain-1"

@@ -19,7 +19,7 @@ from sqlalchemy import Connection
 from genius.kernel.clock import utcnow
 from genius.kernel.errors import ValidationError
 from genius.kernel.ids import new_id
-from genius.platform.bus.catalogue import CATALOGUE, Catalogue
+from genius.platform.bus.catalogue import CATALOGUE, Catalogue, MessageKind
 from genius.platform.bus.envelope import Envelope
 from genius.platform.bus.tables import outbox
 from genius.platform.bus.tracing import current_correlation_id, current_trace
@@ -43,6 +43,12 @@ def build_envelope(
     id of the request or event that started it), else to the new event's own id.
     """
     spec = catalogue.for_message(message)
+    correlation_id = correlation_id or current_correlation_id()
+    if spec.kind is MessageKind.REPLY and not correlation_id:
+        # A reply nobody can match to its request is lost work (issue 3: replies carry it).
+        raise ValidationError.for_field(
+            "correlation_id", f"{spec.name} is a worker reply: pass the request's correlation id"
+        )
     event_id = new_id()
     traceparent, tracestate = current_trace()
     return Envelope(
@@ -56,7 +62,7 @@ def build_envelope(
         subject=subject,
         traceparent=traceparent,
         tracestate=tracestate,
-        correlationid=correlation_id or current_correlation_id() or event_id,
+        correlationid=correlation_id or event_id,
         idempotencykey=idempotency_key,
     )
 
