@@ -5,8 +5,8 @@ publisher confirms) and an exactly-once consumer (another process: inbox row + e
 event, batched transactions) run together; events/s is N over the time until the last effect
 is committed. Latency: a producer process commits one event per unit of work at a fixed rate;
 each event's latency is from its envelope time (taken in the unit of work, just before commit)
-to the commit of its effect in the consumer process. RabbitMQ runs only when GENIUS_TEST_AMQP_URL is set; it uses a
-unique namespace and deletes it afterwards.
+to the commit of its effect in the consumer process. RabbitMQ runs only when
+GENIUS_TEST_AMQP_URL is set; it uses a unique namespace and deletes it afterwards.
 """
 
 from __future__ import annotations
