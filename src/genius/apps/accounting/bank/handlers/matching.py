@@ -68,6 +68,11 @@ def run_match(
                 posting = record_fee(uow, row.id, job_id=job_id)
         except StaleMatch:
             continue
+        except GeniusError as exc:  # a closed month: the fee waits, saying why
+            with contextlib.suppress(StaleMatch), UnitOfWork(databases, tenant=tenant) as uow:
+                propose(uow, row.id, (), job_id=job_id, note=f"bank fee not posted: {exc.message}")
+            summary.unmatched += 1
+            continue
         summary.fees += 1
         summary.posted += posting.posted
         if not posting.posted and posting.note:

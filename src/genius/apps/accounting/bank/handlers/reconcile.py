@@ -229,10 +229,10 @@ def confirm(
             "candidate_id", "give either candidate_id or items, not both or neither"
         )
     confidence = None
+    line = waiting_line(uow, line_id)  # a settled line is a Conflict, whatever was asked
     if candidate_id is not None:
         allocations, confidence = candidate_allocations(uow, line_id, candidate_id)
     else:
-        line = waiting_line(uow, line_id)
         left = abs(Decimal(line.amount))
         rows = {r.id: r for r in repo.open_item_rows(uow.connection, [i for i, _ in items])}
         allocations = []
