@@ -390,7 +390,10 @@ def run() -> str:
 
 
 def main(argv: list[str]) -> int:
-    report = render()
+    from bench.__main__ import machine_line
+
+    stamp = f"Run {date.today().isoformat()} on {machine_line()}.\n\n"
+    report = stamp + render()
     print(report)
     if "--write" in argv:
         text = DOCS.read_text() if DOCS.exists() else ""
