@@ -86,6 +86,11 @@ class Relay:
         self._marking: dict[str, asyncio.Task[None]] = {}
         self._cursor: dict[str, int] = {}
         self._publishing: set[str] = set()
+        # Observations run in threads and may finish out of order (a cancelled loop's thread
+        # still completes): each takes a ticket and only the newest reading reaches the gauges.
+        self._observe_lock = threading.Lock()
+        self._observe_ticket = 0
+        self._observe_applied: dict[str, int] = {}
         self.published = 0
 
     # -- one tenant ----------------------------------------------------------------------------
@@ -223,16 +228,23 @@ class Relay:
 
     def observe(self, slug: str) -> outbox.OutboxStats:
         """Refresh the outbox gauges of ``slug``."""
+        with self._observe_lock:
+            self._observe_ticket += 1
+            ticket = self._observe_ticket
         with self.databases.engine_for_slug(slug).connect() as conn:
             found = outbox.stats(conn)
-        metrics.OUTBOX_PENDING.labels(slug).set(found.pending)
         lag = 0.0
         if found.oldest_pending is not None:
             oldest = found.oldest_pending
             if oldest.tzinfo is None:  # SQLite returns naive UTC
                 oldest = oldest.replace(tzinfo=utcnow().tzinfo)
             lag = max(0.0, (utcnow() - oldest).total_seconds())
-        metrics.OUTBOX_LAG.labels(slug).set(lag)
+        with self._observe_lock:
+            if ticket < self._observe_applied.get(slug, 0):
+                return found  # a newer reading is already shown; this one is stale
+            self._observe_applied[slug] = ticket
+            metrics.OUTBOX_PENDING.labels(slug).set(found.pending)
+            metrics.OUTBOX_LAG.labels(slug).set(lag)
         return found
 
     def housekeep(self, slug: str) -> tuple[int, int]:
@@ -266,6 +278,7 @@ class Relay:
         for slug in list(self._marking):
             with contextlib.suppress(Exception):  # unmarked rows are republished later: harmless
                 await self.flush_marks(slug)
+            with contextlib.suppress(Exception):
                 await asyncio.to_thread(self.observe, slug)  # the gauges as the relay leaves them
         await asyncio.to_thread(self.release_leases)
 
