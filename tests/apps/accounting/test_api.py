@@ -211,3 +211,22 @@ def test_rules_and_settings_are_data_the_tenant_adjusts(api: Api, acme: Tenant) 
         f"{BASE}/accounts", json={"code": "411.01", "name": "x"}, headers=alice.headers
     )
     assert bad_code.status_code == 422 and "4111, 4118" in bad_code.json()["message"]
+
+
+def test_a_long_pdf_report_becomes_a_pdf_render_job(
+    api: Api, acme: Tenant, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from genius.apps.accounting import exports
+
+    alice, bob = login(api, acme, "alice", "accountant"), login(api, acme, "bob", "accountant")
+    draft = api.client.post(f"{BASE}/entries", json=entry(), headers=alice.headers).json()
+    api.client.post(f"{BASE}/entries/{draft['id']}/approve", headers=bob.headers)
+    monkeypatch.setattr(exports, "PDF_SYNC_MAX_ROWS", 1)
+    response = api.client.get(
+        f"{BASE}/reports/general-ledger", params={"from": "2026-03", "format": "pdf"}, headers=alice.headers
+    )
+    assert response.status_code == 202, response.text
+    body = response.json()
+    assert body["job"]["tag"] == "pdf_render" and body["key"].startswith("accounting/reports/general-ledger-")
+    job = api.client.get(response.headers["Location"], headers=alice.headers)
+    assert job.status_code == 200 and job.json()["state"] == "queued"

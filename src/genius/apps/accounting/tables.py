@@ -87,6 +87,7 @@ entries = Table(
     UniqueConstraint("source_type", "source_id", "source_role", name="uq_acc_entries_source"),
     Index("ix_acc_entries_period", "year", "month", "status"),
     Index("ix_acc_entries_reverses", "reverses"),
+    Index("ix_acc_entries_date", "entry_date", "status"),
 )
 
 lines = Table(

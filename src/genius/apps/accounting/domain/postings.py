@@ -213,10 +213,24 @@ def purchase_entry(doc: PurchaseDocument, rules: PostingRules) -> EntryDraft:
             continue
         vat_ron = to_ron(part.vat, doc.currency, doc.exchange_rate)
         tag = VatTag(treatment, part.vat_rate, "tax")
-        lines.append(Line(settings.vat_deductible_account, debit=vat_ron, vat=tag))
+        lines.append(
+            _currency(
+                Line(settings.vat_deductible_account, debit=vat_ron, vat=tag),
+                doc.currency,
+                part.vat,
+                doc.exchange_rate,
+            )
+        )
         if treatment.reverse_charge:
             # Self-assessed: the buyer collects it too; the supplier is owed the net only.
-            lines.append(Line(settings.vat_collected_account, credit=vat_ron, vat=tag))
+            lines.append(
+                _currency(
+                    Line(settings.vat_collected_account, credit=vat_ron, vat=tag),
+                    doc.currency,
+                    part.vat,
+                    doc.exchange_rate,
+                )
+            )
         else:
             payable_ron += vat_ron
             payable_doc += part.vat

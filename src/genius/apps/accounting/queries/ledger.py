@@ -37,12 +37,20 @@ def _lei(bani: int | None) -> Decimal:
     return (Decimal(int(bani or 0)) / 100).quantize(Decimal("0.01"))
 
 
-def _prefix_filter(column: Any, prefix: str | None) -> Any:
+def _prefix_filter(conn: Connection, column: Any, prefix: str | None) -> Any:
+    """Accounts whose code starts with ``prefix`` (4111 -> 4111 and 4111.*), as an IN list.
+
+    The codes come from the small accounts table, so the lines are read through their account
+    index; a LIKE on the lines would scan them all on PostgreSQL.
+    """
     if not prefix:
         return sa.true()
     if not prefix.replace(".", "").isdigit():
         raise ValidationError.for_field("account", f"{prefix!r} is not an account code")
-    return column.startswith(prefix, autoescape=True)
+    codes = conn.execute(
+        sa.select(t.accounts.c.code).where(t.accounts.c.code.startswith(prefix, autoescape=True))
+    ).scalars()
+    return column.in_(list(codes))
 
 
 def _openings(conn: Connection, months: PeriodRange, prefix: str | None) -> dict[str, int]:
@@ -50,7 +58,7 @@ def _openings(conn: Connection, months: PeriodRange, prefix: str | None) -> dict
     before = (b.year < months.first.year) | ((b.year == months.first.year) & (b.month < months.first.month))
     rows = conn.execute(
         sa.select(b.account, sa.func.sum(b.debit - b.credit))
-        .where(before, _prefix_filter(b.account, prefix))
+        .where(before, _prefix_filter(conn, b.account, prefix))
         .group_by(b.account)
     )
     return {account: int(net or 0) for account, net in rows}
@@ -86,7 +94,7 @@ def general_ledger(conn: Connection, months: PeriodRange, account: str | None = 
     report = ReportTable(
         "general-ledger", "Cartea mare", f"{months}" + (f" · cont {account}" if account else ""), COLUMNS
     )
-    _fill(report, openings, _lines(conn, months, _prefix_filter(t.lines.c.account, account)), months)
+    _fill(report, openings, _lines(conn, months, _prefix_filter(conn, t.lines.c.account, account)), months)
     return report
 
 
