@@ -3,6 +3,7 @@ bank part's read model through its real consumer handlers (inbox included), and 
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -14,6 +15,7 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 from fastapi.testclient import TestClient
+from pydantic import SecretStr
 
 from genius.apps.accounting.bank import subscriptions
 from genius.apps.accounting.bank.api import router as bank_router
@@ -23,6 +25,7 @@ from genius.kernel.ids import new_id
 from genius.platform.bus.handlers import RegistryTenants
 from genius.platform.bus.outbox import build_envelope
 from genius.platform.bus.transport import Delivery
+from genius.platform.db.engine import make_engine
 from genius.platform.db.uow import UnitOfWork
 from genius.platform.settings import Settings
 from genius.platform.tenancy import Tenant, TenantContext
@@ -120,8 +123,10 @@ class Books:
         return note_id
 
     def rows(self, table: str, **where: Any) -> list[Any]:
-        meta = sa.MetaData()
-        found = sa.Table(table, meta, autoload_with=self.platform.databases.engine_for_slug(self.tenant.slug))
+        engine = self.platform.databases.engine_for_slug(self.tenant.slug)
+        schema = table.split("_", 1)[0] if engine.dialect.name == "postgresql" else None
+        schema = {"acc": "accounting"}.get(schema or "", schema)
+        found = sa.Table(table, sa.MetaData(), autoload_with=engine, schema=schema)
         query = sa.select(found)
         for key, value in where.items():
             query = query.where(found.c[key] == value)
@@ -157,16 +162,41 @@ def invoice_event(
     )
 
 
-@pytest.fixture
-def platform(tmp_path: Path) -> Iterator[Platform]:
-    built = build_platform(settings(tmp_path))
-    yield built
-    built.close()
+def new_slug(prefix: str = "acme") -> str:
+    """Tenant databases are server-wide names on PostgreSQL: never reuse one across runs."""
+    return f"{prefix}{uuid.uuid4().hex[:8]}"
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def platform(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Platform]:
+    """A platform on SQLite, or on PostgreSQL with a fresh control database (dropped afterwards,
+    with every tenant database made)."""
+    if request.param == "sqlite":
+        built = build_platform(settings(tmp_path))
+        yield built
+        built.close()
+        return
+    server_url = request.getfixturevalue("postgres_url")
+    server = make_engine(server_url)
+    control_db = f"gtest_bank_{uuid.uuid4().hex[:10]}"
+    with server.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        conn.execute(sa.text(f'CREATE DATABASE "{control_db}"'))
+    url = sa.make_url(server_url).set(database=control_db).render_as_string(hide_password=False)
+    built = build_platform(settings(tmp_path).model_copy(update={"database_url": SecretStr(url)}))
+    try:
+        yield built
+    finally:
+        names = [f"{t.slug}_core" for t in built.tenants.list()]
+        built.close()
+        with server.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            for name in [*names, control_db]:
+                conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        server.dispose()
 
 
 @pytest.fixture
 def books(platform: Platform) -> Books:
-    return Books(platform, platform.tenants.create("acme", name="Exemplu Soft SRL", cui="RO18547290"))
+    return Books(platform, platform.tenants.create(new_slug(), name="Exemplu Soft SRL", cui="RO18547290"))
 
 
 @dataclass

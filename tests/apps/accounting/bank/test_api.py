@@ -21,7 +21,7 @@ from genius.platform.bus.local import LocalTransport
 from genius.platform.db.uow import UnitOfWork
 from genius.platform.tenancy import TenantContext
 from genius.workers.runtime import WorkerRuntime, select_handlers
-from tests.apps.accounting.bank.conftest import Api, Books, invoice_event, running_api, sample
+from tests.apps.accounting.bank.conftest import Api, Books, invoice_event, new_slug, running_api, sample
 
 BANK = "/api/v1/accounting/bank"
 
@@ -32,7 +32,7 @@ def upload(api: Api, headers: dict[str, str], name: str, data: bytes | None = No
 
 
 def test_upload_reupload_errors_and_permissions(api: Api) -> None:
-    tenant = api.platform.tenants.create("acme", name="Exemplu Soft SRL", cui="RO18547290")
+    tenant = api.platform.tenants.create(new_slug(), name="Exemplu Soft SRL", cui="RO18547290")
     accountant = api.login(tenant, "accountant")
     first = upload(api, accountant.headers, "bcr.sta")
     assert first.status_code == 201, first.text
@@ -46,7 +46,7 @@ def test_upload_reupload_errors_and_permissions(api: Api) -> None:
         3,
         True,
     )
-    assert api.platform.storage.exists("acme", f"accounting/bank-statements/{body['file_sha256']}.sta")
+    assert api.platform.storage.exists(tenant.slug, f"accounting/bank-statements/{body['file_sha256']}.sta")
     shown = api.client.get(f"{BANK}/statements/{statement_id}", headers=accountant.headers).json()
     assert shown["bank"] == "bcr" and [line["amount"] for line in shown["lines"]] == [
         "2380.00",
@@ -65,7 +65,7 @@ def test_upload_reupload_errors_and_permissions(api: Api) -> None:
     clerk = api.login(tenant, "sales_clerk")
     assert upload(api, clerk.headers, "bcr.sta").status_code == 403
     assert api.client.get(f"{BANK}/lines", headers=clerk.headers).status_code == 403
-    beta = api.platform.tenants.create("beta", name="Beta SRL", cui="RO18547290")
+    beta = api.platform.tenants.create(new_slug("beta"), name="Beta SRL", cui="RO18547290")
     other = api.login(beta, "accountant")
     assert api.client.get(f"{BANK}/statements/{statement_id}", headers=other.headers).status_code == 404
     assert api.client.get(f"{BANK}/lines", headers=other.headers).json()["lines"] == []
@@ -80,7 +80,7 @@ def test_upload_reupload_errors_and_permissions(api: Api) -> None:
 
 
 def test_candidates_and_confirmation_over_http(api: Api) -> None:
-    tenant = api.platform.tenants.create("acme", name="Exemplu Soft SRL", cui="RO18547290")
+    tenant = api.platform.tenants.create(new_slug(), name="Exemplu Soft SRL", cui="RO18547290")
     books = Books(api.platform, tenant)
     alfa = books.partner("Alfa Construct SRL", "14399840")
     books.invoice("GEN-000042", "3000.00", alfa, "Alfa Construct SRL")  # the line pays part of it
@@ -135,7 +135,7 @@ async def eventually(check: Callable[[], bool], timeout: float = 30.0, what: str
 
 
 async def test_the_match_worker_end_to_end_through_the_jobs_api(platform: Platform, tmp_path: Path) -> None:
-    tenant = platform.tenants.create("acme", name="Exemplu Soft SRL", cui="RO18547290")
+    tenant = platform.tenants.create(new_slug(), name="Exemplu Soft SRL", cui="RO18547290")
     system = TenantContext(tenant.id, tenant.slug, system=True)
     alfa, beta = new_id(), new_id()
     invoice_42, invoice_43 = new_id(), new_id()
