@@ -20,12 +20,11 @@ writes exactly what the model holds (for test corpora of deliberately broken inv
 
 from __future__ import annotations
 
-from lxml import etree
-
 from genius.fiscal.ro.efactura.ciusro import check_rules
 from genius.fiscal.ro.efactura.compute import compute
 from genius.fiscal.ro.efactura.model import Invoice
-from genius.fiscal.ro.efactura.writer.document import to_element
+from genius.fiscal.ro.efactura.writer.document import to_element, to_tree
+from genius.fiscal.ro.efactura.writer.tree import serialize
 
 
 def build_xml(invoice: Invoice, *, check: bool = True) -> bytes:
@@ -39,7 +38,9 @@ def build_xml(invoice: Invoice, *, check: bool = True) -> bytes:
     if check:
         invoice = compute(invoice)
         check_rules(invoice)
-    return etree.tostring(to_element(invoice), xml_declaration=True, encoding="UTF-8", pretty_print=True)
+    # The bytes etree.tostring(to_element(invoice), xml_declaration=True, encoding="UTF-8",
+    # pretty_print=True) gives, written straight from the writer's tree (see writer.tree).
+    return serialize(to_tree(invoice))
 
 
 __all__ = ["build_xml", "to_element"]

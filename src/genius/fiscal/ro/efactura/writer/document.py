@@ -34,9 +34,10 @@ from genius.fiscal.ro.efactura.writer.elements import (
 )
 from genius.fiscal.ro.efactura.writer.lines import line_el
 from genius.fiscal.ro.efactura.writer.parties import parties_el
+from genius.fiscal.ro.efactura.writer.tree import UblElement, UblRoot, to_lxml
 
 
-def attachment_el(parent: etree._Element, attachment: Attachment) -> None:
+def attachment_el(parent: UblElement, attachment: Attachment) -> None:
     element = el(parent, "cac:AdditionalDocumentReference")
     el(element, "cbc:ID", attachment.reference)  # BT-122
     opt(element, "cbc:DocumentDescription", attachment.description)  # BT-123
@@ -55,7 +56,7 @@ def attachment_el(parent: etree._Element, attachment: Attachment) -> None:
         el(el(holder, "cac:ExternalReference"), "cbc:URI", attachment.external_uri)  # BT-124
 
 
-def references_el(root: etree._Element, invoice: Invoice) -> None:
+def references_el(root: UblElement, invoice: Invoice) -> None:
     """InvoicePeriod .. ProjectReference, in each document's own XSD order."""
     period_el(root, invoice.invoicing_period, invoice.tax_point_date_code)
     if invoice.purchase_order_reference is not None or invoice.sales_order_reference is not None:
@@ -105,7 +106,7 @@ def references_el(root: etree._Element, invoice: Invoice) -> None:
             el(el(root, "cac:ProjectReference"), "cbc:ID", invoice.project_reference)
 
 
-def payment_means_el(root: etree._Element, invoice: Invoice) -> None:
+def payment_means_el(root: UblElement, invoice: Invoice) -> None:
     """BG-16: one UBL PaymentMeans per credit transfer account (UBL holds one account per block).
 
     UBL-SR-45/46 allow the due date and the payment means text only once in the whole document,
@@ -128,7 +129,7 @@ def payment_means_el(root: etree._Element, invoice: Invoice) -> None:
 
 
 def card_and_accounts_el(
-    element: etree._Element, means: PaymentInstructions | None, account: CreditTransfer | None
+    element: UblElement, means: PaymentInstructions | None, account: CreditTransfer | None
 ) -> None:
     """BG-18 card, BG-17 account and BG-19 mandate of one PaymentMeans (``means`` None: account only)."""
     if means is not None and means.card is not None:  # BG-18
@@ -151,7 +152,7 @@ def card_and_accounts_el(
             el(el(mandate, "cac:PayerFinancialAccount"), "cbc:ID", debit.debited_account_id)
 
 
-def taxes_and_totals_el(root: etree._Element, invoice: Invoice) -> None:
+def taxes_and_totals_el(root: UblElement, invoice: Invoice) -> None:
     currency, totals = invoice.currency, invoice.totals
     tax_total = el(root, "cac:TaxTotal")
     money(tax_total, "cbc:TaxAmount", totals.vat_total, currency)  # BT-110
@@ -178,11 +179,11 @@ def taxes_and_totals_el(root: etree._Element, invoice: Invoice) -> None:
     money(monetary, "cbc:PayableAmount", totals.payable_amount, currency)
 
 
-def to_element(invoice: Invoice) -> etree._Element:
+def to_tree(invoice: Invoice) -> UblRoot:
     """The UBL tree of ``invoice`` exactly as the model holds it (no computation, no checks)."""
     credit = invoice.is_credit_note
     namespace = NS_CREDIT_NOTE if credit else NS_INVOICE
-    root = etree.Element(f"{{{namespace}}}{invoice.document_kind.value}", nsmap={None: namespace, **PREFIXES})
+    root = UblRoot(invoice.document_kind.value, namespace, PREFIXES)
     el(root, "cbc:CustomizationID", CIUS_RO_CUSTOMIZATION_ID)  # BT-24, BR-RO-001
     opt(root, "cbc:ProfileID", invoice.business_process)  # BT-23
     el(root, "cbc:ID", invoice.number)  # BT-1
@@ -214,3 +215,8 @@ def to_element(invoice: Invoice) -> etree._Element:
     for line in invoice.lines:  # BG-25
         line_el(root, invoice, line)
     return root
+
+
+def to_element(invoice: Invoice) -> etree._Element:
+    """The UBL tree of ``invoice`` as lxml elements (``build_xml`` serializes ``to_tree`` directly)."""
+    return to_lxml(to_tree(invoice))

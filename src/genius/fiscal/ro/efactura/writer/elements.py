@@ -5,9 +5,8 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from lxml import etree
-
 from genius.fiscal.ro.efactura.model import DocumentAllowanceCharge, Identifier, LineAllowanceCharge, Period
+from genius.fiscal.ro.efactura.writer.tree import NO_CHILDREN, UblElement, checked
 
 NS_INVOICE = "urn:oasis:names:specification:ubl:schema:xsd:Invoice-2"
 NS_CREDIT_NOTE = "urn:oasis:names:specification:ubl:schema:xsd:CreditNote-2"
@@ -33,18 +32,25 @@ def qname(name: str) -> str:
     return f"{{{PREFIXES[prefix]}}}{local}"
 
 
-def el(parent: etree._Element, tag: str, text: str | None = None, /, **attrs: str | None) -> etree._Element:
+def el(parent: UblElement, tag: str, text: str | None = None, /, **attrs: str | None) -> UblElement:
     """Append ``tag`` (``cac:X`` / ``cbc:X``) under ``parent`` with optional text and attributes."""
-    element = etree.SubElement(parent, qname(tag))
-    if text is not None:
-        element.text = text
-    for key, value in attrs.items():
-        if value is not None:
-            element.set(key, value)
+    # (Runs once per element of every invoice: the usual printable ASCII text skips ``checked``.)
+    if text is not None and not (text.__class__ is str and text.isascii() and text.isprintable()):
+        text = checked(text)
+    if attrs:
+        pairs = tuple((key, checked(value)) for key, value in attrs.items() if value is not None)
+        element = UblElement(tag, text, pairs)
+    else:
+        element = UblElement(tag, text)
+    children = parent.children
+    if children is NO_CHILDREN:
+        parent.children = [element]
+    else:
+        children.append(element)
     return element
 
 
-def opt(parent: etree._Element, tag: str, text: str | None, /, **attrs: str | None) -> None:
+def opt(parent: UblElement, tag: str, text: str | None, /, **attrs: str | None) -> None:
     """Append a basic element only when its value is given."""
     if text is not None:
         el(parent, tag, text, **attrs)
@@ -54,7 +60,7 @@ def num(value: Decimal) -> str:
     return format(value, "f")
 
 
-def money(parent: etree._Element, name: str, value: Decimal | None, currency: str) -> None:
+def money(parent: UblElement, name: str, value: Decimal | None, currency: str) -> None:
     if value is not None:
         el(parent, name, num(value), currencyID=currency)
 
@@ -63,12 +69,12 @@ def iso_date(value: date | None) -> str | None:
     return None if value is None else value.isoformat()
 
 
-def identifier_el(parent: etree._Element, name: str, ident: Identifier | None) -> None:
+def identifier_el(parent: UblElement, name: str, ident: Identifier | None) -> None:
     if ident is not None:
         el(parent, name, ident.value, schemeID=ident.scheme)
 
 
-def period_el(parent: etree._Element, period: Period | None, description_code: str | None = None) -> None:
+def period_el(parent: UblElement, period: Period | None, description_code: str | None = None) -> None:
     if period is None and description_code is None:
         return
     element = el(parent, "cac:InvoicePeriod")
@@ -78,7 +84,7 @@ def period_el(parent: etree._Element, period: Period | None, description_code: s
     opt(element, "cbc:DescriptionCode", description_code)  # BT-8 lives in InvoicePeriod
 
 
-def tax_category_el(parent: etree._Element, name: str, category: str, rate: Decimal | None) -> etree._Element:
+def tax_category_el(parent: UblElement, name: str, category: str, rate: Decimal | None) -> UblElement:
     element = el(parent, name)
     el(element, "cbc:ID", category)
     if rate is not None:  # category O carries no rate (BR-O-05)
@@ -87,7 +93,7 @@ def tax_category_el(parent: etree._Element, name: str, category: str, rate: Deci
 
 
 def allowance_charge_el(
-    parent: etree._Element,
+    parent: UblElement,
     item: LineAllowanceCharge | DocumentAllowanceCharge,
     is_charge: bool,
     currency: str,
@@ -105,8 +111,8 @@ def allowance_charge_el(
 
 
 def document_reference_el(
-    parent: etree._Element, name: str, ident: Identifier, type_code: str | None = None
-) -> etree._Element:
+    parent: UblElement, name: str, ident: Identifier, type_code: str | None = None
+) -> UblElement:
     element = el(parent, name)
     identifier_el(element, "cbc:ID", ident)
     opt(element, "cbc:DocumentTypeCode", type_code)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from lxml import etree
-
 from genius.fiscal.ro.efactura.model import Invoice, InvoiceLine
 from genius.fiscal.ro.efactura.writer.elements import (
     INVOICED_OBJECT_TYPE_CODE,
@@ -18,9 +16,10 @@ from genius.fiscal.ro.efactura.writer.elements import (
     period_el,
     tax_category_el,
 )
+from genius.fiscal.ro.efactura.writer.tree import UblElement
 
 
-def line_el(root: etree._Element, invoice: Invoice, line: InvoiceLine) -> None:
+def line_el(root: UblElement, invoice: Invoice, line: InvoiceLine) -> None:
     currency = invoice.currency
     credit = invoice.is_credit_note
     element = el(root, "cac:CreditNoteLine" if credit else "cac:InvoiceLine")
@@ -59,7 +58,7 @@ def line_el(root: etree._Element, invoice: Invoice, line: InvoiceLine) -> None:
         money(price_discount, "cbc:BaseAmount", gross, currency)  # BT-148
 
 
-def item_el(parent: etree._Element, line: InvoiceLine) -> None:
+def item_el(parent: UblElement, line: InvoiceLine) -> None:
     item = line.item
     element = el(parent, "cac:Item")  # BG-31
     opt(element, "cbc:Description", item.description)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from lxml import etree
-
 from genius.fiscal.ro.efactura.model import Address, Invoice, Party
 from genius.fiscal.ro.efactura.writer.elements import (
     TAX_REGISTRATION_SCHEME,
@@ -13,9 +11,10 @@ from genius.fiscal.ro.efactura.writer.elements import (
     iso_date,
     opt,
 )
+from genius.fiscal.ro.efactura.writer.tree import UblElement
 
 
-def address_el(parent: etree._Element, name: str, address: Address) -> None:
+def address_el(parent: UblElement, name: str, address: Address) -> None:
     element = el(parent, name)
     opt(element, "cbc:StreetName", address.street)
     opt(element, "cbc:AdditionalStreetName", address.additional_street)
@@ -27,13 +26,13 @@ def address_el(parent: etree._Element, name: str, address: Address) -> None:
     el(el(element, "cac:Country"), "cbc:IdentificationCode", address.country_code)
 
 
-def tax_scheme_el(parent: etree._Element, company_id: str, scheme: str) -> None:
+def tax_scheme_el(parent: UblElement, company_id: str, scheme: str) -> None:
     element = el(parent, "cac:PartyTaxScheme")
     el(element, "cbc:CompanyID", company_id)
     el(el(element, "cac:TaxScheme"), "cbc:ID", scheme)
 
 
-def party_el(parent: etree._Element, name: str, party: Party, creditor_reference: str | None) -> None:
+def party_el(parent: UblElement, name: str, party: Party, creditor_reference: str | None) -> None:
     element = el(el(parent, name), "cac:Party")
     identifier_el(element, "cbc:EndpointID", party.electronic_address)  # BT-34 / BT-49
     for ident in party.identifiers:  # BT-29 / BT-46
@@ -58,7 +57,7 @@ def party_el(parent: etree._Element, name: str, party: Party, creditor_reference
         opt(contact, "cbc:ElectronicMail", party.contact.email)
 
 
-def parties_el(root: etree._Element, invoice: Invoice) -> None:
+def parties_el(root: UblElement, invoice: Invoice) -> None:
     creditor = next(
         (
             p.direct_debit.creditor_reference
