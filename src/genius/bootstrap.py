@@ -14,8 +14,10 @@ from sqlalchemy import Engine
 
 from genius.apps.accounting import ACCOUNTING_COMPONENT
 from genius.apps.accounting.bank import BANK_COMPONENT
+from genius.apps.procurement import PROCUREMENT_COMPONENT
 from genius.apps.sales import SALES_COMPONENT
-from genius.integrations.anaf import ANAF_COMPONENT
+from genius.apps.sales.spv import SPV_COMPONENT
+from genius.integrations.anaf import ANAF_COMPONENT, AnafLimiter, build_limiter
 from genius.integrations.smtp.senders import MAIL_COMPONENT
 from genius.platform import flags as feature_flags
 from genius.platform import resilience
@@ -51,6 +53,8 @@ def tenant_components() -> list[MigrationComponent]:
         SALES_COMPONENT,
         ACCOUNTING_COMPONENT,
         BANK_COMPONENT,
+        SPV_COMPONENT,
+        PROCUREMENT_COMPONENT,
     ]
 
 
@@ -69,6 +73,8 @@ class Platform:
     runtime_settings: runtime_layer.RuntimeSettings
     bus: Bus
     storage: ObjectStore
+    # ANAF's published limits, counted once for the installation (Redis when configured).
+    anaf_limiter: AnafLimiter
     extras: dict[str, object] = field(default_factory=dict)
 
     def close(self) -> None:
@@ -123,4 +129,5 @@ def build_platform(settings: Settings | None = None, *, migrate_control: bool = 
         runtime_settings=runtime,
         bus=Bus(make_transport(settings, data_dir), databases, tenants),
         storage=storage_from_settings(settings, data_dir),
+        anaf_limiter=build_limiter(settings.redis_url.get_secret_value() if settings.redis_url else None),
     )

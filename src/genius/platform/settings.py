@@ -91,6 +91,14 @@ class Settings(BaseSettings):
     anaf_token_refresh_days: int = 10  # refresh the 90-day access token this long before it expires
     anaf_token_warn_days: int = 30  # warn this long before the refresh token needs the certificate again
     bnr_url: str = "https://www.bnr.ro"
+    # Sales SPV side (genius.apps.sales.spv): cache of VAT registry answers, polling and schedules.
+    anaf_taxpayer_cache_hours: float = 24.0  # a registry answer younger than this is served from cache
+    spv_poll_budget_seconds: float = 120.0  # stareMesaj polling in one job before the sweep takes over
+    spv_resume_every_minutes: float = 5.0  # sweep: carry on submissions still in flight
+    spv_inbound_every_minutes: float = 60.0  # list received invoices (filter P) and register them
+    anaf_token_check_every_hours: float = 6.0  # refresh ANAF grants that are due
+    bnr_import_every_hours: float = 6.0  # fetch BNR's daily rates (published ~13:00 Bucharest time)
+    spv_mail_every_seconds: float = 15.0  # queue e-mails whose invoice PDF is now rendered
 
     @field_validator("port")
     @classmethod

@@ -54,8 +54,11 @@ class InvoiceStatus(StrEnum):
 
 # States in which the document has been handed to ANAF (SPV): only a credit note corrects it.
 SENT_TO_ANAF = frozenset({InvoiceStatus.SUBMITTED, InvoiceStatus.ACCEPTED, InvoiceStatus.REJECTED})
-# States of an issued (numbered) document that a credit note may correct.
-CORRECTABLE = frozenset({InvoiceStatus.ISSUED, InvoiceStatus.SUBMITTED, InvoiceStatus.ACCEPTED})
+# States of an issued (numbered) document that a credit note may correct. A document ANAF
+# rejected for its content is corrected by a credit note and a new invoice (it cannot be edited).
+CORRECTABLE = frozenset(
+    {InvoiceStatus.ISSUED, InvoiceStatus.SUBMITTED, InvoiceStatus.ACCEPTED, InvoiceStatus.REJECTED}
+)
 
 
 def _label(document_type: DocumentType) -> str:

@@ -10,6 +10,9 @@ One attempt is one upload of the issued UBL to ANAF's SPV and what became of it 
        |                     \\--> failed               \\--> refused ("XML cu erori nepreluat de sistem")
        \\--invoice cancelled before upload--> cancelled
 
+``uploading`` is committed before the HTTP upload starts: a worker that finds an attempt still
+``uploading`` died mid-upload, so the outcome is unknown and it reconciles before anything else
+(``pending -> uploading -> uploaded | refused | outcome_unknown | failed``).
 ``failed`` means the upload certainly did not reach ANAF (a new attempt may follow);
 ``outcome_unknown`` that it may have (the worker reconciles with the message list before retrying,
 so an invoice is never filed twice). The invoice's own status follows its latest attempt
@@ -31,6 +34,7 @@ RULE_TRANSITION = "sales.submission.transition"
 
 class SubmissionState(StrEnum):
     PENDING = "pending"
+    UPLOADING = "uploading"  # committed before the upload: a crash leaves the outcome unknown
     UPLOADED = "uploaded"
     PROCESSING = "processing"
     ACCEPTED = "accepted"
@@ -43,7 +47,8 @@ class SubmissionState(StrEnum):
 
 S = SubmissionState
 ALLOWED: dict[SubmissionState, frozenset[SubmissionState]] = {
-    S.PENDING: frozenset({S.UPLOADED, S.REFUSED, S.OUTCOME_UNKNOWN, S.FAILED, S.CANCELLED}),
+    S.PENDING: frozenset({S.UPLOADING, S.UPLOADED, S.REFUSED, S.OUTCOME_UNKNOWN, S.FAILED, S.CANCELLED}),
+    S.UPLOADING: frozenset({S.UPLOADED, S.REFUSED, S.OUTCOME_UNKNOWN, S.FAILED}),
     S.UPLOADED: frozenset({S.PROCESSING, S.ACCEPTED, S.REJECTED, S.REFUSED}),
     S.PROCESSING: frozenset({S.PROCESSING, S.ACCEPTED, S.REJECTED, S.REFUSED}),
     S.OUTCOME_UNKNOWN: frozenset({S.UPLOADED, S.FAILED}),
@@ -110,6 +115,7 @@ def start(invoice_id: str, attempt: int, at: datetime, *, b2c: bool) -> Submissi
 def invoice_status_after(state: SubmissionState) -> InvoiceStatus | None:
     """The invoice's status once its latest attempt reaches ``state`` (None: unchanged)."""
     return {
+        S.UPLOADING: InvoiceStatus.SUBMITTED,  # may be in SPV already: no cancel from here on
         S.UPLOADED: InvoiceStatus.SUBMITTED,
         S.PROCESSING: InvoiceStatus.SUBMITTED,
         S.ACCEPTED: InvoiceStatus.ACCEPTED,

@@ -1,0 +1,36 @@
+"""Worker contract ``bnr_rates``: import BNR's reference rates into the tenant database."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Annotated, ClassVar
+
+from genius.kernel.messages import Event
+
+SOURCES = ("daily", "ten_days", "year")
+
+
+@dataclass(frozen=True)
+class BnrRatesRequested(Event):
+    """Fetch BNR's rates XML (daily, last ten days, or a whole year) and store every rate."""
+
+    event_type: ClassVar[str] = "worker.request.bnr_rates"
+    schema_version: ClassVar[int] = 1
+
+    source: Annotated[str, "daily (nbrfxrates.xml), ten_days or year"] = "daily"
+    year: Annotated[int | None, "The year, for source year"] = None
+
+
+@dataclass(frozen=True)
+class BnrRatesImported(Event):
+    """BNR's rates were stored (re-importing a day changes nothing)."""
+
+    event_type: ClassVar[str] = "worker.response.bnr_rates"
+    schema_version: ClassVar[int] = 1
+
+    source: Annotated[str, "What was fetched"]
+    sheets: Annotated[int, "Banking days stored"]
+    rates: Annotated[int, "Rates stored"]
+    first_day: Annotated[date | None, "Oldest BNR date in the import"] = None
+    last_day: Annotated[date | None, "Newest BNR date in the import"] = None

@@ -1,0 +1,122 @@
+"""SPV fixtures: the ANAF double over real HTTP (uvicorn on 127.0.0.1, a free port), a platform
+pointed at it, a sales tenant authorized through the double's OAuth, issued invoices to submit.
+"""
+
+from __future__ import annotations
+
+import urllib.parse
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+import sqlalchemy as sa
+
+from genius.apps.sales import handlers as h
+from genius.apps.sales import repository as repo
+from genius.apps.sales.commands import CreateAndIssue
+from genius.apps.sales.domain.submissions import Submission
+from genius.apps.sales.spv import records
+from genius.apps.sales.spv.messages import SUBMIT, EfacturaWorkDone, EfacturaWorkRequested
+from genius.apps.sales.spv.oauth import AnafAccess
+from genius.bootstrap import Platform, build_platform
+from genius.integrations.anaf.double import DEFAULT_CLIENT, AnafDouble
+from genius.kernel.ids import new_id
+from genius.platform.db.uow import UnitOfWork
+from genius.platform.jobs.context import JobContext
+from genius.workers import anaf_efactura
+from tests.apps.sales.conftest import World, setup_world
+from tests.integrations.serving import serving
+from tests.web.conftest import base_settings
+
+CALLBACK = "http://127.0.0.1:9/api/v1/sales/anaf/callback"
+SELLER = "18547290"  # tests.apps.sales.conftest.TENANT_CUI without RO
+BUYER = "14399840"
+
+
+@dataclass
+class Anaf:
+    double: AnafDouble
+    base_url: str
+
+    def settings(self, data_dir: Path, **overrides: Any) -> dict[str, Any]:
+        return {
+            "data_dir": data_dir,
+            "anaf_api_url": self.base_url,
+            "anaf_oauth_url": f"{self.base_url}/anaf-oauth2/v1",
+            "anaf_public_url": self.base_url,
+            "anaf_client_id": DEFAULT_CLIENT.client_id,
+            "anaf_client_secret": DEFAULT_CLIENT.client_secret,
+            "anaf_redirect_uri": CALLBACK,
+            "anaf_timeout_seconds": 3.0,
+            "anaf_upload_timeout_seconds": 2.0,
+            "spv_poll_budget_seconds": 10.0,
+            **overrides,
+        }
+
+    def uploads_of(self, number: str) -> list[Any]:
+        return [u for u in self.double.spv.uploads.values() if u.number == number]
+
+
+@pytest.fixture
+def anaf() -> Iterator[Anaf]:
+    double = AnafDouble(processing_seconds=0.0)
+    with serving(double.app) as base_url:
+        yield Anaf(double, base_url)
+
+
+@pytest.fixture
+def spv_platform(anaf: Anaf, tmp_path: Path) -> Iterator[Platform]:
+    built = build_platform(base_settings(**anaf.settings(tmp_path)))
+    yield built
+    built.close()
+
+
+def authorize(world: World) -> None:
+    """The browser step through the double: authorize URL -> redirect with code -> our callback."""
+    access = AnafAccess.of(world.platform)
+    url, _ = access.authorize_url(world.ctx)
+    answer = httpx.get(url, follow_redirects=False)
+    assert answer.status_code == 302, answer.text
+    query = dict(urllib.parse.parse_qsl(urllib.parse.urlsplit(answer.headers["location"]).query))
+    access.callback(query)
+
+
+@pytest.fixture
+def seller(spv_platform: Platform) -> World:
+    world = setup_world(spv_platform, f"spv{uuid.uuid4().hex[:8]}")
+    authorize(world)
+    return world
+
+
+def issue(world: World, **overrides: Any) -> tuple[str, str]:
+    """(invoice id, number) of a freshly issued domestic invoice."""
+    with world.scope():
+        issued = h.create_and_issue(world.deps, CreateAndIssue(world.draft(**overrides)))
+    return issued.invoice_id, issued.number
+
+
+def start_submission(world: World, invoice_id: str) -> Submission:
+    with UnitOfWork(world.platform.databases, tenant=world.ctx) as uow:
+        return records.start_attempt(uow, invoice_id, datetime.now(UTC))
+
+
+def run_job(world: World, invoice_id: str, job_id: str | None = None) -> EfacturaWorkDone:
+    job = JobContext(job_id=job_id or new_id(), tag=anaf_efactura.TAG, tenant=world.ctx)
+    return anaf_efactura.handle(EfacturaWorkRequested(action=SUBMIT, invoice_id=invoice_id), job, world.platform)
+
+
+def attempts(world: World, invoice_id: str) -> list[Submission]:
+    with world.engine().connect() as conn:
+        return repo.submissions_of(conn, invoice_id)
+
+
+def invoice_status(world: World, invoice_id: str) -> str:
+    from genius.apps.sales import tables as t
+
+    with world.engine().connect() as conn:
+        return str(conn.execute(sa.select(t.invoices.c.status).where(t.invoices.c.id == invoice_id)).scalar_one())
