@@ -171,6 +171,22 @@ def test_draft_issue_download_list_credit_and_cancel(sales: Sales) -> None:
     assert [c["id"] for c in credits["items"]] == [note["id"]]
 
 
+def test_batch_issue_through_the_api(sales: Sales) -> None:
+    issued = sales.call(
+        "POST", "/invoices/issue-batch", 201, json={"documents": [sales.draft(), sales.draft()]}
+    )
+    assert [i["number"] for i in issued["issued"]] == ["GEN-2025-0001", "GEN-2025-0002"]
+    before = sales.counts()
+    bad = sales.draft(currency="XYZ")
+    error = sales.call("POST", "/invoices/issue-batch", 422, json={"documents": [sales.draft(), bad]})
+    assert {"field": "documents[1].currency", "code": "BR-CL-04"} in [
+        {"field": d["field"], "code": d["code"]} for d in error["details"]
+    ]
+    assert sales.counts() == before
+    too_many = sales.call("POST", "/invoices/issue-batch", 422, json={"documents": [sales.draft()] * 101})
+    assert too_many["details"][0]["field"] == "body.documents"
+
+
 def test_partners_list_filters_pages_and_masked_cnp(sales: Sales) -> None:
     person = sales.call(
         "POST",
@@ -427,7 +443,7 @@ def test_openapi_documents_every_sales_route_with_a_summary_and_a_response_model
         if path.startswith(API)
         for method, op in item.items()
     }
-    assert len(operations) == 25
+    assert len(operations) == 26
     for (path, method), op in operations.items():
         assert op.get("summary"), (path, method)
         if method != "delete" and not path.endswith("/xml"):

@@ -85,7 +85,6 @@ def test_credit_notes_stay_within_the_invoice_and_its_currency() -> None:
     [
         {"status": S.DRAFT},
         {"status": S.CANCELLED},
-        {"status": S.REJECTED},
         {"document_type": DocumentType.CREDIT_NOTE},
     ],
 )
@@ -93,6 +92,12 @@ def test_only_issued_invoices_are_corrected(overrides: dict[str, object]) -> Non
     with pytest.raises(Conflict) as caught:
         rules.ensure_correctable(target(**overrides))
     assert caught.value.details["rule"] == rules.RULE_CREDIT_ISSUED_ONLY
+
+
+@pytest.mark.parametrize("status", [S.ISSUED, S.SUBMITTED, S.ACCEPTED, S.REJECTED])
+def test_issued_invoices_are_corrected_by_credit_notes_even_after_anaf(status: InvoiceStatus) -> None:
+    # A document ANAF rejected for its content cannot be edited: a credit note and a new invoice.
+    rules.ensure_correctable(target(status=status))
 
 
 def test_submission_happy_path_and_invoice_status() -> None:

@@ -13,7 +13,14 @@ import sqlalchemy as sa
 
 from genius.apps.sales import handlers as h
 from genius.apps.sales import tables as t
-from genius.apps.sales.commands import CreateAndIssue, CreateDraft, DeleteDraft, IssueInvoice, UpdateDraft
+from genius.apps.sales.commands import (
+    CreateAndIssue,
+    CreateDraft,
+    DeleteDraft,
+    IssueBatch,
+    IssueInvoice,
+    UpdateDraft,
+)
 from genius.apps.sales.domain.errors import InvoiceRejected, LifecycleConflict
 from genius.fiscal.ro.efactura.errors import RuleViolation
 from genius.fiscal.ro.efactura.validate import validate_xml
@@ -319,3 +326,36 @@ def test_issue_date_defaults_to_the_romanian_day(world: World) -> None:
     issued = issue(world, world.draft())
     assert issued.issue_date == date(2025, 10, 1)
     assert invoice_row(world, issued.invoice_id).due_date == date(2025, 10, 31)  # company default, 30 days
+
+
+def test_a_batch_is_numbered_in_order_and_written_all_or_nothing(world: World) -> None:
+    bad_unit = [
+        {
+            "id": "1",
+            "quantity": "1",
+            "unit_code": "PCS",
+            "price": {"net_price": "1"},
+            "item": {"name": "x", "vat_category": "S", "vat_rate": "21"},
+        }
+    ]
+    before, number = world.counts(), world.next_number()
+    with world.scope(), pytest.raises(ValidationError) as caught:
+        h.issue_batch(world.deps, IssueBatch([world.draft(), world.draft(lines=bad_unit)]))
+    assert {(p.field, p.code) for p in caught.value.problems} == {
+        ("documents[1].lines[0].unit_code", "BR-CL-23")
+    }
+    with world.scope(), pytest.raises(InvoiceRejected) as rejected:
+        h.issue_batch(
+            world.deps,
+            IssueBatch([world.draft(), world.draft(), world.draft(payment_instructions=NO_ACCOUNT)]),
+        )
+    assert rejected.value.details[0]["field"] == "documents[2]/Invoice/cac:PaymentMeans"
+    assert world.counts() == before and world.next_number() == number
+    with world.scope():
+        issued = h.issue_batch(world.deps, IssueBatch([world.draft(issue_date="2025-09-15")] * 3))
+    assert [i.number for i in issued] == ["GEN2025-0001", "GEN2025-0002", "GEN2025-0003"]
+    assert [e["data"]["number"] for e in outbox_events(world, "sales.invoice.issued")] == [
+        i.number for i in issued
+    ]
+    with world.scope(), pytest.raises(ValidationError):
+        h.issue_batch(world.deps, IssueBatch([]))

@@ -87,6 +87,14 @@ class CreateAndIssue(Command):
 
 
 @dataclass(frozen=True)
+class IssueBatch(Command):
+    """Several documents created and issued in one transaction, numbered in the order given."""
+
+    documents: list[Any]
+    credit_note: bool = False
+
+
+@dataclass(frozen=True)
 class CancelInvoice(Command):
     invoice_id: str
     reason: str | None

@@ -58,16 +58,35 @@ def _address(row: Row[Any]) -> PostalAddress:
     )
 
 
+# Statements of the hot paths are built once with bound parameters: building a SQLAlchemy
+# statement per call (coercions, cache keys) costs more than running it on the issuing path.
+_BY_ID = {
+    (table.name, for_update): (
+        sa.select(table).where(table.c.id == sa.bindparam("row_id")).with_for_update()
+        if for_update
+        else sa.select(table).where(table.c.id == sa.bindparam("row_id"))
+    )
+    for table in (t.partners, t.products, t.series, t.invoices)
+    for for_update in (False, True)
+}
+_PRODUCTS_BY_IDS = sa.select(t.products).where(t.products.c.id.in_(sa.bindparam("ids", expanding=True)))
+_COMPANY = sa.select(t.company).where(t.company.c.id == t.COMPANY_ROW_ID)
+_INSERT_INVOICE = t.invoices.insert()
+_ADVANCE_SERIES = t.series.update().where(t.series.c.id == sa.bindparam("series_id"))
+_DEFAULT_SERIES = (
+    sa.select(t.series.c.id)
+    .where(t.series.c.document_kind == sa.bindparam("kind"), t.series.c.is_default.is_(True))
+    .order_by(t.series.c.created_at)
+)
+
+
 def _one(conn: Connection, table: sa.Table, row_id: str, for_update: bool = False) -> Row[Any] | None:
-    query = sa.select(table).where(table.c.id == row_id)
-    if for_update:
-        query = query.with_for_update()
-    return conn.execute(query).first()
+    return conn.execute(_BY_ID[(table.name, for_update)], {"row_id": row_id}).first()
 
 
 # -- company ---------------------------------------------------------------------------------------
 def get_company(conn: Connection) -> tuple[CompanyProfile, int] | None:
-    row = conn.execute(sa.select(t.company).where(t.company.c.id == t.COMPANY_ROW_ID)).first()
+    row = conn.execute(_COMPANY).first()
     if row is None:
         return None
     profile = CompanyProfile(
@@ -226,7 +245,7 @@ def products_by_id(conn: Connection, ids: Iterable[str]) -> dict[str, Product]:
     wanted = list(ids)
     if not wanted:
         return {}
-    rows = conn.execute(sa.select(t.products).where(t.products.c.id.in_(wanted))).all()
+    rows = conn.execute(_PRODUCTS_BY_IDS, {"ids": wanted}).all()
     return {row.id: product_from_row(row) for row in rows}
 
 
@@ -257,10 +276,7 @@ def get_series_row(conn: Connection, series_id: str, *, for_update: bool = False
 
 
 def default_series_id(conn: Connection, kind: SeriesDocumentKind) -> str | None:
-    query = sa.select(t.series.c.id).where(
-        t.series.c.document_kind == kind.value, t.series.c.is_default.is_(True)
-    )
-    return conn.execute(query.order_by(t.series.c.created_at)).scalar()
+    return conn.execute(_DEFAULT_SERIES, {"kind": kind.value}).scalar()
 
 
 def prefix_taken(conn: Connection, prefix: str) -> bool:
@@ -291,11 +307,12 @@ def insert_series(conn: Connection, series_id: str, series: Series, at: datetime
 
 
 def advance_series(conn: Connection, series_id: str, series: Series) -> None:
-    conn.execute(
-        t.series.update()
-        .where(t.series.c.id == series_id)
-        .values(next_number=series.next_number, year=series.year, last_issue_date=series.last_issue_date)
-    )
+    values = {
+        "next_number": series.next_number,
+        "year": series.year,
+        "last_issue_date": series.last_issue_date,
+    }
+    conn.execute(_ADVANCE_SERIES, {"series_id": series_id, **values})
 
 
 # -- invoices --------------------------------------------------------------------------------------
@@ -308,7 +325,7 @@ def get_invoice_row(conn: Connection, invoice_id: str, *, for_update: bool = Fal
 
 
 def insert_invoice(conn: Connection, values: dict[str, Any]) -> None:
-    conn.execute(t.invoices.insert().values(**values))
+    conn.execute(_INSERT_INVOICE, values)
 
 
 def update_invoice(conn: Connection, invoice_id: str, values: dict[str, Any]) -> None:

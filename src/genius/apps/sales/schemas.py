@@ -425,3 +425,13 @@ class IssuedOut(BaseModel):
             xml_sha256=issued.xml_sha256,
             event_id=issued.event_id,
         )
+
+
+class IssueBatchIn(_In):
+    documents: list[dict[str, Any]] = Field(
+        min_length=1, max_length=100, description="Drafts in the e-Factura JSON form, issued in this order"
+    )
+
+
+class IssuedBatchOut(BaseModel):
+    issued: list[IssuedOut]

@@ -15,6 +15,7 @@ from genius.apps.sales.commands import (
     CreateAndIssue,
     CreateDraft,
     DeleteDraft,
+    IssueBatch,
     IssueInvoice,
     UpdateDraft,
 )
@@ -25,6 +26,8 @@ from genius.apps.sales.schemas import (
     InvoiceOut,
     InvoicePage,
     InvoiceSummaryOut,
+    IssueBatchIn,
+    IssuedBatchOut,
     IssuedOut,
 )
 from genius.platform.auth.deps import require
@@ -89,6 +92,22 @@ def create_invoice(document: Draft, ctx: Creator, deps: Deps, queries: Queries) 
 def create_and_issue_invoice(document: Draft, ctx: Creator, issuer: Issuer, deps: Deps) -> IssuedOut:
     with tenant_scope(ctx):
         return IssuedOut.of(h.create_and_issue(deps, CreateAndIssue(document)))
+
+
+@router.post(
+    "/invoices/issue-batch",
+    response_model=IssuedBatchOut,
+    status_code=status.HTTP_201_CREATED,
+    summary="Create and issue several invoices in one transaction (a billing run)",
+    description="Up to 100 documents, numbered in the order given, all or nothing: a refused document"
+    " refuses the batch, with its problems named under documents[i]. "
+    + ISSUE_DESCRIPTION
+    + " Needs sales.invoice.create and sales.invoice.issue.",
+)
+def issue_invoice_batch(body: IssueBatchIn, ctx: Creator, issuer: Issuer, deps: Deps) -> IssuedBatchOut:
+    with tenant_scope(ctx):
+        issued = h.issue_batch(deps, IssueBatch(list(body.documents)))
+    return IssuedBatchOut(issued=[IssuedOut.of(i) for i in issued])
 
 
 @router.get(

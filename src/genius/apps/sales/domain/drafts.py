@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
@@ -416,3 +416,14 @@ def _check_payments(model: Invoice, problems: ProblemCollector) -> None:
             check_iban(
                 problems, f"payment_instructions[{i}].credit_transfers[{j}].account_id", transfer.account_id
             )
+
+
+def renumbered(prepared: PreparedDocument, placeholder: str, number: str) -> PreparedDocument:
+    """The prepared document under its real number (BT-1), also as payment reference where the
+    placeholder stood (BT-83): the number is taken last, under the series lock."""
+    invoice = prepared.invoice
+    instructions = [
+        replace(p, remittance_information=number) if p.remittance_information == placeholder else p
+        for p in invoice.payment_instructions
+    ]
+    return replace(prepared, invoice=replace(invoice, number=number, payment_instructions=instructions))

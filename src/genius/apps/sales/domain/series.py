@@ -68,6 +68,11 @@ class Series:
             f"{self.prefix}{year}-{padded}" if self.reset == ResetPolicy.YEARLY else f"{self.prefix}{padded}"
         )
 
+    def peek(self, issue_date: date) -> str:
+        """The number the next invoice dated ``issue_date`` would get now (not taken)."""
+        restart = self.reset == ResetPolicy.YEARLY and self.year is not None and issue_date.year != self.year
+        return self.format(1 if restart else self.next_number, issue_date.year)
+
     def take(self, issue_date: date) -> tuple[str, Series]:
         """(the number for an invoice dated ``issue_date``, the series after it); Conflict naming
         the rule when the date would break the order."""

@@ -3,12 +3,18 @@
 Import from here: ``SalesDeps`` (what they need from the platform) and the handlers
 ``set_company_profile``, ``create_partner``, ``update_partner``, ``create_product``,
 ``update_product``, ``create_series``, ``create_draft``, ``update_draft``, ``delete_draft``,
-``issue_invoice``, ``create_and_issue``, ``cancel_invoice``.
+``issue_invoice``, ``create_and_issue``, ``issue_batch``, ``cancel_invoice``.
 """
 
 from genius.apps.sales.handlers.deps import CnpVault, SalesDeps, romanian_today
 from genius.apps.sales.handlers.drafts import create_draft, delete_draft, update_draft
-from genius.apps.sales.handlers.issuing import IssuedDocument, cancel_invoice, create_and_issue, issue_invoice
+from genius.apps.sales.handlers.issuing import (
+    IssuedDocument,
+    cancel_invoice,
+    create_and_issue,
+    issue_batch,
+    issue_invoice,
+)
 from genius.apps.sales.handlers.partners import create_partner, update_partner
 from genius.apps.sales.handlers.setup import (
     create_product,
@@ -28,6 +34,7 @@ __all__ = [
     "create_product",
     "create_series",
     "delete_draft",
+    "issue_batch",
     "issue_invoice",
     "romanian_today",
     "set_company_profile",

@@ -10,17 +10,15 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
-from typing import Any
 from zoneinfo import ZoneInfo
 
 from genius.kernel.clock import utcnow
 from genius.platform.audit import AuditTrail
-from genius.platform.auth.errors import AccessDenied
-from genius.platform.auth.policy import Authorizer, Decision
+from genius.platform.auth.policy import Authorizer
 from genius.platform.crypto import derive_key, open_sealed, seal
 from genius.platform.db.uow import UnitOfWork
 from genius.platform.tenancy import TenantContext, TenantDatabases, TenantRegistry
@@ -83,18 +81,3 @@ class SalesDeps:
 
     def vault(self, ctx: TenantContext) -> CnpVault:
         return CnpVault.for_tenant(self.master_key, ctx.tenant_id)
-
-    def decide(self, ctx: TenantContext, permission: str, resource: Mapping[str, Any]) -> Decision | None:
-        """The authorizer's decision without side effects (safe inside a transaction); None = allowed."""
-        if self.authorizer is None:
-            return None
-        quiet = Authorizer(grants=self.authorizer.grants, rules=self.authorizer.rules)
-        decision = quiet.authorize(ctx, permission, resource)
-        return None if decision.allowed else decision
-
-    def refuse(self, ctx: TenantContext, decision: Decision, resource: Mapping[str, Any]) -> AccessDenied:
-        """Report a denial (audited by the platform's hook, in its own transaction) and build the error."""
-        hook = self.authorizer.on_deny if self.authorizer is not None else None
-        if hook is not None:
-            hook(ctx, decision.permission, resource, f"{decision.rule}: {decision.reason}")
-        return AccessDenied(f"{decision.permission} denied: {decision.reason}", decision=decision)

@@ -217,8 +217,8 @@ def delete_draft(deps: SalesDeps, cmd: DeleteDraft) -> None:
         repo.delete_invoice(uow.connection, cmd.invoice_id)
 
 
-def locked_row(conn: Connection, invoice_id: str) -> Any:
-    row = repo.get_invoice_row(conn, invoice_id, for_update=True)
+def locked_row(conn: Connection, invoice_id: str, *, lock: bool = True) -> Any:
+    row = repo.get_invoice_row(conn, invoice_id, for_update=lock)
     if row is None:
         raise NotFound(f"no sales document {invoice_id} in this tenant", code="invoice_not_found")
     return row
