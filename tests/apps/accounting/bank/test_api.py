@@ -61,6 +61,13 @@ def test_upload_reupload_errors_and_permissions(api: Api) -> None:
     assert refused.json()["details"][0]["field"] == ":60F:" and "line 4" in refused.json()["message"]
     assert upload(api, accountant.headers, "x.csv", b"a,b\n1,2\n").status_code == 422
     assert upload(api, accountant.headers, "brd.txt", format="csv").status_code == 422
+    # Importing with match=true queues the match worker in the same transaction.
+    with_job = upload(api, accountant.headers, "raiffeisen.sta", match="true").json()
+    assert (
+        with_job["new_lines"] == 3
+        and with_job["job"]["tag"] == "match"
+        and with_job["job"]["state"] == "queued"
+    )
     # Roles: a sales clerk may not import or read bank lines; another tenant sees nothing.
     clerk = api.login(tenant, "sales_clerk")
     assert upload(api, clerk.headers, "bcr.sta").status_code == 403
