@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from genius.fiscal.ro.bankstatements import (
     MalformedStatement,
@@ -117,3 +119,35 @@ def test_hostile_xml_is_refused_before_parsing() -> None:
     )
     refuse(xxe, UnsafeXml)
     refuse(b"<" + b"a" * (MAX_STATEMENT_BYTES + 1), StatementTooLarge)
+
+
+SAMPLE_NAMES = [
+    "bcr.sta",
+    "brd.txt",
+    "bt.txt",
+    "ing.txt",
+    "raiffeisen.sta",
+    "camt053_v02.xml",
+    "camt053_v08.xml",
+]
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    name=st.sampled_from(SAMPLE_NAMES),
+    cuts=st.lists(st.tuples(st.integers(0, 4000), st.integers(0, 40), st.binary(max_size=12)), max_size=4),
+)
+def test_damaged_files_parse_or_are_refused_with_a_statement_error(
+    name: str, cuts: list[tuple[int, int, bytes]]
+) -> None:
+    data = bytearray(sample(name))
+    for at, length, insert in cuts:
+        at %= len(data) + 1
+        data[at : at + length] = insert
+    try:
+        parsed = parse_statement_file(bytes(data))
+    except StatementError as error:
+        assert error.message and error.problems  # names what is wrong
+        return
+    for statement in parsed.statements:  # whatever parses still adds up
+        assert statement.opening.amount + statement.movements == statement.closing.amount
