@@ -130,20 +130,50 @@ def partner_saft_id(
 # -- tax codes ------------------------------------------------------------------------------------
 # (treatment) -> {rate percent: (code before 1 Aug 2025, code from 1 Aug 2025)}; None = no such code.
 _RATED: dict[str, dict[int, tuple[str | None, str | None]]] = {
-    "sale_taxable": {19: ("310309", None), 21: (None, "310344"), 11: (None, "310351"),
-                     9: ("310310", "310357"), 5: ("310311", None)},
-    "purchase_taxable": {19: ("301101", None), 9: ("301102", "301102"), 5: ("301103", None),
-                         21: (None, "301104"), 11: (None, "301105")},
-    "purchase_import": {19: ("301201", None), 9: ("301202", "301202"), 5: ("301203", None),
-                        21: (None, "301204"), 11: (None, "301205")},
-    "purchase_eu_services": {19: ("300701", None), 9: ("300702", "300702"), 5: ("300703", None),
-                             21: (None, "300704"), 11: (None, "300705")},
-    "purchase_domestic_reverse": {19: ("300901", None), 9: ("300902", "300902"), 5: ("300903", None),
-                                  21: (None, "300906"), 11: (None, "300907")},
+    "sale_taxable": {
+        19: ("310309", None),
+        21: (None, "310344"),
+        11: (None, "310351"),
+        9: ("310310", "310357"),
+        5: ("310311", None),
+    },
+    "purchase_taxable": {
+        19: ("301101", None),
+        9: ("301102", "301102"),
+        5: ("301103", None),
+        21: (None, "301104"),
+        11: (None, "301105"),
+    },
+    "purchase_import": {
+        19: ("301201", None),
+        9: ("301202", "301202"),
+        5: ("301203", None),
+        21: (None, "301204"),
+        11: (None, "301205"),
+    },
+    "purchase_eu_services": {
+        19: ("300701", None),
+        9: ("300702", "300702"),
+        5: ("300703", None),
+        21: (None, "300704"),
+        11: (None, "300705"),
+    },
+    "purchase_domestic_reverse": {
+        19: ("300901", None),
+        9: ("300902", "300902"),
+        5: ("300903", None),
+        21: (None, "300906"),
+        11: (None, "300907"),
+    },
     # Intra-EU goods: the nomenclature's 3002xx (VAT-registered supplier) has no 21 %/11 % code in
     # the shipped list, so the 3001xx family is used for them (as storno does; flagged unverified).
-    "purchase_intra_eu_goods": {19: ("300201", None), 9: ("300202", "300202"), 5: ("300203", None),
-                                21: (None, "300104"), 11: (None, "300105")},
+    "purchase_intra_eu_goods": {
+        19: ("300201", None),
+        9: ("300202", "300202"),
+        5: ("300203", None),
+        21: (None, "300104"),
+        11: (None, "300105"),
+    },
 }
 _FIXED = {
     "sale_intra_eu_goods": "310301",
@@ -181,26 +211,6 @@ def tax_code_for(treatment: str, rate: Decimal | None, on: date) -> str:
             "vat_rate", f"no D406 tax code for {treatment} at {rate}% on {on.isoformat()}"
         )
     return code
-
-
-def sale_treatment_of(category: str, buyer_foreign: bool) -> str:
-    """The ledger's treatment of a sales VAT category (same mapping as the postings)."""
-    mapping = {
-        "S": "sale_taxable",
-        "K": "sale_intra_eu_goods",
-        "G": "sale_export",
-        "E": "sale_exempt",
-        "O": "sale_out_of_scope",
-        "Z": "sale_exempt",
-        "L": "sale_taxable",
-        "M": "sale_taxable",
-    }
-    if category == "AE":
-        return "sale_eu_services" if buyer_foreign else "sale_domestic_reverse"
-    found = mapping.get(category)
-    if found is None:
-        raise ValidationError.for_field("vat_category", f"{category!r} is not a VAT category of a sale")
-    return found
 
 
 # UN/ECE Rec 20 names of the units Romanian invoices use most (UOMTable Description); others are

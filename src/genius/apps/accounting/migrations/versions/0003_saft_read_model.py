@@ -95,9 +95,7 @@ def upgrade() -> None:
         sa.CheckConstraint("status IN ('issued', 'cancelled')", name="ck_acc_saft_documents_status"),
         schema=S,
     )
-    op.create_index(
-        "ix_acc_saft_documents_date", "acc_saft_documents", ["issue_date", "status"], schema=S
-    )
+    op.create_index("ix_acc_saft_documents_date", "acc_saft_documents", ["issue_date", "status"], schema=S)
     op.create_table(
         "acc_saft_document_lines",
         sa.Column("document_id", sa.String(64), primary_key=True),
