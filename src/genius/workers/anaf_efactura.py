@@ -16,7 +16,8 @@ holds the invoice's lease, so a redelivered job picks up where the killed one st
 
 from __future__ import annotations
 
-from datetime import timedelta
+from collections.abc import Callable
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from genius.apps.procurement.inbound import InboundScan
@@ -32,6 +33,7 @@ from genius.apps.sales.spv.messages import (
 )
 from genius.apps.sales.spv.oauth import AnafAccess
 from genius.apps.sales.spv.submission import Outcome, SubmissionEngine
+from genius.integrations.anaf import EfacturaClient
 from genius.kernel.clock import utcnow
 from genius.kernel.errors import ValidationError
 from genius.platform.jobs.context import JobContext
@@ -60,6 +62,27 @@ def _done(action: str, outcome: Outcome) -> EfacturaWorkDone:
     )
 
 
+def submission_engine(
+    platform: Platform,
+    job: JobContext,
+    efactura: EfacturaClient,
+    cui: str,
+    clock: Callable[[], datetime] = utcnow,
+) -> SubmissionEngine:
+    """The engine a job runs (the kill tests build the same one in their subprocess)."""
+    budget = min(platform.settings.spv_poll_budget_seconds, job.remaining() - JOB_MARGIN_SECONDS)
+    return SubmissionEngine(
+        platform.databases,
+        platform.storage,
+        efactura,
+        job.tenant,
+        cui,
+        holder=job.job_id,
+        clock=clock,
+        poll_budget=max(1.0, budget),
+    )
+
+
 def handle(request: EfacturaWorkRequested, job: JobContext, platform: Platform) -> EfacturaWorkDone:
     if request.action not in ACTIONS:
         raise ValidationError.for_field(
@@ -83,17 +106,7 @@ def handle(request: EfacturaWorkRequested, job: JobContext, platform: Platform) 
                 received=result.received,
                 skipped=result.skipped + result.duplicates + result.unreadable,
             )
-        engine = SubmissionEngine(
-            platform.databases,
-            platform.storage,
-            clients.efactura,
-            tenant,
-            cui,
-            holder=job.job_id,
-            poll_budget=max(
-                1.0, min(platform.settings.spv_poll_budget_seconds, job.remaining() - JOB_MARGIN_SECONDS)
-            ),
-        )
+        engine = submission_engine(platform, job, clients.efactura, cui)
         if request.action == SUBMIT:
             assert request.invoice_id is not None
             job.progress(10, "submitting to ANAF")

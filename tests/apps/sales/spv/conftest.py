@@ -107,7 +107,9 @@ def start_submission(world: World, invoice_id: str) -> Submission:
 
 def run_job(world: World, invoice_id: str, job_id: str | None = None) -> EfacturaWorkDone:
     job = JobContext(job_id=job_id or new_id(), tag=anaf_efactura.TAG, tenant=world.ctx)
-    return anaf_efactura.handle(EfacturaWorkRequested(action=SUBMIT, invoice_id=invoice_id), job, world.platform)
+    return anaf_efactura.handle(
+        EfacturaWorkRequested(action=SUBMIT, invoice_id=invoice_id), job, world.platform
+    )
 
 
 def attempts(world: World, invoice_id: str) -> list[Submission]:
@@ -119,4 +121,6 @@ def invoice_status(world: World, invoice_id: str) -> str:
     from genius.apps.sales import tables as t
 
     with world.engine().connect() as conn:
-        return str(conn.execute(sa.select(t.invoices.c.status).where(t.invoices.c.id == invoice_id)).scalar_one())
+        return str(
+            conn.execute(sa.select(t.invoices.c.status).where(t.invoices.c.id == invoice_id)).scalar_one()
+        )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from genius.apps.sales.spv import records
+from tests.apps.sales.conftest import World
 from tests.apps.sales.spv.conftest import (
     Anaf,
     attempts,
@@ -11,7 +12,6 @@ from tests.apps.sales.spv.conftest import (
     run_job,
     start_submission,
 )
-from tests.apps.sales.conftest import World
 
 
 def test_an_invoice_is_uploaded_once_polled_archived_and_accepted(seller: World, anaf: Anaf) -> None:
