@@ -47,16 +47,6 @@ def ageing(conn: Connection, kind: str, as_of: date) -> ReportTable:
     settings = repo.load_settings(conn)
     synthetic = settings.receivable_account if kind == "receivables" else settings.payable_account
     e, line = t.entries.c, t.lines.c
-    # The synthetic account and its partner analytics, from the small accounts table, so the
-    # lines are read through their account index.
-    codes = list(
-        conn.execute(
-            sa.select(t.accounts.c.code).where(
-                (t.accounts.c.code == synthetic)
-                | t.accounts.c.code.startswith(f"{synthetic}.", autoescape=True)
-            )
-        ).scalars()
-    )
     query = (
         sa.select(line.partner_id, e.entry_date, line.due_date, line.debit, line.credit)
         .join(t.entries, e.id == line.entry_id)
@@ -64,7 +54,9 @@ def ageing(conn: Connection, kind: str, as_of: date) -> ReportTable:
             e.status == "posted",
             e.entry_date <= as_of,
             line.partner_id.is_not(None),
-            line.account.in_(codes),
+            # One pass over the receivable (payable) lines: a LIKE scan measured faster here than
+            # 2,000 index probes for the partners' analytics (bench/accounting.py).
+            (line.account == synthetic) | line.account.startswith(f"{synthetic}.", autoescape=True),
         )
         .order_by(line.partner_id, sa.func.coalesce(line.due_date, e.entry_date), e.entry_date, line.id)
     )
