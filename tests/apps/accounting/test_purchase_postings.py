@@ -16,6 +16,7 @@ from genius.apps.accounting.domain.periods import Period
 from genius.apps.accounting.domain.postings import Settlement
 from genius.apps.accounting.handlers.periods import change_period
 from genius.apps.accounting.handlers.postings import partner_account, post_fx_revaluation, post_settlement
+from genius.apps.procurement.events import SupplierInvoiceReceived
 from genius.platform.bus.consumer import Unprocessable
 from tests.apps.accounting.conftest import Ledger
 
@@ -32,6 +33,10 @@ def supplier_invoice(
         "due_date": date(2026, 5, 3),
         "supplier_id": "sup-1",
         "supplier_name": "Furnizor Exemplu SRL",
+        "supplier_cui": "14399840",
+        "document_kind": "invoice",
+        "payable_amount": D("171.00"),
+        "anaf_download_id": None,
         "currency": "EUR",
         "exchange_rate": D("4.9750"),
         "parts": [
@@ -47,7 +52,7 @@ def supplier_invoice(
         ],
     }
     values.update(overrides)
-    return SimpleNamespace(**values)
+    return SupplierInvoiceReceived(**values)
 
 
 def test_a_supplier_invoice_posts_expenses_vat_and_the_supplier_analytic(ledger: Ledger) -> None:
@@ -133,3 +138,25 @@ def test_documents_that_cannot_post_are_unprocessable_not_retried(ledger: Ledger
     with pytest.raises(Unprocessable, match="'barter' is not one of"), ledger.uow() as uow:
         subscriptions.on_supplier_invoice_received(uow, bad, NO_DELIVERY)  # type: ignore[arg-type]
     assert (ledger.count("acc_entries"), ledger.count("acc_accounts")) == before  # nothing half-posted
+
+
+def test_a_supplier_credit_note_posts_in_red(ledger: Ledger) -> None:
+    credit = supplier_invoice(
+        "CN-7",
+        document_kind="credit_note",
+        currency="RON",
+        exchange_rate=None,
+        parts=[
+            {"net": "-100.00", "vat": "-21.00", "vat_category": "S", "vat_rate": "21", "treatment": "taxable"}
+        ],
+    )
+    with ledger.uow() as uow:
+        subscriptions.on_supplier_invoice_received(uow, credit, NO_DELIVERY)  # type: ignore[arg-type]
+    rows = list(
+        ledger.engine.connect().exec_driver_sql(
+            "SELECT account, debit, credit FROM acc_lines ORDER BY line_no"
+        )
+    )
+    assert [tuple(r) for r in rows] == [("628", -10000, 0), ("4426", -2100, 0), ("401.00001", 0, -12100)]
+    assert ledger.scalar("SELECT storno FROM acc_entries") in (1, True)
+    assert ledger.scalar("SELECT source_type FROM acc_entries") == "supplier_credit_note"

@@ -8,8 +8,8 @@ sales.invoice.issued           4111 = 70x + 4427 (per VAT group; K/G/AE/E withou
 sales.credit_note.issued       the same in red storno (default) or in black (tenant setting)
 sales.invoice.cancelled        red-storno reversal of the document's entry
 procurement.supplier_invoice.received
-                               6xx/3xx + 4426 = 401 (reverse charge 4426 = 4427); subscribed when
-                               the procurement app publishes it (see ``PURCHASE_SCHEMA``)
+                               6xx/3xx + 4426 = 401 (reverse charge 4426 = 4427); a supplier credit
+                               note (signed, negative parts) in red storno
 =============================  ===================================================================
 
 Each handler runs through ``genius.platform.bus.transactional``: the inbox row (consumer, event
@@ -25,7 +25,6 @@ a service business sets the default to 704.
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Callable, Mapping
 from decimal import Decimal
 from typing import Any
@@ -45,6 +44,7 @@ from genius.apps.accounting.handlers.postings import (
     post_purchase_document,
     post_sales_document,
 )
+from genius.apps.procurement.events import SupplierInvoiceReceived
 from genius.apps.sales.events import (
     CreditNoteIssued,
     InvoiceCancelled,
@@ -63,14 +63,7 @@ CONSUMER = "accounting.postings"
 SALES_INVOICE = "sales_invoice"
 SALES_CREDIT_NOTE = "sales_credit_note"
 SUPPLIER_INVOICE = "supplier_invoice"
-
-# What the ledger reads from ``procurement.supplier_invoice.received`` (v1), until the procurement
-# app declares it: ``supplier_invoice_id``, ``number``, ``invoice_date``, ``due_date``,
-# ``supplier_id``, ``supplier_name``, ``currency``, ``exchange_rate``, and ``parts``: a list of
-# objects with ``net``, ``vat``, ``vat_category``, ``vat_rate``, ``treatment`` (taxable,
-# intra_eu_goods, eu_services, domestic_reverse, import, exempt), ``item_kind``,
-# ``product_category``.
-PURCHASE_SCHEMA = "procurement.supplier_invoice.received"
+SUPPLIER_CREDIT_NOTE = "supplier_credit_note"
 
 
 def _unprocessable(exc: Exception) -> Unprocessable:
@@ -178,8 +171,8 @@ def on_partner_changed(uow: UnitOfWork, event: PartnerCreated | PartnerUpdated, 
     )
 
 
-def on_supplier_invoice_received(uow: UnitOfWork, event: Any, delivery: Delivery) -> None:
-    """``procurement.supplier_invoice.received`` (fields in ``PURCHASE_SCHEMA``'s comment)."""
+def on_supplier_invoice_received(uow: UnitOfWork, event: SupplierInvoiceReceived, delivery: Delivery) -> None:
+    """6xx/3xx + 4426 = 401 per VAT group; a credit note's signed (negative) parts post in red storno."""
     try:
         if event.supplier_id is not None:
             repo.upsert_partner(uow.connection, event.supplier_id, name=event.supplier_name[:300])
@@ -195,8 +188,13 @@ def on_supplier_invoice_received(uow: UnitOfWork, event: Any, delivery: Delivery
             )
             for p in event.parts
         )
+        credit_note = event.document_kind == "credit_note"
         doc = PurchaseDocument(
-            source=SourceDocument(SUPPLIER_INVOICE, event.supplier_invoice_id, event.number),
+            source=SourceDocument(
+                SUPPLIER_CREDIT_NOTE if credit_note else SUPPLIER_INVOICE,
+                event.supplier_invoice_id,
+                event.number,
+            ),
             invoice_date=event.invoice_date,
             partner_id=event.supplier_id,
             payable_account=partner_account(uow, event.supplier_id, SUPPLIER, event.supplier_name),
@@ -206,7 +204,7 @@ def on_supplier_invoice_received(uow: UnitOfWork, event: Any, delivery: Delivery
             due_date=event.due_date,
             description=f"Factură furnizor {event.number}, {event.supplier_name}"[:500],
         )
-        post_purchase_document(uow, doc, source_event_id=_event_id(delivery))
+        post_purchase_document(uow, doc, storno=credit_note, source_event_id=_event_id(delivery))
     except AlreadyPosted:
         return
     except (ValidationError, PeriodClosed) as exc:
@@ -221,20 +219,15 @@ Effect = Callable[[UnitOfWork, Any, Delivery], None]
 
 
 def effects() -> dict[str, Effect]:
-    """Event type -> effect; the supplier invoice joins when the procurement app declares its event."""
-    found: dict[str, Effect] = {
+    """Event type -> effect."""
+    return {
         InvoiceIssued.event_type: on_invoice_issued,
         CreditNoteIssued.event_type: on_credit_note_issued,
         InvoiceCancelled.event_type: on_invoice_cancelled,
         PartnerCreated.event_type: on_partner_changed,
         PartnerUpdated.event_type: on_partner_changed,
+        SupplierInvoiceReceived.event_type: on_supplier_invoice_received,
     }
-    try:  # X.subscriptions may import Y.events (DESIGN.md rule 5); procurement may not exist yet
-        importlib.import_module("genius.apps.procurement.events")
-        found[PURCHASE_SCHEMA] = on_supplier_invoice_received
-    except ImportError:
-        pass
-    return found
 
 
 def handlers(databases: TenantDatabases, tenants: TenantResolver) -> Mapping[str, Any]:

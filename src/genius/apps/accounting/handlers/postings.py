@@ -7,6 +7,7 @@ These are the functions other parts call: the subscriptions (sales events), the 
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 
@@ -15,7 +16,7 @@ import sqlalchemy as sa
 from genius.apps.accounting import repository as repo
 from genius.apps.accounting import tables as t
 from genius.apps.accounting.domain.accounts import analytic_account, partner_account_code
-from genius.apps.accounting.domain.entries import Entry, SourceDocument
+from genius.apps.accounting.domain.entries import Entry, SourceDocument, in_black
 from genius.apps.accounting.domain.periods import Period
 from genius.apps.accounting.domain.postings import (
     PurchaseDocument,
@@ -27,6 +28,7 @@ from genius.apps.accounting.domain.postings import (
     settlement_entry,
     vat_closing_entry,
 )
+from genius.apps.accounting.domain.rules import CreditNoteMode
 from genius.kernel.errors import ValidationError
 from genius.platform.db.uow import UnitOfWork
 
@@ -67,11 +69,22 @@ def post_sales_document(uow: UnitOfWork, doc: SalesDocument, *, source_event_id:
 
 
 def post_purchase_document(
-    uow: UnitOfWork, doc: PurchaseDocument, *, source_event_id: str | None = None
+    uow: UnitOfWork, doc: PurchaseDocument, *, storno: bool = False, source_event_id: str | None = None
 ) -> Entry:
-    """6xx/3xx + 4426 = 401 for a received supplier invoice (reverse charge: 4426 = 4427)."""
+    """6xx/3xx + 4426 = 401 for a received supplier invoice (reverse charge: 4426 = 4427).
+
+    ``storno``: a supplier credit note whose parts are signed (negative): in red, or in black when
+    the tenant posts credit notes in black (sides swapped, positive amounts).
+    """
     rules = repo.load_rules(uow.connection)
-    return post(uow, purchase_entry(doc, rules), source_event_id=source_event_id)
+    draft = purchase_entry(doc, rules)
+    if storno:
+        description = f"Factură storno furnizor {doc.source.number}"
+        if rules.settings.credit_note_mode is CreditNoteMode.BLACK:
+            draft = replace(draft, lines=in_black(draft.lines), description=description)
+        else:
+            draft = replace(draft, storno=True, description=description)
+    return post(uow, draft, source_event_id=source_event_id)
 
 
 def post_settlement(uow: UnitOfWork, settlement: Settlement, *, source_event_id: str | None = None) -> Entry:
