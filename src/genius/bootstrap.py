@@ -7,6 +7,9 @@ their own settings.
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -24,7 +27,7 @@ from genius.platform import resilience
 from genius.platform import runtime_settings as runtime_layer
 from genius.platform.audit import AUDIT_COMPONENT, AuditTrail
 from genius.platform.auth import AuthService
-from genius.platform.bus import BUS_COMPONENT
+from genius.platform.bus import BUS_COMPONENT, Consumer
 from genius.platform.bus.service import Bus, make_transport
 from genius.platform.crypto import decode_key, load_or_create_key_file
 from genius.platform.db.engine import make_engine, sqlite_url
@@ -131,3 +134,34 @@ def build_platform(settings: Settings | None = None, *, migrate_control: bool = 
         storage=storage_from_settings(settings, data_dir),
         anaf_limiter=build_limiter(settings.redis_url.get_secret_value() if settings.redis_url else None),
     )
+
+
+def subscriber_factories() -> list[Callable[..., Consumer]]:
+    """Every app's event subscribers, as ``consumer(transport, databases, tenants) -> Consumer``.
+
+    Entry points start them (``genius serve`` in-process); each consumer's durable queue keeps
+    its events while it is down, and its inbox makes redelivery harmless.
+    """
+    from genius.apps.accounting import subscriptions as postings
+    from genius.apps.accounting.bank import subscriptions as open_items
+
+    return [postings.consumer, open_items.consumer]
+
+
+@asynccontextmanager
+async def running_subscribers(platform: Platform) -> AsyncIterator[list[Consumer]]:
+    """Start every app subscriber on the platform's bus for the duration of the block."""
+    transport = platform.bus.transport
+    await transport.start()
+    consumers = [
+        factory(transport, platform.databases, platform.bus.tenant_resolver)
+        for factory in subscriber_factories()
+    ]
+    started: list[Consumer] = []
+    try:
+        for consumer in consumers:
+            await consumer.start()
+            started.append(consumer)
+        yield started
+    finally:
+        await asyncio.gather(*(c.stop() for c in started))

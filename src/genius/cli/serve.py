@@ -40,6 +40,7 @@ def serve(
         from genius.workers.runtime import embed_workers
 
         embed_workers(app, platform)
+        embed_subscribers(app, platform)
         config = uvicorn.Config(
             app,
             host=settings.host,
@@ -54,6 +55,22 @@ def serve(
         raise fail(exc) from None
     finally:
         platform.close()
+
+
+def embed_subscribers(app, platform) -> None:  # type: ignore[no-untyped-def]
+    """Run every app's event subscribers (accounting postings, bank open items...) in-process."""
+    from contextlib import asynccontextmanager
+
+    from genius.bootstrap import running_subscribers
+
+    inner = app.router.lifespan_context
+
+    @asynccontextmanager
+    async def lifespan(the_app):  # type: ignore[no-untyped-def]
+        async with inner(the_app) as state, running_subscribers(platform):
+            yield state
+
+    app.router.lifespan_context = lifespan
 
 
 class _AnnouncingServer:
