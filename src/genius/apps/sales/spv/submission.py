@@ -33,9 +33,10 @@ A lease per invoice (the job id holds it) keeps two workers off the same invoice
 from __future__ import annotations
 
 import logging
+import re
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
 from genius.apps.sales.domain.invoices import DocumentType, InvoiceStatus
@@ -318,10 +319,7 @@ class SubmissionEngine:
         if not accepted:
             report = download.errors
             messages = tuple(
-                f"{e.rule_id}: {e.message}"
-                if e.rule_id and not e.message.startswith(f"[{e.rule_id}]")
-                else e.message
-                for e in (report.errors if report else ())
+                rule_message(e.rule_id, e.message) for e in (report.errors if report else ())
             ) or ("ANAF rejected the invoice without a message",)
             if report is not None and report.duplicate_of:
                 status = InvoiceStatus.ACCEPTED  # filed before under report.duplicate_of: it is in SPV
@@ -381,9 +379,15 @@ class SubmissionEngine:
         )
 
 
-def _with_status(facts: InvoiceFacts, status: InvoiceStatus) -> InvoiceFacts:
-    from dataclasses import replace
+def rule_message(rule_id: str | None, message: str) -> str:
+    """``RULE-ID: text`` from ANAF's ``[RULE-ID]-text`` (the id once, first); the text alone without one."""
+    if not rule_id:
+        return message
+    text = re.sub(rf"^\[{re.escape(rule_id)}\]\s*-?\s*", "", message.strip())
+    return f"{rule_id}: {text}"
 
+
+def _with_status(facts: InvoiceFacts, status: InvoiceStatus) -> InvoiceFacts:
     return replace(facts, status=status)
 
 
