@@ -95,6 +95,8 @@ _COUNTERS: dict[str, Count] = {
 def _path_counter(path: str) -> Count:
     """``count(a/b/c)`` from a node, following the usual single element per step without lists."""
     first, *rest = path.split("/")
+    if not rest:
+        return lambda node: len(node.kids(first))
 
     def count(node: Node) -> int:
         level = node.kids(first)

@@ -13,7 +13,6 @@ from decimal import Decimal
 from genius.fiscal.ro.efactura.validate.document import Node, UblDocument, normalize_space
 from genius.fiscal.ro.efactura.validate.en16931.selectors import (
     LINE_NAMES,
-    code,
     is_allowance,
     is_charge,
     is_vat,
@@ -228,8 +227,8 @@ class _Taxed:
     ``object.__setattr__`` on every field, and BR-x-08 builds one per line).
     """
 
-    codes: frozenset[str]  # normalize-space(cbc:ID) of each of its (Classified)TaxCategory
-    rates: frozenset[Decimal]  # xs:decimal(cbc:Percent) of each of them
+    codes: tuple[str, ...]  # normalize-space(cbc:ID) of each of its (Classified)TaxCategory
+    rates: tuple[Decimal, ...]  # xs:decimal(cbc:Percent) of each of them
     amount: Decimal  # Σ xs:decimal(cbc:LineExtensionAmount) or Σ xs:decimal(cbc:Amount)
     charge: bool
     allowance: bool
@@ -244,18 +243,25 @@ _ZERO = Decimal(0)
 
 
 def _taxed(doc: UblDocument, node: Node, categories: list[Node] | tuple[Node, ...], amounts: str) -> _Taxed:
-    codes = set()
-    rates = set()
+    # Codes and rates are only ever tested for membership (``in``): tuples serve as well as sets.
+    codes = []
+    rates = []
     for c in categories:
-        codes.add(code(c))
+        ids = c.kids("cbc:ID")
+        codes.append(normalize_space(ids[0].text) if ids else "")  # code(c)
         for p in c.kids("cbc:Percent"):
             r = doc.decimal(p)
             if r is not None:
-                rates.add(r)
+                rates.append(r)
     total = _ZERO  # sum(..., Decimal(0)): the same additions in the same order (exponents included)
     for a in node.kids(amounts):
         total = total + (doc.decimal(a) or _ZERO)
-    return _Taxed(frozenset(codes), frozenset(rates), total, is_charge(node), is_allowance(node))
+    if amounts == _LINE_AMOUNT:  # a line: its charge/allowance flags are never read (see basis)
+        return _Taxed(tuple(codes), tuple(rates), total, False, False)
+    return _Taxed(tuple(codes), tuple(rates), total, is_charge(node), is_allowance(node))
+
+
+_LINE_AMOUNT = "cbc:LineExtensionAmount"
 
 
 def _taxed_of(doc: UblDocument, nodes: list[Node] | tuple[Node, ...], lines: bool) -> list[_Taxed]:
@@ -268,9 +274,10 @@ def _taxed_of(doc: UblDocument, nodes: list[Node] | tuple[Node, ...], lines: boo
         taxed = cache.get(node)  # type: ignore[union-attr]
         if taxed is None:
             if lines:
-                taxed = _taxed(
-                    doc, node, node.findall("cac:Item/cac:ClassifiedTaxCategory"), "cbc:LineExtensionAmount"
-                )
+                categories = [
+                    c for item in node.kids("cac:Item") for c in item.kids("cac:ClassifiedTaxCategory")
+                ]
+                taxed = _taxed(doc, node, categories, _LINE_AMOUNT)
             else:
                 taxed = _taxed(doc, node, node.kids("cac:TaxCategory"), "cbc:Amount")
             cache[node] = taxed  # type: ignore[index]
