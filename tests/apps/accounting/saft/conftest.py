@@ -1,0 +1,123 @@
+"""D406 fixtures: a real platform where invoices are issued through the sales handlers, posted by the
+``accounting.postings`` consumer and copied by ``accounting.saft`` (relay + local transport)."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+import sqlalchemy as sa
+
+from genius.apps.accounting import subscriptions as postings
+from genius.apps.accounting.saft import settings as saft_settings
+from genius.apps.accounting.saft.domain import parse_period
+from genius.apps.accounting.saft.export import ExportResult, export_d406
+from genius.apps.sales import handlers as h
+from genius.apps.sales.commands import CreateAndIssue
+from genius.bootstrap import Platform, build_platform
+from genius.fiscal.ro.saft.xsd import validate_bytes
+from genius.platform.bus.consumer import Consumer
+from genius.platform.bus.relay import Relay
+from genius.platform.bus.tables import outbox
+from genius.workers.anaf_saft import read_model_consumer, tenant_profile
+from tests.apps.accounting.test_sales_postings import eventually
+from tests.apps.sales.conftest import World, setup_world
+from tests.web.conftest import base_settings
+
+CONTACT = {"contact_first_name": "Ioana", "contact_last_name": "Popescu", "contact_telephone": "+40264000000"}
+
+
+@pytest.fixture(scope="session")
+def xsd_path(validation_dir: Path) -> Path:
+    path = validation_dir / "saft-d406" / "Ro_SAFT_Schema_v248_20231121.xsd"
+    assert path.is_file(), f"missing {path}"
+    return path
+
+
+@dataclass
+class Books:
+    """A tenant whose sales documents flow into the ledger and the D406 read model."""
+
+    platform: Platform
+    world: World
+    relay: Relay
+    consumers: list[Consumer]
+
+    @property
+    def slug(self) -> str:
+        return self.world.tenant.slug
+
+    def engine(self) -> sa.Engine:
+        return self.world.engine()
+
+    async def deliver(self) -> None:
+        """Relay everything pending; wait until every consumer has handled what concerns it."""
+        wanted = []
+        with self.engine().connect() as conn:
+            pending = (
+                conn.execute(sa.select(outbox.c.type).where(outbox.c.published_at.is_(None))).scalars().all()
+            )
+        for consumer in self.consumers:
+            types = set(consumer_types(consumer))
+            wanted.append((consumer, consumer.handled + sum(1 for p in pending if p in types)))
+        await self.relay.drain(self.slug)
+        await eventually(
+            lambda: all(c.handled >= n for c, n in wanted), what="every consumer handled its deliveries"
+        )
+
+    def issue(self, credit_note: bool = False, **overrides: Any) -> h.IssuedDocument:
+        with self.world.scope():
+            return h.create_and_issue(
+                self.world.deps, CreateAndIssue(self.world.draft(**overrides), credit_note=credit_note)
+            )
+
+    def configure(self, **values: Any) -> None:
+        with self.engine().begin() as conn:
+            saft_settings.update(conn, {**CONTACT, **values}, None)
+
+    def export(self, period: str, **options: Any) -> tuple[ExportResult, bytes]:
+        out = io.BytesIO()
+        result = export_d406(
+            self.engine(),
+            tenant_profile(self.platform, self.slug),
+            parse_period(period),
+            out,
+            created=date(2026, 11, 25),
+            **options,
+        )
+        return result, out.getvalue()
+
+
+def consumer_types(consumer: Consumer) -> list[str]:
+    return list(consumer.handlers)  # type: ignore[attr-defined]
+
+
+@pytest.fixture
+async def books(tmp_path: Path) -> AsyncIterator[Books]:
+    platform = build_platform(base_settings(tmp_path))
+    world = setup_world(platform)
+    await platform.bus.transport.start()
+    relay = platform.bus.relay()
+    consumers = [
+        postings.consumer(platform.bus.transport, platform.databases, platform.bus.tenant_resolver),
+        read_model_consumer(platform),
+    ]
+    for consumer in consumers:
+        await consumer.start()
+    try:
+        yield Books(platform, world, relay, consumers)
+    finally:
+        for consumer in consumers:
+            await consumer.stop(grace=2)
+        await platform.bus.transport.close()
+        platform.close()
+
+
+def assert_valid(document: bytes, xsd: Path) -> None:
+    result = validate_bytes(document, xsd)
+    assert result.ok, "\n".join(result.errors[:10])
