@@ -23,7 +23,10 @@ from starlette.middleware import Middleware
 from genius import __version__
 from genius.apps.accounting.api import router as accounting_router
 from genius.apps.accounting.bank.api import router as bank_router
+from genius.apps.procurement.api import router as procurement_router
 from genius.apps.sales.api import router as sales_router
+from genius.apps.sales.documents.api import router as sales_documents_router
+from genius.apps.sales.spv.api import router as sales_spv_router
 from genius.bootstrap import Platform, build_platform
 from genius.platform import flags, runtime_settings
 from genius.platform.audit import AuditMiddleware
@@ -101,6 +104,9 @@ def create_app(
     app.include_router(runtime_settings.router)
     app.include_router(jobs_router)
     app.include_router(sales_router)
+    app.include_router(sales_spv_router)
+    app.include_router(sales_documents_router)
+    app.include_router(procurement_router)
     app.include_router(accounting_router)
     app.include_router(bank_router)
     return app

@@ -44,8 +44,11 @@ class Anaf:
     base_url: str
 
     def settings(self, data_dir: Path, **overrides: Any) -> dict[str, Any]:
+        return {"data_dir": data_dir, **self.overrides(**overrides)}
+
+    def overrides(self, **overrides: Any) -> dict[str, Any]:
+        """Settings pointing a platform at the double (without data_dir)."""
         return {
-            "data_dir": data_dir,
             "anaf_api_url": self.base_url,
             "anaf_oauth_url": f"{self.base_url}/anaf-oauth2/v1",
             "anaf_public_url": self.base_url,
@@ -124,3 +127,30 @@ def invoice_status(world: World, invoice_id: str) -> str:
         return str(
             conn.execute(sa.select(t.invoices.c.status).where(t.invoices.c.id == invoice_id)).scalar_one()
         )
+
+
+def queued(platform: Platform, slug: str, event_type: str) -> list[tuple[str, Any]]:
+    """(job id, decoded request) of every ``event_type`` worker request in the tenant's outbox."""
+    import json
+
+    from genius.platform.bus.catalogue import CATALOGUE
+    from genius.platform.bus.tables import outbox
+
+    with platform.databases.engine_for_slug(slug).connect() as conn:
+        bodies = conn.execute(
+            sa.select(outbox.c.body).where(outbox.c.type == event_type).order_by(outbox.c.seq)
+        ).scalars()
+        out = []
+        for body in bodies:
+            envelope = json.loads(body)
+            spec = CATALOGUE.get(envelope["type"], CATALOGUE.version_of_schema(envelope.get("dataschema")))
+            out.append((envelope.get("idempotencykey") or envelope["id"], spec.decode(envelope["data"])))
+    return out
+
+
+def run_queued(platform: Platform, ctx: Any, event_type: str, handler: Any) -> list[Any]:
+    """Run the queued requests of one worker tag with its handler, as the runtime would (in order)."""
+    return [
+        handler(request, JobContext(job_id=job_id, tag=event_type.rsplit(".", 1)[-1], tenant=ctx), platform)
+        for job_id, request in queued(platform, ctx.slug, event_type)
+    ]

@@ -1,0 +1,131 @@
+"""The procurement HTTP API under ``/api/v1/procurement`` (mounted by the gateway).
+
+``GET /supplier-invoices`` (list with filters and pages), ``GET /supplier-invoices/{id}``,
+``GET /supplier-invoices/{id}/xml`` (the UBL as received) and ``GET /supplier-invoices/{id}/pdf``
+(200 PDF, or 202 with the rendering job); permission ``procurement.supplier_invoice.read``.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Query, Request, Response, status
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel
+
+from genius.apps.procurement.documents import supplier_invoice_pdf
+from genius.apps.procurement.queries import ProcurementQueries, SupplierInvoiceView
+from genius.platform.auth.deps import require
+from genius.platform.tenancy import TenantContext, tenant_scope
+
+router = APIRouter(prefix="/api/v1/procurement", tags=["procurement"])
+Reader = Annotated[TenantContext, Depends(require("procurement.supplier_invoice.read"))]
+
+
+def _platform(request: Request) -> Any:
+    return request.app.state.platform
+
+
+Platform = Annotated[Any, Depends(_platform)]
+
+
+class SupplierInvoiceOut(BaseModel):
+    id: str
+    status: str
+    document_kind: str
+    type_code: str
+    supplier_cui: str
+    supplier_name: str
+    supplier_vat_id: str | None
+    number: str
+    issue_date: date
+    due_date: date | None
+    currency: str
+    tax_exclusive_amount: Decimal
+    vat_total: Decimal
+    vat_total_ron: Decimal
+    payable_amount: Decimal
+    vat_breakdown: list[dict[str, str]]
+    source: str
+    anaf_download_id: str | None
+    anaf_upload_index: str | None
+    received_at: datetime
+
+    @classmethod
+    def of(cls, view: SupplierInvoiceView) -> SupplierInvoiceOut:
+        return cls(**view.__dict__)
+
+
+class SupplierInvoicePageOut(BaseModel):
+    items: list[SupplierInvoiceOut]
+    total: int
+    limit: int
+    offset: int
+
+
+@router.get(
+    "/supplier-invoices", response_model=SupplierInvoicePageOut, summary="The supplier invoice register"
+)
+def list_supplier_invoices(
+    ctx: Reader,
+    platform: Platform,
+    supplier_cui: Annotated[str | None, Query(max_length=20)] = None,
+    number: Annotated[str | None, Query(max_length=100, description="Number, or its beginning")] = None,
+    date_from: Annotated[date | None, Query()] = None,
+    date_to: Annotated[date | None, Query()] = None,
+    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+    offset: Annotated[int, Query(ge=0)] = 0,
+) -> SupplierInvoicePageOut:
+    with tenant_scope(ctx):
+        page = ProcurementQueries(platform.databases).supplier_invoices(
+            supplier_cui=supplier_cui,
+            number=number,
+            date_from=date_from,
+            date_to=date_to,
+            limit=limit,
+            offset=offset,
+        )
+    return SupplierInvoicePageOut(
+        items=[SupplierInvoiceOut.of(v) for v in page.items],
+        total=page.total,
+        limit=page.limit,
+        offset=page.offset,
+    )
+
+
+@router.get(
+    "/supplier-invoices/{entry_id}", response_model=SupplierInvoiceOut, summary="One supplier invoice"
+)
+def get_supplier_invoice(entry_id: str, ctx: Reader, platform: Platform) -> SupplierInvoiceOut:
+    with tenant_scope(ctx):
+        return SupplierInvoiceOut.of(ProcurementQueries(platform.databases).supplier_invoice(entry_id))
+
+
+@router.get(
+    "/supplier-invoices/{entry_id}/xml",
+    summary="The UBL as received",
+    response_class=Response,
+    responses={200: {"content": {"application/xml": {}}}},
+)
+def get_supplier_invoice_xml(entry_id: str, ctx: Reader, platform: Platform) -> Response:
+    with tenant_scope(ctx):
+        _, ubl = ProcurementQueries(platform.databases).ubl(entry_id)
+    return Response(content=ubl, media_type="application/xml")
+
+
+@router.get(
+    "/supplier-invoices/{entry_id}/pdf",
+    summary="A readable PDF of the received UBL: 200 when rendered, else 202 with the job",
+    response_class=Response,
+    responses={200: {"content": {"application/pdf": {}}}, 202: {"description": "Being rendered"}},
+)
+def get_supplier_invoice_pdf(entry_id: str, ctx: Reader, platform: Platform) -> Response:
+    with tenant_scope(ctx):
+        pdf = supplier_invoice_pdf(platform.databases, platform.storage, ctx, entry_id)
+    if pdf.ready:
+        return Response(content=platform.storage.get(ctx.slug, pdf.key), media_type="application/pdf")
+    return JSONResponse(
+        {"state": "rendering", "job_id": pdf.job_id, "key": pdf.key}, status_code=status.HTTP_202_ACCEPTED
+    )

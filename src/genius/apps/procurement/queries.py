@@ -1,0 +1,136 @@
+"""The read side of the procurement register: filtered, paged lists and one entry (no UBL in lists)."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy import Connection, Row
+
+from genius.apps.procurement import tables as t
+from genius.kernel.errors import NotFound
+from genius.platform.tenancy import TenantDatabases
+
+MAX_LIMIT = 200
+
+
+@dataclass(frozen=True)
+class SupplierInvoiceView:
+    id: str
+    status: str
+    document_kind: str
+    type_code: str
+    supplier_cui: str
+    supplier_name: str
+    supplier_vat_id: str | None
+    number: str
+    issue_date: date
+    due_date: date | None
+    currency: str
+    tax_exclusive_amount: Decimal
+    vat_total: Decimal
+    vat_total_ron: Decimal
+    payable_amount: Decimal
+    vat_breakdown: list[dict[str, str]]
+    source: str
+    anaf_download_id: str | None
+    anaf_upload_index: str | None
+    received_at: datetime
+
+
+@dataclass(frozen=True)
+class SupplierInvoicePage:
+    items: list[SupplierInvoiceView]
+    total: int
+    limit: int
+    offset: int
+
+
+_COLUMNS = [c for c in t.supplier_invoices.c if c.name != "ubl"]
+
+
+def _view(row: Row[Any]) -> SupplierInvoiceView:
+    return SupplierInvoiceView(
+        id=row.id,
+        status=row.status,
+        document_kind=row.document_kind,
+        type_code=row.type_code,
+        supplier_cui=row.supplier_cui,
+        supplier_name=row.supplier_name,
+        supplier_vat_id=row.supplier_vat_id,
+        number=row.number,
+        issue_date=row.issue_date,
+        due_date=row.due_date,
+        currency=row.currency,
+        tax_exclusive_amount=Decimal(row.tax_exclusive_amount),
+        vat_total=Decimal(row.vat_total),
+        vat_total_ron=Decimal(row.vat_total_ron),
+        payable_amount=Decimal(row.payable_amount),
+        vat_breakdown=json.loads(row.vat_breakdown_json),
+        source=row.source,
+        anaf_download_id=row.anaf_download_id,
+        anaf_upload_index=row.anaf_upload_index,
+        received_at=row.received_at,
+    )
+
+
+class ProcurementQueries:
+    def __init__(self, databases: TenantDatabases) -> None:
+        self.databases = databases
+
+    def _connect(self) -> Connection:
+        return self.databases.engine().connect()
+
+    def supplier_invoices(
+        self,
+        *,
+        supplier_cui: str | None = None,
+        number: str | None = None,
+        date_from: date | None = None,
+        date_to: date | None = None,
+        limit: int = 50,
+        offset: int = 0,
+    ) -> SupplierInvoicePage:
+        c = t.supplier_invoices.c
+        query = sa.select(*_COLUMNS)
+        if supplier_cui:
+            query = query.where(c.supplier_cui == supplier_cui.upper().removeprefix("RO").strip())
+        if number:
+            query = query.where(c.number.startswith(number, autoescape=True))
+        if date_from is not None:
+            query = query.where(c.issue_date >= date_from)
+        if date_to is not None:
+            query = query.where(c.issue_date <= date_to)
+        limit, offset = max(1, min(limit, MAX_LIMIT)), max(0, offset)
+        with self._connect() as conn:
+            total = conn.execute(sa.select(sa.func.count()).select_from(query.subquery())).scalar_one()
+            rows = conn.execute(
+                query.order_by(c.issue_date.desc(), c.id.desc()).limit(limit).offset(offset)
+            ).all()
+        return SupplierInvoicePage([_view(r) for r in rows], int(total), limit, offset)
+
+    def supplier_invoice(self, entry_id: str) -> SupplierInvoiceView:
+        with self._connect() as conn:
+            row = conn.execute(sa.select(*_COLUMNS).where(t.supplier_invoices.c.id == entry_id)).first()
+        if row is None:
+            raise NotFound(
+                f"no supplier invoice {entry_id} in this tenant", code="supplier_invoice_not_found"
+            )
+        return _view(row)
+
+    def ubl(self, entry_id: str) -> tuple[str, bytes]:
+        with self._connect() as conn:
+            row = conn.execute(
+                sa.select(t.supplier_invoices.c.number, t.supplier_invoices.c.ubl).where(
+                    t.supplier_invoices.c.id == entry_id
+                )
+            ).first()
+        if row is None:
+            raise NotFound(
+                f"no supplier invoice {entry_id} in this tenant", code="supplier_invoice_not_found"
+            )
+        return row.number, bytes(row.ubl)
