@@ -160,3 +160,39 @@ def test_a_supplier_credit_note_posts_in_red(ledger: Ledger) -> None:
     assert [tuple(r) for r in rows] == [("628", -10000, 0), ("4426", -2100, 0), ("401.00001", 0, -12100)]
     assert ledger.scalar("SELECT storno FROM acc_entries") in (1, True)
     assert ledger.scalar("SELECT source_type FROM acc_entries") == "supplier_credit_note"
+
+
+def test_sales_lines_when_an_event_carries_them_go_to_704_707_7015(ledger: Ledger) -> None:
+    event = SimpleNamespace(
+        invoice_id="inv-9",
+        number="GEN-9",
+        issue_date=date(2026, 4, 8),
+        due_date=None,
+        currency="RON",
+        exchange_rate=None,
+        partner_id="c-9",
+        buyer_name="Client SRL",
+        buyer_kind="company",
+        vat_total_ron=D("63.00"),
+        vat_breakdown=[],
+        lines=[
+            {"net": "100.00", "vat": "21.00", "vat_category": "S", "vat_rate": "21", "item_kind": "service"},
+            {"net": "200.00", "vat": "42.00", "vat_category": "S", "vat_rate": "21", "item_kind": "goods"},
+            {"net": "50.00", "vat": "0", "vat_category": "K", "vat_rate": "0", "item_kind": "own_product"},
+        ],
+    )
+    with ledger.uow() as uow:
+        subscriptions.on_invoice_issued(uow, event, NO_DELIVERY)  # type: ignore[arg-type]
+    rows = list(
+        ledger.engine.connect().exec_driver_sql(
+            "SELECT account, debit, credit FROM acc_lines ORDER BY line_no"
+        )
+    )
+    assert [tuple(r) for r in rows] == [
+        ("4111.00001", 41300, 0),
+        ("704", 0, 10000),
+        ("4427", 0, 2100),
+        ("707", 0, 20000),
+        ("4427", 0, 4200),
+        ("7015", 0, 5000),
+    ]

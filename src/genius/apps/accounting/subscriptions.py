@@ -18,9 +18,12 @@ posts nothing; the ledger's unique (source type, id, role) is a second guard. A 
 never post (unknown account in a rule, closed period) is ``Unprocessable``: it goes to the dead
 letters with the reason, to be replayed after the accountant fixes the cause (reopen the month).
 
-The sales events carry the VAT breakdown (BG-23), not the lines, so the revenue account of each
-VAT group is chosen by the tenant's rules for that VAT category, else the sales default (707);
-a service business sets the default to 704.
+The sales events (v1) carry the VAT breakdown (BG-23), not the lines, so the revenue account of
+each VAT group is chosen by the tenant's rules for that VAT category, else the sales default
+(707); a service business sets the default to 704. When an event carries ``lines`` (an optional
+field the sales app may add: objects with ``net``, ``vat``, ``vat_category``, ``vat_rate``,
+``item_kind`` (goods, service, own_product) and ``product_category``), each line is posted by
+the rules for its kind and category instead (704 for services, 707 goods, 7015 own products).
 """
 
 from __future__ import annotations
@@ -85,6 +88,20 @@ def _parts(breakdown: list[dict[str, str]]) -> tuple[DocumentPart, ...]:
     return tuple(parts)
 
 
+def _parts_from_lines(lines: list[dict[str, Any]]) -> tuple[DocumentPart, ...]:
+    return tuple(
+        DocumentPart(
+            net=Decimal(str(line["net"])),
+            vat=Decimal(str(line.get("vat") or "0")),
+            vat_category=str(line.get("vat_category") or "S"),
+            vat_rate=Decimal(str(line["vat_rate"])) if line.get("vat_rate") not in (None, "") else None,
+            item_kind=line.get("item_kind"),
+            product_category=line.get("product_category"),
+        )
+        for line in lines
+    )
+
+
 def _sales_document(
     uow: UnitOfWork, event: InvoiceIssued | CreditNoteIssued, credit_note: bool
 ) -> SalesDocument:
@@ -102,7 +119,9 @@ def _sales_document(
         receivable_account=account,
         currency=event.currency,
         exchange_rate=event.exchange_rate,
-        parts=_parts(event.vat_breakdown),
+        parts=_parts_from_lines(lines)
+        if (lines := getattr(event, "lines", None))
+        else _parts(event.vat_breakdown),
         vat_total_ron=event.vat_total_ron if event.currency != "RON" else None,
         buyer_foreign=event.buyer_kind == "foreign",
         due_date=due,
