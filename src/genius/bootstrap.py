@@ -144,8 +144,9 @@ def subscriber_factories() -> list[Callable[..., Consumer]]:
     """
     from genius.apps.accounting import subscriptions as postings
     from genius.apps.accounting.bank import subscriptions as open_items
+    from genius.workers.anaf_saft import saft_consumer  # accounting.saft with the sales port wired
 
-    return [postings.consumer, open_items.consumer]
+    return [postings.consumer, open_items.consumer, saft_consumer]
 
 
 @asynccontextmanager

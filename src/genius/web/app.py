@@ -23,6 +23,7 @@ from starlette.middleware import Middleware
 from genius import __version__
 from genius.apps.accounting.api import router as accounting_router
 from genius.apps.accounting.bank.api import router as bank_router
+from genius.apps.accounting.saft.api import router as saft_router
 from genius.apps.procurement.api import router as procurement_router
 from genius.apps.sales.api import router as sales_router
 from genius.apps.sales.documents.api import router as sales_documents_router
@@ -109,4 +110,5 @@ def create_app(
     app.include_router(procurement_router)
     app.include_router(accounting_router)
     app.include_router(bank_router)
+    app.include_router(saft_router)
     return app

@@ -36,9 +36,11 @@ from genius.fiscal.ro.saft import Target
 from genius.kernel.clock import utcnow
 from genius.kernel.errors import ValidationError
 from genius.platform.bus.consumer import Consumer
+from genius.platform.bus.handlers import TenantResolver
+from genius.platform.bus.transport import Transport
 from genius.platform.db.uow import UnitOfWork
 from genius.platform.jobs.context import JobContext
-from genius.platform.tenancy import TenantContext, tenant_scope
+from genius.platform.tenancy import TenantContext, TenantDatabases, tenant_scope
 
 if TYPE_CHECKING:
     from genius.bootstrap import Platform
@@ -49,9 +51,9 @@ CONTENT_TYPE = "application/gzip"
 GZIP_LEVEL = 1
 
 
-def sales_issued_xml(platform: Platform) -> IssuedXml:
+def sales_issued_xml(databases: TenantDatabases) -> IssuedXml:
     """The ``IssuedXml`` port on the sales app's read side (the UBL of an issued document)."""
-    queries = SalesQueries(platform.databases)
+    queries = SalesQueries(databases)
 
     def read(tenant: TenantContext, document_id: str) -> bytes:
         with tenant_scope(tenant):
@@ -61,15 +63,16 @@ def sales_issued_xml(platform: Platform) -> IssuedXml:
     return read
 
 
+def saft_consumer(
+    transport: Transport, databases: TenantDatabases, tenants: TenantResolver, **options: Any
+) -> Consumer:
+    """The ``accounting.saft`` consumer with the sales port wired (``bootstrap.subscriber_factories``)."""
+    return consumer(transport, databases, tenants, sales_issued_xml(databases), **options)
+
+
 def read_model_consumer(platform: Platform, **options: Any) -> Consumer:
-    """The ``accounting.saft`` consumer wired to this platform; ``await ....start()`` it."""
-    return consumer(
-        platform.bus.transport,
-        platform.databases,
-        platform.bus.tenant_resolver,
-        sales_issued_xml(platform),
-        **options,
-    )
+    """``saft_consumer`` on this platform's bus; ``await ....start()`` it."""
+    return saft_consumer(platform.bus.transport, platform.databases, platform.bus.tenant_resolver, **options)
 
 
 @dataclass(frozen=True)
@@ -89,7 +92,7 @@ def sync_read_model(platform: Platform, slug: str, first: date, last: date) -> S
     tenant = platform.tenants.get(slug)
     ctx = TenantContext(tenant.id, tenant.slug, system=True)
     queries = SalesQueries(platform.databases)
-    issued_xml = sales_issued_xml(platform)
+    issued_xml = sales_issued_xml(platform.databases)
     partners = documents = cancelled = 0
     with tenant_scope(ctx):
         offset = 0

@@ -71,6 +71,7 @@ WORKER_MODULES = {
     "email_send": "genius.workers.email_send",
     "ocr": "genius.workers.ocr",
     "match": "genius.workers.match",
+    "anaf_saft": "genius.workers.anaf_saft",
 }
 DEFAULT_CONCURRENCY = 2
 DEFAULT_JOB_TIMEOUT = 600.0
