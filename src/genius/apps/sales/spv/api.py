@@ -176,7 +176,9 @@ def authorize(ctx: SettingsWriter, platform: Platform) -> AuthorizeOut:
     summary="ANAF's OAuth callback (no bearer token: the signed state names the tenant)",
 )
 def callback(request: Request, platform: Platform) -> AccessStatusOut:
-    query = {k: v for k, v in request.query_params.items() if k in ("code", "state", "error", "error_description")}
+    query = {
+        k: v for k, v in request.query_params.items() if k in ("code", "state", "error", "error_description")
+    }
     access = AnafAccess.of(platform)
     ctx, result = access.callback(query)
     platform.audit.record_for(
@@ -186,8 +188,12 @@ def callback(request: Request, platform: Platform) -> AccessStatusOut:
             resource_type="anaf.grant",
             resource_id=result.cui,
             after={
-                "access_expires_at": result.access_expires_at.isoformat() if result.access_expires_at else None,
-                "refresh_expires_at": result.refresh_expires_at.isoformat() if result.refresh_expires_at else None,
+                "access_expires_at": result.access_expires_at.isoformat()
+                if result.access_expires_at
+                else None,
+                "refresh_expires_at": result.refresh_expires_at.isoformat()
+                if result.refresh_expires_at
+                else None,
             },
         ),
     )
@@ -214,9 +220,15 @@ def anaf_status(ctx: SettingsReader, platform: Platform) -> AccessStatusOut:
 def submit(invoice_id: str, ctx: Submitter, platform: Platform) -> SubmitOut:
     with tenant_scope(ctx), UnitOfWork(platform.databases) as uow:
         attempt = records.start_attempt(uow, invoice_id, utcnow())
-        job = JobService(platform.databases).start(uow, EfacturaWorkRequested(action=SUBMIT, invoice_id=invoice_id))
+        job = JobService(platform.databases).start(
+            uow, EfacturaWorkRequested(action=SUBMIT, invoice_id=invoice_id)
+        )
     return SubmitOut(
-        job_id=job.id, invoice_id=invoice_id, attempt=attempt.attempt, state=attempt.state.value, b2c=attempt.b2c
+        job_id=job.id,
+        invoice_id=invoice_id,
+        attempt=attempt.attempt,
+        state=attempt.state.value,
+        b2c=attempt.b2c,
     )
 
 
@@ -285,4 +297,3 @@ def lookup(body: LookupIn, ctx: PartnerReader, platform: Platform, response: Res
 
 
 __all__ = ["router"]
-

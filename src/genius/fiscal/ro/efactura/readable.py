@@ -125,7 +125,7 @@ def invoice_view(
     buyer_trade_register: str | None = None,
     efactura: EfacturaStamp | None = None,
 ) -> dict[str, Any]:
-    """The data ``TEMPLATE`` reads (strings, lists and dicts only)."""
+    """The data ``TEMPLATE`` reads (strings, lists and dicts only; never None)."""
     t = invoice.totals
     lines = [
         {
@@ -191,9 +191,10 @@ def invoice_view(
         "payments": payments,
         "payment_terms": invoice.payment_terms or "",
         "notes": [n.text for n in invoice.notes],
+        # Empty (not None) when not in SPV: the data travels in a job, whose schema refuses nulls.
         "efactura": {"upload_index": efactura.upload_index, "download_id": efactura.download_id or ""}
         if efactura
-        else None,
+        else {},
     }
 
 
@@ -241,7 +242,7 @@ TEMPLATE = """<!DOCTYPE html>
     {% if p.cui %}<div>CUI / Cod TVA: {{ p.cui }}</div>{% endif %}
     {% if p.trade_register %}<div>Nr. Reg. Com.: {{ p.trade_register }}</div>{% endif %}
     {% for line in p.address %}<div>{{ line }}</div>{% endfor %}
-    {% if p.capital %}<div>Capital social: {{ p.capital }}</div>{% endif %}
+    {% if p.capital %}<div>{{ p.capital }}</div>{% endif %}
     {% if p.email %}<div>E-mail: {{ p.email }}</div>{% endif %}
     {% if p.phone %}<div>Telefon: {{ p.phone }}</div>{% endif %}
   </td>
