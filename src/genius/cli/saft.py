@@ -98,6 +98,7 @@ def export(
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(temp, target)
+        bar(100, f"{target.name} complete")
         ctx = TenantContext(record.id, record.slug, system=True)
         with UnitOfWork(platform.databases, tenant=ctx) as uow:
             record_export(uow, str(uuid.uuid4()), result, storage_key=None, stored_size=None, by=None)

@@ -4,7 +4,9 @@
 from __future__ import annotations
 
 import io
+import uuid
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -24,6 +26,7 @@ from genius.fiscal.ro.saft.xsd import validate_bytes
 from genius.platform.bus.consumer import Consumer
 from genius.platform.bus.relay import Relay
 from genius.platform.bus.tables import outbox
+from genius.platform.db.engine import make_engine
 from genius.workers.anaf_saft import read_model_consumer, tenant_profile
 from tests.apps.accounting.test_sales_postings import eventually
 from tests.apps.sales.conftest import World, setup_world
@@ -97,16 +100,17 @@ def consumer_types(consumer: Consumer) -> list[str]:
     return list(consumer.handlers)  # type: ignore[attr-defined]
 
 
-@pytest.fixture
-async def books(tmp_path: Path) -> AsyncIterator[Books]:
-    platform = build_platform(base_settings(tmp_path))
+@asynccontextmanager
+async def running_books(platform: Platform, *, postings_consumer: bool = True) -> AsyncIterator[Books]:
+    """Sales world on ``platform`` with the ledger's and the D406 read model's consumers running."""
     world = setup_world(platform)
     await platform.bus.transport.start()
     relay = platform.bus.relay()
-    consumers = [
-        postings.consumer(platform.bus.transport, platform.databases, platform.bus.tenant_resolver),
-        read_model_consumer(platform),
-    ]
+    consumers = [read_model_consumer(platform)]
+    if postings_consumer:
+        consumers.insert(
+            0, postings.consumer(platform.bus.transport, platform.databases, platform.bus.tenant_resolver)
+        )
     for consumer in consumers:
         await consumer.start()
     try:
@@ -115,7 +119,37 @@ async def books(tmp_path: Path) -> AsyncIterator[Books]:
         for consumer in consumers:
             await consumer.stop(grace=2)
         await platform.bus.transport.close()
+
+
+@pytest.fixture
+async def books(tmp_path: Path) -> AsyncIterator[Books]:
+    platform = build_platform(base_settings(tmp_path))
+    try:
+        async with running_books(platform) as running:
+            yield running
+    finally:
         platform.close()
+
+
+@pytest.fixture
+async def pg_books(tmp_path: Path, postgres_url: str) -> AsyncIterator[Books]:
+    """The same on a throwaway PostgreSQL control database; its tenants' databases are dropped."""
+    server = make_engine(postgres_url)
+    control_db = f"gtest_saft_{uuid.uuid4().hex[:10]}"
+    with server.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        conn.execute(sa.text(f'CREATE DATABASE "{control_db}"'))
+    url = sa.make_url(postgres_url).set(database=control_db).render_as_string(hide_password=False)
+    platform = build_platform(base_settings(tmp_path, database_url=url))
+    try:
+        async with running_books(platform) as running:
+            yield running
+    finally:
+        slugs = [tenant.slug for tenant in platform.tenants.list()]
+        platform.close()
+        with server.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            for name in [*(f"{s}_core" for s in slugs), control_db]:
+                conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        server.dispose()
 
 
 def assert_valid(document: bytes, xsd: Path) -> None:
