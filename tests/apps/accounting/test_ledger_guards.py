@@ -213,3 +213,18 @@ def test_a_manual_entry_needs_a_second_user_and_corrections_are_reversals(any_le
         "WHERE action LIKE 'accounting.entry.%'"
     )
     assert actions == 3  # draft, approve, reverse
+
+
+def test_the_period_columns_must_match_the_entry_date(any_ledger: Ledger) -> None:
+    with (
+        pytest.raises(DBAPIError, match=r"acc_period_mismatch|ck_acc_entries_period"),
+        any_ledger.engine.begin() as conn,
+    ):
+        conn.execute(
+            sa.text(
+                f"INSERT INTO {any_ledger.table('acc_entries')} (id, journal, entry_date, year, month, "
+                "status, storno, description, total, created_at) "
+                "VALUES ('x1', 'NC', :d, 2026, 4, 'draft', false, 'x', 0, :now)"
+            ),
+            {"d": date(2026, 3, 31), "now": NOW},
+        )
