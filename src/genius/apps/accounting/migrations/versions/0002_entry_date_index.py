@@ -34,7 +34,7 @@ def upgrade() -> None:
             name = "acc_entries_period_insert" if event == "INSERT" else "acc_entries_period_update"
             op.execute(
                 f"CREATE TRIGGER {name} BEFORE {event} ON acc_entries WHEN {_SQLITE_MISMATCH} "
-                "BEGIN SELECT RAISE(ABORT, 'acc_period_mismatch: year and month must be those of entry_date'); "
+                "BEGIN SELECT RAISE(ABORT, 'acc_period_mismatch: year and month must match entry_date'); "
                 "END"
             )
     else:
