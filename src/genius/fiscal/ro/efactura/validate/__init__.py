@@ -27,9 +27,15 @@ A rule module (``validate/en16931/model.py``, ``validate/ciusro.py``, ...) defin
   ``doc.at("cac:A/cbc:B")`` (``/*/cac:A/cbc:B``), ``doc.attributes("unitCode")`` (``//@unitCode``),
   ``doc.lines``, ``doc.decimal(node)`` (xs:decimal rules; failures recorded in
   ``doc.decimal_errors``), ``doc.memo`` (facts a module computes once per document) and
-  ``normalize_space`` / ``parse_xs_boolean`` from ``document``. A ``Node`` is usable only while
-  its ``UblDocument`` is alive (parent links are cut when the document goes, so reference
-  counting frees it at once).
+  ``normalize_space`` / ``parse_xs_boolean`` from ``document``. Lists returned by ``kids``,
+  ``findall`` and ``all`` may be the index's own: read them, never change them. ``node.path`` and
+  ``node.children`` are made when asked (walks up or over the children): prefer ``kids`` and
+  ``doc.parents`` / ``node.kid_groups()`` in loops. A ``Node`` is usable only while its
+  ``UblDocument`` is alive (child links are cut when the document goes, so reference counting
+  frees it at once; ``validate_xml`` pauses the cyclic GC while the index lives).
+- ``@RULES.rule(..., needs=("cac:PayeeParty",))``: the qualified names of which at least one must
+  occur in the document for the rule to possibly fire (its context elements). When none does, the
+  registry does not call the check at all; declare it only when that is certain from the test.
 - Mirror the schematron's XPath semantics (existential ``=``/``!=`` over sequences, round half
   up toward +infinity, ``normalize-space``), not a paraphrase: the oracle compares rule ids.
 - ``@RULES.group([Rule(...), ...])`` registers one check serving many rule ids; it yields

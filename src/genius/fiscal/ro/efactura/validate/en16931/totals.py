@@ -221,7 +221,11 @@ def br_co_16(doc: UblDocument) -> Iterator[Hit]:
 
 
 def _subtotals(doc: UblDocument) -> list[Node]:
-    return matching(doc, "cac:TaxTotal/cac:TaxSubtotal")
+    """``cac:TaxTotal/cac:TaxSubtotal`` wherever it occurs (five rules ask: found once)."""
+    found = doc.memo.get("totals.subtotals")
+    if found is None:
+        found = doc.memo["totals.subtotals"] = matching(doc, "cac:TaxTotal/cac:TaxSubtotal")
+    return found  # type: ignore[return-value]
 
 
 def _vat_categories(subtotal: Node) -> list[Node]:

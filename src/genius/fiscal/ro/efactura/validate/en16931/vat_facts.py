@@ -105,13 +105,16 @@ class VatFacts:
         return found
 
 
-def _party_ids(doc: UblDocument, holder: str, schemes: str, vat_only: bool) -> bool:
-    """``exists(//holder/schemes[VAT?]/cbc:CompanyID)``."""
+def _party_ids(doc: UblDocument, holder: str, schemes: str) -> tuple[bool, bool]:
+    """``exists(//holder/schemes/cbc:CompanyID)`` and ``exists(//holder/schemes[VAT]/cbc:CompanyID)``."""
+    any_id = vat_id = False
     for node in doc.all(holder):
         for scheme in node.findall(schemes):
-            if scheme.kids("cbc:CompanyID") and (not vat_only or is_vat(scheme)):
-                return True
-    return False
+            if scheme.kids("cbc:CompanyID"):
+                any_id = True
+                if is_vat(scheme):
+                    return True, True
+    return any_id, vat_id
 
 
 def vat_facts(doc: UblDocument) -> VatFacts:
@@ -173,6 +176,7 @@ def vat_facts(doc: UblDocument) -> VatFacts:
             charge_tc.append(tc)
             if on_root:
                 root_charge_tc.append(tc)
+    seller_any_id, seller_vat_id = _party_ids(doc, _SELLER, _SCHEMES)
     facts = VatFacts(
         tax_categories=tax_categories,
         classified=classified,
@@ -183,12 +187,10 @@ def vat_facts(doc: UblDocument) -> VatFacts:
         root_charge_tc=root_charge_tc,
         breakdown=breakdown,
         line_classified=line_classified,
-        seller_any_id=_party_ids(doc, _SELLER, _SCHEMES, vat_only=False),
-        seller_vat_id=_party_ids(doc, _SELLER, _SCHEMES, vat_only=True),
-        representative_vat_id=_party_ids(
-            doc, "cac:TaxRepresentativeParty", "cac:PartyTaxScheme", vat_only=True
-        ),
-        buyer_vat_id=_party_ids(doc, "cac:AccountingCustomerParty", _SCHEMES, vat_only=True),
+        seller_any_id=seller_any_id,
+        seller_vat_id=seller_vat_id,
+        representative_vat_id=_party_ids(doc, "cac:TaxRepresentativeParty", "cac:PartyTaxScheme")[1],
+        buyer_vat_id=_party_ids(doc, "cac:AccountingCustomerParty", _SCHEMES)[1],
         buyer_legal_id=any(
             p.kids("cbc:CompanyID")
             for h in doc.all("cac:AccountingCustomerParty")
