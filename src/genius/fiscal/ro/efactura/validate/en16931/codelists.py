@@ -31,6 +31,11 @@ class CodeList:
         """
         return value in self.tokens and " " not in value
 
+    def accepts(self, value: str) -> bool:
+        """``has_token(normalize-space(value))``; a value that is a code as it stands (the usual
+        case) needs no normalising, since no code has whitespace (checked when the list loads)."""
+        return value in self.tokens or self.has_token(normalize_space(value))
+
     def contains(self, value: str) -> bool:
         """``contains(' A B C ', value)``: plain substring search (BR-CL-08, BR-CO-09)."""
         return value in self.raw
@@ -44,6 +49,8 @@ def code_list(name: str) -> CodeList:
         codes = tuple(row["code"] for row in csv.DictReader(handle))
     if not codes:
         raise ValueError(f"code list {name} is empty")
+    if any(code != code.strip() or " " in code for code in codes):
+        raise ValueError(f"code list {name} has a code with whitespace")
     return CodeList(name, codes, " " + " ".join(codes) + " ", frozenset(codes))
 
 
@@ -221,18 +228,8 @@ for _name, _checks in _CHECKS.items():
     )
 
 
-def _tokens_ok(list_name: str, value: str, seen: dict[tuple[str, str], bool]) -> bool:
-    """``has_token(normalize-space(value))`` of a code list, answered once per value and document."""
-    key = (list_name, value)
-    ok = seen.get(key)
-    if ok is None:
-        ok = seen[key] = code_list(list_name).has_token(normalize_space(value))
-    return ok
-
-
 @RULES.group(_RULES)
 def code_lists(doc: UblDocument) -> Iterator[tuple[str, Hit]]:
-    seen: dict[tuple[str, str], bool] = {}
     for name, (by_parent, anywhere) in _BY_PARENT.items():
         nodes = doc.all(name)
         if not nodes:
@@ -245,13 +242,13 @@ def code_lists(doc: UblDocument) -> Iterator[tuple[str, Hit]]:
                 checks = by_parent.get(parent.name, ()) if parent is not None else ()
             for rule_id, list_name, what in checks:
                 if not what:
-                    if not _tokens_ok(list_name, node.text, seen):
+                    if not code_list(list_name).accepts(node.text):
                         yield rule_id, Hit(node, {"value": node.text})
                     continue
                 value = node.el.get(what)
                 if value is None:
                     continue
-                if not _tokens_ok(list_name, value, seen) and not (
+                if not code_list(list_name).accepts(value) and not (
                     rule_id == "BR-CL-10" and _sepa_allowed(node, normalize_space(value))
                 ):
                     yield rule_id, Hit(node, {"value": value}, attribute=what)
@@ -263,8 +260,9 @@ def code_lists(doc: UblDocument) -> Iterator[tuple[str, Hit]]:
             yield "BR-CL-19", Hit(node, {"value": node.text})
         elif is_charge(charge) and not code_list("uncl7161_charge_reasons").has_token(node.norm):
             yield "BR-CL-20", Hit(node, {"value": node.text})
+    currencies = code_list("iso4217_currencies")
     for node, value in doc.attributes("currencyID"):
-        if not _tokens_ok("iso4217_currencies", value, seen):
+        if not currencies.accepts(value):
             yield "BR-CL-03", Hit(node, {"value": value}, attribute="currencyID")
     for name in _REFERENCES:
         for reference in doc.all(name):
@@ -282,8 +280,9 @@ def code_lists(doc: UblDocument) -> Iterator[tuple[str, Hit]]:
         # BR-CL-22 looks the code up upper-cased: vatex-eu-o is accepted.
         if " " in node.norm or not exemptions.has_token(normalize_space(node.text.upper())):
             yield "BR-CL-22", Hit(node, {"value": node.text})
+    units = code_list("unece_rec20_rec21_units")
     for node, value in doc.attributes("unitCode"):
-        if not _tokens_ok("unece_rec20_rec21_units", value, seen):
+        if not units.accepts(value):
             yield "BR-CL-23", Hit(node, {"value": value}, attribute="unitCode")
     mimes = code_list("mime_codes").codes
     for node in doc.all("cbc:EmbeddedDocumentBinaryObject"):
