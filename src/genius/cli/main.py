@@ -4,7 +4,19 @@ from __future__ import annotations
 
 import typer
 
-from genius.cli import anaf_sandbox, audit, dlq, efactura, saft, serve, settings_cmd, tenant, user, worker
+from genius.cli import (
+    anaf_sandbox,
+    audit,
+    bnr,
+    dlq,
+    efactura,
+    saft,
+    serve,
+    settings_cmd,
+    tenant,
+    user,
+    worker,
+)
 
 app = typer.Typer(help="Genius ERP command line.", no_args_is_help=True)
 app.add_typer(tenant.app, name="tenant")
@@ -20,6 +32,7 @@ app.add_typer(worker.app, name="worker")
 app.add_typer(anaf_sandbox.app, name="anaf-sandbox")
 app.add_typer(settings_cmd.app, name="settings")
 app.add_typer(saft.app, name="saft")
+app.add_typer(bnr.app, name="bnr")
 
 
 @app.command()

@@ -442,6 +442,7 @@ def test_openapi_documents_every_sales_route_with_a_summary_and_a_response_model
         for path, item in spec["paths"].items()
         if path.startswith(API)
         for method, op in item.items()
+        if op.get("tags") == ["sales"]  # the SPV and documents routers have their own tags and tests
     }
     assert len(operations) == 26
     for (path, method), op in operations.items():

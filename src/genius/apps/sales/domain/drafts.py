@@ -132,6 +132,9 @@ class ExpansionContext:
     buyer: Partner | None = None
     products: Mapping[str, Product] = field(default_factory=dict)
     corrected: CorrectedInvoice | None = None
+    # RON per unit of a foreign currency: BNR's rate for the tax point (Codul fiscal art. 290),
+    # looked up by the handler; used only when the draft gives neither a rate nor BT-111.
+    exchange_rate: Decimal | None = None
 
 
 @dataclass(frozen=True)
@@ -194,6 +197,10 @@ def _expand(
         )
     else:
         doc["document_kind"] = "Invoice"
+    totals = doc.get("totals")
+    given_ron_vat = isinstance(totals, Mapping) and totals.get("vat_total_accounting") is not None
+    if ctx.exchange_rate is not None and doc.get("currency") not in (None, RON) and not given_ron_vat:
+        doc.setdefault("vat_exchange_rate", f"{ctx.exchange_rate:f}")
     _check_type_code(doc, ctx.document_type, problems)
     lines = doc.get("lines")
     if isinstance(lines, list):

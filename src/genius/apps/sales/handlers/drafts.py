@@ -9,6 +9,8 @@ when it is issued (``genius.apps.sales.handlers.issuing``).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import Connection
@@ -20,6 +22,7 @@ from genius.apps.sales.domain.drafts import DraftRefs, ExpansionContext, Prepare
 from genius.apps.sales.domain.invoices import CorrectedInvoice, DocumentType, InvoiceStatus
 from genius.apps.sales.domain.partners import Partner
 from genius.apps.sales.handlers.deps import SalesDeps
+from genius.apps.sales.rates import NoBnrRate, rate_for_tax_point
 from genius.kernel.clock import utcnow
 from genius.kernel.errors import Conflict, NotFound, ValidationError
 from genius.kernel.ids import new_id
@@ -99,8 +102,27 @@ def resolve(
         buyer=load_partner(conn, deps, ctx, partner_id),
         products=repo.products_by_id(conn, refs.product_ids),
         corrected=corrected,
+        exchange_rate=bnr_rate(conn, document, refs.issue_date or deps.today(), corrected),
     )
     return Resolved(refs, context, series_id)
+
+
+def bnr_rate(
+    conn: Connection, document: Any, issue_date: date, corrected: CorrectedInvoice | None
+) -> Decimal | None:
+    """BNR's rate for a foreign-currency draft that gives none (a credit note keeps its invoice's)."""
+    if not isinstance(document, dict) or "vat_exchange_rate" in document:
+        return None
+    currency = document.get("currency") or (corrected.currency if corrected else None)
+    if not isinstance(currency, str) or currency.upper() in ("RON", "") or len(currency) != 3:
+        return None
+    if corrected is not None and corrected.exchange_rate is not None:
+        return None
+    try:
+        tax_point = date.fromisoformat(str(document.get("tax_point_date") or issue_date))
+        return rate_for_tax_point(conn, currency, tax_point).per_unit
+    except (ValueError, NoBnrRate):  # a bad date is reported by the draft checks; no rate: "required"
+        return None
 
 
 def buyer_facts(prepared: PreparedDocument, partner: Partner | None) -> dict[str, Any]:
