@@ -63,7 +63,16 @@ def runtime(platform: Platform, tmp_path: Path, handlers: dict[str, Any], **opti
 def test_tags_are_checked_and_dotted_names_accepted() -> None:
     assert normalise_tag("pdf.render") == "pdf_render"
     assert list(select_handlers(["pdf.render", "email.send", "ocr"])) == ["pdf_render", "email_send", "ocr"]
-    assert list(select_handlers(None)) == ["pdf_render", "email_send", "ocr", "match", "anaf_saft"]
+    assert list(select_handlers(None)) == [
+        "pdf_render",
+        "email_send",
+        "ocr",
+        "match",
+        "anaf_saft",
+        "anaf_efactura",
+        "anaf_taxpayer",
+        "bnr_rates",
+    ]
     assert list(select_handlers(["anaf.saft"])) == ["anaf_saft"]
     with pytest.raises(ValidationError) as caught:
         select_handlers(["pdf.render", "fax.send"])

@@ -72,6 +72,9 @@ WORKER_MODULES = {
     "ocr": "genius.workers.ocr",
     "match": "genius.workers.match",
     "anaf_saft": "genius.workers.anaf_saft",
+    "anaf_efactura": "genius.workers.anaf_efactura",
+    "anaf_taxpayer": "genius.workers.anaf_taxpayer",
+    "bnr_rates": "genius.workers.bnr_rates",
 }
 DEFAULT_CONCURRENCY = 2
 DEFAULT_JOB_TIMEOUT = 600.0
@@ -122,6 +125,7 @@ class WorkerRuntime:
         retry: RetryPolicy = DEFAULT_RETRY,
         heartbeat_seconds: float = HEARTBEAT_SECONDS,
         run_relay: bool = True,
+        run_schedules: bool = True,
         transport: Transport | None = None,
     ) -> None:
         if not handlers:
@@ -140,6 +144,9 @@ class WorkerRuntime:
         self.retry = retry
         self.heartbeat_seconds = heartbeat_seconds
         self.run_relay = run_relay
+        # Periodic jobs of the tags served here (genius.workers.schedules), claimed once per period.
+        self.run_schedules = run_schedules
+        self._schedules: asyncio.Task[None] | None = None
         self.transport = transport or platform.bus.transport
         self.instance_id = new_id()
         self.jobs = JobService(platform.databases)
@@ -178,12 +185,23 @@ class WorkerRuntime:
             await self._relay.start()
         await asyncio.to_thread(self._beat)
         self._heartbeat = asyncio.create_task(self._beat_forever(), name="worker-heartbeat")
+        if self.run_schedules:
+            from genius.workers.schedules import run_forever
+
+            self._schedules = asyncio.create_task(
+                run_forever(self.platform, set(self.handlers)), name="worker-schedules"
+            )
         log.info("worker %s consuming %s", self.instance_id, ", ".join(self.handlers))
 
     async def stop(self, grace: float = DEFAULT_GRACE) -> None:
         """Take no more jobs; in-flight ones get ``grace`` seconds, then go back to the queue."""
         await asyncio.gather(*(c.stop(grace) for c in self._consumers))
         self._consumers.clear()
+        if self._schedules is not None:
+            self._schedules.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._schedules
+            self._schedules = None
         if self._heartbeat is not None:
             self._heartbeat.cancel()
             with contextlib.suppress(asyncio.CancelledError):

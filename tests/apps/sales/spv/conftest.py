@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import urllib.parse
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -31,7 +31,7 @@ from genius.platform.jobs.context import JobContext
 from genius.workers import anaf_efactura
 from tests.apps.sales.conftest import World, setup_world
 from tests.integrations.serving import serving
-from tests.web.conftest import base_settings
+from tests.web.conftest import PASSWORD, base_settings, issue_token
 
 CALLBACK = "http://127.0.0.1:9/api/v1/sales/anaf/callback"
 SELLER = "18547290"  # tests.apps.sales.conftest.TENANT_CUI without RO
@@ -154,3 +154,39 @@ def run_queued(platform: Platform, ctx: Any, event_type: str, handler: Any) -> l
         handler(request, JobContext(job_id=job_id, tag=event_type.rsplit(".", 1)[-1], tenant=ctx), platform)
         for job_id, request in queued(platform, ctx.slug, event_type)
     ]
+
+
+API = "/api/v1/sales"
+
+
+@dataclass
+class Client:
+    gateway: Any
+    world: World
+    headers: dict[str, str]
+
+    def call(self, method: str, path: str, expected: int, **kwargs: Any) -> Any:
+        response = self.gateway.client.request(method, f"{API}{path}", headers=self.headers, **kwargs)
+        assert response.status_code == expected, response.text
+        return response.json() if "json" in response.headers.get("content-type", "") else response
+
+
+@pytest.fixture
+def spv(make_gateway: Callable[..., Any], anaf: Anaf) -> Client:
+    gateway = make_gateway(**anaf.overrides())
+    world = setup_world(gateway.platform)
+    email = f"admin@{world.tenant.slug}.example"
+    gateway.platform.auth.users.create(world.tenant.slug, email, PASSWORD, ["admin"])
+    token = issue_token(gateway.client, world.tenant.slug, email)
+    return Client(gateway, world, {"Authorization": f"Bearer {token}"})
+
+
+def authorize_through_the_api(spv: Client) -> dict[str, Any]:
+    started = spv.call("GET", "/anaf/authorize", 200)
+    assert started["expires_in_seconds"] == 900 and "state=" in started["authorize_url"]
+    answer = httpx.get(started["authorize_url"], follow_redirects=False)  # ANAF: certificate picked
+    assert answer.status_code == 302
+    query = urllib.parse.urlsplit(answer.headers["location"]).query
+    response = spv.gateway.client.get(f"{API}/anaf/callback?{query}")  # the browser, no bearer token
+    assert response.status_code == 200, response.text
+    return dict(response.json())

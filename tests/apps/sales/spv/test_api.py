@@ -3,58 +3,17 @@
 from __future__ import annotations
 
 import io
-import urllib.parse
 import zipfile
-from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import timedelta
-from typing import Any
 
-import httpx
-import pytest
 import sqlalchemy as sa
 
 from genius.apps.sales.spv.oauth import AnafAccess
 from genius.integrations.anaf.tokens import anaf_oauth_tokens
 from genius.workers import anaf_efactura, anaf_taxpayer
-from tests.apps.sales.conftest import World, setup_world
-from tests.apps.sales.spv.conftest import Anaf, issue, run_queued
-from tests.web.conftest import PASSWORD, Gateway, issue_token
+from tests.apps.sales.spv.conftest import Anaf, Client, authorize_through_the_api, issue, run_queued
 
 API = "/api/v1/sales"
-
-
-@dataclass
-class Client:
-    gateway: Gateway
-    world: World
-    headers: dict[str, str]
-
-    def call(self, method: str, path: str, expected: int, **kwargs: Any) -> Any:
-        response = self.gateway.client.request(method, f"{API}{path}", headers=self.headers, **kwargs)
-        assert response.status_code == expected, response.text
-        return response.json() if "json" in response.headers.get("content-type", "") else response
-
-
-@pytest.fixture
-def spv(make_gateway: Callable[..., Gateway], anaf: Anaf) -> Client:
-    gateway = make_gateway(**anaf.overrides())
-    world = setup_world(gateway.platform)
-    email = f"admin@{world.tenant.slug}.example"
-    gateway.platform.auth.users.create(world.tenant.slug, email, PASSWORD, ["admin"])
-    token = issue_token(gateway.client, world.tenant.slug, email)
-    return Client(gateway, world, {"Authorization": f"Bearer {token}"})
-
-
-def authorize_through_the_api(spv: Client) -> dict[str, Any]:
-    started = spv.call("GET", "/anaf/authorize", 200)
-    assert started["expires_in_seconds"] == 900 and "state=" in started["authorize_url"]
-    answer = httpx.get(started["authorize_url"], follow_redirects=False)  # ANAF: certificate picked
-    assert answer.status_code == 302
-    query = urllib.parse.urlsplit(answer.headers["location"]).query
-    response = spv.gateway.client.get(f"{API}/anaf/callback?{query}")  # the browser, no bearer token
-    assert response.status_code == 200, response.text
-    return dict(response.json())
 
 
 def test_oauth_round_trip_stores_the_grant_sealed_and_reports_its_expiry(spv: Client) -> None:

@@ -14,8 +14,7 @@ from genius.integrations.smtp.senders import MailSender, MailSenders
 from genius.kernel.clock import utcnow
 from genius.workers import anaf_efactura, email_send, pdf_render
 from tests.apps.sales.conftest import setup_world
-from tests.apps.sales.spv.conftest import Anaf, authorize, issue, run_queued
-from tests.apps.sales.spv.test_api import Client
+from tests.apps.sales.spv.conftest import Anaf, Client, authorize, issue, run_queued
 from tests.web.conftest import PASSWORD, Gateway, issue_token
 
 PDF_REQUEST = "worker.request.pdf_render"
