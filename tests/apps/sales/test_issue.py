@@ -359,3 +359,53 @@ def test_a_batch_is_numbered_in_order_and_written_all_or_nothing(world: World) -
     ]
     with world.scope(), pytest.raises(ValidationError):
         h.issue_batch(world.deps, IssueBatch([]))
+
+
+def test_allowances_charges_notes_and_payment_terms_reach_the_ubl(world: World) -> None:
+    line = {
+        "id": "3",
+        "quantity": "4",
+        "unit_code": "H87",
+        "price": {"net_price": "90.00", "gross_price": "100.00", "discount": "10.00"},
+        "allowances": [{"amount": "20.00", "reason": "Discount volum", "reason_code": "95"}],
+        "item": {"name": "Cablu UTP", "vat_category": "S", "vat_rate_kind": "standard"},
+    }
+    document = world.draft(
+        issue_date="2025-09-15",
+        lines=[*world.draft()["lines"], line],
+        charges=[
+            {
+                "amount": "50.00",
+                "vat_category": "S",
+                "vat_rate": "21",
+                "reason": "Transport",
+                "reason_code": "FC",
+            }
+        ],
+        allowances=[
+            {
+                "base_amount": "1000.00",
+                "percentage": "2",
+                "vat_category": "S",
+                "vat_rate": "21",
+                "reason": "Discount fidelitate",
+                "reason_code": "95",
+            }
+        ],
+        notes=[{"text": "Livrare la depozitul din Cluj."}],
+        payment_terms="Plata in 15 zile",
+    )
+    issued = issue(world, document)
+    row = invoice_row(world, issued.invoice_id)
+    xml = bytes(row.xml)
+    assert validate_xml(xml).anaf_ok
+    totals = json.loads(row.document_json)["totals"]
+    # Lines 1255.00 + 450.00 + (360.00 - 20.00); charge 50.00; allowance 2 % of 1000.00 = 20.00.
+    assert (totals["line_net_total"], totals["charge_total"], totals["allowance_total"]) == (
+        "2045.00",
+        "50.00",
+        "20.00",
+    )
+    assert totals["tax_exclusive_amount"] == "2075.00" and row.vat_total == "435.75"
+    assert b"<cbc:Note>Livrare la depozitul din Cluj.</cbc:Note>" in xml
+    assert b"<cbc:Note>Plata in 15 zile</cbc:Note>" in xml and row.due_date is None  # terms instead of a date

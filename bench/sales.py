@@ -1,0 +1,399 @@
+"""Sales benchmark: invoices issued per second through the API, on SQLite and on PostgreSQL.
+
+A real server (`genius serve`: uvicorn, one process, every middleware, access log at INFO to
+/dev/null; bench/api.py's ``Server``) runs in a subprocess with its demo tenant; the company
+profile, a series, a partner and a product are set up through the API. The load generator is
+another process (this module run as ``python -m bench.sales CONFIG_JSON``): raw HTTP/1.1
+keep-alive callers, back to back (closed loop), each issuing invoices as fast as answers come:
+
+* ``one step``: ``POST /api/v1/sales/invoices/issue`` (draft and issue in one transaction);
+* ``two steps``: ``POST /api/v1/sales/invoices`` (draft) then ``POST .../{id}/issue``;
+* ``batch of 20``: ``POST /api/v1/sales/invoices/issue-batch`` (20 invoices, one transaction).
+
+Two ways to serve: ``genius serve`` as a laptop runs it (one process that also embeds the outbox
+relay, the workers and every app's subscribers, so each issued invoice is also relayed and posted
+to the ledger by accounting in the same process), and the API alone under ``uvicorn --workers N``
+(``genius.web.app:create_app``; relay and subscribers would run as their own processes), with
+one process or two (a 2-core machine has a second core that one Python process cannot use).
+
+Every issue takes the gapless number inside its transaction, expands the draft (partner and
+product by reference), builds the CIUS-RO UBL, runs the e-Factura validator, stores XML + hash,
+appends the audit record and writes the ``sales.invoice.issued`` outbox row. After each run the
+database is read back: issued invoices = 2xx answers, numbers 1..n without a gap, one outbox
+row per issue.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import signal
+import statistics
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import httpx
+
+from bench.api import PROJECT_ROOT, Server, _percentile
+
+SECONDS = 20
+WARMUP_SECONDS = 3
+BATCH = 20
+SERVE = 0  # "processes" of a run: 0 = `genius serve` (embedded relay and subscribers)
+# (flow, API processes or SERVE, concurrent callers)
+RUNS = (
+    ("one step", SERVE, 8),
+    ("one step", 1, 8),
+    ("two steps", 1, 8),
+    (f"batch of {BATCH}", 1, 4),
+    ("one step", 2, 16),
+    (f"batch of {BATCH}", 2, 6),
+)
+API = "/api/v1/sales"
+DEMO_CUI = "RO12345674"  # genius.platform.auth.demo.DEMO_CUI, as a VAT payer
+
+
+@dataclass(frozen=True)
+class Result:
+    backend: str
+    flow: str
+    workers: int
+    connections: int
+
+    @property
+    def server(self) -> str:
+        return (
+            "genius serve (embedded relay, subscribers)" if self.workers == SERVE else f"API x{self.workers}"
+        )
+
+    issued: int
+    per_second: float
+    p50: float
+    p99: float
+    failures: int
+    gapless: bool
+    outbox_rows: int
+
+    def row(self) -> str:
+        return (
+            f"| {self.backend} | {self.flow} | {self.server} | {self.connections} | {self.issued} |"
+            f" {self.per_second:.0f} | "
+            f"{self.p50:.1f} | {self.p99:.1f} | {self.failures} | {'yes' if self.gapless else 'NO'} | "
+            f"{self.outbox_rows} |"
+        )
+
+
+def setup(server: Server, token: str) -> dict[str, str]:
+    """Company profile, a default yearly series, one partner and one product of the demo tenant."""
+    headers = {"Authorization": f"Bearer {token}"}
+    address = {
+        "street": "Str. Memorandumului 28",
+        "city": "Cluj-Napoca",
+        "county": "RO-CJ",
+        "country_code": "RO",
+    }
+
+    def call(method: str, path: str, body: dict[str, Any]) -> dict[str, Any]:
+        response = httpx.request(method, f"{server.url}{API}{path}", json=body, headers=headers, timeout=30)
+        response.raise_for_status()
+        return response.json()  # type: ignore[no-any-return]
+
+    call(
+        "PUT",
+        "/company",
+        {
+            "name": "Genius Demo SRL",
+            "cui": DEMO_CUI,
+            "address": address,
+            "iban": "RO49AAAA1B31007593840000",
+            "trade_register": "J12/3456/2020",
+        },
+    )
+    series = call("POST", "/series", {"prefix": "BEN-", "is_default": True, "width": 6})
+    partner = call(
+        "POST",
+        "/partners",
+        {
+            "kind": "company",
+            "name": "Client Exemplu SRL",
+            "cui": "RO14399840",
+            "address": {**address, "city": "SECTOR3", "county": "RO-B"},
+        },
+    )
+    product = call(
+        "POST",
+        "/products",
+        {
+            "code": "LIC",
+            "name": "Licenta Genius ERP",
+            "unit_code": "H87",
+            "vat_category": "S",
+            "vat_rate_kind": "standard",
+            "price": "125.50",
+        },
+    )
+    return {"series": series["id"], "partner": partner["id"], "product": product["id"]}
+
+
+def draft(ids: dict[str, str]) -> dict[str, Any]:
+    return {
+        "currency": "RON",
+        "buyer": {"partner_id": ids["partner"]},
+        "lines": [
+            {"id": "1", "product_id": ids["product"], "quantity": "10"},
+            {
+                "id": "2",
+                "quantity": "2.5",
+                "unit_code": "HUR",
+                "price": {"net_price": "180.00"},
+                "item": {"name": "Instruire utilizatori", "vat_category": "S", "vat_rate_kind": "standard"},
+            },
+        ],
+    }
+
+
+# -- the load generator (a separate process) -------------------------------------------------
+class _Connection:
+    def __init__(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        self.reader, self.writer = reader, writer
+
+    async def post(self, host: str, path: str, token: str, body: bytes) -> tuple[int, bytes]:
+        self.writer.write(
+            (
+                f"POST {path} HTTP/1.1\r\nHost: {host}\r\nAuthorization: Bearer {token}\r\n"
+                "Accept: application/json\r\nContent-Type: application/json\r\n"
+                f"Content-Length: {len(body)}\r\n\r\n"
+            ).encode()
+            + body
+        )
+        status = int((await self.reader.readline()).split()[1])
+        length = 0
+        while (line := await self.reader.readline()) not in (b"\r\n", b""):
+            name, _, value = line.partition(b":")
+            if name.strip().lower() == b"content-length":
+                length = int(value.strip())
+        return status, (await self.reader.readexactly(length)) if length else b""
+
+
+async def _load(config: dict[str, Any]) -> dict[str, Any]:
+    parts = urlsplit(config["url"])
+    host, port = parts.hostname or "127.0.0.1", parts.port or 80
+    hostport = f"{host}:{port}"
+    flow, token = config["flow"], config["token"]
+    one = json.dumps(config["draft"]).encode()
+    batch = json.dumps({"documents": [config["draft"]] * BATCH}).encode()
+    latencies: list[float] = []  # per request (a batch request carries BATCH invoices)
+    statuses: dict[str, int] = {}
+    issued = 0
+
+    async def caller(stop_at: float) -> None:
+        nonlocal issued
+        conn = _Connection(*await asyncio.open_connection(host, port))
+        try:
+            while time.perf_counter() < stop_at:
+                began = time.perf_counter()
+                if flow == "one step":
+                    status, _ = await conn.post(hostport, f"{API}/invoices/issue", token, one)
+                    issued += status == 201
+                elif flow == "two steps":
+                    status, answer = await conn.post(hostport, f"{API}/invoices", token, one)
+                    if status == 201:
+                        invoice_id = json.loads(answer)["id"]
+                        status, _ = await conn.post(
+                            hostport, f"{API}/invoices/{invoice_id}/issue", token, b""
+                        )
+                    issued += status == 200
+                else:
+                    status, _ = await conn.post(hostport, f"{API}/invoices/issue-batch", token, batch)
+                    issued += BATCH if status == 201 else 0
+                latencies.append((time.perf_counter() - began) * 1000)
+                statuses[str(status)] = statuses.get(str(status), 0) + 1
+        finally:
+            conn.writer.close()
+
+    start = time.perf_counter()
+    await asyncio.gather(*(caller(start + config["seconds"]) for _ in range(config["connections"])))
+    elapsed = time.perf_counter() - start
+    return {"latencies_ms": latencies, "statuses": statuses, "issued": issued, "elapsed": elapsed}
+
+
+def load(
+    url: str, token: str, ids: dict[str, str], flow: str, connections: int, seconds: float
+) -> dict[str, Any]:
+    config = {
+        "url": url,
+        "token": token,
+        "draft": draft(ids),
+        "flow": flow,
+        "connections": connections,
+        "seconds": seconds,
+    }
+    output = subprocess.run(
+        [sys.executable, "-m", "bench.sales", json.dumps(config)],
+        cwd=PROJECT_ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    return json.loads(output)  # type: ignore[no-any-return]
+
+
+# -- servers -----------------------------------------------------------------------------------------
+def with_workers(server: Server, workers: int) -> None:
+    """Replace ``genius serve`` (which migrated and made the demo tenant) by ``uvicorn --workers``.
+
+    Same data folder, database, port and settings; tokens stay valid (keys live in the control
+    plane). ``Server.stop`` then stops this process instead.
+    """
+    server.process.send_signal(signal.SIGINT)
+    server.process.wait(timeout=30)
+    port = urlsplit(server.url).port
+    env = {k: v for k, v in os.environ.items() if not k.startswith("GENIUS_")}
+    env.update(
+        GENIUS_DATA_DIR=str(Path(server.folder.name) / "var"),
+        GENIUS_PORT=str(port),
+        GENIUS_DEMO_TENANT=server.demo,
+        GENIUS_LOG_LEVEL="INFO",
+        GENIUS_RATE_LIMIT__TENANT_RATE="1000000",
+        GENIUS_RATE_LIMIT__TENANT_BURST="1000000",
+        GENIUS_RATE_LIMIT__USER_RATE="1000000",
+        GENIUS_RATE_LIMIT__USER_BURST="1000000",
+    )
+    if server.postgres_url is not None:
+        env["GENIUS_DATABASE_URL"] = server._url(server.control_db)
+    server.process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "uvicorn",
+            "genius.web.app:create_app",
+            "--factory",
+            "--workers",
+            str(workers),
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--no-access-log",
+            "--log-level",
+            "warning",
+        ],
+        env=env,
+        cwd=server.folder.name,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(f"{server.url}/healthz", timeout=2).status_code == 200:
+                return
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.2)
+    raise RuntimeError("uvicorn --workers did not start")
+
+
+# -- reading the result back ---------------------------------------------------------------------
+def tenant_engine(server: Server) -> Any:
+    import sqlalchemy as sa
+
+    from genius.platform.db.engine import make_engine
+
+    if server.postgres_url is not None:
+        url = sa.make_url(server.postgres_url).set(database=f"{server.demo}_core")
+        return make_engine(url, schemas=["sales", "bus"])
+    [path] = (Path(server.folder.name) / "var" / "tenants").glob(f"{server.demo}*.db")
+    return make_engine(f"sqlite:///{path}", schemas=["sales", "bus"])
+
+
+def read_back(server: Server) -> tuple[int, bool, int]:
+    """(issued invoices, whether their numbers are 1..n without a gap, issued-event outbox rows)."""
+    import sqlalchemy as sa
+
+    from genius.apps.sales import tables as t
+    from genius.platform.bus.tables import outbox
+
+    engine = tenant_engine(server)
+    try:
+        with engine.connect() as conn:
+            numbers = (
+                conn.execute(sa.select(t.invoices.c.number).where(t.invoices.c.number.is_not(None)))
+                .scalars()
+                .all()
+            )
+            events = conn.execute(
+                sa.select(sa.func.count()).select_from(outbox).where(outbox.c.type == "sales.invoice.issued")
+            ).scalar_one()
+            next_number = conn.execute(sa.select(t.series.c.next_number)).scalar_one()
+    finally:
+        engine.dispose()
+    sequence = sorted(int(n.rsplit("-", 1)[1]) for n in numbers)
+    return (
+        len(numbers),
+        sequence == list(range(1, len(numbers) + 1)) and next_number == len(numbers) + 1,
+        events,
+    )
+
+
+def bench_one(backend: str, postgres_url: str | None, flow: str, workers: int, connections: int) -> Result:
+    server = Server(backend, postgres_url)  # a fresh tenant per run: counts and numbers start at 0
+    try:
+        token = server.token()
+        ids = setup(server, token)
+        if workers != SERVE:
+            with_workers(server, workers)
+        load(server.url, token, ids, flow, connections, WARMUP_SECONDS)
+        before, _, events_before = read_back(server)
+        run = load(server.url, token, ids, flow, connections, SECONDS)
+        issued, gapless, events = read_back(server)
+    finally:
+        server.stop()
+    if issued - before != run["issued"]:
+        raise AssertionError(
+            f"{backend} {flow}: {run['issued']} answered but {issued - before} invoices stored"
+        )
+    latencies = run["latencies_ms"]
+    return Result(
+        backend,
+        flow,
+        workers,
+        connections,
+        run["issued"],
+        run["issued"] / run["elapsed"],
+        statistics.median(latencies),
+        _percentile(latencies, 0.99),
+        sum(n for status, n in run["statuses"].items() if not 200 <= int(status) < 300),
+        gapless,
+        events - events_before,
+    )
+
+
+def run() -> str:
+    postgres_url = os.environ.get("GENIUS_TEST_DATABASE_URL")
+    backends = [("sqlite", None)] + ([("postgresql", postgres_url)] if postgres_url else [])
+    results = [bench_one(b, url, *spec) for b, url in backends for spec in RUNS]
+    missing = "" if postgres_url else "\nPostgreSQL skipped: set GENIUS_TEST_DATABASE_URL to include it.\n"
+    load_average = " / ".join(f"{x:.1f}" for x in os.getloadavg())
+    lines = [
+        f"{SECONDS} s per row after {WARMUP_SECONDS} s of warm-up; load average after the run: {load_average}"
+        " (2 cores, shared with other work). Latency is per request (a batch request carries"
+        f" {BATCH} invoices).",
+        "",
+        "| backend | flow | server | callers | invoices issued | invoices/s | p50 ms | p99 ms |"
+        " failed requests | gapless | outbox rows |",
+        "|---|---|---:|---:|---:|---:|---:|---:|---:|---|---:|",
+        *(r.row() for r in results),
+    ]
+    return "\n".join(lines) + "\n" + missing
+
+
+if __name__ == "__main__":
+    json.dump(asyncio.run(_load(json.loads(sys.argv[1]))), sys.stdout)
