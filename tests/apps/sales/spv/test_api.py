@@ -110,3 +110,23 @@ def test_partner_lookup_fills_a_partner_then_answers_from_the_cache(spv: Client,
     assert anaf.double.calls["tva"] == 1
     bad = spv.call("POST", "/partners/lookup", 422, json={"cuis": ["RO12A"]})
     assert "cuis[0]" in str(bad["details"])
+
+
+def test_openapi_documents_every_spv_documents_and_procurement_route(spv: Client) -> None:
+    spec = spv.gateway.client.get("/api/openapi.json").json()
+    mine = {
+        (path, method): op
+        for path, item in spec["paths"].items()
+        for method, op in item.items()
+        if set(op.get("tags", [])) & {"sales: ANAF SPV", "sales: documents", "procurement"}
+    }
+    assert len(mine) == 14
+    for (path, method), op in mine.items():
+        assert op.get("summary"), (path, method)
+        assert any(code.startswith("2") for code in op["responses"]), (path, method)
+    submit = mine[(f"{API}/invoices/{{invoice_id}}/submit", "post")]
+    assert "202" in submit["responses"] and "credit note" in submit["description"]
+    assert (
+        "application/pdf"
+        in mine[(f"{API}/invoices/{{invoice_id}}/pdf", "get")]["responses"]["200"]["content"]
+    )
