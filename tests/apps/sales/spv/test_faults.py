@@ -245,3 +245,26 @@ def test_one_attempt_at_a_time_and_an_accepted_invoice_is_not_sent_again(seller:
 def test_rule_messages_put_the_rule_first_once() -> None:
     assert rule_message("BR-CO-15", "[BR-CO-15]-Totalul nu corespunde") == "BR-CO-15: Totalul nu corespunde"
     assert rule_message(None, "Eroare tehnica") == "Eroare tehnica"
+
+
+def test_the_resume_sweep_settles_a_submission_left_waiting(seller: World, anaf: Anaf) -> None:
+
+    from genius.apps.sales import tables as t
+    from genius.apps.sales.spv.messages import RESUME, EfacturaWorkRequested
+
+    invoice_id, number = issue(seller)
+    start_submission(seller, invoice_id)
+    anaf.double.add_fault(FaultKind.LIMIT, "stareMesaj")
+    assert run_job(seller, invoice_id).outcome == "waiting"
+    job = JobContext(job_id=new_id(), tag=anaf_efactura.TAG, tenant=seller.ctx)
+    fresh = anaf_efactura.handle(EfacturaWorkRequested(action=RESUME), job, seller.platform)
+    assert fresh.outcome == "nothing"  # moved a moment ago: its own job may still be on it
+    with seller.engine().begin() as conn:  # a few minutes later
+        conn.execute(
+            t.submissions.update()
+            .where(t.submissions.c.invoice_id == invoice_id)
+            .values(updated_at=datetime.now(UTC) - timedelta(minutes=3))
+        )
+    resumed = anaf_efactura.handle(EfacturaWorkRequested(action=RESUME), job, seller.platform)
+    assert resumed.outcome == "resumed" and resumed.messages == [f"{invoice_id}: accepted"]
+    assert invoice_status(seller, invoice_id) == "accepted" and len(anaf.uploads_of(number)) == 1
