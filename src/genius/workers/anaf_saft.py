@@ -186,8 +186,10 @@ def handle(request: SaftExportRequested, job: JobContext, platform: Platform) ->
         )
     job.progress(96, f"{result.file_name}: {result.size} bytes written; storing")
     key = storage_key(period.label, job.job_id, result.file_name)
-    stored = platform.storage.put(slug, key, buffer.getbuffer(), CONTENT_TYPE)
-    del buffer
+    packed_bytes = buffer.getvalue()  # BytesIO hands over its buffer; put() does not copy bytes
+    buffer.close()
+    stored = platform.storage.put(slug, key, packed_bytes, CONTENT_TYPE)
+    del packed_bytes
     with UnitOfWork(platform.databases, tenant=job.tenant) as uow:
         record_export(
             uow, job.job_id, result, storage_key=key, stored_size=stored.size, by=request.requested_by

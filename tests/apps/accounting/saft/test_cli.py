@@ -5,16 +5,26 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Iterator
+from datetime import date
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
 from typer.testing import CliRunner
 
+from genius.apps.accounting.domain.entries import EntryDraft, Line
+from genius.apps.accounting.handlers.entries import post
+from genius.apps.accounting.handlers.postings import CUSTOMER, partner_account
 from genius.apps.accounting.saft import tables as st
+from genius.apps.sales import handlers as h
+from genius.apps.sales.commands import CreatePartner
 from genius.cli.main import app
+from genius.platform.db.uow import UnitOfWork
 from genius.platform.settings import get_settings
+from genius.platform.tenancy import TenantContext
 from tests.apps.accounting.saft.conftest import Books, assert_valid
+from tests.apps.sales.conftest import OTHER_CUI, company_partner
 from tests.web.conftest import MASTER_KEY
 
 
@@ -67,6 +77,30 @@ async def test_export_writes_the_file_only_when_it_is_complete(books: Books, cli
     )
     assert bad.exit_code == 1 and "period" in bad.output
     assert out.read_bytes() == document  # a refused export leaves the earlier file alone
+
+
+async def test_a_blocking_finding_leaves_no_file(books: Books, cli_env: None, tmp_path: Path) -> None:
+    books.issue(issue_date="2026-10-05")
+    with books.world.scope():
+        other = h.create_partner(
+            books.world.deps, CreatePartner(company_partner(name="Fără Factură SRL", cui=OTHER_CUI))
+        )
+    await books.deliver()
+    books.configure()
+    ctx = TenantContext(books.world.tenant.id, books.slug, system=True)
+    with UnitOfWork(books.platform.databases, tenant=ctx) as uow:
+        account = partner_account(uow, other, CUSTOMER)
+        lines = (
+            Line(account, debit=Decimal("100.00"), partner_id=other),
+            Line("1171", credit=Decimal("100.00")),
+        )
+        post(uow, EntryDraft("NC", date(2026, 10, 1), "Sold preluat", lines))
+    out = tmp_path / "out" / "D406.xml"
+    result = CliRunner().invoke(
+        app, ["saft", "export", "--tenant", books.slug, "--period", "2026-10", "--out", str(out)]
+    )
+    assert result.exit_code == 1 and "PARTNER_NO_ADDRESS 0023456783" in result.output
+    assert list(out.parent.iterdir()) == []  # neither the file nor its temporary
 
 
 async def test_sync_copies_what_the_read_model_missed(books: Books, cli_env: None) -> None:

@@ -39,14 +39,17 @@ def system(books: Books, user: str | None = None) -> TenantContext:
     return TenantContext(books.world.tenant.id, books.slug, user_id=user, system=user is None)
 
 
-def refused(books: Books, period: str = "2026-10") -> SaftRefused:
+def refused(books: Books, period: str = "2026-10", *, before_writing: bool = True) -> SaftRefused:
+    """The refusal; readiness refusals come before any byte, pre-validation ones after the single
+    pass (its output is discarded by the callers: see test_cli and test_api)."""
     out = io.BytesIO()
     with pytest.raises(SaftRefused) as caught:
         export_d406(
             books.engine(), tenant_profile(books.platform, books.slug), parse_period(period), out,
             created=date(2026, 11, 25),
         )  # fmt: skip
-    assert out.getvalue() == b"", "a refused export writes nothing"
+    if before_writing:
+        assert out.getvalue() == b"", "a refused export writes nothing"
     return caught.value
 
 
@@ -125,7 +128,7 @@ async def test_blocking_prevalidation_findings_refuse_with_their_messages(books:
         account = partner_account(uow, other, CUSTOMER)
         lines = (Line(account, debit=D("100.00"), partner_id=other), Line("1171", credit=D("100.00")))
         post(uow, EntryDraft("NC", date(2026, 10, 1), "Sold preluat", lines))
-    error = refused(books)
+    error = refused(books, before_writing=False)
     findings = error.details["findings"]
     assert [(f["code"], f["entity_id"]) for f in findings] == [("PARTNER_NO_ADDRESS", "0023456783")]
     assert findings[0]["message_ro"] and "PARTNER_NO_ADDRESS 0023456783" in error.message

@@ -16,7 +16,7 @@ transaction, so the totals the XSD puts before the rows are those of the rows (d
 from __future__ import annotations
 
 import itertools
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -50,6 +50,7 @@ from genius.kernel.money import round_money
 # Rows fetched per round trip of the server-side cursor (profiled: docs/benchmarks.md).
 STREAM_BATCH = 10_000
 CENT = Decimal("0.01")
+ZERO = Decimal("0.00")
 RATE_PLACES = Decimal("0.0001")
 VAT_CLOSING_SOURCE = "vat_closing"
 DOCUMENT_SOURCES = ("sales_invoice", "sales_credit_note", "supplier_invoice")
@@ -110,6 +111,7 @@ def ledger_totals(conn: Connection, first: date, last: date) -> SectionTotals:
 
 
 def _ledger_query(first: date, last: date) -> sa.Select[Any]:
+    """One row per line, in the order the file lists them; the columns are unpacked by position."""
     e, line, a = t.entries.c, t.lines.c, t.accounts.c
     p, d = st.partners.c, st.documents.c
     return (
@@ -118,15 +120,12 @@ def _ledger_query(first: date, last: date) -> sa.Select[Any]:
             e.journal,
             e.number,
             e.entry_date,
-            e.year,
-            e.month,
             e.description,
             e.source_type,
             e.source_number,
-            e.created_by,
-            e.approved_by,
+            sa.func.coalesce(e.approved_by, e.created_by, "genius"),
             e.posted_at,
-            line.id.label("line_id"),
+            line.id,
             a.saft_account_id,
             a.synthetic,
             line.partner_id,
@@ -135,20 +134,21 @@ def _ledger_query(first: date, last: date) -> sa.Select[Any]:
             line.currency,
             line.currency_amount,
             line.exchange_rate,
-            line.description.label("line_description"),
+            line.description,
             line.vat_treatment,
             line.vat_rate,
             line.vat_role,
             line.cost_centre,
             line.project,
-            p.saft_id.label("partner_saft_id"),
-            d.buyer_saft_id.label("document_buyer_id"),
+            p.saft_id,
+            d.buyer_saft_id,
         )
         .select_from(
             t.lines.join(t.entries, e.id == line.entry_id)
             .join(t.accounts, a.code == line.account)
             .outerjoin(st.partners, p.partner_id == line.partner_id)
-            .outerjoin(st.documents, d.id == e.source_id)
+            # Only a one-off buyer's receivable line (no partner) needs its document's buyer ID.
+            .outerjoin(st.documents, (d.id == e.source_id) & line.partner_id.is_(None))
         )
         .where(_window(first, last))
         .order_by(e.journal, e.entry_date, e.number, line.line_no)
@@ -169,100 +169,104 @@ class _TaxCodes:
         return found
 
 
-def _entry_lines(rows: list[Any], own_id: str, codes: _TaxCodes) -> tuple[list[TransactionLine], str, str]:
-    head = rows[0]
-    closing = head.source_type == VAT_CLOSING_SOURCE
-    # Base of each VAT group (treatment, rate) for its tax lines' TaxBase, and which groups have one.
+class _Roles(dict[str, str | None]):
+    """``partner_role`` by synthetic account, computed once each."""
+
+    def __missing__(self, synthetic: str) -> str | None:
+        role = self[synthetic] = partner_role(synthetic)
+        return role
+
+
+def _transaction(rows: list[Any], own_id: str, codes: _TaxCodes, roles: _Roles) -> Transaction:
+    """One entry's rows (``_ledger_query`` columns) as a D406 Transaction with its lines."""
+    (_, _, number, day, text, source_type, source_number, user, posted_at) = rows[0][:9]
+    closing = source_type == VAT_CLOSING_SOURCE
+    document = source_number[:35] if source_number and source_type in DOCUMENT_SOURCES else None
+    # Base of each VAT group (treatment, rate) for its tax lines' TaxBase, and the groups taxed.
     bases: dict[tuple[str, str | None], Decimal] = {}
     taxed: set[tuple[str, str | None]] = set()
     for r in rows:
-        if r.vat_treatment:
-            key = (r.vat_treatment, r.vat_rate)
-            if r.vat_role == "base":
-                bases[key] = bases.get(key, Decimal("0.00")) + bani(r.debit or r.credit)
-            elif r.vat_role == "tax":
+        if r[19]:
+            key = (r[19], r[20])
+            if r[21] == "base":
+                bases[key] = bases.get(key, ZERO) + bani(r[13] or r[14])
+            elif r[21] == "tax":
                 taxed.add(key)
     customer = supplier = own_id
     lines = []
     for r in rows:
-        if r.debit:
-            side, value = Side.DEBIT, bani(r.debit)
+        (line_id, account, synthetic, partner, debit, credit, currency, foreign, rate_text, line_text,
+         treatment, vat_rate, vat_role, cost_centre, project, partner_saft, buyer) = r[9:]  # fmt: skip
+        if debit:
+            side, value = Side.DEBIT, bani(debit)
         else:
-            side, value = Side.CREDIT, bani(r.credit)
+            side, value = Side.CREDIT, bani(credit)
         line_customer = line_supplier = own_id
-        role = partner_role(r.synthetic)
+        role = roles[synthetic]
         if role is not None:
-            pid = r.partner_saft_id or (r.document_buyer_id if r.partner_id is None else None)
+            pid = partner_saft or (buyer if partner is None else None)
             if pid:
                 if role == "customer":
                     line_customer = customer = pid
                 else:
                     line_supplier = supplier = pid
         tax = NO_TAX
-        if closing and r.synthetic.startswith("442"):
+        if closing and synthetic.startswith("442"):
             tax = TaxInformation("300", VAT_CLOSING_CODE, Amount(value))
-        elif r.vat_treatment:
-            key = (r.vat_treatment, r.vat_rate)
-            code = codes.code(r.vat_treatment, r.vat_rate, r.entry_date)
-            percent = Decimal(r.vat_rate) if r.vat_rate else None
-            if r.vat_role == "tax":
+        elif treatment:
+            key = (treatment, vat_rate)
+            code = codes.code(treatment, vat_rate, day)
+            percent = Decimal(vat_rate) if vat_rate else None
+            if vat_role == "tax":
                 tax = TaxInformation("300", code, Amount(value), percentage=percent, base=bases.get(key))
-            elif r.vat_role == "base" and key not in taxed:
+            elif vat_role == "base" and key not in taxed:
                 # A supply without VAT (intra-EU, export, exempt): the code and base on the base line.
                 tax = TaxInformation("300", code, ZERO_RON, percentage=percent, base=value)
         analysis: tuple[Analysis, ...] = ()
-        if r.cost_centre or r.project:
+        if cost_centre or project:
             analysis = tuple(
-                Analysis(kind, str(v)[:35]) for kind, v in (("CC", r.cost_centre), ("PR", r.project)) if v
+                Analysis(kind, str(v)[:35]) for kind, v in (("CC", cost_centre), ("PR", project)) if v
             )
         lines.append(
             TransactionLine(
-                record_id=str(r.line_id),
-                account_id=r.saft_account_id,
-                customer_id=line_customer,
-                supplier_id=line_supplier,
-                description=(r.line_description or r.description or "-")[:256],
-                side=side,
-                amount=_amount(value, r.currency, r.currency_amount, r.exchange_rate),
-                tax=(tax,),
-                analysis=analysis,
-                source_document_id=(r.source_number or None) and r.source_number[:35]
-                if r.source_type in DOCUMENT_SOURCES
-                else None,
+                str(line_id),
+                account,
+                line_customer,
+                line_supplier,
+                (line_text or text or "-")[:256],
+                side,
+                Amount(value) if currency == "RON" else _amount(value, currency, foreign, rate_text),
+                (tax,),
+                analysis,
+                None,
+                document,
             )
         )
-    return lines, customer, supplier
-
-
-def _transaction(rows: list[Any], own_id: str, codes: _TaxCodes) -> Transaction:
-    head = rows[0]
-    lines, customer, supplier = _entry_lines(rows, own_id, codes)
-    posted = head.posted_at.date() if head.posted_at is not None else head.entry_date
     return Transaction(
-        transaction_id=head.number[:70],
-        period=head.month,
-        period_year=head.year,
-        transaction_date=head.entry_date,
-        description=(head.description or "-")[:256],
-        system_entry_date=posted,
-        gl_posting_date=head.entry_date,
+        transaction_id=number[:70],
+        period=day.month,
+        period_year=day.year,
+        transaction_date=day,
+        description=(text or "-")[:256],
+        system_entry_date=posted_at.date() if posted_at is not None else day,
+        gl_posting_date=day,
         customer_id=customer,
         supplier_id=supplier,
         lines=tuple(lines),
-        source_id=(head.approved_by or head.created_by or "genius")[:35],
+        source_id=user[:35],
     )
 
 
-def _grouped(rows: Iterator[Any], key: str = "id") -> Iterator[list[Any]]:
-    """Consecutive rows with the same ``key`` (the query orders by it) as one list."""
+def _entries(rows: Iterable[Any]) -> Iterator[list[Any]]:
+    """Consecutive rows of one entry (the query orders by entry) as one list."""
     batch: list[Any] = []
     current = None
     for row in rows:
-        value = getattr(row, key)
-        if batch and value != current:
-            yield batch
+        if row[0] != current:
+            if batch:
+                yield batch
             batch = []
-        current = value
+            current = row[0]
         batch.append(row)
     if batch:
         yield batch
@@ -278,16 +282,16 @@ def journals(
 ) -> Iterator[Journal]:
     """The period's journals, each with its transactions streamed (read each before the next)."""
     names = {r.code: (r.name, r.kind) for r in conn.execute(sa.select(t.journals))}
-    codes = _TaxCodes()
+    codes, roles = _TaxCodes(), _Roles()
     rows = conn.execution_options(yield_per=batch).execute(_ledger_query(first, last))
 
     def transactions(group: Iterator[list[Any]]) -> Iterator[Transaction]:
         for entry_rows in group:
             if tick is not None:
                 tick(1)
-            yield _transaction(entry_rows, own_id, codes)
+            yield _transaction(entry_rows, own_id, codes, roles)
 
-    for code, group in itertools.groupby(_grouped(iter(rows)), key=lambda entry: entry[0].journal):
+    for code, group in itertools.groupby(_entries(rows), key=lambda entry: entry[0][1]):
         name, kind = names.get(code, (code, "general"))
         yield Journal(code, name[:256], kind[:9], transactions(group))
 
@@ -431,7 +435,7 @@ def sales_invoices(
     conn: Connection, first: date, last: date, tick: Tick | None = None, batch: int = STREAM_BATCH
 ) -> Iterator[Invoice]:
     rows = conn.execution_options(yield_per=batch).execute(_invoice_query(first, last))
-    for group in _grouped(iter(rows)):
+    for group in _entries(rows):
         if tick is not None:
             tick(1)
         yield _invoice(group)
@@ -505,7 +509,7 @@ def payments(
         .order_by(e.entry_date, e.number, line.line_no)
     )
     rows = conn.execution_options(yield_per=batch).execute(query)
-    for group in _grouped(iter(rows)):
+    for group in _entries(rows):
         if tick is not None:
             tick(1)
         head = group[0]
