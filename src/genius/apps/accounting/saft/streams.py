@@ -16,6 +16,8 @@ transaction, so the totals the XSD puts before the rows are those of the rows (d
 from __future__ import annotations
 
 import itertools
+import queue
+import threading
 from collections.abc import Callable, Iterable, Iterator
 from datetime import date
 from decimal import Decimal
@@ -47,8 +49,10 @@ from genius.fiscal.ro.saft.model import (
 )
 from genius.kernel.money import round_money
 
-# Rows fetched per round trip of the server-side cursor (profiled: docs/benchmarks.md).
-STREAM_BATCH = 10_000
+# Rows per round trip of the server-side cursor. 1M lines on PostgreSQL: 2,000 -> 47 s and 121 MB
+# peak, 10,000 -> 47 s and 189 MB (the reader thread holds PREFETCH batches); see docs/benchmarks.md.
+STREAM_BATCH = 2_000
+PREFETCH = 2  # batches read ahead of the writer
 CENT = Decimal("0.01")
 ZERO = Decimal("0.00")
 RATE_PLACES = Decimal("0.0001")
@@ -58,6 +62,49 @@ TREASURY_KINDS = ("bank", "cash")
 # PaymentMethod / PaymentMechanism by journal kind (pairs of DUK's list: 42 -> 03, 10 -> 01).
 PAYMENT_MEANS = {"bank": ("03", "42"), "cash": ("01", "10")}
 Tick = Callable[[int], None]
+
+
+def _stream(conn: Connection, query: sa.Select[Any], batch: int) -> Iterator[Any]:
+    """The rows of ``query`` through a server-side cursor, fetched ahead by a thread.
+
+    The database driver releases the GIL while it waits (PostgreSQL's server sorting and sending,
+    SQLite stepping), so a reader thread keeps the next batch coming while this thread builds
+    records. At most ``PREFETCH`` batches wait; closing the generator stops the reader before
+    the connection moves on.
+    """
+    result = conn.execution_options(yield_per=batch).execute(query)
+    ready: queue.Queue[list[Any] | BaseException | None] = queue.Queue(PREFETCH)
+    stop = threading.Event()
+
+    def read() -> None:
+        try:
+            for rows in result.partitions(batch):
+                while not stop.is_set():
+                    try:
+                        ready.put(rows, timeout=0.2)
+                        break
+                    except queue.Full:
+                        continue
+                if stop.is_set():
+                    return
+            ready.put(None)
+        except BaseException as exc:  # handed to the consumer, raised there
+            ready.put(exc)
+
+    reader = threading.Thread(target=read, name="d406-rows", daemon=True)
+    reader.start()
+    try:
+        while True:
+            rows = ready.get()
+            if rows is None:
+                return
+            if isinstance(rows, BaseException):
+                raise rows
+            yield from rows
+    finally:
+        stop.set()
+        reader.join()
+        result.close()
 
 
 def bani(value: int | None) -> Decimal:
@@ -283,7 +330,7 @@ def journals(
     """The period's journals, each with its transactions streamed (read each before the next)."""
     names = {r.code: (r.name, r.kind) for r in conn.execute(sa.select(t.journals))}
     codes, roles = _TaxCodes(), _Roles()
-    rows = conn.execution_options(yield_per=batch).execute(_ledger_query(first, last))
+    rows = _stream(conn, _ledger_query(first, last), batch)
 
     def transactions(group: Iterator[list[Any]]) -> Iterator[Transaction]:
         for entry_rows in group:
@@ -434,7 +481,7 @@ def _invoice(rows: list[Any]) -> Invoice:
 def sales_invoices(
     conn: Connection, first: date, last: date, tick: Tick | None = None, batch: int = STREAM_BATCH
 ) -> Iterator[Invoice]:
-    rows = conn.execution_options(yield_per=batch).execute(_invoice_query(first, last))
+    rows = _stream(conn, _invoice_query(first, last), batch)
     for group in _entries(rows):
         if tick is not None:
             tick(1)
@@ -508,7 +555,7 @@ def payments(
         .where(_payment_filter(first, last))
         .order_by(e.entry_date, e.number, line.line_no)
     )
-    rows = conn.execution_options(yield_per=batch).execute(query)
+    rows = _stream(conn, query, batch)
     for group in _entries(rows):
         if tick is not None:
             tick(1)
