@@ -67,7 +67,9 @@ def embed_subscribers(app, platform) -> None:  # type: ignore[no-untyped-def]
 
     @asynccontextmanager
     async def lifespan(the_app):  # type: ignore[no-untyped-def]
-        async with inner(the_app) as state, running_subscribers(platform):
+        # Subscribers first: their queues must be bound before the relay publishes, or the
+        # events committed while the process was down would be routed to no queue.
+        async with running_subscribers(platform), inner(the_app) as state:
             yield state
 
     app.router.lifespan_context = lifespan

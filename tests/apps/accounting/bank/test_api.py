@@ -166,11 +166,13 @@ async def test_the_match_worker_end_to_end_through_the_jobs_api(platform: Platfo
     transport = LocalTransport(tmp_path / "bus" / "queue.db", lease_seconds=1.0)
     tenants = RegistryTenants(platform.tenants)
     runtime = WorkerRuntime(platform, select_handlers(["match"]), transport=transport, heartbeat_seconds=0.2)
-    await runtime.start()  # the transport, the relay and the match worker
+    # Subscribers bind their queues before the relay publishes (a message to no queue is dropped).
+    await transport.start()
     read_model = subscriptions.consumer(transport, platform.databases, tenants)
     ledger = ledger_subscriptions.consumer(transport, platform.databases, tenants)
     await read_model.start()
     await ledger.start()
+    await runtime.start()  # the relay and the match worker
     books = Books(platform, tenant)
     try:
         await eventually(lambda: len(books.rows("bank_open_items")) == 2, what="the read model")
