@@ -19,7 +19,6 @@ there. Targets: <= 60 s and <= 300 MB per export.
 from __future__ import annotations
 
 import gzip
-import io
 import json
 import os
 import random
@@ -323,21 +322,22 @@ def _child(args: dict[str, Any]) -> None:
                 batch=args["batch"],
             )
     else:
-        buffer = io.BytesIO()
-        with gzip.GzipFile(fileobj=buffer, mode="wb", compresslevel=1, mtime=0) as packed:
-            result = export_d406(
-                engine,
-                profile,
-                period,
-                packed,
-                created=date(2026, 2, 10),
-                progress=progress,
-                batch=args["batch"],
-            )
+        # As genius.workers.anaf_saft.handle does: gzip into a temporary file, then the object store.
+        with tempfile.TemporaryFile(prefix="d406-") as spool:
+            with gzip.GzipFile(fileobj=spool, mode="wb", compresslevel=1, mtime=0) as packed:
+                result = export_d406(
+                    engine,
+                    profile,
+                    period,
+                    packed,
+                    created=date(2026, 2, 10),
+                    progress=progress,
+                    batch=args["batch"],
+                )
+            spool.seek(0)
+            packed_bytes = spool.read()
         store = LocalObjectStore(Path(args["data_dir"]) / "objects")
-        stored = store.put(
-            args["slug"], f"accounting/saft/{PERIOD}/{result.file_name}.gz", buffer.getbuffer()
-        ).size
+        stored = store.put(args["slug"], f"accounting/saft/{PERIOD}/{result.file_name}.gz", packed_bytes).size
     done = time.perf_counter() - wall
     print(
         json.dumps(

@@ -1,10 +1,10 @@
 """Worker ``anaf_saft`` (issue: ``anaf.saft``): the SAF-T D406 of a period into the tenant's bucket.
 
 The export is accounting's (``genius.apps.accounting.saft.export``): readiness, pre-validation,
-the streaming write. The file is gzip-compressed as it is written and stored once finished
-(``accounting/saft/<period>/<job id>/D406_<cui>_<period>.xml.gz``): the storage port takes whole
-objects, and a D406 of a million lines is ~600 MB of XML but ~40 MB compressed, so the worker's
-memory stays bounded. A refusal or a totals mismatch stores nothing. On success the export is
+the streaming write. The file is gzip-compressed into a temporary file as it is written and stored
+once finished and accepted (``accounting/saft/<period>/<job id>/D406_<cui>_<period>.xml.gz``): the
+storage port takes whole objects in memory, and a D406 of a million lines is ~1 GB of XML but
+~60 MB compressed. A refusal or a totals mismatch stores nothing. On success the export is
 registered and ``accounting.saft.exported`` published in one transaction; a redelivered job that
 already registered its export returns that result without exporting again.
 
@@ -16,8 +16,8 @@ issued document's UBL through the sales app's read side, and ``read_model_consum
 from __future__ import annotations
 
 import gzip
-import io
 import json
+import tempfile
 from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Any
@@ -179,16 +179,18 @@ def handle(request: SaftExportRequested, job: JobContext, platform: Platform) ->
     if done is not None:
         return _completed(job.job_id, done)  # a redelivery after the export was registered
     profile = tenant_profile(platform, slug)
-    buffer = io.BytesIO()
-    with gzip.GzipFile(fileobj=buffer, mode="wb", compresslevel=GZIP_LEVEL, mtime=0) as packed:
-        result = export_d406(
-            engine, profile, period, packed, created=utcnow().date(), target=target, progress=job.progress
-        )
-    job.progress(96, f"{result.file_name}: {result.size} bytes written; storing")
+    # Compressed into a temporary file, read back once for the store: only the finished file is
+    # ever in memory (a growing BytesIO held up to twice its size).
+    with tempfile.TemporaryFile(prefix="d406-") as spool:
+        with gzip.GzipFile(fileobj=spool, mode="wb", compresslevel=GZIP_LEVEL, mtime=0) as packed:
+            result = export_d406(
+                engine, profile, period, packed, created=utcnow().date(), target=target, progress=job.progress
+            )
+        job.progress(96, f"{result.file_name}: {result.size} bytes written; storing")
+        spool.seek(0)
+        packed_bytes = spool.read()
     key = storage_key(period.label, job.job_id, result.file_name)
-    packed_bytes = buffer.getvalue()  # BytesIO hands over its buffer; put() does not copy bytes
-    buffer.close()
-    stored = platform.storage.put(slug, key, packed_bytes, CONTENT_TYPE)
+    stored = platform.storage.put(slug, key, packed_bytes, CONTENT_TYPE)  # put() does not copy bytes
     del packed_bytes
     with UnitOfWork(platform.databases, tenant=job.tenant) as uow:
         record_export(

@@ -427,34 +427,34 @@ def _invoice_query(first: date, last: date) -> sa.Select[Any]:
 def _invoice(rows: list[Any]) -> Invoice:
     head = rows[0]
     rate = Decimal(head.exchange_rate) if head.exchange_rate else None
+    currency, tax_point = head.currency, head.tax_point_date
+    reference = head.corrected_number if head.type_code == "381" else None
     lines = []
     for r in rows:
-        value = bani(r.net_bani)
+        (line_no, line_ref, text, product, quantity, unit, price, net, net_bani, vat_rate, vat_bani, code,
+         goods, revenue) = r[16:]  # fmt: skip
+        value = bani(net_bani)
         amount = (
-            Amount(value, head.currency, Decimal(r.net_amount), rate)
-            if rate is not None and round_money(Decimal(r.net_amount) * rate) == value
+            Amount(value, currency, Decimal(net), rate)
+            if rate is not None and round_money(Decimal(net) * rate) == value
             else Amount(value)
         )
-        percent = Decimal(r.vat_rate) if r.vat_rate else None
+        percent = Decimal(vat_rate) if vat_rate else None
         lines.append(
             InvoiceLine(
-                account_id=r.revenue_account or "",
-                quantity=Decimal(r.quantity),
-                unit_price=Decimal(r.unit_price),
-                tax_point_date=head.tax_point_date,
-                description=r.description[:256],
-                amount=amount,
-                side=Side.CREDIT,
-                tax=(
-                    TaxInformation(
-                        "300", r.tax_code, Amount(bani(r.vat_bani)), percentage=percent, base=value
-                    ),
-                ),
-                line_number=(r.line_ref or str(r.line_no))[:35],
-                product_code=r.product_code or None,
-                uom=r.unit_code,
-                goods_services_id=r.goods_services,
-                credit_note_reference=head.corrected_number if head.type_code == "381" else None,
+                revenue or "",
+                Decimal(quantity),
+                Decimal(price),
+                tax_point,
+                text[:256],
+                amount,
+                Side.CREDIT,
+                (TaxInformation("300", code, Amount(bani(vat_bani)), percentage=percent, base=value),),
+                line_number=(line_ref or str(line_no))[:35],
+                product_code=product or None,
+                uom=unit,
+                goods_services_id=goods,
+                credit_note_reference=reference,
             )
         )
     return Invoice(
@@ -556,6 +556,7 @@ def payments(
         .order_by(e.entry_date, e.number, line.line_no)
     )
     rows = _stream(conn, query, batch)
+    roles = _Roles()
     for group in _entries(rows):
         if tick is not None:
             tick(1)
@@ -563,23 +564,25 @@ def payments(
         method, mechanism = PAYMENT_MEANS.get(head.kind, ("99", None))
         lines = []
         for r in group:
-            side, value = (Side.DEBIT, bani(r.debit)) if r.debit else (Side.CREDIT, bani(r.credit))
+            (line_no, account, synthetic, partner_saft, debit, credit, currency, foreign, rate_text,
+             line_text) = r[5:]  # fmt: skip
+            side, value = (Side.DEBIT, bani(debit)) if debit else (Side.CREDIT, bani(credit))
             customer = supplier = own_id
-            role = partner_role(r.synthetic)
-            if role == "customer" and r.partner_saft_id:
-                customer = r.partner_saft_id
-            elif role == "supplier" and r.partner_saft_id:
-                supplier = r.partner_saft_id
+            role = roles[synthetic]
+            if role == "customer" and partner_saft:
+                customer = partner_saft
+            elif role == "supplier" and partner_saft:
+                supplier = partner_saft
             lines.append(
                 PaymentLine(
-                    account_id=r.saft_account_id,
-                    customer_id=customer,
-                    supplier_id=supplier,
-                    side=side,
-                    amount=_amount(value, r.currency, r.currency_amount, r.exchange_rate),
-                    tax=(NO_TAX,),
-                    line_number=str(r.line_no),
-                    description=(r.line_description or None) and r.line_description[:256],
+                    account,
+                    customer,
+                    supplier,
+                    side,
+                    Amount(value) if currency == "RON" else _amount(value, currency, foreign, rate_text),
+                    (NO_TAX,),
+                    line_number=str(line_no),
+                    description=line_text[:256] if line_text else None,
                 )
             )
         yield Payment(
