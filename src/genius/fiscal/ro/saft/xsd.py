@@ -70,6 +70,9 @@ def validate_stream(source: BinaryIO, xsd_path: str | Path, *, map_namespace: bo
     """Validate a D406 document read from ``source`` while parsing it (constant memory)."""
     schema = load_schema(str(xsd_path))
     stream: BinaryIO = NamespaceMappingReader(source) if map_namespace else source  # type: ignore[assignment]
+    # iterparse reports through lxml's per-thread error log: start it empty, or earlier
+    # validations in this thread (an e-Factura XSD check, say) crowd out this document's errors.
+    etree.clear_error_log()
     try:
         for _, element in etree.iterparse(stream, events=("end",), schema=schema, huge_tree=True):
             # Drop what was checked, so memory does not grow with the document.
@@ -79,7 +82,7 @@ def validate_stream(source: BinaryIO, xsd_path: str | Path, *, map_namespace: bo
                 while element.getprevious() is not None:
                     del parent[0]
     except etree.XMLSyntaxError as exc:
-        messages = tuple(str(entry) for entry in exc.error_log) or (str(exc),)
+        messages = (str(exc), *(str(entry) for entry in exc.error_log if str(entry) != str(exc)))
         return XsdResult(False, messages[:20])
     return XsdResult(True, ())
 
