@@ -20,6 +20,7 @@ import json
 import tempfile
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
@@ -30,8 +31,17 @@ from genius.apps.accounting.saft.domain import parse_period
 from genius.apps.accounting.saft.export import export_d406, finding_dict, record_export
 from genius.apps.accounting.saft.masters import TenantProfile
 from genius.apps.accounting.saft.messages import SaftExportCompleted, SaftExportRequested
-from genius.apps.accounting.saft.subscriptions import IssuedFacts, IssuedXml, capture_document, consumer
+from genius.apps.accounting.saft.subscriptions import (
+    IssuedFacts,
+    IssuedXml,
+    capture_document,
+    capture_received,
+    consumer,
+)
+from genius.apps.procurement.domain import from_invoice
+from genius.apps.procurement.queries import ProcurementQueries
 from genius.apps.sales.queries import SalesQueries
+from genius.fiscal.ro.efactura.parse import parse_xml
 from genius.fiscal.ro.saft import Target
 from genius.kernel.clock import utcnow
 from genius.kernel.errors import ValidationError
@@ -63,11 +73,31 @@ def sales_issued_xml(databases: TenantDatabases) -> IssuedXml:
     return read
 
 
+def procurement_received_xml(databases: TenantDatabases) -> IssuedXml:
+    """The port for received supplier documents: the UBL kept by the procurement register."""
+    queries = ProcurementQueries(databases)
+
+    def read(tenant: TenantContext, entry_id: str) -> bytes:
+        with tenant_scope(tenant):
+            _, xml = queries.ubl(entry_id)
+        return xml
+
+    return read
+
+
 def saft_consumer(
     transport: Transport, databases: TenantDatabases, tenants: TenantResolver, **options: Any
 ) -> Consumer:
-    """The ``accounting.saft`` consumer with the sales port wired (``bootstrap.subscriber_factories``)."""
-    return consumer(transport, databases, tenants, sales_issued_xml(databases), **options)
+    """The ``accounting.saft`` consumer with the sales and procurement ports wired
+    (``bootstrap.subscriber_factories``)."""
+    return consumer(
+        transport,
+        databases,
+        tenants,
+        sales_issued_xml(databases),
+        procurement_received_xml(databases),
+        **options,
+    )
 
 
 def read_model_consumer(platform: Platform, **options: Any) -> Consumer:
@@ -134,7 +164,44 @@ def sync_read_model(platform: Platform, slug: str, first: date, last: date) -> S
             offset += len(listed.items)
             if not listed.items or offset >= listed.total:
                 break
+        documents += _sync_received(platform, ctx, first, last)
     return SyncSummary(partners, documents, cancelled)
+
+
+@dataclass(frozen=True)
+class _Received:
+    """What ``capture_received`` reads of ``procurement.supplier_invoice.received``, from the register."""
+
+    supplier_invoice_id: str
+    number: str
+    supplier_id: str | None
+    supplier_cui: str
+    document_kind: str
+    exchange_rate: Decimal | None
+    parts: list[dict[str, Any]]
+
+
+def _sync_received(platform: Platform, ctx: TenantContext, first: date, last: date) -> int:
+    queries = ProcurementQueries(platform.databases)
+    received_xml = procurement_received_xml(platform.databases)
+    count = offset = 0
+    while True:
+        page = queries.supplier_invoices(date_from=first, date_to=last, limit=200, offset=offset)
+        for view in page.items:
+            _, xml = queries.ubl(view.id)
+            entry = from_invoice(parse_xml(xml))
+            rate = None
+            if entry.currency != "RON" and entry.vat_total:
+                rate = (entry.vat_total_ron / entry.vat_total).quantize(Decimal("0.0001"))
+            event = _Received(
+                view.id, entry.number, None, entry.supplier_cui, entry.document_kind, rate, entry.parts()
+            )
+            with UnitOfWork(platform.databases, tenant=ctx) as uow:
+                capture_received(uow.connection, ctx, received_xml, event, event_id=None)
+            count += 1
+        offset += len(page.items)
+        if not page.items or offset >= page.total:
+            return count
 
 
 def tenant_profile(platform: Platform, slug: str) -> TenantProfile:

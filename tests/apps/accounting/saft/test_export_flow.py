@@ -25,7 +25,7 @@ from genius.fiscal.ro.saft.xsd import validate_bytes
 from genius.kernel.ids import new_id
 from genius.platform.db.uow import UnitOfWork
 from genius.platform.tenancy import TenantContext
-from tests.apps.accounting.saft.conftest import Books, assert_valid
+from tests.apps.accounting.saft.conftest import Books, allow_procurement_events, assert_valid
 
 NS = {"d": FILING_NAMESPACE}
 D = Decimal
@@ -239,3 +239,32 @@ async def test_the_same_books_on_postgresql(pg_books: Books, xsd_path: Path) -> 
     assert (quarter.summary.transactions, quarter.summary.sales_invoices) == (3, 3)
     assert texts(etree.fromstring(quarter_doc), "d:Header/d:HeaderComment") == ["T"]
     assert quarter.warnings == []
+
+
+async def test_received_supplier_invoices_fill_purchase_invoices(
+    books: Books, xsd_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A supplier's UBL registered by procurement, posted 6xx + 4426 = 401 and copied for D406."""
+    allow_procurement_events(monkeypatch)
+    sale = books.issue(issue_date="2026-10-05")
+    registered = books.receive(sale, "FZ-0077", "2026-10-09")
+    await books.deliver()
+    books.configure()
+    result, exported = books.export("2026-10")
+    assert_valid(exported, xsd_path)
+    root = etree.fromstring(exported)
+    (invoice,) = root.xpath("//d:PurchaseInvoices/d:Invoice", namespaces=NS)
+    assert texts(invoice, "d:InvoiceNo") + texts(invoice, "d:SupplierInfo/d:SupplierID") == [
+        "FZ-0077",
+        "0014399840",
+    ]
+    assert texts(invoice, "d:AccountID") == ["401"]
+    assert set(texts(invoice, "d:InvoiceLine/d:DebitCreditIndicator")) == {"D"}
+    assert set(texts(invoice, "d:InvoiceLine//d:TaxCode")) == {"301104"}
+    assert D(texts(root, "//d:PurchaseInvoices/d:TotalDebit")[0]) == D("1705.00")
+    assert texts(root, "//d:Suppliers/d:Supplier/d:SupplierID") == ["0014399840"]
+    assert texts(root, "//d:Suppliers//d:City") == ["SECTOR3"]
+    # The CP entry's 401 line carries the supplier; 4426 booked = VAT declared by purchase code.
+    assert "0014399840" in texts(root, "//d:Journal[d:JournalID='CP']//d:TransactionLine/d:SupplierID")
+    assert [w.code for w in result.warnings if w.code.startswith("VAT_")] == []
+    assert result.summary.purchase_invoices == 1 and registered.created

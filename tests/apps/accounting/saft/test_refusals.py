@@ -28,7 +28,7 @@ from genius.kernel.errors import ValidationError
 from genius.platform.db.uow import UnitOfWork
 from genius.platform.tenancy import TenantContext
 from genius.workers.anaf_saft import sync_read_model, tenant_profile
-from tests.apps.accounting.saft.conftest import Books, running_books
+from tests.apps.accounting.saft.conftest import Books, allow_procurement_events, running_books
 from tests.apps.sales.conftest import OTHER_CUI, company_partner
 from tests.web.conftest import base_settings
 
@@ -174,3 +174,21 @@ async def test_the_ledger_consumer_catching_up_clears_the_refusal(tmp_path: Path
             assert result.summary.transactions == 1
     finally:
         platform.close()
+
+
+async def test_sync_restores_sales_and_supplier_copies(books: Books, monkeypatch: pytest.MonkeyPatch) -> None:
+    allow_procurement_events(monkeypatch)
+    sale = books.issue(issue_date="2026-10-05")
+    books.receive(sale, "FZ-0078", "2026-10-09")
+    await books.deliver()
+    books.configure()
+    before, _ = books.export("2026-10")
+    with books.engine().begin() as conn:
+        conn.execute(st.document_lines.delete())
+        conn.execute(st.documents.delete())
+    assert set(refused(books).details) == {"documents_without_d406_copy"}
+    summary = sync_read_model(books.platform, books.slug, date(2026, 10, 1), date(2026, 10, 31))
+    assert summary.documents == 2
+    after, _ = books.export("2026-10")
+    assert (after.summary.sales_invoices, after.summary.purchase_invoices) == (1, 1)
+    assert after.counts == before.counts

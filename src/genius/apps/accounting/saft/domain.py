@@ -185,6 +185,10 @@ _FIXED = {
     "purchase_exempt": "308302",
 }
 VAT_CLOSING_CODE = "380200"
+NO_TAX_CODE = "000000"
+STANDARD_RATE_2025_08 = Decimal(21)
+STANDARD_RATE_BEFORE = Decimal(19)
+_SELF_ASSESSED = frozenset({"purchase_intra_eu_goods", "purchase_eu_services", "purchase_domestic_reverse"})
 
 
 def tax_code_for(treatment: str, rate: Decimal | None, on: date) -> str:
@@ -199,6 +203,12 @@ def tax_code_for(treatment: str, rate: Decimal | None, on: date) -> str:
     table = _RATED.get(treatment)
     if table is None:
         raise ValidationError.for_field("vat_treatment", f"{treatment!r} has no D406 tax code mapping")
+    if not rate:
+        if treatment in _SELF_ASSESSED:
+            # The supplier's AE/K invoice shows no rate; the buyer owes VAT at the standard rate.
+            rate = STANDARD_RATE_2025_08 if on >= RATES_2025_08 else STANDARD_RATE_BEFORE
+        elif treatment == "purchase_import":
+            return NO_TAX_CODE  # an import invoice without VAT (paid at customs): rule S.TI.1
     percent = int(rate) if rate is not None and rate == rate.to_integral_value() else None
     pair = table.get(percent) if percent is not None else None
     code = None

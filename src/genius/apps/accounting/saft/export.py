@@ -6,9 +6,9 @@ One read transaction holds everything (PostgreSQL REPEATABLE READ; SQLite's defe
 one WAL snapshot), so the totals the XSD puts first are those of the rows streamed after them.
 In it, in this order:
 
-1. ``check_ready``: the period has no draft entries, every issued sales document of the period
-   is posted, every posted sales entry has its D406 copy, every partner the period books on has
-   D406 data; otherwise ``SaftRefused`` names them (nothing is written);
+1. ``check_ready``: the period has no draft entries, every issued sales document (and received
+   supplier document) of the period is posted, every posted one has its D406 copy, every partner
+   the period books on has D406 data; otherwise ``SaftRefused`` names them (nothing is written);
 2. the header (``SaftSetupMissing`` names what the company lacks) and the MasterFiles lists;
 3. one pass over the rows: ``write_d406`` streams them to ``out`` (hashed and counted) while
    ``prevalidate`` checks the same records in a thread (``onepass.Tee``: the rows are read and
@@ -150,7 +150,7 @@ def readiness(conn: Connection, period: ReportPeriod) -> dict[str, list[str]]:
             .where(
                 in_period,
                 e.status == "posted",
-                e.source_type.in_(("sales_invoice", "sales_credit_note")),
+                e.source_type.in_((*streams.SALES_SOURCES, *streams.PURCHASE_SOURCES)),
                 e.reverses.is_(None),
                 ~copied,
             )
@@ -191,8 +191,9 @@ def check_ready(conn: Connection, period: ReportPeriod) -> None:
         return
     texts = {
         "draft_entries": "draft entries in the period (approve or delete them)",
-        "unposted_documents": "issued sales documents not yet posted to the ledger",
-        "documents_without_d406_copy": "posted sales documents the D406 read model has not received "
+        "unposted_documents": "issued sales documents or received supplier documents not yet posted "
+        "to the ledger",
+        "documents_without_d406_copy": "posted documents the D406 read model has not received "
         "(is the accounting.saft consumer running? genius saft sync copies them)",
         "partners_without_d406_data": "partners booked in the period without D406 identification "
         "(genius saft sync, or wait for the accounting.saft consumer)",
@@ -297,9 +298,13 @@ def export_d406(
         master_files = masters.master_files(conn, period)
         gl_totals = streams.ledger_totals(conn, first, last)
         sales_totals = streams.invoice_totals(conn, first, last)
+        purchase_totals = streams.invoice_totals(conn, first, last, purchases=True)
         payment_totals = streams.payment_totals(conn, first, last)
         records = (
-            gl_totals.number_of_entries + sales_totals.number_of_entries + payment_totals.number_of_entries
+            gl_totals.number_of_entries
+            + sales_totals.number_of_entries
+            + purchase_totals.number_of_entries
+            + payment_totals.number_of_entries
         )
 
         meter = _Progress(progress, records, 1, PROGRESS_SHARE, "written and checked")
@@ -308,6 +313,7 @@ def export_d406(
         tee = Tee()
         ledger = tee.journals(streams.journals(conn, first, last, own, meter.tick, batch))
         sales = tee.each(streams.sales_invoices(conn, first, last, meter.tick, batch))
+        bought = tee.each(streams.purchase_invoices(conn, first, last, meter.tick, batch))
         paid = tee.each(streams.payments(conn, first, last, own, meter.tick, batch))
         tee.run(
             lambda: prevalidate(
@@ -316,6 +322,7 @@ def export_d406(
                 GeneralLedgerEntries(gl_totals, tee.copied_journals()),
                 SourceDocuments(
                     sales_invoices=InvoiceSection(sales_totals, tee.copied()),
+                    purchase_invoices=InvoiceSection(purchase_totals, tee.copied()),
                     payments=PaymentSection(payment_totals, tee.copied()),
                 ),
             )
@@ -330,6 +337,7 @@ def export_d406(
                 GeneralLedgerEntries(gl_totals, ledger),
                 SourceDocuments(
                     sales_invoices=InvoiceSection(sales_totals, sales),
+                    purchase_invoices=InvoiceSection(purchase_totals, bought),
                     payments=PaymentSection(payment_totals, paid),
                 ),
                 target=target,
@@ -343,7 +351,7 @@ def export_d406(
         except BaseException:
             tee.abort()
             raise
-        tee.drain(ledger, sales, paid)
+        tee.drain(ledger, sales, bought, paid)
         findings: list[Finding] = tee.result()
         errors = [f for f in findings if f.severity is Severity.ERROR]
         if errors:

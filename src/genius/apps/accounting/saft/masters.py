@@ -38,7 +38,13 @@ from genius.apps.accounting.saft.domain import (
     tax_code_for,
     unit_name,
 )
-from genius.apps.accounting.saft.streams import VAT_CLOSING_SOURCE, bani, partner_role
+from genius.apps.accounting.saft.streams import (
+    PURCHASE_SOURCES,
+    SALES_SOURCES,
+    VAT_CLOSING_SOURCE,
+    bani,
+    partner_role,
+)
 from genius.fiscal.ro.chart import AccountType
 from genius.fiscal.ro.saft.model import (
     Address,
@@ -230,14 +236,23 @@ def partners(conn: Connection, period: ReportPeriod) -> tuple[list[Customer], li
             customers.append(Customer(pid, row.saft_account_id, structure, od, oc, cd, cc))
         else:
             suppliers.append(Supplier(pid, row.saft_account_id, structure, od, oc, cd, cc))
-    customers.extend(_one_off_buyers(conn, period, {c.customer_id for c in customers}))
+    known_customers = {c.customer_id for c in customers}
+    for pid, account, structure in _one_off_partners(conn, period, known_customers, SALES_SOURCES):
+        customers.append(Customer(pid, account, structure))
+    known_suppliers = {s.supplier_id for s in suppliers}
+    for pid, account, structure in _one_off_partners(conn, period, known_suppliers, PURCHASE_SOURCES):
+        suppliers.append(Supplier(pid, account, structure))
     return customers, suppliers
 
 
-def _one_off_buyers(conn: Connection, period: ReportPeriod, known: set[str]) -> list[Customer]:
-    """Buyers typed into a document (no partner): reported on the receivable account the entry used."""
+def _one_off_partners(
+    conn: Connection, period: ReportPeriod, known: set[str], sources: tuple[str, ...]
+) -> list[tuple[str, str, CompanyStructure]]:
+    """Counterparties of the period's documents without a partner (a buyer typed into an invoice, a
+    supplier the register knows by CUI only): (ID, the receivable/payable account their entry used,
+    structure), each once."""
     d, e, line, a = st.documents.c, t.entries.c, t.lines.c, t.accounts.c
-    receivable = (
+    account = (
         sa.select(a.saft_account_id)
         .select_from(t.lines.join(t.accounts, a.code == line.account).join(t.entries, e.id == line.entry_id))
         .where(
@@ -256,13 +271,14 @@ def _one_off_buyers(conn: Connection, period: ReportPeriod, known: set[str]) -> 
             d.postal_code,
             d.region,
             d.country_code,
-            receivable.label("account"),
+            account.label("account"),
         )
         .where(
             d.partner_id.is_(None),
             d.status == "issued",
             d.issue_date >= period.first,
             d.issue_date <= period.last,
+            d.source_type.in_(sources),
         )
         .order_by(d.buyer_saft_id)
     )
@@ -272,25 +288,13 @@ def _one_off_buyers(conn: Connection, period: ReportPeriod, known: set[str]) -> 
             continue
         seen.add(row.buyer_saft_id)
         address = (
-            (
-                Address(
-                    row.city,
-                    row.country_code,
-                    street_name=row.street,
-                    postal_code=row.postal_code,
-                    region=row.region,
-                ),
-            )
+            (Address(row.city, row.country_code, street_name=row.street, postal_code=row.postal_code,
+                     region=row.region),)
             if row.city
             else ()
-        )
-        out.append(
-            Customer(
-                row.buyer_saft_id,
-                row.account,
-                CompanyStructure(row.buyer_saft_id, row.buyer_name[:256], address),
-            )
-        )
+        )  # fmt: skip
+        structure = CompanyStructure(row.buyer_saft_id, row.buyer_name[:256], address)
+        out.append((row.buyer_saft_id, row.account, structure))
     return out
 
 

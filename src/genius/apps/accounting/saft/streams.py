@@ -8,8 +8,9 @@ transaction, so the totals the XSD puts before the rows are those of the rows (d
 * GeneralLedgerEntries: posted entries of the period by journal, date and number, with their
   lines; the tax code of a VAT line comes from its treatment and rate (``domain.tax_code_for``),
   the VAT closing note is 380200, lines without tax relevance 000/000000 (rule S.TI.1).
-* SalesInvoices: issued documents of the read model (cancelled ones left out), their lines, and
-  the accounts their ledger entry used (411x analytic, 70x per VAT treatment).
+* SalesInvoices / PurchaseInvoices: issued and received documents of the read model (cancelled
+  ones left out), their lines, and the accounts their ledger entry used (411x/401x, 70x/6xx per
+  VAT treatment).
 * Payments: posted bank and cash entries that touch a customer or supplier account.
 """
 
@@ -26,7 +27,7 @@ from sqlalchemy import Connection
 
 from genius.apps.accounting import tables as t
 from genius.apps.accounting.saft import tables as st
-from genius.apps.accounting.saft.domain import RATES_2025_08, VAT_CLOSING_CODE, tax_code_for
+from genius.apps.accounting.saft.domain import NO_TAX_CODE, RATES_2025_08, VAT_CLOSING_CODE, tax_code_for
 from genius.fiscal.ro.saft.model import (
     NO_TAX,
     ZERO_RON,
@@ -229,10 +230,12 @@ def _transaction(rows: list[Any], own_id: str, codes: _TaxCodes, roles: _Roles) 
             code = codes.code(treatment, vat_rate, day)
             percent = Decimal(vat_rate) if vat_rate else None
             if vat_role == "tax":
-                tax = TaxInformation("300", code, Amount(value), percentage=percent, base=bases.get(key))
+                tax = TaxInformation(
+                    _type(code), code, Amount(value), percentage=percent, base=bases.get(key)
+                )
             elif vat_role == "base" and key not in taxed:
                 # A supply without VAT (intra-EU, export, exempt): the code and base on the base line.
-                tax = TaxInformation("300", code, ZERO_RON, percentage=percent, base=value)
+                tax = TaxInformation(_type(code), code, ZERO_RON, percentage=percent, base=value)
         analysis: tuple[Analysis, ...] = ()
         if cost_centre or project:
             analysis = tuple(
@@ -308,22 +311,36 @@ def journals(
 
 
 # -- SalesInvoices ----------------------------------------------------------------------------------
-def _issued(first: date, last: date) -> Any:
+SALES_SOURCES = ("sales_invoice", "sales_credit_note")
+PURCHASE_SOURCES = ("supplier_invoice",)
+
+
+def _type(code: str) -> str:
+    """TaxType of a tax code: 000 for 000000 (no tax), 300 (VAT) for every other code used here."""
+    return "000" if code == NO_TAX_CODE else "300"
+
+
+def _issued(first: date, last: date, sources: tuple[str, ...]) -> Any:
     d = st.documents.c
-    return (d.status == "issued") & (d.issue_date >= first) & (d.issue_date <= last)
+    return (
+        (d.status == "issued") & (d.issue_date >= first) & (d.issue_date <= last) & d.source_type.in_(sources)
+    )
 
 
-def invoice_totals(conn: Connection, first: date, last: date) -> SectionTotals:
+def invoice_totals(conn: Connection, first: date, last: date, *, purchases: bool = False) -> SectionTotals:
+    """SalesInvoices (credit side) or PurchaseInvoices (debit side): documents and their net in lei."""
     d, dl = st.documents.c, st.document_lines.c
     row = conn.execute(
         sa.select(sa.func.count(sa.distinct(d.id)), sa.func.coalesce(sa.func.sum(dl.net_bani), 0))
         .select_from(st.document_lines.join(st.documents, d.id == dl.document_id))
-        .where(_issued(first, last))
+        .where(_issued(first, last, PURCHASE_SOURCES if purchases else SALES_SOURCES))
     ).one()
+    if purchases:
+        return SectionTotals(int(row[0]), bani(row[1]), Decimal("0.00"))
     return SectionTotals(int(row[0]), Decimal("0.00"), bani(row[1]))
 
 
-def _invoice_query(first: date, last: date) -> sa.Select[Any]:
+def _invoice_query(first: date, last: date, sources: tuple[str, ...]) -> sa.Select[Any]:
     d, dl = st.documents.c, st.document_lines.c
     line, a = t.lines.c, t.accounts.c
     entry = t.entries.alias("entry")
@@ -383,12 +400,12 @@ def _invoice_query(first: date, last: date) -> sa.Select[Any]:
                 & entry.c.reverses.is_(None),
             )
         )
-        .where(_issued(first, last))
+        .where(_issued(first, last, sources))
         .order_by(d.issue_date, d.number, dl.line_no)
     )
 
 
-def _invoice(rows: list[Any]) -> Invoice:
+def _invoice(rows: list[Any], side: Side) -> Invoice:
     head = rows[0]
     rate = Decimal(head.exchange_rate) if head.exchange_rate else None
     currency, tax_point = head.currency, head.tax_point_date
@@ -412,8 +429,8 @@ def _invoice(rows: list[Any]) -> Invoice:
                 tax_point,
                 text[:256],
                 amount,
-                Side.CREDIT,
-                (TaxInformation("300", code, Amount(bani(vat_bani)), percentage=percent, base=value),),
+                side,
+                (TaxInformation(_type(code), code, Amount(bani(vat_bani)), percentage=percent, base=value),),
                 line_number=(line_ref or str(line_no))[:35],
                 product_code=product or None,
                 uom=unit,
@@ -445,11 +462,23 @@ def _invoice(rows: list[Any]) -> Invoice:
 def sales_invoices(
     conn: Connection, first: date, last: date, tick: Tick | None = None, batch: int = STREAM_BATCH
 ) -> Iterator[Invoice]:
-    rows = _stream(conn, _invoice_query(first, last), batch)
+    """Issued invoices and credit notes of the period (lines on the credit side)."""
+    rows = _stream(conn, _invoice_query(first, last, SALES_SOURCES), batch)
     for group in _entries(rows):
         if tick is not None:
             tick(1)
-        yield _invoice(group)
+        yield _invoice(group, Side.CREDIT)
+
+
+def purchase_invoices(
+    conn: Connection, first: date, last: date, tick: Tick | None = None, batch: int = STREAM_BATCH
+) -> Iterator[Invoice]:
+    """Received supplier invoices and credit notes of the period (lines on the debit side)."""
+    rows = _stream(conn, _invoice_query(first, last, PURCHASE_SOURCES), batch)
+    for group in _entries(rows):
+        if tick is not None:
+            tick(1)
+        yield _invoice(group, Side.DEBIT)
 
 
 # -- Payments ---------------------------------------------------------------------------------------

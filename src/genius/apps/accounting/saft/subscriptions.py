@@ -6,13 +6,18 @@ sales.invoice.issued           the issued invoice: buyer ID and billing address,
                                amounts in lei and tax codes, the company's seller data
 sales.credit_note.issued       the same, kept in red (negative amounts, InvoiceType 381)
 sales.invoice.cancelled        the document is marked cancelled (left out of SalesInvoices)
+procurement.supplier_invoice.  a received supplier invoice or credit note (PurchaseInvoices): the
+received                       supplier's ID and address, lines, tax codes of the ledger's treatment
 =============================  ===================================================================
 
 Sales events carry totals, not lines or addresses (on purpose: they stay small and free of
 personal data). The lines and addresses are in the issued UBL, the legal document whose SHA-256
 the event carries; the consumer reads it through ``IssuedXml``, a port the entry point wires to
 the sales app's read side (``genius.workers.anaf_saft.sales_issued_xml``): accounting never
-imports sales (DESIGN.md rule 5), and the copy is checked against the event's digest.
+imports sales (DESIGN.md rule 5), and the copy is checked against the event's digest. Received
+supplier documents come the same way from the procurement register (``received_xml``; the event
+carries no digest, so the number is compared); the event class is not imported, only its fields
+read, as the catalogue decodes it.
 
 Each effect runs through ``genius.platform.bus.transactional``: inbox row and copy commit together.
 """
@@ -130,6 +135,47 @@ def capture_document(
         raise Unprocessable(f"cannot keep {facts.number} for D406: {exc}") from exc
 
 
+SUPPLIER_INVOICE = "supplier_invoice"
+RECEIVED = "procurement.supplier_invoice.received"
+
+
+def capture_received(
+    conn: Connection, tenant: TenantContext, received_xml: IssuedXml, event: Any, *, event_id: str | None
+) -> None:
+    """Keep a received supplier document (fields of ``procurement.supplier_invoice.received`` v1)."""
+    xml = received_xml(tenant, event.supplier_invoice_id)
+    try:
+        invoice = parse_xml(xml)
+        if invoice.number[:100] != event.number:
+            raise Unprocessable(f"the register's UBL is {invoice.number}, the event announced {event.number}")
+        treatments = {
+            read_model.rate_key(
+                str(p["vat_category"]), Decimal(str(p["vat_rate"])) if p.get("vat_rate") else None
+            ): str(p.get("treatment") or "taxable")
+            for p in event.parts
+        }
+        read_model.record_document(
+            conn,
+            invoice,
+            document_id=event.supplier_invoice_id,
+            source_type=SUPPLIER_INVOICE,
+            partner_id=event.supplier_id,
+            buyer_kind="company",
+            exchange_rate=event.exchange_rate,
+            vat_total_ron=None,
+            xml_sha256=hashlib.sha256(xml).hexdigest(),
+            event_id=event_id,
+            now=utcnow(),
+            purchase=read_model.Purchase(
+                supplier_cui=event.supplier_cui,
+                treatments=treatments,
+                credit_note=event.document_kind == "credit_note",
+            ),
+        )
+    except (ParseError, ValidationError) as exc:
+        raise Unprocessable(f"cannot keep supplier document {event.number} for D406: {exc}") from exc
+
+
 def on_invoice_cancelled(uow: UnitOfWork, event: InvoiceCancelled, delivery: Delivery) -> None:
     if not read_model.record_cancellation(uow.connection, event.invoice_id):
         # Delivery order is kept per tenant, so the issue came first; retry if it is not there yet.
@@ -139,26 +185,39 @@ def on_invoice_cancelled(uow: UnitOfWork, event: InvoiceCancelled, delivery: Del
 Effect = Callable[[UnitOfWork, Any, Delivery], None]
 
 
-def effects(issued_xml: IssuedXml) -> dict[str, Effect]:
+def effects(issued_xml: IssuedXml, received_xml: IssuedXml | None = None) -> dict[str, Effect]:
     def on_document(uow: UnitOfWork, event: InvoiceIssued | CreditNoteIssued, delivery: Delivery) -> None:
         assert uow.tenant is not None  # transactional() runs on the message's tenant
         capture_document(
             uow.connection, uow.tenant, issued_xml, IssuedFacts.of(event), event_id=_event_id(delivery)
         )
 
-    return {
+    found: dict[str, Effect] = {
         PartnerCreated.event_type: on_partner_changed,
         PartnerUpdated.event_type: on_partner_changed,
         InvoiceIssued.event_type: on_document,
         CreditNoteIssued.event_type: on_document,
         InvoiceCancelled.event_type: on_invoice_cancelled,
     }
+    if received_xml is not None:
+
+        def on_received(uow: UnitOfWork, event: Any, delivery: Delivery) -> None:
+            assert uow.tenant is not None
+            capture_received(uow.connection, uow.tenant, received_xml, event, event_id=_event_id(delivery))
+
+        found[RECEIVED] = on_received
+    return found
 
 
-def handlers(databases: TenantDatabases, tenants: TenantResolver, issued_xml: IssuedXml) -> Mapping[str, Any]:
+def handlers(
+    databases: TenantDatabases,
+    tenants: TenantResolver,
+    issued_xml: IssuedXml,
+    received_xml: IssuedXml | None = None,
+) -> Mapping[str, Any]:
     return {
         event_type: transactional(databases, CONSUMER, effect, tenants=tenants)
-        for event_type, effect in effects(issued_xml).items()
+        for event_type, effect in effects(issued_xml, received_xml).items()
     }
 
 
@@ -167,10 +226,20 @@ def consumer(
     databases: TenantDatabases,
     tenants: TenantResolver,
     issued_xml: IssuedXml,
+    received_xml: IssuedXml | None = None,
     **options: Any,
 ) -> Consumer:
     """The ``accounting.saft`` consumer; entry points start it beside ``accounting.postings``."""
-    return Consumer(transport, CONSUMER, handlers(databases, tenants, issued_xml), **options)
+    return Consumer(transport, CONSUMER, handlers(databases, tenants, issued_xml, received_xml), **options)
 
 
-__all__ = ["CONSUMER", "IssuedFacts", "IssuedXml", "capture_document", "consumer", "effects", "handlers"]
+__all__ = [
+    "CONSUMER",
+    "IssuedFacts",
+    "IssuedXml",
+    "capture_document",
+    "capture_received",
+    "consumer",
+    "effects",
+    "handlers",
+]
