@@ -62,6 +62,10 @@ def test_partner_ids_follow_anaf_prefix_rules(
         ("purchase_domestic_reverse", "21", date(2026, 1, 5), "300906"),
         ("purchase_import", "11", date(2026, 1, 5), "301205"),
         ("purchase_exempt", None, date(2026, 1, 5), "308302"),
+        # The supplier's AE/K invoice shows no rate: self-assessed at the standard rate of the day.
+        ("purchase_domestic_reverse", "0", date(2026, 1, 5), "300906"),
+        ("purchase_intra_eu_goods", None, date(2025, 3, 5), "300201"),
+        ("purchase_import", None, date(2026, 1, 5), "000000"),
     ],
 )
 def test_tax_codes_of_ledger_treatments(treatment: str, rate: str | None, on: date, code: str) -> None:
