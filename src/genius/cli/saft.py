@@ -71,6 +71,7 @@ def export(
     from genius.bootstrap import build_platform
     from genius.fiscal.ro.saft import Target
     from genius.kernel.clock import utcnow
+    from genius.kernel.ids import new_id
     from genius.platform.db.uow import UnitOfWork
     from genius.platform.tenancy import TenantContext
     from genius.workers.anaf_saft import tenant_profile
@@ -101,7 +102,7 @@ def export(
         bar(100, f"{target.name} complete")
         ctx = TenantContext(record.id, record.slug, system=True)
         with UnitOfWork(platform.databases, tenant=ctx) as uow:
-            record_export(uow, str(uuid.uuid4()), result, storage_key=None, stored_size=None, by=None)
+            record_export(uow, new_id(), result, storage_key=None, stored_size=None, by=None)
     except GeniusError as exc:
         bar.done()
         raise fail(exc) from None
