@@ -77,17 +77,16 @@ class SupplierInvoice:
         out = []
         for group in self.vat_breakdown:
             category = group["category"]
-            out.append(
-                {
-                    "net": f"{sign * Decimal(group['taxable_amount']):f}",
-                    "vat": f"{sign * Decimal(group['tax_amount']):f}",
-                    "vat_category": category,
-                    "vat_rate": group.get("rate"),
-                    "treatment": TREATMENTS.get(category, "exempt"),
-                    "item_kind": None,
-                    "product_category": None,
-                }
-            )
+            part = {
+                "net": f"{sign * Decimal(group['taxable_amount']):f}",
+                "vat": f"{sign * Decimal(group['tax_amount']):f}",
+                "vat_category": category,
+                "vat_rate": group.get("rate"),
+                "treatment": TREATMENTS.get(category, "exempt"),
+            }
+            # Unknown values are left out, not sent as null: the bus schema refuses nulls in
+            # these maps, which dead-lettered every received supplier invoice.
+            out.append({key: value for key, value in part.items() if value is not None})
         return out
 
 
