@@ -1,0 +1,229 @@
+"""What the demo company's bank account saw in the demo months: receipts, payments, fees, taxes.
+
+A seeded plan, decided from the open invoices the bank part knows (``bank_open_items``):
+
+* customers pay most invoices, on time or late, some in part, some never (and invoices whose
+  payment would fall after the last month stay open); the payer writes the invoice number in
+  the details, or only the CUI, or nothing but the name and IBAN (the matcher then proposes);
+* the company pays most supplier invoices, quoting their number, with a transfer fee;
+* every month: the account fee, a little interest, the salaries and the payroll taxes to the
+  State Treasury and, when last month's VAT closing left VAT to pay (4423), the VAT: lines with
+  no invoice behind them, which stay unmatched for the accountant to post.
+
+Pure: items, months and the seed in; ``BankLine``s per month out.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Final
+
+from genius.demo.bank_files import BANK_CHARGE, INTEREST, BankLine, iban
+
+# Shares of the plan (tunables of the demo's look, not of any rule).
+RECEIVABLE_NEVER_PAID: Final = 0.10
+RECEIVABLE_PARTIAL: Final = 0.12
+RECEIVABLE_LATE: Final = 0.35
+PAYABLE_UNPAID: Final = 0.15
+STYLE_NUMBER: Final = 0.50  # the invoice number in the details
+STYLE_CUI: Final = 0.20  # the payer's CUI, no number; the rest: name and IBAN only
+ACCOUNT_FEE: Final = Decimal("15.00")  # lei a month, "comision administrare cont"
+TRANSFER_FEE: Final = Decimal("2.50")  # lei per outgoing transfer
+PAYER_BANKS: Final = ("BTRL", "RNCB", "BRDE", "INGB", "RZBR", "CECE")
+ONE: Final = Decimal("1")
+
+
+@dataclass(frozen=True)
+class DemoItem:
+    """An invoice as the plan reads it: what was open before any bank line touched it."""
+
+    id: str
+    kind: str  # receivable | payable
+    number: str
+    partner_key: str
+    partner_name: str
+    partner_cui: str | None
+    open_amount: Decimal
+    issue_date: date
+    due_date: date | None
+
+
+@dataclass(frozen=True)
+class Month:
+    first: date
+    last: date
+
+    def __str__(self) -> str:
+        return f"{self.first:%Y-%m}"
+
+
+@dataclass
+class Plan:
+    lines: dict[str, list[BankLine]] = field(default_factory=dict)  # month "YYYY-MM" -> lines
+
+    def add(self, month: Month, line: BankLine) -> None:
+        self.lines.setdefault(str(month), []).append(line)
+
+
+def business_day(day: date) -> date:
+    """Saturday and Sunday transfers are booked on Monday."""
+    return day + timedelta(days=(7 - day.weekday()) % 7) if day.weekday() >= 5 else day
+
+
+def partner_iban(partner_key: str, seed: int) -> str:
+    bank = PAYER_BANKS[int.from_bytes(partner_key.encode()[-2:], "big") % len(PAYER_BANKS)]
+    return iban(bank, f"{seed}:{partner_key}")
+
+
+def plan_bank(
+    items: Sequence[DemoItem],
+    months: Sequence[Month],
+    *,
+    seed: int,
+    vat_payable: dict[str, Decimal],
+    bank_code: str,
+) -> Plan:
+    """The lines of each month. ``vat_payable``: VAT to pay (4423) by month "YYYY-MM" it closes."""
+    rng = random.Random(f"genius-demo-bank:{seed}")
+    plan = Plan()
+    counter = iter(range(1, 1_000_000))
+
+    def ref(day: date) -> str:
+        return f"{bank_code}{day:%y%m%d}{next(counter):06d}"
+
+    def month_of(day: date) -> Month | None:
+        return next((m for m in months if m.first <= day <= m.last), None)
+
+    ordered = sorted(items, key=lambda i: (i.issue_date, i.number, i.id))
+    for item in ordered:
+        if item.open_amount <= 0:
+            continue
+        if item.kind == "receivable":
+            _receipt(rng, plan, item, month_of, ref, seed)
+        else:
+            _payment(rng, plan, item, month_of, ref, seed, bank_code)
+    for month in months:
+        _monthly(rng, plan, month, ref, vat_payable, seed)
+    return plan
+
+
+def _pay_day(rng: random.Random, item: DemoItem, late_share: float) -> date:
+    due = item.due_date or item.issue_date + timedelta(days=30)
+    if rng.random() < late_share:
+        return due + timedelta(days=rng.randint(3, 40))
+    span = max(1, (due - item.issue_date).days)
+    return item.issue_date + timedelta(days=rng.randint(1, span))
+
+
+def _receipt(rng, plan, item: DemoItem, month_of, ref, seed: int) -> None:  # type: ignore[no-untyped-def]
+    if rng.random() < RECEIVABLE_NEVER_PAID:
+        return
+    day = business_day(_pay_day(rng, item, RECEIVABLE_LATE))
+    month = month_of(day)
+    partial = rng.random() < RECEIVABLE_PARTIAL and item.open_amount >= 20
+    style = rng.random()
+    if month is None:
+        return
+    amount = item.open_amount
+    if partial:
+        share = Decimal(str(rng.uniform(0.3, 0.7)))
+        amount = max(ONE, (item.open_amount * share).quantize(ONE, rounding=ROUND_HALF_UP))
+    if style < STYLE_NUMBER:
+        template = rng.choice(
+            (
+                "Contravaloare factura {n}",
+                "Plata fact {n} din {d}",
+                "c/v fct {n}",
+                "Factura {n}",
+                "Achitat factura nr {n}",
+            )
+        )
+        text = template.format(n=item.number, d=f"{item.issue_date:%d.%m.%Y}")
+        if partial:
+            text += " - avans partial"
+    elif style < STYLE_NUMBER + STYLE_CUI and item.partner_cui:
+        text = rng.choice(("Plata servicii CUI {c}", "Plata marfa CUI {c}", "Transfer CIF {c}")).format(
+            c=item.partner_cui
+        )
+    else:
+        text = rng.choice(("Plata furnizor", "Transfer bancar", "Plata", "Contravaloare servicii"))
+    plan.add(
+        month,
+        BankLine(
+            booking_date=day,
+            amount=amount,
+            reference=ref(day),
+            remittance=text,
+            counterparty_name=item.partner_name.upper()[:70],
+            counterparty_iban=partner_iban(item.partner_key, seed),
+        ),
+    )
+
+
+def _payment(rng, plan, item: DemoItem, month_of, ref, seed: int, bank_code: str) -> None:  # type: ignore[no-untyped-def]
+    if rng.random() < PAYABLE_UNPAID:
+        return
+    day = business_day(_pay_day(rng, item, 0.15))
+    month = month_of(day)
+    if month is None:
+        return
+    text = rng.choice(("c/v fact {n}", "Plata factura {n}", "Contravaloare fact. {n}")).format(n=item.number)
+    reference = ref(day)
+    plan.add(
+        month,
+        BankLine(
+            booking_date=day,
+            amount=-item.open_amount,
+            reference=reference,
+            remittance=text,
+            counterparty_name=item.partner_name.upper()[:70],
+            counterparty_iban=partner_iban(item.partner_key, seed),
+            end_to_end_id=f"OP{reference[-6:]}",
+        ),
+    )
+    plan.add(
+        month,
+        BankLine(
+            booking_date=day,
+            amount=-TRANSFER_FEE,
+            reference=ref(day),
+            remittance=f"Comision plata OP {reference[-6:]}",
+            code=BANK_CHARGE,
+        ),
+    )
+
+
+def _monthly(rng, plan, month: Month, ref, vat_payable: dict[str, Decimal], seed: int) -> None:  # type: ignore[no-untyped-def]
+    treasury = iban("TREZ", f"{seed}:treasury")
+    previous = f"{month.first - timedelta(days=1):%m.%Y}"
+    salaries = Decimal(rng.randrange(1_650_000, 2_150_000)) / 100
+    contributions = (salaries * Decimal("0.72")).quantize(Decimal("0.01"))
+    fixed = [
+        (business_day(month.first + timedelta(days=9)), -salaries, f"Plata salarii {previous} conform stat",
+         "SALARII ANGAJATI", iban("BTRL", f"{seed}:payroll")),
+        (business_day(month.first + timedelta(days=22)), -contributions,
+         f"Plata CAS CASS impozit salarii {previous} D112", "TREZORERIA OPERATIVA CLUJ", treasury),
+    ]  # fmt: skip
+    vat = vat_payable.get(f"{month.first - timedelta(days=1):%Y-%m}")
+    if vat is not None and vat > 0:
+        fixed.append(
+            (business_day(month.first + timedelta(days=21)), -vat, f"Plata TVA {previous} D300",
+             "TREZORERIA OPERATIVA CLUJ", treasury)
+        )  # fmt: skip
+    for day, amount, text, name, account in fixed:
+        if day <= month.last:
+            plan.add(month, BankLine(day, amount, ref(day), text, name, account))
+    last = month.last
+    while last.weekday() >= 5:
+        last -= timedelta(days=1)
+    plan.add(month, BankLine(last, -ACCOUNT_FEE, ref(last), f"Comision administrare cont {month.first:%m.%Y}",
+                             code=BANK_CHARGE))  # fmt: skip
+    interest = Decimal(rng.randrange(40, 400)) / 100
+    plan.add(month, BankLine(last, interest, ref(last), "Dobanda cont curent", code=INTEREST))
+
+
+__all__ = ["DemoItem", "Month", "Plan", "business_day", "partner_iban", "plan_bank"]
