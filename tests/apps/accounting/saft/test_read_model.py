@@ -65,6 +65,8 @@ def test_partner_ids_follow_anaf_prefix_rules(
         # The supplier's AE/K invoice shows no rate: self-assessed at the standard rate of the day.
         ("purchase_domestic_reverse", "0", date(2026, 1, 5), "300906"),
         ("purchase_intra_eu_goods", None, date(2025, 3, 5), "300201"),
+        ("purchase_intra_eu_goods", "21", date(2026, 1, 5), "300204"),
+        ("purchase_intra_eu_goods", "11", date(2026, 1, 5), "300205"),
         ("purchase_import", None, date(2026, 1, 5), "000000"),
     ],
 )

@@ -12,7 +12,16 @@ from genius.fiscal.ro.saft.taxcodes import TaxCategory, find_tax_code, tax_code,
 
 def test_counts_and_families() -> None:
     codes = tax_codes()
-    assert len(codes) == 112
+    # ANAF's 12.08.2025 workbook: 56 sales, 8 purchase sheets (112 + 7 x 111), 21 GL-only codes;
+    # plus 310357-310359 (added to the nomenclature later) and 000000.
+    assert len(codes) == 970
+    by_family: dict[str, int] = {}
+    for code in codes:
+        by_family[code[:2]] = by_family.get(code[:2], 0) + 1
+    assert by_family == {
+        "00": 1, "30": 112, "31": 59, "32": 111, "33": 111, "34": 111, "35": 111, "36": 111, "37": 111,
+        "38": 21, "39": 111,
+    }
     assert all(len(code) == 6 and code.isdigit() for code in codes)
     assert {c.tax_type for c in codes.values()} == {"000", "300"}
     assert set(tax_types()) == {"000", "300"}
@@ -49,6 +58,29 @@ def test_known_codes(code: str, rate: str, category: TaxCategory, row: str | Non
 def test_non_deductible_codes_have_base_rate_zero() -> None:
     assert tax_code("351104").base_rate == Decimal("0")
     assert tax_code("301104").base_rate == Decimal("1")
+    assert tax_code("341104").base_rate == Decimal("0.5")  # sheet "Achizitii ded 50%"
+    assert tax_code("361104").base_rate is None  # pro-rata sheets: the taxpayer's share
+
+
+def test_codes_of_the_2025_rates_in_every_purchase_sheet() -> None:
+    for family in ("30", "32", "33", "34", "35", "36", "37", "39"):
+        assert tax_code(f"{family}1104").rate == Decimal("21")
+        assert tax_code(f"{family}1105").rate == Decimal("11")
+        assert tax_code(f"{family}1104").valid_from == date(2025, 8, 1)
+    assert tax_code("300204").category is TaxCategory.PURCHASE_REVERSE_CHARGE
+    assert tax_code("300204").rate == Decimal("21") and tax_code("300205").rate == Decimal("11")
+    assert tax_code("301304").category is TaxCategory.PURCHASE_NO_VAT
+    assert tax_code("308302").category is TaxCategory.PURCHASE_NO_VAT
+    assert tax_code("310345").category is TaxCategory.SALE and tax_code("310345").rate == Decimal("21")
+    # 9 % stays a purchase rate after August 2025 (no replacement code in the purchase sheets).
+    assert tax_code("301102").active_on(date(2026, 1, 5))
+
+
+def test_every_row_names_its_source() -> None:
+    evidence = {c.evidence for c in tax_codes().values()}
+    assert evidence == {"anaf-2025-08-12", "implementations", "analysis", "rule"}
+    assert tax_code("310344").evidence == "anaf-2025-08-12"
+    assert tax_code("310357").evidence == "implementations"
 
 
 def test_rate_change_of_august_2025() -> None:

@@ -165,14 +165,14 @@ _RATED: dict[str, dict[int, tuple[str | None, str | None]]] = {
         21: (None, "300906"),
         11: (None, "300907"),
     },
-    # Intra-EU goods: the nomenclature's 3002xx (VAT-registered supplier) has no 21 %/11 % code in
-    # the shipped list, so the 3001xx family is used for them (as storno does; flagged unverified).
+    # Intra-EU goods from a supplier VAT-registered in its member state (the usual case): 3002xx,
+    # 300204/300205 for 21 %/11 % (ANAF's 12.08.2025 nomenclature); 3001xx is the other AIC family.
     "purchase_intra_eu_goods": {
         19: ("300201", None),
         9: ("300202", "300202"),
         5: ("300203", None),
-        21: (None, "300104"),
-        11: (None, "300105"),
+        21: (None, "300204"),
+        11: (None, "300205"),
     },
 }
 _FIXED = {

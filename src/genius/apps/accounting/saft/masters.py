@@ -339,7 +339,7 @@ def tax_table(codes: set[str]) -> list[TaxTableEntry]:
             TaxCodeDetails(
                 tax_code=code,
                 percentage=known.rate,
-                base_rates=(known.base_rate,),
+                base_rates=(known.base_rate,) if known.base_rate is not None else (),
                 description=known.description[:256],
             )
         )

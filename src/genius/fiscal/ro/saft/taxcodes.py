@@ -1,5 +1,6 @@
 """D406 tax codes (TaxType 300 VAT, 000 none) shipped in ``data/tax_codes.csv``, with the
-category the pre-validator's VAT check needs. A subset of ANAF's nomenclature: see data/SOURCE.md."""
+category the pre-validator's VAT check needs: ANAF's VAT nomenclature (sheets Livrari, Achizitii *,
+TVA_NoteContabile of RO_SAFT_SchemaDefCod); withholding-tax codes are not shipped. See data/SOURCE.md."""
 
 from __future__ import annotations
 
@@ -48,7 +49,7 @@ class TaxCode:
     code: str
     description: str
     rate: Decimal | None
-    base_rate: Decimal
+    base_rate: Decimal | None  # deductible share 0-1; None where the taxpayer's pro-rata decides
     category: TaxCategory
     d300_row: str | None
     valid_from: date | None
@@ -72,13 +73,14 @@ def tax_codes() -> Mapping[str, TaxCode]:
     resource = files("genius.fiscal.ro.saft").joinpath("data", "tax_codes.csv")
     result: dict[str, TaxCode] = {}
     with resource.open(encoding="utf-8", newline="") as handle:
-        for row in csv.DictReader(handle):
+        # The file opens with '#' lines naming its source and date.
+        for row in csv.DictReader(line for line in handle if not line.startswith("#")):
             result[row["code"]] = TaxCode(
                 tax_type=row["tax_type"],
                 code=row["code"],
                 description=row["description"],
                 rate=Decimal(row["rate"]) if row["rate"] else None,
-                base_rate=Decimal(row["base_rate"]),
+                base_rate=Decimal(row["base_rate"]) if row["base_rate"] else None,
                 category=TaxCategory(row["category"]),
                 d300_row=row["d300_row"] or None,
                 valid_from=_date(row["valid_from"]),
