@@ -35,6 +35,7 @@ from aio_pika.abc import AbstractChannel, AbstractConnection, AbstractIncomingMe
 
 from genius.platform.bus.catalogue import tag_of
 from genius.platform.bus.envelope import Envelope, EnvelopeError
+from genius.platform.bus.rabbit.frames import Publish, publish_batch
 from genius.platform.bus.rabbit.headers import (
     ATTEMPT_HEADER,
     DEAD_AT_HEADER,
@@ -196,41 +197,38 @@ class RabbitTransport(Transport):
                 # A command must wait for its worker even if the worker has not started yet.
                 await self.declare(worker_queue(tag))
         assert self._channel is not None
-        # aiormq directly, with wait=False: aio-pika's publish waits for each frame to drain while
-        # holding the channel lock, which serialises a batch; confirms still arrive per message.
+        # aiormq directly, the whole batch in one write with its confirms awaited together
+        # (frames.publish_batch): aio-pika's publish waits for each frame to drain while holding
+        # the channel lock, and aiormq's basic_publish costs a coroutine and a lock per message.
         channel = await self._channel.get_underlay_channel()
-        calls = []
+        batch = []
         for m in messages:
             env = m.envelope
-            properties = aiormq.spec.Basic.Properties(
-                content_type=env.datacontenttype,
-                delivery_mode=2,  # persistent
-                headers=env.amqp_headers(),
-                message_id=env.id,
-                correlation_id=env.correlationid,
-                timestamp=env.time,
-                message_type=env.type,
-            )
             if m.target_queue is not None:
                 exchange, key, mandatory = "", self.qname(m.target_queue), True
             else:
                 exchange, key = self.exchange_name, env.type
                 mandatory = env.type.startswith("worker.request.")  # commands must reach a queue
-            calls.append(
-                channel.basic_publish(
-                    env.amqp_body(),
+            batch.append(
+                Publish(
                     exchange=exchange,
                     routing_key=key,
-                    properties=properties,
+                    body=env.amqp_body(),
+                    message_id=env.id,
+                    content_type=env.datacontenttype,
+                    headers=env.amqp_headers(),
+                    correlation_id=env.correlationid,
+                    timestamp=env.time,
+                    message_type=env.type,
                     mandatory=mandatory,
-                    wait=False,
                 )
             )
         try:
-            results = await asyncio.wait_for(
-                asyncio.gather(*calls, return_exceptions=True), self.publish_timeout
-            )
+            results = await publish_batch(channel, batch, self.publish_timeout)
         except TimeoutError:
+            await self._reset()
+            return [False] * len(messages)
+        except Exception:  # the channel or connection closed under us: nothing is known confirmed
             await self._reset()
             return [False] * len(messages)
         confirmed = [isinstance(r, aiormq.spec.Basic.Ack) for r in results]
