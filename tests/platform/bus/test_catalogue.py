@@ -23,6 +23,7 @@ from genius.platform.bus.catalogue import (
     parse_catalogue_headings,
     product_types,
     render_markdown,
+    tag_of,
 )
 
 DOCS = Path(__file__).resolve().parents[3] / "docs" / "events.md"
@@ -56,11 +57,22 @@ def test_every_publishable_type_is_in_docs_events_md_and_every_documented_type_e
         ("inventory.stock_level.fell_below_minimum_reached", MessageKind.DOMAIN),
         ("worker.request.pdf", MessageKind.COMMAND),
         ("worker.response.pdf", MessageKind.REPLY),
+        ("worker.request.pdf.render", MessageKind.COMMAND),
+        ("worker.response.pdf.render", MessageKind.REPLY),
+        ("worker.request.anaf.efactura", MessageKind.COMMAND),
+        ("worker.request.gdpr.erase_subject.v2x", MessageKind.COMMAND),
         ("audit.sales.invoice_cancel", MessageKind.AUDIT),
     ],
 )
 def test_names_declare_their_kind(name: str, kind: MessageKind) -> None:
     assert kind_of(name) == kind
+
+
+def test_the_tag_of_a_worker_message_is_everything_after_request_or_response() -> None:
+    assert tag_of("worker.request.pdf.render") == "pdf.render"
+    assert tag_of("worker.response.anaf.efactura") == "anaf.efactura"
+    assert tag_of("worker.request.ocr") == "ocr"
+    assert tag_of("worker.request.pdf.") is None and tag_of("sales.invoice.issued") is None
 
 
 @pytest.mark.parametrize(
@@ -70,7 +82,17 @@ def test_names_declare_their_kind(name: str, kind: MessageKind) -> None:
         ("sales.invoice", "<app>.<aggregate>.<past_tense>"),
         ("Sales.Invoice.Issued", "<app>.<aggregate>.<past_tense>"),
         ("worker.pdf", "worker.request|response.<tag>"),
-        ("worker.request.pdf.extra", "worker.request|response.<tag>"),
+        ("worker.request", "worker.request|response.<tag>"),
+        ("worker.request.", "worker.request|response.<tag>"),
+        ("worker.request.pdf.", "worker.request|response.<tag>"),
+        ("worker.request..render", "worker.request|response.<tag>"),
+        ("worker.request.pdf..render", "worker.request|response.<tag>"),
+        ("worker.request.Pdf.render", "worker.request|response.<tag>"),
+        ("worker.response.pdf.Render", "worker.request|response.<tag>"),
+        ("worker.request.pdf.2render", "worker.request|response.<tag>"),
+        ("worker.request.pdf-render", "worker.request|response.<tag>"),
+        ("worker.request.pdf.render ", "worker.request|response.<tag>"),
+        ("worker.command.pdf.render", "worker.request|response.<tag>"),
         ("audit.sales", "audit.<app>.<action>"),
     ],
 )

@@ -7,7 +7,8 @@ normally a subclass of ``genius.kernel.messages.Event`` so that apps declare the
 Names follow the bus rules (DESIGN.md, issue 3):
 
 * domain events ``<app>.<aggregate>.<past_tense>`` (``sales.invoice.issued``),
-* worker commands ``worker.request.<tag>`` and their replies ``worker.response.<tag>``,
+* worker commands ``worker.request.<tag>`` and their replies ``worker.response.<tag>``, where a tag
+  is one or more lowercase segments joined by dots (``ocr``, ``pdf.render``, ``anaf.efactura``),
 * audit events ``audit.<app>.<action>``.
 
 The bus refuses to publish a type that is not registered, so the catalogue is the complete list of
@@ -42,7 +43,9 @@ from genius.platform.bus.schema import (
 SCHEMA_URN = "urn:genius:schema:{name}:v{version}"
 _SEGMENT = r"[a-z][a-z0-9_]*"
 _DOMAIN_RE = re.compile(rf"^{_SEGMENT}\.{_SEGMENT}\.{_SEGMENT}$")
-_TAG_RE = re.compile(rf"^worker\.(request|response)\.({_SEGMENT})$")
+# A worker tag: dotted lowercase segments (``pdf.render``); no empty, uppercase or trailing segment.
+_TAG = rf"{_SEGMENT}(?:\.{_SEGMENT})*"
+_TAG_RE = re.compile(rf"^worker\.(request|response)\.({_TAG})$")
 _AUDIT_RE = re.compile(rf"^audit\.{_SEGMENT}\.{_SEGMENT}$")
 # Past participles that do not end in -ed; extend when an event needs another (house style:
 # events are past-tense facts, DESIGN.md "House style").
@@ -87,7 +90,11 @@ def kind_of(name: str) -> MessageKind:
     if tagged:
         return MessageKind.COMMAND if tagged.group(1) == "request" else MessageKind.REPLY
     if name.startswith("worker."):
-        raise CatalogueError.for_field("type", f"{name!r}: worker messages are worker.request|response.<tag>")
+        raise CatalogueError.for_field(
+            "type",
+            f"{name!r}: worker messages are worker.request|response.<tag>,"
+            " the tag lowercase words joined by dots (pdf.render)",
+        )
     if name.startswith("audit."):
         if not _AUDIT_RE.fullmatch(name):
             raise CatalogueError.for_field("type", f"{name!r}: audit events are audit.<app>.<action>")
