@@ -338,7 +338,9 @@ def tax_table(codes: set[str]) -> list[TaxTableEntry]:
         by_type.setdefault(known.tax_type, []).append(
             TaxCodeDetails(
                 tax_code=code,
-                percentage=known.rate,
+                # ANAF's list gives no rate for the VAT closing note (380200) or supplies taxed
+                # outside Romania (310340); TaxCodeDetails needs TaxPercentage (or FlatTaxRate): 0.
+                percentage=known.rate if known.rate is not None else Decimal(0),
                 base_rates=(known.base_rate,) if known.base_rate is not None else (),
                 description=known.description[:256],
             )
