@@ -1,0 +1,168 @@
+"""seed_accounting on a tenant whose documents were issued and received through the real services
+and posted by the running subscribers: bank statements imported and partly reconciled, VAT closed,
+August closed and locked, a D406 for September valid, and a second call changing nothing."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+
+from genius.apps.accounting import repository as acc_repo
+from genius.apps.accounting import subscriptions as postings
+from genius.apps.accounting.bank import subscriptions as open_items
+from genius.apps.accounting.domain.entries import EntryDraft, Line
+from genius.apps.accounting.domain.errors import PeriodClosed
+from genius.apps.accounting.domain.periods import Period, PeriodStatus
+from genius.apps.accounting.handlers.entries import post
+from genius.apps.sales import handlers as h
+from genius.apps.sales.commands import CreatePartner
+from genius.bootstrap import build_platform
+from genius.demo.accounting import seed_accounting
+from genius.demo.ledger_check import DemoNotReady
+from genius.platform.db.uow import UnitOfWork
+from genius.platform.tenancy import TenantContext
+from genius.workers.anaf_saft import read_model_consumer
+from tests.apps.accounting.saft.conftest import Books, assert_valid
+from tests.apps.sales.conftest import OTHER_CUI, company_partner, setup_world
+from tests.web.conftest import base_settings
+
+TODAY = date(2026, 11, 25)
+SEED = 11
+D = Decimal
+
+
+@pytest.fixture(scope="module")
+def xsd(validation_dir: Path) -> Path:
+    path = validation_dir / "saft-d406" / "Ro_SAFT_Schema_v248_20231121.xsd"
+    assert path.is_file(), f"missing {path}"
+    return path
+
+
+@pytest.fixture
+async def books(tmp_path: Path) -> AsyncIterator[Books]:
+    """A tenant with the ledger's, the bank open items' and the D406 read model's consumers running."""
+    platform = build_platform(base_settings(tmp_path))
+    world = setup_world(platform)
+    transport = platform.bus.transport
+    await transport.start()
+    resolver = platform.bus.tenant_resolver
+    consumers = [
+        postings.consumer(transport, platform.databases, resolver),
+        open_items.consumer(transport, platform.databases, resolver),
+        read_model_consumer(platform),
+    ]
+    for consumer in consumers:
+        await consumer.start()
+    try:
+        yield Books(platform, world, platform.bus.relay(), consumers)
+    finally:
+        for consumer in consumers:
+            await consumer.stop(grace=2)
+        await transport.close()
+        platform.close()
+
+
+def documents(books: Books) -> dict[str, list[str]]:
+    """Invoices to two customers over August-October, a credit note, three supplier invoices."""
+    with books.world.scope():
+        other = h.create_partner(
+            books.world.deps,
+            CreatePartner(company_partner(name="Beta Logistic SA", cui=OTHER_CUI, iban=None)),
+        )
+    numbers: dict[str, list[str]] = {"sales": [], "supplier": []}
+    issued = []
+    for month in ("08", "09", "10"):
+        for day, partner in (("04", None), ("11", other), ("18", None), ("25", other)):
+            overrides = {"issue_date": f"2026-{month}-{day}"}
+            if partner is not None:
+                overrides["buyer"] = {"partner_id": partner}
+            sale = books.issue(**overrides)
+            issued.append(sale)
+            numbers["sales"].append(sale.number)
+    credit = books.issue(
+        credit_note=True,
+        issue_date="2026-09-08",
+        corrects_invoice_id=issued[0].invoice_id,
+        lines=[{"id": "1", "product_id": books.world.ids["product"], "quantity": "2"}],
+    )
+    numbers["sales"].append(credit.number)
+    for n, when in enumerate(("2026-08-06", "2026-09-07", "2026-10-05"), start=1):
+        books.receive(issued[n], f"FZ-{700 + n}", when)
+        numbers["supplier"].append(f"FZ-{700 + n}")
+    return numbers
+
+
+def system(books: Books) -> TenantContext:
+    return TenantContext(books.world.tenant.id, books.slug, system=True)
+
+
+def scalar(books: Books, sql: str) -> object:
+    with books.engine().connect() as conn:
+        return conn.execute(sa.text(sql)).scalar_one()
+
+
+async def test_seeded_books_are_partly_reconciled_closed_and_exportable(books: Books, xsd: Path) -> None:
+    documents(books)
+    await books.deliver()
+    counts = seed_accounting(books.platform, books.slug, today=TODAY, seed=SEED)
+    await books.deliver()  # the bank postings reach the D406 read model
+    assert counts["already_seeded"] == 0
+    assert counts["documents_checked"] == 16
+    assert counts["statements"] > 10 and counts["statements"] == counts["imported_statements"]
+    assert counts["lines"] == counts["new_lines"] > 0
+    assert counts["reconciled"] > 0 and counts["fees"] > 0
+    assert counts["proposed"] + counts["unmatched"] > 0  # partly reconciled
+    assert counts["vat_closing_entries"] == 3 and counts["vat_closings"] == 3
+    assert counts["closed_periods"] == 1 and counts["periods_closed"] == 2  # closed, then locked
+    assert counts["entries"] == counts["bank_entries"] + counts["vat_closings"] + 1  # + opening balance
+    # The ledger balances, and the bank account moved.
+    assert scalar(books, "SELECT SUM(debit) - SUM(credit) FROM acc_lines") == 0
+    assert int(scalar(books, "SELECT COUNT(*) FROM acc_lines WHERE account = '5121'")) > counts["fees"]
+    assert int(scalar(books, "SELECT COUNT(*) FROM acc_lines WHERE account = '627'")) == counts["fees"]
+    # Some customer invoices are paid (in full or in part), some still wholly open.
+    with books.engine().connect() as conn:
+        rows = conn.execute(
+            sa.text("SELECT total, open_amount FROM bank_open_items WHERE kind = 'receivable'")
+        ).all()
+    paid = [r for r in rows if D(r.open_amount) < D(r.total)]
+    assert paid and len(paid) < len(rows)
+    # What the bank reconciled is what 5121 = 4111 posted.
+    receipts = D(scalar(books, "SELECT SUM(debit) FROM acc_lines l JOIN acc_entries e ON e.id = l.entry_id "
+                               "WHERE l.account = '5121' AND e.source_type = 'bank_line'") or 0)  # fmt: skip
+    assert receipts > 0
+    # August is locked: nothing more is posted into it.
+    with UnitOfWork(books.platform.databases, tenant=system(books)) as uow:
+        assert acc_repo.period_status(uow.connection, Period(2026, 8)) is PeriodStatus.LOCKED
+        assert acc_repo.period_status(uow.connection, Period(2026, 9)) is PeriodStatus.OPEN
+        late = EntryDraft(
+            "NC", date(2026, 8, 31), "Corecție", (Line("627", debit=D(1)), Line("5121", credit=D(1)))
+        )
+        with pytest.raises(PeriodClosed, match="2026-08 is locked"):
+            post(uow, late)
+    # A D406 for September: pre-validated while written, and valid against ANAF's XSD.
+    books.configure()
+    result, document = books.export("2026-09")
+    assert_valid(document, xsd)
+    assert result.summary.transactions > 0
+    # A second call finds the seeding and does nothing.
+    entries = scalar(books, "SELECT COUNT(*) FROM acc_entries")
+    again = seed_accounting(books.platform, books.slug, today=TODAY, seed=SEED)
+    assert again["already_seeded"] == 1
+    assert {k: again[k] for k in ("statements", "lines", "reconciled", "proposed", "unmatched")} == {
+        k: counts[k] for k in ("statements", "lines", "reconciled", "proposed", "unmatched")
+    }
+    assert scalar(books, "SELECT COUNT(*) FROM acc_entries") == entries
+
+
+async def test_refused_while_documents_wait_on_the_bus(books: Books) -> None:
+    sale = books.issue(issue_date="2026-09-10")
+    with pytest.raises(DemoNotReady) as refused:
+        seed_accounting(books.platform, books.slug, today=TODAY, seed=SEED)
+    assert sale.number in refused.value.message
+    assert refused.value.details["unposted"] == [sale.number]
+    assert scalar(books, "SELECT COUNT(*) FROM bank_statements") == 0
