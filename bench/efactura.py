@@ -9,13 +9,15 @@ the process's CPU time (``time.process_time``), so other work on a shared machin
 ANAF's side is the official CIUS-RO 1.0.9 XSLT (``../shared/validation/ciusro/xslt``) run by
 saxonche, compiled once and warmed up; its time counts parsing the XML text and the transform,
 not reading the SVRL (in its favour), best of ``ROUNDS`` like ours. Ours is ``validate_xml``
-(parse, UBL 2.1 XSD, every rule).
+(parse, UBL 2.1 XSD, every rule). The XSLT does no XSD check, so the XSD step (timed alone on
+the parsed documents) is also taken out of our time for a rules-only ratio; both are reported.
 """
 
 from __future__ import annotations
 
 import copy
 import json
+import os
 import random
 import statistics
 import time
@@ -143,6 +145,11 @@ def run() -> str:
     svrls: list[str] = [xslt(text) for text in texts]
     xslt_s = _best(lambda: [xslt(text) for text in texts])  # best of ROUNDS, as ours
     ours_s = _best(lambda: [validate_xml(x) for x in xmls[:XSLT_DOCUMENTS]])
+    from genius.fiscal.ro.efactura.validate import xsd
+
+    roots = [xsd.parse_document(x, drop_blank_text=True) for x in xmls[:XSLT_DOCUMENTS]]
+    xsd_s = _best(lambda: [xsd.check_xsd(root) for root in roots])
+    rules_s = ours_s - xsd_s
 
     agree = verdicts = rejected = 0
     for xml, svrl in zip(xmls[:XSLT_DOCUMENTS], svrls, strict=True):
@@ -160,10 +167,14 @@ def run() -> str:
         "|---|---:|---:|",
         f"| ANAF CIUS-RO 1.0.9 XSLT (saxonche, compiled once, warm; rules only) | {m / xslt_s:,.0f} | "
         f"{1000 * xslt_s / m:.2f} |",
-        f"| ours: `validate_xml` (XSD + all rules) | {m / ours_s:,.0f} | {1000 * ours_s / m:.2f} |",
+        f"| ours: `validate_xml` (parse, XSD, all rules) | {m / ours_s:,.0f} | {1000 * ours_s / m:.2f} |",
+        f"| ours without the XSD step (its {1000 * xsd_s / m:.3f} ms timed alone and subtracted) | "
+        f"{m / rules_s:,.0f} | {1000 * rules_s / m:.2f} |",
         "",
-        f"Speed-up: **{xslt_s / ours_s:.1f}x**. Agreement with the XSLT: same verdict "
-        f"{100 * verdicts / m:.1f}%, same set of fatal rule ids {100 * agree / m:.1f}%.",
+        f"Speed-up: **{xslt_s / ours_s:.1f}x** with our XSD step counted, {xslt_s / rules_s:.1f}x rules "
+        f"against rules. Agreement with the XSLT: same verdict {100 * verdicts / m:.1f}%, same set of "
+        f"fatal rule ids {100 * agree / m:.1f}%. Load average at the end: "
+        f"{', '.join(f'{v:.1f}' for v in os.getloadavg())}.",
     ]
     return "\n".join(out)
 

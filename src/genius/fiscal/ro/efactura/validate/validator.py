@@ -76,7 +76,7 @@ def validate_xml(data: bytes) -> ValidationReport:
     schema-valid document such an exception is a bug in a rule and propagates.
     """
     try:
-        root = xsd.parse_document(data)
+        root = xsd.parse_document(data, drop_blank_text=True)
     except xsd.DocumentRejectedError as exc:
         return ValidationReport((rejected_finding(exc),))
     # The index and the rules allocate a few hundred objects per invoice, all alive until the

