@@ -4,26 +4,32 @@ August closed and locked, a D406 for September valid, and a second call changing
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import pytest
 import sqlalchemy as sa
 
 from genius.apps.accounting import repository as acc_repo
 from genius.apps.accounting import subscriptions as postings
+from genius.apps.accounting import tables as acc
 from genius.apps.accounting.bank import subscriptions as open_items
+from genius.apps.accounting.bank import tables as bank
 from genius.apps.accounting.domain.entries import EntryDraft, Line
 from genius.apps.accounting.domain.errors import PeriodClosed
 from genius.apps.accounting.domain.periods import Period, PeriodStatus
 from genius.apps.accounting.handlers.entries import post
 from genius.apps.sales import handlers as h
 from genius.apps.sales.commands import CreatePartner
-from genius.bootstrap import build_platform
+from genius.bootstrap import Platform, build_platform
 from genius.demo.accounting import seed_accounting
 from genius.demo.ledger_check import DemoNotReady
+from genius.platform.db.engine import make_engine
 from genius.platform.db.uow import UnitOfWork
 from genius.platform.tenancy import TenantContext
 from genius.workers.anaf_saft import read_model_consumer
@@ -43,10 +49,9 @@ def xsd(validation_dir: Path) -> Path:
     return path
 
 
-@pytest.fixture
-async def books(tmp_path: Path) -> AsyncIterator[Books]:
+@asynccontextmanager
+async def running(platform: Platform) -> AsyncIterator[Books]:
     """A tenant with the ledger's, the bank open items' and the D406 read model's consumers running."""
-    platform = build_platform(base_settings(tmp_path))
     world = setup_world(platform)
     transport = platform.bus.transport
     await transport.start()
@@ -64,7 +69,35 @@ async def books(tmp_path: Path) -> AsyncIterator[Books]:
         for consumer in consumers:
             await consumer.stop(grace=2)
         await transport.close()
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+async def books(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Books]:
+    if request.param == "sqlite":
+        platform = build_platform(base_settings(tmp_path))
+        try:
+            async with running(platform) as ready:
+                yield ready
+        finally:
+            platform.close()
+        return
+    server_url = request.getfixturevalue("postgres_url")
+    server = make_engine(server_url)
+    control_db = f"gtest_demo_{uuid.uuid4().hex[:10]}"
+    with server.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        conn.execute(sa.text(f'CREATE DATABASE "{control_db}"'))
+    url = sa.make_url(server_url).set(database=control_db).render_as_string(hide_password=False)
+    platform = build_platform(base_settings(tmp_path, database_url=url))
+    try:
+        async with running(platform) as ready:
+            yield ready
+    finally:
+        slugs = [tenant.slug for tenant in platform.tenants.list()]
         platform.close()
+        with server.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            for name in [*(f"{s}_core" for s in slugs), control_db]:
+                conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        server.dispose()
 
 
 def documents(books: Books) -> dict[str, list[str]]:
@@ -101,9 +134,9 @@ def system(books: Books) -> TenantContext:
     return TenantContext(books.world.tenant.id, books.slug, system=True)
 
 
-def scalar(books: Books, sql: str) -> object:
+def scalar(books: Books, query: sa.Select[Any]) -> Any:
     with books.engine().connect() as conn:
-        return conn.execute(sa.text(sql)).scalar_one()
+        return conn.execute(query).scalar_one()
 
 
 async def test_seeded_books_are_partly_reconciled_closed_and_exportable(books: Books, xsd: Path) -> None:
@@ -121,20 +154,33 @@ async def test_seeded_books_are_partly_reconciled_closed_and_exportable(books: B
     assert counts["closed_periods"] == 1 and counts["periods_closed"] == 2  # closed, then locked
     assert counts["entries"] == counts["bank_entries"] + counts["vat_closings"] + 1  # + opening balance
     # The ledger balances, and the bank account moved.
-    assert scalar(books, "SELECT SUM(debit) - SUM(credit) FROM acc_lines") == 0
-    assert int(scalar(books, "SELECT COUNT(*) FROM acc_lines WHERE account = '5121'")) > counts["fees"]
-    assert int(scalar(books, "SELECT COUNT(*) FROM acc_lines WHERE account = '627'")) == counts["fees"]
+    lines, entries = acc.lines.c, acc.entries.c
+    assert scalar(books, sa.select(sa.func.sum(lines.debit) - sa.func.sum(lines.credit))) == 0
+    assert scalar(books, sa.select(sa.func.count()).where(lines.account == "5121")) > counts["fees"]
+    assert scalar(books, sa.select(sa.func.count()).where(lines.account == "627")) == counts["fees"]
     # Some customer invoices are paid (in full or in part), some still wholly open.
     with books.engine().connect() as conn:
         rows = conn.execute(
-            sa.text("SELECT total, open_amount FROM bank_open_items WHERE kind = 'receivable'")
+            sa.select(bank.open_items.c.total, bank.open_items.c.open_amount).where(
+                bank.open_items.c.kind == "receivable"
+            )
         ).all()
     paid = [r for r in rows if D(r.open_amount) < D(r.total)]
     assert paid and len(paid) < len(rows)
     # What the bank reconciled is what 5121 = 4111 posted.
-    receipts = D(scalar(books, "SELECT SUM(debit) FROM acc_lines l JOIN acc_entries e ON e.id = l.entry_id "
-                               "WHERE l.account = '5121' AND e.source_type = 'bank_line'") or 0)  # fmt: skip
-    assert receipts > 0
+    bank_posted = (
+        sa.select(sa.func.sum(lines.debit))
+        .select_from(acc.lines.join(acc.entries, entries.id == lines.entry_id))
+        .where(lines.account == "5121", entries.source_type == "bank_line")
+    )
+    with books.engine().connect() as conn:
+        applied = conn.execute(
+            sa.select(bank.lines.c.applied_amount).where(
+                bank.lines.c.status == "reconciled", bank.lines.c.amount.not_like("-%")
+            )
+        ).scalars()
+        received = sum((D(a) for a in applied), D(0))
+    assert received > 0 and acc_repo.from_bani(scalar(books, bank_posted)) == received
     # August is locked: nothing more is posted into it.
     with UnitOfWork(books.platform.databases, tenant=system(books)) as uow:
         assert acc_repo.period_status(uow.connection, Period(2026, 8)) is PeriodStatus.LOCKED
@@ -146,17 +192,18 @@ async def test_seeded_books_are_partly_reconciled_closed_and_exportable(books: B
             post(uow, late)
     # A D406 for September: pre-validated while written, and valid against ANAF's XSD.
     books.configure()
-    result, document = books.export("2026-09")
-    assert_valid(document, xsd)
-    assert result.summary.transactions > 0
+    for month in ("2026-08", "2026-09", "2026-10"):
+        result, document = books.export(month)
+        assert_valid(document, xsd)
+        assert result.summary.transactions > 0 and result.summary.sales_invoices > 0
     # A second call finds the seeding and does nothing.
-    entries = scalar(books, "SELECT COUNT(*) FROM acc_entries")
+    entry_count = scalar(books, sa.select(sa.func.count()).select_from(acc.entries))
     again = seed_accounting(books.platform, books.slug, today=TODAY, seed=SEED)
     assert again["already_seeded"] == 1
     assert {k: again[k] for k in ("statements", "lines", "reconciled", "proposed", "unmatched")} == {
         k: counts[k] for k in ("statements", "lines", "reconciled", "proposed", "unmatched")
     }
-    assert scalar(books, "SELECT COUNT(*) FROM acc_entries") == entries
+    assert scalar(books, sa.select(sa.func.count()).select_from(acc.entries)) == entry_count
 
 
 async def test_refused_while_documents_wait_on_the_bus(books: Books) -> None:
@@ -165,4 +212,4 @@ async def test_refused_while_documents_wait_on_the_bus(books: Books) -> None:
         seed_accounting(books.platform, books.slug, today=TODAY, seed=SEED)
     assert sale.number in refused.value.message
     assert refused.value.details["unposted"] == [sale.number]
-    assert scalar(books, "SELECT COUNT(*) FROM bank_statements") == 0
+    assert scalar(books, sa.select(sa.func.count()).select_from(bank.statements)) == 0
