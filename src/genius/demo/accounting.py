@@ -25,8 +25,8 @@ from __future__ import annotations
 import datetime
 import logging
 from collections.abc import Callable
-from decimal import Decimal
-from typing import TYPE_CHECKING, Any, Final, TypeVar
+from decimal import ROUND_CEILING, Decimal
+from typing import TYPE_CHECKING, Final, TypeVar
 
 import sqlalchemy as sa
 
@@ -37,7 +37,7 @@ from genius.apps.accounting.bank import tables as bank
 from genius.apps.accounting.bank.handlers.imports import import_statement_file
 from genius.apps.accounting.bank.handlers.matching import run_match
 from genius.apps.accounting.commands import ChangePeriod
-from genius.apps.accounting.domain.entries import EntryDraft, Line, SourceDocument
+from genius.apps.accounting.domain.entries import Entry, EntryDraft, Line, SourceDocument
 from genius.apps.accounting.domain.errors import AlreadyPosted
 from genius.apps.accounting.domain.periods import Period, PeriodStatus
 from genius.apps.accounting.domain.postings import GENERAL_JOURNAL
@@ -45,7 +45,7 @@ from genius.apps.accounting.handlers import entries as entry_handlers
 from genius.apps.accounting.handlers.periods import change_period
 from genius.apps.accounting.handlers.postings import close_vat
 from genius.apps.sales import tables as sales
-from genius.demo.bank_files import daily_statements, iban, write_camt053
+from genius.demo.bank_files import BankLine, daily_statements, iban, write_camt053
 from genius.demo.bank_plan import DemoItem, Month, plan_bank
 from genius.demo.ledger_check import check_posted
 from genius.fiscal.ro.bankstatements.identifiers import valid_iban
@@ -229,7 +229,7 @@ def _closing_payable(conn: sa.Connection, period: Period) -> Decimal:
     return sum((line.credit - line.debit for line in entry.lines if line.account == VAT_PAYABLE), Decimal(0))
 
 
-def _opening_balance(lines: list[Any]) -> Decimal:
+def _opening_balance(lines: list[BankLine]) -> Decimal:
     """At least ``MIN_OPENING``, and enough that the running balance stays above ``CUSHION``."""
     running, lowest = Decimal(0), Decimal(0)
     for line in sorted(lines, key=lambda item: (item.booking_date, item.reference)):
@@ -237,10 +237,10 @@ def _opening_balance(lines: list[Any]) -> Decimal:
         lowest = min(lowest, running)
     needed = max(MIN_OPENING, -lowest + CUSHION)
     step = Decimal(10000)
-    return (needed / step).to_integral_value(rounding="ROUND_CEILING") * step
+    return (needed / step).to_integral_value(rounding=ROUND_CEILING) * step
 
 
-def _post_opening(uow: UnitOfWork, slug: str, on: datetime.date, amount: Decimal) -> Any:
+def _post_opening(uow: UnitOfWork, slug: str, on: datetime.date, amount: Decimal) -> Entry:
     source = SourceDocument(OPENING_SOURCE, f"{slug}:{on:%Y-%m}", f"SI-{on:%Y%m}")
     draft = EntryDraft(
         GENERAL_JOURNAL,

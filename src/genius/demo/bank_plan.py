@@ -15,8 +15,9 @@ Pure: items, months and the seed in; ``BankLine``s per month out.
 
 from __future__ import annotations
 
+import itertools
 import random
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
@@ -35,6 +36,8 @@ ACCOUNT_FEE: Final = Decimal("15.00")  # lei a month, "comision administrare con
 TRANSFER_FEE: Final = Decimal("2.50")  # lei per outgoing transfer
 PAYER_BANKS: Final = ("BTRL", "RNCB", "BRDE", "INGB", "RZBR", "CECE")
 ONE: Final = Decimal("1")
+MonthOf = Callable[[date], "Month | None"]  # the demo month a day falls in, if any
+Reference = Callable[[date], str]  # the bank's next reference for a line booked that day
 
 
 @dataclass(frozen=True)
@@ -90,7 +93,7 @@ def plan_bank(
     """The lines of each month. ``vat_payable``: VAT to pay (4423) by month "YYYY-MM" it closes."""
     rng = random.Random(f"genius-demo-bank:{seed}")
     plan = Plan()
-    counter = iter(range(1, 1_000_000))
+    counter = itertools.count(1)
 
     def ref(day: date) -> str:
         return f"{bank_code}{day:%y%m%d}{next(counter):06d}"
@@ -105,7 +108,7 @@ def plan_bank(
         if item.kind == "receivable":
             _receipt(rng, plan, item, month_of, ref, seed)
         else:
-            _payment(rng, plan, item, month_of, ref, seed, bank_code)
+            _payment(rng, plan, item, month_of, ref, seed)
     for month in months:
         _monthly(rng, plan, month, ref, vat_payable, seed)
     return plan
@@ -119,7 +122,9 @@ def _pay_day(rng: random.Random, item: DemoItem, late_share: float) -> date:
     return item.issue_date + timedelta(days=rng.randint(1, span))
 
 
-def _receipt(rng, plan, item: DemoItem, month_of, ref, seed: int) -> None:  # type: ignore[no-untyped-def]
+def _receipt(
+    rng: random.Random, plan: Plan, item: DemoItem, month_of: MonthOf, ref: Reference, seed: int
+) -> None:
     if rng.random() < RECEIVABLE_NEVER_PAID:
         return
     day = business_day(_pay_day(rng, item, RECEIVABLE_LATE))
@@ -164,7 +169,9 @@ def _receipt(rng, plan, item: DemoItem, month_of, ref, seed: int) -> None:  # ty
     )
 
 
-def _payment(rng, plan, item: DemoItem, month_of, ref, seed: int, bank_code: str) -> None:  # type: ignore[no-untyped-def]
+def _payment(
+    rng: random.Random, plan: Plan, item: DemoItem, month_of: MonthOf, ref: Reference, seed: int
+) -> None:
     if rng.random() < PAYABLE_UNPAID:
         return
     day = business_day(_pay_day(rng, item, 0.15))
@@ -197,7 +204,9 @@ def _payment(rng, plan, item: DemoItem, month_of, ref, seed: int, bank_code: str
     )
 
 
-def _monthly(rng, plan, month: Month, ref, vat_payable: dict[str, Decimal], seed: int) -> None:  # type: ignore[no-untyped-def]
+def _monthly(
+    rng: random.Random, plan: Plan, month: Month, ref: Reference, vat_payable: dict[str, Decimal], seed: int
+) -> None:
     treasury = iban("TREZ", f"{seed}:treasury")
     previous = f"{month.first - timedelta(days=1):%m.%Y}"
     salaries = Decimal(rng.randrange(1_650_000, 2_150_000)) / 100
