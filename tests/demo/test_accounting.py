@@ -196,6 +196,7 @@ async def test_seeded_books_are_partly_reconciled_closed_and_exportable(books: B
         result, document = books.export(month)
         assert_valid(document, xsd)
         assert result.summary.transactions > 0 and result.summary.sales_invoices > 0
+        assert result.counts["payments"] > 0 and result.warnings == []
     # A second call finds the seeding and does nothing.
     entry_count = scalar(books, sa.select(sa.func.count()).select_from(acc.entries))
     again = seed_accounting(books.platform, books.slug, today=TODAY, seed=SEED)
