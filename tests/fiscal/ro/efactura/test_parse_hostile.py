@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
+from genius.fiscal import xmlsafe
 from genius.fiscal.ro.efactura.errors import EfacturaError
 from genius.fiscal.ro.efactura.parse import (
     MAX_DOCUMENT_BYTES,
@@ -15,7 +16,6 @@ from genius.fiscal.ro.efactura.parse import (
     NotAnInvoice,
     ParseError,
     UnsafeXml,
-    loader,
     parse_xml,
 )
 from genius.kernel.errors import ValidationError
@@ -53,7 +53,7 @@ def parser_must_not_run(monkeypatch: pytest.MonkeyPatch) -> None:
     def refuse(*_args: object, **_kwargs: object) -> None:
         raise AssertionError("libxml2 was handed a document that should have been refused first")
 
-    monkeypatch.setattr(loader.etree, "fromstring", refuse)
+    monkeypatch.setattr(xmlsafe.etree, "fromstring", refuse)
 
 
 def _hostile_documents(secret: Path) -> dict[str, bytes]:
@@ -110,7 +110,7 @@ def test_billion_laughs_is_refused_even_if_the_prolog_scan_were_bypassed(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     # Defence in depth: with the scan off, libxml2's own limits and the post-parse checks refuse it.
-    monkeypatch.setattr(loader, "_check_prolog", lambda data: None)
+    monkeypatch.setattr(xmlsafe, "check_prolog", lambda data, dtd_reason: None)
     with pytest.raises((UnsafeXml, MalformedXml)):
         parse_xml(BILLION_LAUGHS)
 
@@ -121,7 +121,7 @@ def test_billion_laughs_is_refused_even_if_the_prolog_scan_were_bypassed(
 def test_external_entities_are_never_read_even_if_the_prolog_scan_were_bypassed(
     name: str, secret_file: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(loader, "_check_prolog", lambda data: None)
+    monkeypatch.setattr(xmlsafe, "check_prolog", lambda data, dtd_reason: None)
     with pytest.raises(ParseError) as raised:
         parse_xml(_hostile_documents(secret_file)[name])
     assert isinstance(raised.value, UnsafeXml | MalformedXml)
@@ -223,5 +223,5 @@ def test_only_bytes_are_accepted() -> None:
 def test_the_parser_refuses_external_resources_by_itself(secret_file: Path) -> None:
     # The resolver layer alone, without the prolog scan in front of it.
     doc = b'<!DOCTYPE r SYSTEM "' + secret_file.as_uri().encode() + b'"><r/>'
-    with pytest.raises(loader._ExternalResourceRefused):
-        etree.fromstring(doc, loader._new_parser())
+    with pytest.raises(xmlsafe.ExternalResourceRefused):
+        etree.fromstring(doc, xmlsafe.new_parser())
