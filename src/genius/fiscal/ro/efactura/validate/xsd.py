@@ -170,7 +170,7 @@ def parse_document(data: bytes, *, drop_blank_text: bool = False) -> etree._Elem
         raise DocumentRejectedError(
             f"the file has {len(data)} bytes; e-Factura XML may have at most {MAX_DOCUMENT_BYTES} bytes"
         )
-    if not data.strip():
+    if not data or data.isspace():  # (isspace stops at the first other byte; strip copies)
         raise DocumentRejectedError("the file is empty")
     if _prolog_has_doctype(data):
         raise DocumentRejectedError("a DOCTYPE declaration is not allowed in an e-Factura document", 1)
