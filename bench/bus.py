@@ -4,14 +4,15 @@ Throughput: N events are committed to a tenant's outbox first; then the relay (t
 publisher confirms) and an exactly-once consumer (another process: inbox row + effect row per
 event, batched transactions) run together; events/s is N over the time until the last effect
 is committed. Latency: a producer process commits one event per unit of work at a fixed rate;
-each event's latency is from its envelope time (taken in the unit of work, just before commit)
-to the commit of its effect in the consumer process. RabbitMQ runs only when
+each event's latency runs from the end of its outbox commit (producer process) to the end of its
+effect's commit (consumer process; wall clock, the same on both sides). RabbitMQ runs only when
 GENIUS_TEST_AMQP_URL is set; it uses a unique namespace and deletes it afterwards.
 """
 
 from __future__ import annotations
 
 import asyncio
+import json
 import multiprocessing
 import os
 import statistics
@@ -24,7 +25,6 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from genius.kernel.clock import utcnow
 from genius.platform.bus import BUS_COMPONENT
 from genius.platform.bus.consumer import Consumer
 from genius.platform.bus.handlers import RegistryTenants, transactional
@@ -42,6 +42,9 @@ LATENCY_RATE = 1_000  # events per second
 LATENCY_SECONDS = 5
 OUTBOX_BATCH = 500  # events per unit of work when filling the outbox for the throughput run
 RELAY_POLL_SECONDS = 0.005  # how often the relay looks at an idle outbox written by another process
+CONSUMER_CONCURRENCY = 2  # batches in flight in the consumer process
+CONSUMER_PREFETCH = 500
+CONSUMER_BATCH = 100  # events per transaction at most
 
 CONTROL = MigrationComponent(
     "control",
@@ -69,7 +72,7 @@ def _setup(folder: Path) -> Setup:
     registry = TenantRegistry(databases)
     tenant = registry.create("bench", name="Bench SRL", cui="RO18547290")
     with databases.engine_for_slug("bench").begin() as conn:
-        conn.execute(sa.text("CREATE TABLE effects (id INTEGER PRIMARY KEY, event_id TEXT, latency REAL)"))
+        conn.execute(sa.text("CREATE TABLE effects (id INTEGER PRIMARY KEY, event_id TEXT, seq INTEGER)"))
     return Setup(folder, databases, TenantContext(tenant.id, "bench", system=True), RegistryTenants(registry))
 
 
@@ -97,27 +100,55 @@ class Where:
         return databases, TenantRegistry(databases)
 
 
-def _consume(where: Where, ready: Any, stop: Any) -> None:
-    """The consumer process: an exactly-once handler recording each event's latency."""
-    asyncio.run(_consume_async(where, ready, stop))
+# The effect: one row per event, its statement built once (as the apps' Table inserts are).
+EFFECT = sa.text("INSERT INTO effects (event_id, seq) VALUES (:e, :s)")
 
 
-async def _consume_async(where: Where, ready: Any, stop: Any) -> None:
+def _effect(uow: UnitOfWork, message: ProbeSent, delivery: Delivery) -> None:
+    env = delivery.envelope
+    assert env is not None
+    uow.connection.execute(EFFECT, {"e": env.id, "s": message.seq})
+
+
+class Timed:
+    """Wraps the exactly-once handler: notes when each event's effect commit has returned."""
+
+    def __init__(self, inner: Any) -> None:
+        self.inner = inner
+        self.committed: dict[int, float] = {}
+
+    def __call__(self, delivery: Delivery) -> None:
+        self.inner(delivery)
+        self._note([delivery])
+
+    def batch(self, deliveries: list[Delivery]) -> None:
+        self.inner.batch(deliveries)
+        self._note(deliveries)
+
+    def _note(self, deliveries: list[Delivery]) -> None:
+        now = time.time()
+        for delivery in deliveries:
+            assert delivery.envelope is not None
+            self.committed.setdefault(int(delivery.envelope.data["seq"]), now)
+
+
+def _consume(where: Where, ready: Any, stop: Any, out: str) -> None:
+    """The consumer process: an exactly-once handler; commit times go to ``out`` at the end."""
+    asyncio.run(_consume_async(where, ready, stop, out))
+
+
+async def _consume_async(where: Where, ready: Any, stop: Any, out: str) -> None:
     databases, registry = where.databases()
     transport = where.transport()
     await transport.start()
-
-    def effect(uow: UnitOfWork, message: ProbeSent, delivery: Delivery) -> None:
-        env = delivery.envelope
-        assert env is not None
-        latency = (utcnow() - env.time).total_seconds()
-        uow.connection.execute(
-            sa.text("INSERT INTO effects (event_id, latency) VALUES (:e, :l)"), {"e": env.id, "l": latency}
-        )
-
-    handler = transactional(databases, "bench", effect, tenants=RegistryTenants(registry))
+    handler = Timed(transactional(databases, "bench", _effect, tenants=RegistryTenants(registry)))
     consumer = Consumer(
-        transport, "bench", {"bus.probe.sent": handler}, concurrency=2, prefetch=500, batch_size=100
+        transport,
+        "bench",
+        {"bus.probe.sent": handler},
+        concurrency=CONSUMER_CONCURRENCY,
+        prefetch=CONSUMER_PREFETCH,
+        batch_size=CONSUMER_BATCH,
     )
     await consumer.start()
     ready.set()
@@ -125,13 +156,15 @@ async def _consume_async(where: Where, ready: Any, stop: Any) -> None:
     await consumer.stop()
     await transport.close()
     databases.dispose()
+    Path(out).write_text(json.dumps(handler.committed))
 
 
 class ConsumerProcess:
-    def __init__(self, where: Where) -> None:
+    def __init__(self, where: Where, out: Path) -> None:
         context = multiprocessing.get_context("spawn")
         self.ready, self.stop = context.Event(), context.Event()
-        self.process = context.Process(target=_consume, args=(where, self.ready, self.stop))
+        self.out = out
+        self.process = context.Process(target=_consume, args=(where, self.ready, self.stop, str(out)))
 
     async def __aenter__(self) -> ConsumerProcess:
         self.process.start()
@@ -144,6 +177,9 @@ class ConsumerProcess:
         await asyncio.to_thread(self.process.join, 60)
         if self.process.is_alive():
             self.process.kill()
+
+    def committed(self) -> dict[int, float]:
+        return {int(k): v for k, v in json.loads(self.out.read_text()).items()}
 
 
 async def _wait(check, timeout: float) -> bool:  # type: ignore[no-untyped-def]
@@ -180,35 +216,41 @@ async def _throughput(setup: Setup, transport: Transport) -> tuple[float, float]
     return THROUGHPUT_EVENTS / elapsed, THROUGHPUT_EVENTS / relay_done
 
 
-async def _latency(setup: Setup, transport: Transport) -> tuple[float, float, float, float]:
+async def _latency(setup: Setup, where: Where, transport: Transport) -> tuple[float, float, float, float]:
     """(achieved rate, p50 ms, p99 ms, max ms) at LATENCY_RATE events/s."""
     with setup.databases.engine_for_slug("bench").begin() as conn:
         conn.execute(sa.text("DELETE FROM effects"))
     # The producer is another process (as the API is in production), so the relay finds its rows
     # by polling the outbox's partial index every RELAY_POLL_SECONDS.
     relay = Relay(transport, setup.databases, lambda: ["bench"], idle_seconds=RELAY_POLL_SECONDS)
-    await relay.start()
     total = LATENCY_RATE * LATENCY_SECONDS
     context = multiprocessing.get_context("spawn")
     result = context.Queue()
-    producer = context.Process(target=_produce, args=(str(setup.folder), setup.ctx, total, result))
-    producer.start()
-    ok = await _wait(lambda: setup.effects() >= total, 300)
-    sent_in = await asyncio.to_thread(result.get, True, 60)
-    await asyncio.to_thread(producer.join, 60)
-    await relay.stop()
+    consumer = ConsumerProcess(where, setup.folder / "latency-commits.json")
+    async with consumer:
+        await relay.start()
+        producer = context.Process(target=_produce, args=(str(setup.folder), setup.ctx, total, result))
+        producer.start()
+        ok = await _wait(lambda: setup.effects() >= total, 300)
+        sent_in, produced = await asyncio.to_thread(result.get, True, 60)
+        await asyncio.to_thread(producer.join, 60)
+        await relay.stop()
     if not ok:
         raise RuntimeError("latency run did not finish in 300 s")
-    with setup.databases.engine_for_slug("bench").connect() as conn:
-        latencies = sorted(r[0] * 1000 for r in conn.execute(sa.text("SELECT latency FROM effects")))
+    committed = consumer.committed()
+    latencies = sorted((committed[seq] - produced[seq]) * 1000 for seq in range(total))
     quantiles = statistics.quantiles(latencies, n=100)
     return total / sent_in, quantiles[49], quantiles[98], latencies[-1]
 
 
 def _produce(folder: str, ctx: TenantContext, total: int, result: Any) -> None:
-    """The producer process: one event per unit of work at LATENCY_RATE events/s."""
+    """The producer process: one event per unit of work at LATENCY_RATE events/s.
+
+    Returns (seconds taken, the wall-clock time each event's outbox commit had returned).
+    """
     control = make_engine(sqlite_url(Path(folder) / "control.db"), schemas=["control"])
     databases = TenantDatabases(control, data_dir=Path(folder), clusters={}, components=[BUS_COMPONENT])
+    committed: list[float] = []
     begin = time.perf_counter()
     for seq in range(total):
         pause = begin + seq / LATENCY_RATE - time.perf_counter()
@@ -216,7 +258,8 @@ def _produce(folder: str, ctx: TenantContext, total: int, result: Any) -> None:
             time.sleep(pause)
         with UnitOfWork(databases, tenant=ctx) as uow:
             uow.publish(ProbeSent(seq=seq))
-    result.put(time.perf_counter() - begin)
+        committed.append(time.time())
+    result.put((time.perf_counter() - begin, committed))
     databases.dispose()
 
 
@@ -229,9 +272,9 @@ async def _run(kind: str, folder: Path) -> str:
     await transport.start()
     try:
         await transport.declare(QueueSpec("bench", ("bus.probe.sent",)))
-        async with ConsumerProcess(where):
+        async with ConsumerProcess(where, folder / "throughput-commits.json"):
             end_to_end, relay_rate = await _throughput(setup, transport)
-            rate, p50, p99, worst = await _latency(setup, transport)
+        rate, p50, p99, worst = await _latency(setup, where, transport)
     finally:
         destroy = getattr(transport, "destroy", None)
         if destroy is not None:
@@ -252,9 +295,9 @@ def run() -> str:
             rows.append(asyncio.run(_run(kind, Path(folder))))
     lines = [
         f"Throughput: {THROUGHPUT_EVENTS:,} events through outbox -> relay (confirms) -> "
-        "exactly-once consumer (SQLite tenant database, batches of 100). "
+        f"exactly-once consumer (SQLite tenant database, transactions of up to {CONSUMER_BATCH}). "
         f"Latency: {LATENCY_RATE:,} events/s for {LATENCY_SECONDS} s from a producer process, "
-        "one event per unit of work, from envelope time to the effect's commit. "
+        "one event per unit of work, from the end of its outbox commit to the end of its effect's commit. "
         "Producer, relay and consumer are separate processes, as in production.",
         "",
         "| transport | end-to-end events/s | relay events/s | latency run events/s "

@@ -73,12 +73,18 @@ class Transactional:
         self.effect = effect
         self.tenants = tenants
         self.catalogue = catalogue
+        # (type, dataschema) -> its registered message type: looked up once, not per message.
+        self._specs: dict[tuple[str, str | None], Any] = {}
 
     def _decode(self, delivery: Delivery) -> Any:
         env = delivery.envelope
         assert env is not None  # the Consumer dead-letters invalid envelopes before this
         try:
-            spec = self.catalogue.get(env.type, self.catalogue.version_of_schema(env.dataschema))
+            key = (env.type, env.dataschema)
+            spec = self._specs.get(key)
+            if spec is None:
+                spec = self.catalogue.get(env.type, self.catalogue.version_of_schema(env.dataschema))
+                self._specs[key] = spec
             return spec.decode(env.data)
         except Exception as exc:
             raise Unprocessable(f"{env.type}: {exc}") from exc
