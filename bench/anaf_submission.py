@@ -1,7 +1,7 @@
 """Sales: ANAF submission throughput end to end against the ANAF double (``python -m bench anaf_submission``).
 
 One tenant on SQLite, authorized through the double's OAuth; N invoices issued first, then each
-submitted as the ``anaf_efactura`` worker does it: the attempt row committed, ``uploading``
+submitted as the ``anaf.efactura`` worker does it: the attempt row committed, ``uploading``
 committed before the upload, upload over HTTP (the double judges the UBL with the e-Factura
 validator), index committed, one ``stareMesaj`` (the double processes at once), the ZIP downloaded
 and stored in the tenant's storage, archive + ``accepted`` + event committed. Measured with one

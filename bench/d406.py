@@ -11,7 +11,7 @@ document per sales entry with a line per VAT group, products) and the entries' s
 
 Each export runs in a fresh child process (``--child``), timed and measured there and by
 ``os.wait4`` (the child's own ``ru_maxrss``): ``export`` is what ``genius saft export`` does (the
-XML streamed to a file), ``worker`` what the ``anaf_saft`` worker does (gzip into memory, then
+XML streamed to a file), ``worker`` what the ``anaf.saft`` worker does (gzip into memory, then
 the object store). The file is then checked against ANAF's XSD when ``../shared/validation`` is
 there. Targets: <= 60 s and <= 300 MB per export.
 """
@@ -425,7 +425,7 @@ def run() -> str:
         gen: Generated = measured["generated"]
         for label, key in (
             ("genius saft export (XML to a file)", "export"),
-            ("anaf_saft worker (gzip + store)", "worker"),
+            ("anaf.saft worker (gzip + store)", "worker"),
         ):
             r = measured[key]
             size = f"{r['bytes'] / 1e6:,.0f} MB XML" + (

@@ -72,7 +72,7 @@ def run() -> str:
         times = _timed(lambda n=lines: render_pdf(INVOICE, {"n": "GEN-1", "rows": n}), 5)
         pdf, pages = render_pdf(INVOICE, {"n": "GEN-1", "rows": lines})
         rows.append(
-            f"| pdf_render, {lines}-line invoice ({pages} page(s), {len(pdf) // 1024} KiB) | "
+            f"| pdf.render, {lines}-line invoice ({pages} page(s), {len(pdf) // 1024} KiB) | "
             f"median {statistics.median(times) * 1000:.0f} ms |"
         )
     png = _png(LINES)

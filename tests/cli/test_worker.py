@@ -56,7 +56,7 @@ def test_a_worker_process_runs_a_job_and_stops_on_sigterm(tmp_path: Path) -> Non
             time.sleep(0.1)
         assert platform.storage.exists("acme", "sales/x.pdf")
         assert [s.tag for s in WorkerRegistry(platform.control).summary() if s.instances == 1] == [
-            "pdf_render"
+            "pdf.render"
         ]
         process.send_signal(signal.SIGTERM)
         output, _ = process.communicate(timeout=30)
@@ -66,4 +66,4 @@ def test_a_worker_process_runs_a_job_and_stops_on_sigterm(tmp_path: Path) -> Non
             process.communicate()
         platform.close()
     assert process.returncode == 0, output
-    assert "ready: pdf_render" in output and "stopping" in output
+    assert "ready: pdf.render" in output and "stopping" in output

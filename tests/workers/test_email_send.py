@@ -1,4 +1,4 @@
-"""Worker email_send: the tenant's sender, both bodies, stored attachments, sent once per job."""
+"""Worker email.send: the tenant's sender, both bodies, stored attachments, sent once per job."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Worker pdf_render: Romanian text survives HTML -> PDF -> text exactly; sandbox, escaping, storage."""
+"""Worker pdf.render: Romanian text survives HTML -> PDF -> text exactly; sandbox, escaping, storage."""
 
 from __future__ import annotations
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import importlib
+import logging
 import os
 import signal
 import subprocess
@@ -17,16 +19,17 @@ import sqlalchemy as sa
 
 from genius.bootstrap import Platform
 from genius.kernel.errors import ValidationError
+from genius.platform.bus.catalogue import MessageKind, kind_of
 from genius.platform.bus.local import LocalTransport
 from genius.platform.bus.messages import EchoReplied, EchoRequested
 from genius.platform.bus.tables import outbox
-from genius.platform.bus.transport import RetryPolicy
+from genius.platform.bus.transport import RetryPolicy, topic_matches, worker_queue
 from genius.platform.db.uow import UnitOfWork
 from genius.platform.jobs import JobService, JobState, WorkerRegistry
 from genius.platform.jobs.context import JobContext
 from genius.platform.jobs.messages import PdfRenderRequested
 from genius.platform.tenancy import TenantContext
-from genius.workers.runtime import WorkerRuntime, normalise_tag, select_handlers
+from genius.workers.runtime import WORKER_MODULES, WorkerRuntime, normalise_tag, select_handlers
 from tests.workers.worker_process import runtime_for
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
@@ -60,23 +63,52 @@ def runtime(platform: Platform, tmp_path: Path, handlers: dict[str, Any], **opti
     return WorkerRuntime(platform, handlers, transport=transport, heartbeat_seconds=0.2, **options)
 
 
-def test_tags_are_checked_and_dotted_names_accepted() -> None:
-    assert normalise_tag("pdf.render") == "pdf_render"
-    assert list(select_handlers(["pdf.render", "email.send", "ocr"])) == ["pdf_render", "email_send", "ocr"]
+def test_tags_are_checked_and_dotted_names_are_the_names() -> None:
+    assert normalise_tag(" Pdf.Render ") == "pdf.render"
+    assert list(select_handlers(["pdf.render", "email.send", "ocr"])) == ["pdf.render", "email.send", "ocr"]
     assert list(select_handlers(None)) == [
-        "pdf_render",
-        "email_send",
+        "pdf.render",
+        "email.send",
         "ocr",
         "match",
-        "anaf_saft",
-        "anaf_efactura",
-        "anaf_taxpayer",
-        "bnr_rates",
+        "anaf.saft",
+        "anaf.efactura",
+        "anaf.taxpayer",
+        "bnr.rates",
     ]
-    assert list(select_handlers(["anaf.saft"])) == ["anaf_saft"]
+    assert list(select_handlers(["anaf.saft"])) == ["anaf.saft"]
     with pytest.raises(ValidationError) as caught:
         select_handlers(["pdf.render", "fax.send"])
-    assert caught.value.problems[0].field == "tags" and "fax_send" in caught.value.message
+    assert caught.value.problems[0].field == "tags" and "fax.send" in caught.value.message
+    assert "known: pdf.render, email.send, ocr" in caught.value.message
+    with pytest.raises(ValidationError):
+        select_handlers(["pdf-render"])
+    with pytest.raises(ValidationError):
+        select_handlers([])
+
+
+def test_the_old_one_word_tags_are_accepted_with_a_deprecation_warning(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    with caplog.at_level(logging.WARNING, logger="genius.workers"):
+        assert list(select_handlers(["pdf_render", "anaf_efactura", "ocr"])) == [
+            "pdf.render",
+            "anaf.efactura",
+            "ocr",
+        ]
+    warned = [r.getMessage() for r in caplog.records if "deprecated" in r.getMessage()]
+    assert len(warned) == 2 and "'pdf_render'" in warned[0] and "use 'pdf.render'" in warned[0]
+
+
+def test_each_worker_module_declares_the_tag_it_is_registered_under() -> None:
+    for tag, module in WORKER_MODULES.items():
+        assert tag == importlib.import_module(module).TAG
+        assert kind_of(f"worker.request.{tag}") is MessageKind.COMMAND
+        spec = worker_queue(tag)
+        # One stable queue per tag, bound to exactly its request type (no wildcard).
+        assert spec.name == f"worker.{tag}" and spec.patterns == (f"worker.request.{tag}",)
+        assert topic_matches(spec.patterns[0], f"worker.request.{tag}")
+        assert not topic_matches(spec.patterns[0], f"worker.request.{tag}.extra")
 
 
 async def test_a_pdf_job_runs_through_the_bus_and_reports(
@@ -99,12 +131,12 @@ async def test_a_pdf_job_runs_through_the_bus_and_reports(
         assert job.result is not None and job.result["key"] == "sales/invoices/F-1.pdf"
         assert job.result["job_id"] == job_id and job.result["pages"] == 1
         assert platform.storage.stat(tenant.slug, "sales/invoices/F-1.pdf").sha256 == job.result["sha256"]
-        assert len(responses(platform, tenant, "worker.response.pdf_render")) == 1
+        assert len(responses(platform, tenant, "worker.response.pdf.render")) == 1
         await eventually(
             lambda: WorkerRegistry(platform.control).summary()[0].processed == 1, what="heartbeat"
         )
         status = WorkerRegistry(platform.control).summary()[0]
-        assert (status.tag, status.instances, status.failed) == ("pdf_render", 1, 0)
+        assert (status.tag, status.instances, status.failed) == ("pdf.render", 1, 0)
     finally:
         await worker.stop(grace=5)
         await worker.transport.close()
@@ -115,7 +147,7 @@ async def test_a_bad_request_fails_at_once_without_retries(
     platform: Platform, tenant: TenantContext, tmp_path: Path
 ) -> None:
     job_id = start(platform, tenant, PdfRenderRequested(template="<p>{{ missing }}</p>", key="sales/x.pdf"))
-    worker = runtime(platform, tmp_path, select_handlers(["pdf_render"]), retry=FAST_RETRY)
+    worker = runtime(platform, tmp_path, select_handlers(["pdf.render"]), retry=FAST_RETRY)
     await worker.start()
     try:
         await eventually(lambda: state(platform, tenant, job_id).terminal, what="the job to fail")

@@ -1,4 +1,4 @@
-"""Worker ``anaf_efactura`` (the issue's ``anaf.efactura``): a tenant's traffic with ANAF's e-Factura SPV.
+"""Worker ``anaf.efactura``: a tenant's traffic with ANAF's e-Factura SPV.
 
 Actions (``EfacturaWorkRequested.action``):
 
@@ -41,7 +41,7 @@ from genius.platform.jobs.context import JobContext
 if TYPE_CHECKING:
     from genius.bootstrap import Platform
 
-TAG = "anaf_efactura"
+TAG = "anaf.efactura"
 # A submission untouched this long is carried on by the resume sweep (a live job moves it sooner).
 RESUME_AFTER = timedelta(minutes=2)
 # Polling leaves this much of the job's time for the download and the last commits.

@@ -1,4 +1,4 @@
-"""Worker ``anaf_saft`` (issue: ``anaf.saft``): the SAF-T D406 of a period into the tenant's bucket.
+"""Worker ``anaf.saft``: the SAF-T D406 of a period into the tenant's bucket.
 
 The export is accounting's (``genius.apps.accounting.saft.export``): readiness, pre-validation,
 the streaming write. The file is gzip-compressed into a temporary file as it is written and stored
@@ -55,7 +55,7 @@ from genius.platform.tenancy import TenantContext, TenantDatabases, tenant_scope
 if TYPE_CHECKING:
     from genius.bootstrap import Platform
 
-TAG = "anaf_saft"
+TAG = "anaf.saft"
 CONTENT_TYPE = "application/gzip"
 # Level 1: ~8x smaller than the XML at a fraction of level 6's CPU (D406 is very repetitive).
 GZIP_LEVEL = 1

@@ -1,4 +1,4 @@
-"""Worker ``anaf_taxpayer`` (the issue's ``anaf.taxpayer``): VAT payer registry lookups with a cache.
+"""Worker ``anaf.taxpayer``: VAT payer registry lookups with a cache.
 
 Asks PlatitorTvaRest v9 through ``VatRegistryClient`` (batches of at most 100 CUIs, one call a
 second, the ``anaf.vat`` breaker) for CUIs whose cached answer is older than
@@ -20,7 +20,7 @@ from genius.platform.jobs.context import JobContext
 if TYPE_CHECKING:
     from genius.bootstrap import Platform
 
-TAG = "anaf_taxpayer"
+TAG = "anaf.taxpayer"
 
 
 def lookup_for(platform: Platform, clients_vat: object, slug: str) -> TaxpayerLookup:

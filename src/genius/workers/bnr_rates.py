@@ -1,4 +1,4 @@
-"""Worker ``bnr_rates``: BNR's reference rates XML (daily, ten days, a year) into the tenant database.
+"""Worker ``bnr.rates``: BNR's reference rates XML (daily, ten days, a year) into the tenant database.
 
 Scheduled every ``bnr_import_every_hours`` (BNR publishes around 13:00 Bucharest time on banking
 days); storing is an upsert per currency and day, so repeats change nothing. Offline: ``genius
@@ -19,7 +19,7 @@ from genius.platform.jobs.context import JobContext
 if TYPE_CHECKING:
     from genius.bootstrap import Platform
 
-TAG = "bnr_rates"
+TAG = "bnr.rates"
 
 
 def handle(request: BnrRatesRequested, job: JobContext, platform: Platform) -> BnrRatesImported:

@@ -1,4 +1,4 @@
-"""Worker ``email_send``: one e-mail from the tenant's sender (text + HTML, stored attachments), once.
+"""Worker ``email.send``: one e-mail from the tenant's sender (text + HTML, stored attachments), once.
 
 Sent once per job: the Message-ID is derived from the job's idempotency key (tenant + job id), and
 the tenant's ledger (``mail_sent``) records it as ``sending`` before the SMTP conversation and
@@ -23,7 +23,7 @@ from genius.platform.jobs.messages import EmailSendRequested, EmailSent
 if TYPE_CHECKING:
     from genius.bootstrap import Platform
 
-TAG = "email_send"
+TAG = "email.send"
 # Keeps one message's size sane for every server (most cap at 25-50 MB after base64).
 MAX_ATTACHMENT_BYTES = 20 * 1024 * 1024
 

@@ -1,4 +1,4 @@
-"""Worker ``pdf_render``: a Jinja2 HTML template and its data -> a PDF (WeasyPrint) in the tenant's bucket.
+"""Worker ``pdf.render``: a Jinja2 HTML template and its data -> a PDF (WeasyPrint) in the tenant's bucket.
 
 Fonts: the default stylesheet asks for DejaVu Sans (fonts-dejavu-core), which has every Romanian
 letter, the comma-below ș ț Ș Ț (U+0218-U+021B) included; PDF viewers and pdftotext get the same
@@ -25,7 +25,7 @@ from genius.platform.storage import validate_key
 if TYPE_CHECKING:
     from genius.bootstrap import Platform
 
-TAG = "pdf_render"
+TAG = "pdf.render"
 PDF_CONTENT_TYPE = "application/pdf"
 # A4 with 2 cm margins and DejaVu Sans; apps add their own CSS after this.
 DEFAULT_STYLESHEET = """

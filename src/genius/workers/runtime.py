@@ -1,6 +1,6 @@
 """The worker runtime: consumes ``worker.<tag>`` queues, runs each tag's handler as a job, reports it.
 
-    runtime = WorkerRuntime(platform, select_handlers(["pdf.render", "email_send"]))
+    runtime = WorkerRuntime(platform, select_handlers(["pdf.render", "email.send"]))
     await runtime.start()          # consumers, the outbox relay, heartbeats
     ...
     await runtime.stop(grace=30)   # in-flight jobs finish, or go back to the queue
@@ -50,6 +50,7 @@ from genius.platform.bus.catalogue import CATALOGUE
 from genius.platform.bus.consumer import Consumer, Unprocessable
 from genius.platform.bus.handlers import RegistryTenants
 from genius.platform.bus.relay import Relay
+from genius.platform.bus.renames import RENAMED_TAGS
 from genius.platform.bus.transport import Delivery, RetryPolicy, Transport
 from genius.platform.db.uow import UnitOfWork
 from genius.platform.jobs.context import JobContext
@@ -65,17 +66,21 @@ if TYPE_CHECKING:
 log = logging.getLogger("genius.workers")
 
 WorkerHandler = Callable[[Any, JobContext, "Platform"], Any]
-# The product's workers: tag -> module with ``handle(request, job, platform)``.
+# The product's workers: tag (as on the wire, worker.request.<tag>) -> module with
+# ``handle(request, job, platform)``. Module names spell the tag's dots as underscores.
 WORKER_MODULES = {
-    "pdf_render": "genius.workers.pdf_render",
-    "email_send": "genius.workers.email_send",
+    "pdf.render": "genius.workers.pdf_render",
+    "email.send": "genius.workers.email_send",
     "ocr": "genius.workers.ocr",
     "match": "genius.workers.match",
-    "anaf_saft": "genius.workers.anaf_saft",
-    "anaf_efactura": "genius.workers.anaf_efactura",
-    "anaf_taxpayer": "genius.workers.anaf_taxpayer",
-    "bnr_rates": "genius.workers.bnr_rates",
+    "anaf.saft": "genius.workers.anaf_saft",
+    "anaf.efactura": "genius.workers.anaf_efactura",
+    "anaf.taxpayer": "genius.workers.anaf_taxpayer",
+    "bnr.rates": "genius.workers.bnr_rates",
 }
+# The one-word spellings the dotted tags had before issue 3 renamed them (``pdf_render``): still
+# accepted by select_handlers (``genius worker --tags``) with a deprecation warning; never on the bus.
+DEPRECATED_TAGS = RENAMED_TAGS
 DEFAULT_CONCURRENCY = 2
 DEFAULT_JOB_TIMEOUT = 600.0
 DEFAULT_RETRY = RetryPolicy(max_attempts=5, base_delay=2.0, max_delay=300.0)
@@ -89,8 +94,15 @@ class JobTimedOut(GeniusError):
 
 
 def normalise_tag(tag: str) -> str:
-    """``pdf.render`` -> ``pdf_render``: bus tags are one word (worker.request.<tag>)."""
-    return tag.strip().lower().replace(".", "_").replace("-", "_")
+    """A tag as typed (`` Pdf.Render``) -> the bus tag (``pdf.render``); old ``pdf_render`` warns."""
+    cleaned = tag.strip().lower()
+    renamed = DEPRECATED_TAGS.get(cleaned)
+    if renamed is not None:
+        log.warning(
+            "worker tag %r is deprecated and will be refused in a later release: use %r", cleaned, renamed
+        )
+        return renamed
+    return cleaned
 
 
 def select_handlers(tags: Iterable[str] | None = None) -> dict[str, WorkerHandler]:
@@ -98,7 +110,7 @@ def select_handlers(tags: Iterable[str] | None = None) -> dict[str, WorkerHandle
     wanted = [normalise_tag(t) for t in tags] if tags is not None else list(WORKER_MODULES)
     unknown = sorted(t for t in wanted if t not in WORKER_MODULES)
     if unknown or not wanted:
-        known = ", ".join(t.replace("_", ".") for t in WORKER_MODULES)
+        known = ", ".join(WORKER_MODULES)
         raise ValidationError.for_field(
             "tags", f"unknown worker tag(s) {', '.join(unknown) or '(none)'}; known: {known}"
         )

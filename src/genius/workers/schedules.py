@@ -8,14 +8,17 @@ processes never start the same period twice. The periodic jobs:
 =========================  ==============  =========================================================
 name                       tag             every (setting)
 =========================  ==============  =========================================================
-anaf_efactura.tokens       anaf_efactura   anaf_token_check_every_hours: refresh grants that are due
-anaf_efactura.resume       anaf_efactura   spv_resume_every_minutes: submissions left in flight
-anaf_efactura.inbound      anaf_efactura   spv_inbound_every_minutes: received invoices -> register
-bnr_rates.daily            bnr_rates       bnr_import_every_hours (0 = off): BNR's daily feed
+anaf_efactura.tokens       anaf.efactura   anaf_token_check_every_hours: refresh grants that are due
+anaf_efactura.resume       anaf.efactura   spv_resume_every_minutes: submissions left in flight
+anaf_efactura.inbound      anaf.efactura   spv_inbound_every_minutes: received invoices -> register
+bnr_rates.daily            bnr.rates       bnr_import_every_hours (0 = off): BNR's daily feed
 =========================  ==============  =========================================================
 
+The names are the keys of the tenants' ``spv_schedule`` rows, so they keep the spelling they had
+before worker tags became dotted (renaming one would start its period again on every tenant).
+
 The ANAF jobs start only for tenants that authorized ANAF (a stored grant). A runtime serving
-``email_send`` also queues, each tick, the invoice e-mails whose PDF has been rendered since.
+``email.send`` also queues, each tick, the invoice e-mails whose PDF has been rendered since.
 """
 
 from __future__ import annotations
@@ -64,28 +67,28 @@ class Periodic:
 PERIODIC: tuple[Periodic, ...] = (
     Periodic(
         "anaf_efactura.tokens",
-        "anaf_efactura",
+        "anaf.efactura",
         lambda s: timedelta(hours=s.anaf_token_check_every_hours),
         lambda: EfacturaWorkRequested(action=TOKENS),
         _authorized,
     ),
     Periodic(
         "anaf_efactura.resume",
-        "anaf_efactura",
+        "anaf.efactura",
         lambda s: timedelta(minutes=s.spv_resume_every_minutes),
         lambda: EfacturaWorkRequested(action=RESUME),
         _authorized,
     ),
     Periodic(
         "anaf_efactura.inbound",
-        "anaf_efactura",
+        "anaf.efactura",
         lambda s: timedelta(minutes=s.spv_inbound_every_minutes),
         lambda: EfacturaWorkRequested(action=INBOUND),
         _authorized,
     ),
     Periodic(
         "bnr_rates.daily",
-        "bnr_rates",
+        "bnr.rates",
         lambda s: timedelta(hours=s.bnr_import_every_hours),
         lambda: BnrRatesRequested(source="daily"),
     ),
@@ -113,7 +116,7 @@ def run_due(
                         job = jobs.start(uow, periodic.request())
                         remember_job(uow.connection, periodic.name, job.id)
                         started.append((tenant.slug, periodic.name, job.id))
-            if "email_send" in tags:
+            if "email.send" in tags:
                 SalesDocuments(platform.databases, platform.storage).queue_ready_mails(ctx, now)
         except Exception as exc:  # one tenant's trouble (database away, not migrated) spares the others
             log.warning("schedules of tenant %s: %r", tenant.slug, exc)

@@ -227,6 +227,6 @@ def test_a_long_pdf_report_becomes_a_pdf_render_job(
     )
     assert response.status_code == 202, response.text
     body = response.json()
-    assert body["job"]["tag"] == "pdf_render" and body["key"].startswith("accounting/reports/general-ledger-")
+    assert body["job"]["tag"] == "pdf.render" and body["key"].startswith("accounting/reports/general-ledger-")
     job = api.client.get(response.headers["Location"], headers=alice.headers)
     assert job.status_code == 200 and job.json()["state"] == "queued"

@@ -14,6 +14,7 @@ from genius.platform.bus.messages import EchoReplied, EchoRequested, ProbeSent
 from genius.platform.bus.tables import outbox as outbox_table
 from genius.platform.bus.transport import Delivery, Outgoing, QueueSpec, RetryPolicy, Transport
 from genius.platform.db.uow import UnitOfWork
+from genius.platform.jobs.messages import EmailSendRequested, PdfRenderRequested
 from tests.platform.bus.conftest import World
 from tests.platform.bus.helpers import eventually, exactly_once_handler, publish_probes, relay_for
 
@@ -213,6 +214,30 @@ async def test_worker_request_waits_for_its_worker_and_the_reply_carries_the_cor
     assert reply.type == "worker.response.echo" and reply.data == {"text": "salut"}
     assert reply.correlationid == request.id  # the reply carries the request's correlation
     assert request.idempotencykey == "job-1"
+
+
+async def test_a_dotted_worker_tag_has_its_own_queue_bound_to_exactly_its_request_type(
+    world: World, transport: Transport
+) -> None:
+    with UnitOfWork(world.databases, tenant=world.ctx()) as uow:
+        pdf = uow.publish(PdfRenderRequested(template="<p>x</p>", key="sales/x.pdf"), idempotency_key="j-1")
+        uow.publish(EmailSendRequested(to=["a@example.ro"], subject="s", text="t"), idempotency_key="j-2")
+    relay = relay_for(world, transport)
+    assert await relay.drain("acme") == 2  # each command waits in its own worker.<tag> queue
+
+    received: list[Delivery] = []
+
+    async def render(delivery: Delivery) -> None:
+        received.append(delivery)
+
+    worker = Consumer.for_worker(transport, "pdf.render", render)
+    assert worker.spec == QueueSpec("worker.pdf.render", ("worker.request.pdf.render",))
+    await worker.start()
+    await eventually(lambda: len(received) == 1, what="the render request")
+    await worker.stop()
+    assert received[0].queue == "worker.pdf.render" and received[0].envelope is not None
+    assert received[0].envelope.id == pdf.id and received[0].envelope.type == "worker.request.pdf.render"
+    assert await transport.queue_depth("worker.email.send") == 1  # not delivered to pdf.render
 
 
 async def test_graceful_shutdown_hands_unfinished_work_back_to_the_queue(

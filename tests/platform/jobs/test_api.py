@@ -18,7 +18,7 @@ from genius.platform.tenancy import Tenant
 from tests.platform.audit.http import Api, Caller, running_api
 
 PDF_JOB = {
-    "type": "worker.request.pdf_render",
+    "type": "worker.request.pdf.render",
     "data": {"template": "<p>{{ n }}</p>", "key": "sales/invoices/F-1.pdf", "data": {"n": "F-1"}},
 }
 
@@ -43,12 +43,12 @@ def test_starting_a_job_answers_202_and_queues_the_request(api: Api, admin: Call
     response = api.client.post("/api/v1/jobs", json=PDF_JOB, headers=admin.headers)
     assert response.status_code == 202, response.text
     body = response.json()
-    assert body["state"] == "queued" and body["tag"] == "pdf_render"
+    assert body["state"] == "queued" and body["tag"] == "pdf.render"
     assert response.headers["Location"] == f"/api/v1/jobs/{body['id']}" == body["links"]["self"]
     assert body["created_by"] == admin.user_id
     with api.platform.databases.engine_for_slug("acme").connect() as conn:
         rows = conn.execute(
-            sa.select(outbox.c.body).where(outbox.c.type == "worker.request.pdf_render")
+            sa.select(outbox.c.body).where(outbox.c.type == "worker.request.pdf.render")
         ).all()
     assert len(rows) == 1
     envelope = Envelope.from_json(rows[0][0])
@@ -64,7 +64,7 @@ def test_starting_a_job_answers_202_and_queues_the_request(api: Api, admin: Call
     [
         ({"type": "worker.request.fax", "data": {}}, "type"),
         ({"type": "bus.probe.sent", "data": {"seq": 1}}, "type"),
-        ({"type": "worker.request.pdf_render", "data": {"key": "sales/x.pdf"}}, "data.template"),
+        ({"type": "worker.request.pdf.render", "data": {"key": "sales/x.pdf"}}, "data.template"),
     ],
 )
 def test_bad_job_requests_name_the_field(
@@ -96,7 +96,7 @@ def test_progress_is_pushed_as_server_sent_events(api: Api, admin: Caller) -> No
 
     def work() -> None:  # what a worker does, a little slower than the stream polls
         time.sleep(0.4)
-        jobs.begin("acme", job_id, "pdf_render", "event-1", "worker-1")
+        jobs.begin("acme", job_id, "pdf.render", "event-1", "worker-1")
         time.sleep(0.4)
         jobs.progress("acme", job_id, 50, "jumătate făcută")
         time.sleep(0.4)
@@ -131,14 +131,14 @@ def test_progress_is_pushed_as_server_sent_events(api: Api, admin: Caller) -> No
 
 def test_workers_are_listed_per_tag(api: Api, admin: Caller) -> None:
     registry = WorkerRegistry(api.platform.control)
-    registry.beat("instance-1", "pdf_render", concurrency=2, processed=7, failed=1, in_flight=1)
-    registry.beat("instance-2", "pdf_render", concurrency=2, processed=3, failed=0, in_flight=0)
+    registry.beat("instance-1", "pdf.render", concurrency=2, processed=7, failed=1, in_flight=1)
+    registry.beat("instance-2", "pdf.render", concurrency=2, processed=3, failed=0, in_flight=0)
     registry.beat("instance-2", "ocr", concurrency=1, processed=0, failed=0, in_flight=0)
     registry.stopped("instance-2")
     response = api.client.get("/api/v1/workers", headers=admin.headers)
     assert response.status_code == 200, response.text
     shown = {w["tag"]: w for w in response.json()["workers"]}
-    assert shown["pdf_render"]["instances"] == 1 and shown["pdf_render"]["processed"] == 10
-    assert shown["pdf_render"]["failed"] == 1 and shown["pdf_render"]["in_flight"] == 1
+    assert shown["pdf.render"]["instances"] == 1 and shown["pdf.render"]["processed"] == 10
+    assert shown["pdf.render"]["failed"] == 1 and shown["pdf.render"]["in_flight"] == 1
     assert shown["ocr"]["instances"] == 0 and shown["ocr"]["last_heartbeat"]
     assert "queue_depth" in shown["ocr"]

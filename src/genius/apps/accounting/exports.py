@@ -2,7 +2,7 @@
 
 PDF: a report of at most ``PDF_SYNC_MAX_ROWS`` rows is rendered in the request with WeasyPrint
 (a trial balance or a VAT journal of an SME renders in well under a second); a longer one (a
-year's general ledger) is handed to the ``pdf_render`` worker as a job (202 + job id, the PDF
+year's general ledger) is handed to the ``pdf.render`` worker as a job (202 + job id, the PDF
 lands in the tenant's bucket under ``accounting/reports/``), so no request holds a worker thread
 for minutes. The same HTML template serves both paths.
 """
@@ -128,7 +128,7 @@ def to_xlsx(report: ReportTable) -> ExportedFile:
 
 
 def template_data(report: ReportTable) -> dict[str, Any]:
-    """The values TEMPLATE reads (also what a pdf_render job carries)."""
+    """The values TEMPLATE reads (also what a pdf.render job carries)."""
     return {
         "title": report.title,
         "subtitle": report.subtitle,

@@ -3,7 +3,7 @@
 Inner shape (DESIGN.md): ``domain`` (a received UBL read into a register entry, pure),
 ``events`` (``procurement.supplier_invoice.received``), ``handlers`` (register once: dedup by the
 ANAF download id and by supplier CUI + number + date), ``inbound`` (the SPV scan the
-``anaf_efactura`` worker runs: list ``FACTURA PRIMITA``, download each once, archive, parse,
+``anaf.efactura`` worker runs: list ``FACTURA PRIMITA``, download each once, archive, parse,
 register), ``tables`` (schema ``procurement``), ``queries`` + ``api`` (``/api/v1/procurement``).
 ``PROCUREMENT_COMPONENT`` is listed in ``bootstrap.tenant_components``.
 """

@@ -1,4 +1,4 @@
-"""A readable PDF of any received UBL (the shared Romanian layout), rendered once by ``pdf_render``."""
+"""A readable PDF of any received UBL (the shared Romanian layout), rendered once by ``pdf.render``."""
 
 from __future__ import annotations
 

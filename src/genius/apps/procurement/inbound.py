@@ -1,6 +1,6 @@
 """The SPV inbound scan: received invoices (``FACTURA PRIMITA``) into the register, each downloaded once.
 
-Run by the ``anaf_efactura`` worker (action ``inbound``, scheduled per tenant). It lists the
+Run by the ``anaf.efactura`` worker (action ``inbound``, scheduled per tenant). It lists the
 tenant's received messages over ANAF's whole retention window (60 days, paged list with filter
 ``P``); a message whose download id is in ``procurement_spv_messages`` is skipped without any
 call, so each message costs one download (ANAF allows 10 a day per message). The ZIP (invoice +

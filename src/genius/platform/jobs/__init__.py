@@ -7,10 +7,11 @@ Public API (import from here)::
     JobContext                             what a worker handler gets with its request
     WorkerRegistry, TagStatus              heartbeats of worker processes (control plane)
     router                                 (``genius.platform.jobs.api``) the HTTP API
-    messages                               the contracts of the platform's workers (pdf_render,
-                                           email_send, ocr): request and response types
+    messages                               the contracts of the platform's workers (pdf.render,
+                                           email.send, ocr): request and response types
 
-The runtime that consumes ``worker.<tag>`` queues is an entry point: ``genius.workers.runtime``.
+The runtime that consumes ``worker.<tag>`` queues (``worker.pdf.render``) is an entry point:
+``genius.workers.runtime``.
 """
 
 from genius.platform.db.migrate import MigrationComponent, migrations_folder

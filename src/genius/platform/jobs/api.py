@@ -1,6 +1,6 @@
 """Jobs over HTTP: start one (202 + job id), read it, follow it live (server-sent events), list workers.
 
-    POST /api/v1/jobs                 {"type": "worker.request.pdf_render", "data": {...}} -> 202
+    POST /api/v1/jobs                 {"type": "worker.request.pdf.render", "data": {...}} -> 202
     GET  /api/v1/jobs/{id}            state, progress, result or error
     GET  /api/v1/jobs/{id}/events     text/event-stream: a "job" event at every change, then "end"
     GET  /api/v1/workers              per tag: instances, last heartbeat, processed, failed, queue depth
@@ -29,6 +29,7 @@ from starlette.concurrency import run_in_threadpool
 from genius.kernel.errors import ValidationError
 from genius.platform.auth.deps import auth_service, current_context, require
 from genius.platform.bus.catalogue import CATALOGUE, MessageKind
+from genius.platform.bus.transport import worker_queue
 from genius.platform.db.uow import UnitOfWork
 from genius.platform.jobs.registry import WorkerRegistry
 from genius.platform.jobs.service import Job, JobService
@@ -44,7 +45,10 @@ EVENTS_MAX_SECONDS = 30 * 60.0
 
 
 class StartJob(BaseModel):
-    type: str = Field(description="A worker request type, worker.request.<tag> (see docs/events.md)")
+    type: str = Field(
+        description="A worker request type, worker.request.<tag>, e.g. worker.request.pdf.render"
+        " (see docs/events.md)"
+    )
     data: dict[str, Any] = Field(default_factory=dict, description="The request's data")
 
 
@@ -143,7 +147,7 @@ async def list_workers(
     for status in statuses:
         shown = status.as_dict()
         try:
-            shown["queue_depth"] = await transport.queue_depth(f"worker.{status.tag}")
+            shown["queue_depth"] = await transport.queue_depth(worker_queue(status.tag).name)
         except Exception:  # transport not started in this process, or the broker is away
             shown["queue_depth"] = None
         out.append(shown)

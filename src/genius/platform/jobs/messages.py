@@ -2,8 +2,8 @@
 
 A caller starts one with ``JobService.start(uow, request)`` (a job row and the request commit
 together) and reads the result on the job, or subscribes to the response. The handlers live in
-``genius.workers.<tag>``. Tags are one lowercase word (bus naming rule), so the issue's
-``pdf.render`` / ``email.send`` are the tags ``pdf_render`` / ``email_send``.
+``genius.workers.<module>``, the tag with underscores for dots (``pdf.render`` ->
+``genius.workers.pdf_render``). Tags are lowercase words joined by dots (bus naming rule).
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from genius.kernel.messages import Event
 class PdfRenderRequested(Event):
     """Render an HTML template with data to a PDF stored in the tenant's bucket."""
 
-    event_type: ClassVar[str] = "worker.request.pdf_render"
+    event_type: ClassVar[str] = "worker.request.pdf.render"
     schema_version: ClassVar[int] = 1
 
     template: Annotated[str, "Jinja2 HTML template (autoescaped, sandboxed)"]
@@ -31,7 +31,7 @@ class PdfRenderRequested(Event):
 class PdfRendered(Event):
     """A PDF was rendered and stored."""
 
-    event_type: ClassVar[str] = "worker.response.pdf_render"
+    event_type: ClassVar[str] = "worker.response.pdf.render"
     schema_version: ClassVar[int] = 1
 
     job_id: Annotated[str, "The job that rendered it"]
@@ -45,7 +45,7 @@ class PdfRendered(Event):
 class EmailSendRequested(Event):
     """Send one e-mail from the tenant's sender, with text and HTML bodies and stored attachments."""
 
-    event_type: ClassVar[str] = "worker.request.email_send"
+    event_type: ClassVar[str] = "worker.request.email.send"
     schema_version: ClassVar[int] = 1
 
     to: Annotated[list[str], "Recipient addresses"]
@@ -64,7 +64,7 @@ class EmailSendRequested(Event):
 class EmailSent(Event):
     """An e-mail was accepted by the tenant's SMTP server."""
 
-    event_type: ClassVar[str] = "worker.response.email_send"
+    event_type: ClassVar[str] = "worker.response.email.send"
     schema_version: ClassVar[int] = 1
 
     job_id: Annotated[str, "The job that sent it"]

@@ -1,4 +1,4 @@
-"""The D406 job end to end on the local transport: POST (202 + job), the anaf_saft worker streams the
+"""The D406 job end to end on the local transport: POST (202 + job), the anaf.saft worker streams the
 file into the tenant's bucket with progress, the register and the download, the event; refusals
 answer at once (409/422) or fail the job, and nothing is stored."""
 
@@ -108,7 +108,7 @@ async def test_the_export_job_stores_the_file_and_it_downloads_as_filed(books: B
         assert started.status_code == 202, started.text
         job_id = started.json()["job"]["id"]
         assert started.headers["Location"] == f"/api/v1/jobs/{job_id}"
-        assert started.json()["job"]["tag"] == "anaf_saft" and started.json()["report_type"] == "L"
+        assert started.json()["job"]["tag"] == "anaf.saft" and started.json()["report_type"] == "L"
         async with worker(books):
             job = await finished(api, accountant, job_id)
         assert job["state"] == "succeeded", job

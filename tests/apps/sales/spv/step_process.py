@@ -1,4 +1,4 @@
-"""One ``anaf_efactura`` submit step in a process of its own, for the kill tests.
+"""One ``anaf.efactura`` submit step in a process of its own, for the kill tests.
 
     python -m tests.apps.sales.spv.step_process '<json>'
 

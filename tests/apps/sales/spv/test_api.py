@@ -64,11 +64,11 @@ def test_submit_answers_202_and_the_worker_settles_what_the_submissions_show(spv
     started = spv.call("POST", f"/invoices/{invoice_id}/submit", 202)
     assert (started["attempt"], started["state"], started["b2c"]) == (1, "pending", False)
     job = spv.gateway.client.get(f"/api/v1/jobs/{started['job_id']}", headers=spv.headers).json()
-    assert job["state"] == "queued" and job["tag"] == "anaf_efactura"
+    assert job["state"] == "queued" and job["tag"] == "anaf.efactura"
     conflict = spv.call("POST", f"/invoices/{invoice_id}/submit", 409)
     assert conflict["code"] == "submission_in_progress"
     [done] = run_queued(
-        spv.gateway.platform, spv.world.ctx, "worker.request.anaf_efactura", anaf_efactura.handle
+        spv.gateway.platform, spv.world.ctx, "worker.request.anaf.efactura", anaf_efactura.handle
     )
     assert done.outcome == "accepted"
     [attempt] = spv.call("GET", f"/invoices/{invoice_id}/submissions", 200)
@@ -93,7 +93,7 @@ def test_partner_lookup_fills_a_partner_then_answers_from_the_cache(spv: Client,
     started = spv.call("POST", "/partners/lookup", 202, json={"cuis": ["RO50000007", "30000002", "99999990"]})
     assert started["source"] == "job"
     [done] = run_queued(
-        spv.gateway.platform, spv.world.ctx, "worker.request.anaf_taxpayer", anaf_taxpayer.handle
+        spv.gateway.platform, spv.world.ctx, "worker.request.anaf.taxpayer", anaf_taxpayer.handle
     )
     by_cui = {r["cui"]: r for r in done.results}
     collection, inactive, missing = by_cui["50000007"], by_cui["30000002"], by_cui["99999990"]

@@ -1,4 +1,4 @@
-"""Invoice PDFs (Romanian layout, pdf_render worker) and e-mails (email_send) through the gateway."""
+"""Invoice PDFs (Romanian layout, pdf.render worker) and e-mails (email.send) through the gateway."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ from tests.apps.sales.conftest import setup_world
 from tests.apps.sales.spv.conftest import Anaf, Client, authorize, issue, run_queued
 from tests.web.conftest import PASSWORD, Gateway, issue_token
 
-PDF_REQUEST = "worker.request.pdf_render"
+PDF_REQUEST = "worker.request.pdf.render"
 
 
 def pdftotext(pdf: bytes, tmp_path: Path) -> str:
@@ -87,7 +87,7 @@ def test_after_acceptance_the_pdf_prints_the_upload_index(docs: Client, anaf: An
     render_queued(docs)
     before = docs.call("GET", f"/invoices/{invoice_id}/pdf", 200).content
     docs.call("POST", f"/invoices/{invoice_id}/submit", 202)
-    run_queued(docs.gateway.platform, world.ctx, "worker.request.anaf_efactura", anaf_efactura.handle)
+    run_queued(docs.gateway.platform, world.ctx, "worker.request.anaf.efactura", anaf_efactura.handle)
     [upload] = anaf.uploads_of(number)
     docs.call("GET", f"/invoices/{invoice_id}/pdf", 202)  # a new variant: rendered again
     render_queued(docs)
@@ -115,7 +115,7 @@ def test_an_email_waits_for_the_pdf_then_sends_pdf_and_xml_once(
     assert service.queue_ready_mails(world.ctx, utcnow()) == 0  # once
     [listed] = docs.call("GET", f"/invoices/{invoice_id}/emails", 200)
     assert listed["state"] == "queued" and listed["email_job_id"]
-    [sent] = run_queued(platform, world.ctx, "worker.request.email_send", email_send.handle)
+    [sent] = run_queued(platform, world.ctx, "worker.request.email.send", email_send.handle)
     assert sent.recipients == ["facturi@client.ro"]
     [mail] = smtp.wait_for(1)
     parsed = mail.message

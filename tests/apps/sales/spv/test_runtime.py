@@ -1,4 +1,4 @@
-"""End to end with a running worker runtime (local bus): the API's submit settled by anaf_efactura, and
+"""End to end with a running worker runtime (local bus): the API's submit settled by anaf.efactura, and
 the periodic jobs (token refresh, resume, inbound, BNR) claimed once per period per tenant."""
 
 from __future__ import annotations
@@ -57,7 +57,7 @@ async def test_the_api_submit_is_settled_by_a_running_worker(spv: Client, anaf: 
 def test_periodic_jobs_start_once_per_period_and_only_where_they_apply(seller: World) -> None:
     platform = seller.platform
     other = setup_world(platform)  # never authorized ANAF
-    tags = {"anaf_efactura", "bnr_rates", "email_send"}
+    tags = {"anaf.efactura", "bnr.rates", "email.send"}
     now = utcnow()
     started = run_due(platform, tags, now)
     mine = sorted(name for slug, name, _ in started if slug == seller.tenant.slug)
@@ -72,7 +72,7 @@ def test_periodic_jobs_start_once_per_period_and_only_where_they_apply(seller: W
     assert run_due(platform, tags, now + timedelta(minutes=1)) == []  # claimed for this period
     resumed = run_due(platform, tags, now + timedelta(minutes=6))
     assert sorted(name for _, name, _ in resumed) == ["anaf_efactura.resume"]
-    assert run_due(platform, {"pdf_render"}, now + timedelta(days=2)) == []  # not served here
+    assert run_due(platform, {"pdf.render"}, now + timedelta(days=2)) == []  # not served here
     platform.settings.bnr_import_every_hours = 0.0  # off
     later = run_due(platform, tags, now + timedelta(days=2))
     assert "bnr_rates.daily" not in {name for _, name, _ in later}

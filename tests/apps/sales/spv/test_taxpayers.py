@@ -1,4 +1,4 @@
-"""Partner lookup (worker anaf_taxpayer) against the double's registry: cache, TTL, ANAF down -> stale."""
+"""Partner lookup (worker anaf.taxpayer) against the double's registry: cache, TTL, ANAF down -> stale."""
 
 from __future__ import annotations
 

@@ -1,7 +1,7 @@
 """SAF-T D406 of the ledger (part of accounting): the read model it needs and the export of a period.
 
 Inner shape (DESIGN.md): ``domain`` (pure: periods, partner IDs, tax codes of VAT treatments),
-``events`` (``accounting.saft.exported``) and ``messages`` (``worker.request.anaf_saft``),
+``events`` (``accounting.saft.exported``) and ``messages`` (``worker.request.anaf.saft``),
 ``subscriptions`` (consumer ``accounting.saft``: sales events + issued UBL -> read model),
 ``tables`` + ``read_model`` (the ``acc_saft_*`` tables, migration 0003 of the accounting
 component), ``masters`` / ``streams`` (Header, MasterFiles, streamed GL, SalesInvoices, Payments),

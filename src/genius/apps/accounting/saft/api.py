@@ -1,7 +1,7 @@
 """D406 over HTTP under ``/api/v1/accounting/saft``: start an export (202 + job), read the register,
 download a file, check readiness, set the header's contact person.
 
-    POST /api/v1/accounting/saft                {"period": "2026-10"}   -> 202, job (worker anaf_saft)
+    POST /api/v1/accounting/saft                {"period": "2026-10"}   -> 202, job (worker anaf.saft)
     GET  /api/v1/accounting/saft/readiness?period=2026-10               -> what stands in the way
     GET  /api/v1/accounting/saft/exports[?period=2026-10]               -> exports done, newest first
     GET  /api/v1/accounting/saft/exports/{id}                           -> one export (counts, warnings)

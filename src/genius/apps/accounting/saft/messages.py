@@ -1,8 +1,7 @@
-"""The D406 export worker's contract: ``worker.request.anaf_saft`` and ``worker.response.anaf_saft``.
+"""The D406 export worker's contract: ``worker.request.anaf.saft`` and ``worker.response.anaf.saft``.
 
-The bus names worker tags with one lowercase word (``catalogue._TAG_RE``), so the issue's
-``anaf.saft`` is the tag ``anaf_saft`` (``genius worker --tags anaf.saft`` normalises it). The
-handler is ``genius.workers.anaf_saft``.
+The tag is ``anaf.saft`` (``genius worker --tags anaf.saft``); the handler is
+``genius.workers.anaf_saft``.
 """
 
 from __future__ import annotations
@@ -17,7 +16,7 @@ from genius.kernel.messages import Event
 class SaftExportRequested(Event):
     """Produce the SAF-T D406 of a period and store it in the tenant's bucket."""
 
-    event_type: ClassVar[str] = "worker.request.anaf_saft"
+    event_type: ClassVar[str] = "worker.request.anaf.saft"
     schema_version: ClassVar[int] = 1
 
     period: Annotated[str, "2026-10 (monthly, HeaderComment L) or 2026-Q3 (quarterly, T)"]
@@ -29,7 +28,7 @@ class SaftExportRequested(Event):
 class SaftExportCompleted(Event):
     """A SAF-T D406 file was produced and stored."""
 
-    event_type: ClassVar[str] = "worker.response.anaf_saft"
+    event_type: ClassVar[str] = "worker.response.anaf.saft"
     schema_version: ClassVar[int] = 1
 
     job_id: Annotated[str, "The job that produced it"]

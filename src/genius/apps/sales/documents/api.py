@@ -1,8 +1,8 @@
 """Routes of invoice PDFs and e-mails under ``/api/v1/sales`` (mounted by the gateway).
 
 ``GET /invoices/{id}/pdf`` (``sales.invoice.read``): the stored PDF (200, application/pdf), or
-202 with the ``pdf_render`` job rendering it. ``POST /invoices/{id}/email``
-(``sales.invoice.issue``): PDF + XML to the customer through ``email_send`` (202). ``GET
+202 with the ``pdf.render`` job rendering it. ``POST /invoices/{id}/email``
+(``sales.invoice.issue``): PDF + XML to the customer through ``email.send`` (202). ``GET
 /invoices/{id}/emails`` (``sales.invoice.read``): the e-mail requests and their jobs.
 """
 
@@ -52,7 +52,7 @@ class EmailIn(BaseModel):
 class EmailOut(BaseModel):
     id: str
     invoice_id: str
-    state: str = Field(description="waiting_pdf, queued (email_send job started) or failed (no PDF)")
+    state: str = Field(description="waiting_pdf, queued (email.send job started) or failed (no PDF)")
     to: list[str]
     cc: list[str]
     subject: str
@@ -71,7 +71,7 @@ class EmailOut(BaseModel):
     response_class=Response,
     responses={
         200: {"content": {"application/pdf": {}}, "description": "The PDF"},
-        202: {"model": RenderingOut, "description": "Being rendered by a pdf_render job"},
+        202: {"model": RenderingOut, "description": "Being rendered by a pdf.render job"},
     },
 )
 def get_pdf(invoice_id: str, ctx: Reader, docs: Documents) -> Response:
@@ -92,7 +92,7 @@ def get_pdf(invoice_id: str, ctx: Reader, docs: Documents) -> Response:
     response_model=EmailOut,
     status_code=status.HTTP_202_ACCEPTED,
     summary="E-mail the invoice (PDF + e-Factura XML) to the customer",
-    description="Sent by an email_send job from the tenant's sender; when the PDF is not rendered yet"
+    description="Sent by an email.send job from the tenant's sender; when the PDF is not rendered yet"
     " the request waits for it (state waiting_pdf) and the worker runtime queues the e-mail once it is.",
 )
 def send_email(invoice_id: str, body: EmailIn, ctx: Sender, docs: Documents) -> EmailOut:

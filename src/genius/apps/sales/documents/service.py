@@ -2,11 +2,11 @@
 
 A PDF variant is the issued XML's hash plus the e-Factura upload index once ANAF accepted it
 (the accepted PDF prints the index), so an invoice is rendered at most twice in its life.
-``pdf(...)`` answers ``ready`` with the stored key, or ``rendering`` with the ``pdf_render`` job
+``pdf(...)`` answers ``ready`` with the stored key, or ``rendering`` with the ``pdf.render`` job
 that will store it (started once per variant; a failed job is replaced by a new one).
 
 An e-mail request stores the XML beside the PDF (``sales/invoices/<id>/<number>.xml``) and, when
-the PDF is stored, starts the ``email_send`` job at once; otherwise it waits (``waiting_pdf``) and
+the PDF is stored, starts the ``email.send`` job at once; otherwise it waits (``waiting_pdf``) and
 ``queue_ready_mails`` (a sweep of the worker runtime) starts the job when the PDF appears, in the
 same transaction that marks the request ``queued``: one e-mail per request.
 """

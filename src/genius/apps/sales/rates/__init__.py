@@ -1,6 +1,6 @@
 """BNR reference exchange rates in the tenant database, effective-dated, for foreign-currency invoices.
 
-Rates come from BNR's daily XML feed (worker ``bnr_rates``, scheduled) or from a file for offline
+Rates come from BNR's daily XML feed (worker ``bnr.rates``, scheduled) or from a file for offline
 use (``genius bnr import FILE``); ``store`` keeps one row per currency and BNR date (table
 ``spv_bnr_rates`` of the ``sales_spv`` component). ``rate_for_tax_point`` is the rate a document
 in a foreign currency takes when its draft gives none: Codul fiscal art. 290 alin. (2) says the

@@ -15,7 +15,7 @@ SOURCES = ("daily", "ten_days", "year")
 class BnrRatesRequested(Event):
     """Fetch BNR's rates XML (daily, last ten days, or a whole year) and store every rate."""
 
-    event_type: ClassVar[str] = "worker.request.bnr_rates"
+    event_type: ClassVar[str] = "worker.request.bnr.rates"
     schema_version: ClassVar[int] = 1
 
     source: Annotated[str, "daily (nbrfxrates.xml), ten_days or year"] = "daily"
@@ -26,7 +26,7 @@ class BnrRatesRequested(Event):
 class BnrRatesImported(Event):
     """BNR's rates were stored (re-importing a day changes nothing)."""
 
-    event_type: ClassVar[str] = "worker.response.bnr_rates"
+    event_type: ClassVar[str] = "worker.response.bnr.rates"
     schema_version: ClassVar[int] = 1
 
     source: Annotated[str, "What was fetched"]

@@ -1,6 +1,6 @@
 """The sales app's side of ANAF's SPV and other outside services: OAuth per tenant, e-Factura
-submission (worker ``anaf_efactura``), the legal archive of what ANAF returned, the VAT payer
-lookup cache (worker ``anaf_taxpayer``), BNR rates, rendered documents and e-mails, schedules.
+submission (worker ``anaf.efactura``), the legal archive of what ANAF returned, the VAT payer
+lookup cache (worker ``anaf.taxpayer``), BNR rates, rendered documents and e-mails, schedules.
 
 ``SPV_COMPONENT`` (schema ``sales_spv``, tables ``spv_*``) is a tenant-database migration
 component of its own, listed in ``bootstrap.tenant_components`` after ``sales``: the sales

@@ -211,7 +211,7 @@ def anaf_status(ctx: SettingsReader, platform: Platform) -> AccessStatusOut:
     response_model=SubmitOut,
     status_code=status.HTTP_202_ACCEPTED,
     summary="Send an issued invoice or credit note to ANAF's e-Factura SPV",
-    description="Starts an attempt and an anaf_efactura job (202 + job id; follow /api/v1/jobs/{id} or"
+    description="Starts an attempt and an anaf.efactura job (202 + job id; follow /api/v1/jobs/{id} or"
     " GET .../submissions). Refused (409) for drafts, cancelled or accepted documents, while an attempt"
     " is in flight, and after ANAF rejected the document for its content: then correct it with a credit"
     " note and a new invoice (an issued document cannot be changed). Buyers without a CUI go through"
@@ -272,7 +272,7 @@ def archive(invoice_id: str, attempt: int, ctx: Reader, platform: Platform) -> R
     response_model=LookupOut,
     summary="Look CUIs up in ANAF's VAT payer registry (cached; 202 + job when ANAF must be asked)",
     description="Answers at once (200) when every CUI has a fresh cached answer; otherwise starts an"
-    " anaf_taxpayer job (202) whose result lists each CUI: the partner fields (name, CUI, trade register,"
+    " anaf.taxpayer job (202) whose result lists each CUI: the partner fields (name, CUI, trade register,"
     " address), VAT payer, VAT on collection, inactive, split VAT, e-Factura registration. When ANAF is"
     " down the job serves the cached answers marked stale.",
     responses={202: {"model": LookupOut}},

@@ -1,8 +1,7 @@
-"""Worker contracts of the sales SPV side: ``anaf_efactura`` and ``anaf_taxpayer`` (requests and replies).
+"""Worker contracts of the sales SPV side: ``anaf.efactura`` and ``anaf.taxpayer`` (requests and replies).
 
-Worker tags are one lowercase word (bus rule, ``genius.platform.bus.catalogue``): the issue's
-``anaf.efactura`` / ``anaf.taxpayer`` are the tags ``anaf_efactura`` / ``anaf_taxpayer``
-(``genius worker --tags anaf.efactura`` normalises the dot). Handlers live in
+Worker tags are lowercase words joined by dots (bus rule, ``genius.platform.bus.catalogue``);
+``genius worker --tags anaf.efactura,anaf.taxpayer`` runs them. Handlers live in
 ``genius.workers.anaf_efactura`` and ``genius.workers.anaf_taxpayer``.
 """
 
@@ -14,7 +13,7 @@ from typing import Annotated, Any, ClassVar
 
 from genius.kernel.messages import Event
 
-# What an ``anaf_efactura`` job does.
+# What an ``anaf.efactura`` job does.
 SUBMIT = "submit"  # upload the invoice's latest attempt (or carry it on), poll, archive, settle
 INBOUND = "inbound"  # list received invoices (filter P), download each once, register in procurement
 TOKENS = "tokens"  # refresh the tenant's ANAF grant ahead of expiry (keeps the new refresh token)
@@ -26,7 +25,7 @@ ACTIONS = (SUBMIT, INBOUND, TOKENS, RESUME)
 class EfacturaWorkRequested(Event):
     """Talk to ANAF's e-Factura SPV for one tenant: submit an invoice, fetch received ones, refresh tokens."""
 
-    event_type: ClassVar[str] = "worker.request.anaf_efactura"
+    event_type: ClassVar[str] = "worker.request.anaf.efactura"
     schema_version: ClassVar[int] = 1
 
     action: Annotated[str, "submit, inbound, tokens or resume"]
@@ -35,9 +34,9 @@ class EfacturaWorkRequested(Event):
 
 @dataclass(frozen=True)
 class EfacturaWorkDone(Event):
-    """What an ``anaf_efactura`` job achieved (the submission's state, or the inbound count)."""
+    """What an ``anaf.efactura`` job achieved (the submission's state, or the inbound count)."""
 
-    event_type: ClassVar[str] = "worker.response.anaf_efactura"
+    event_type: ClassVar[str] = "worker.response.anaf.efactura"
     schema_version: ClassVar[int] = 1
 
     action: Annotated[str, "The action of the request"]
@@ -62,7 +61,7 @@ class EfacturaWorkDone(Event):
 class TaxpayerLookupRequested(Event):
     """Look up CUIs in ANAF's VAT payer registry (PlatitorTvaRest v9) and cache the answers."""
 
-    event_type: ClassVar[str] = "worker.request.anaf_taxpayer"
+    event_type: ClassVar[str] = "worker.request.anaf.taxpayer"
     schema_version: ClassVar[int] = 1
 
     cuis: Annotated[list[str], "CUIs (digits, RO prefix allowed), any number: sent in batches of 100"]
@@ -74,7 +73,7 @@ class TaxpayerLookupRequested(Event):
 class TaxpayersLookedUp(Event):
     """The registry's answers, fresh or (when ANAF is unreachable) from the cache marked stale."""
 
-    event_type: ClassVar[str] = "worker.response.anaf_taxpayer"
+    event_type: ClassVar[str] = "worker.response.anaf.taxpayer"
     schema_version: ClassVar[int] = 1
 
     results: Annotated[

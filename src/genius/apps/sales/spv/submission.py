@@ -90,7 +90,7 @@ class Outcome:
 
 @dataclass
 class SubmissionEngine:
-    """Carries one tenant's submissions; built per job by the ``anaf_efactura`` worker."""
+    """Carries one tenant's submissions; built per job by the ``anaf.efactura`` worker."""
 
     databases: TenantDatabases
     storage: ObjectStore

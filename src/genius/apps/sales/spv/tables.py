@@ -6,7 +6,7 @@
 - ``spv_taxpayers``: the VAT payer registry's answer per CUI, with when it was fetched (TTL).
 - ``spv_bnr_rates``: BNR reference rates, effective-dated (RON per ``multiplier`` units).
 - ``spv_documents``: rendered PDFs of invoices per variant (content + ANAF index), their jobs.
-- ``spv_mail_requests``: e-mails of invoices waiting for their PDF, then queued to ``email_send``.
+- ``spv_mail_requests``: e-mails of invoices waiting for their PDF, then queued to ``email.send``.
 - ``spv_schedule``: when each periodic job of this tenant is next due (claimed compare-and-set).
 """
 

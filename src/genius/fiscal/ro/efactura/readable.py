@@ -1,8 +1,8 @@
 """A readable invoice in the usual Romanian layout, from the EN 16931 model: view data and HTML template.
 
 Pure (no I/O): ``invoice_view(invoice, ...)`` turns a parsed or computed ``Invoice`` into plain,
-JSON-serialisable data (strings only: it travels in a ``pdf_render`` job), ``TEMPLATE`` and
-``STYLESHEET`` lay it out for the ``pdf_render`` worker (Jinja2, autoescaped, sandboxed). Used by
+JSON-serialisable data (strings only: it travels in a ``pdf.render`` job), ``TEMPLATE`` and
+``STYLESHEET`` lay it out for the ``pdf.render`` worker (Jinja2, autoescaped, sandboxed). Used by
 sales (the invoices we issue) and procurement (any UBL we receive), like ANAF's own
 ``transformare`` PDF but in our layout:
 
