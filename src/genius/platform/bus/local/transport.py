@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from genius.platform.bus.catalogue import tag_of
+from genius.platform.bus.local.upgrade import upgrade_layout
 from genius.platform.bus.transport import (
     DEFAULT_MAX_DELIVERIES,
     DeadLetter,
@@ -107,6 +108,7 @@ class LocalTransport(Transport):
         db.execute("PRAGMA synchronous=NORMAL")  # committed = survives a process crash (WAL)
         db.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
         db.executescript(SCHEMA)
+        upgrade_layout(db)  # files written by an older release: renamed worker tags
         self._db = db
 
     async def close(self) -> None:
