@@ -86,6 +86,7 @@ class Server:
             GENIUS_DATA_DIR=str(Path(self.folder.name) / "var"),
             GENIUS_PORT=str(port),
             GENIUS_DEMO_TENANT=self.demo,
+            GENIUS_DEMO_DATA="false",  # the demo tenant is the benchmark's: no demo seed in the background
             GENIUS_LOG_LEVEL="INFO",
             GENIUS_RATE_LIMIT__TENANT_RATE="1000000",
             GENIUS_RATE_LIMIT__TENANT_BURST="1000000",

@@ -127,3 +127,93 @@ def test_a_second_run_adds_nothing(seeded: Seeded) -> None:
     assert again.already is True
     assert again.counts == seeded.summary.counts
     assert seeded.rows(sa.select(sa.func.count()).select_from(outbox)) == before
+
+
+def fingerprint(platform: Platform, slug: str) -> dict[str, list[tuple[Any, ...]]]:
+    """What a seed decides: partners, products, documents (ids and timestamps differ by nature)."""
+    with platform.databases.engine_for_slug(slug).connect() as conn:
+        i = st.invoices.c
+        return {
+            "partners": sorted(conn.execute(sa.select(st.partners.c.name, st.partners.c.cui)).all()),
+            "products": sorted(conn.execute(sa.select(st.products.c.code)).all()),
+            "documents": sorted(
+                conn.execute(
+                    sa.select(i.number, i.issue_date, i.buyer_name, i.currency, i.payable_amount, i.status)
+                ).all()
+            ),
+            "suppliers": sorted(
+                conn.execute(
+                    sa.select(pt.supplier_invoices.c.supplier_cui, pt.supplier_invoices.c.number)
+                ).all()
+            ),
+        }
+
+
+def test_the_same_seed_gives_the_same_data(seeded: Seeded, tmp_path: Path) -> None:
+    platform = new_platform(tmp_path, "twin")
+    try:
+        seed(platform, "twin")
+        assert fingerprint(platform, "twin") == fingerprint(seeded.platform, "demo")
+    finally:
+        platform.close()
+
+
+def test_a_tenant_with_its_own_documents_or_a_broken_seed_is_refused(seeded: Seeded, tmp_path: Path) -> None:
+    from genius.demo.seed import MARKER, DemoSeedIncomplete
+
+    platform = new_platform(tmp_path, "broken")
+    try:
+        platform.storage.put("broken", MARKER, b'{"seed": 3, "stage": "started", "step": "issued 50 of 318"}')
+        with pytest.raises(DemoSeedIncomplete) as refused:
+            seed(platform, "broken")
+        assert "issued 50 of 318" in refused.value.message and "fresh tenant" in refused.value.message
+    finally:
+        platform.close()
+
+
+@pytest.mark.postgres
+def test_a_small_seed_on_postgresql(postgres_url: str, tmp_path: Path) -> None:
+    import uuid
+
+    from genius.platform.db.engine import make_engine
+
+    server = make_engine(postgres_url)
+    control_db = f"gtest_demo_{uuid.uuid4().hex[:10]}"
+    slug = f"demo{uuid.uuid4().hex[:8]}"
+    with server.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        conn.execute(sa.text(f'CREATE DATABASE "{control_db}"'))
+    url = sa.make_url(postgres_url).set(database=control_db).render_as_string(hide_password=False)
+    platform = build_platform(base_settings(tmp_path, database_url=url))
+    try:
+        platform.tenants.create(slug, name="Demo SRL", cui="12345674")
+        counts = seed(
+            platform,
+            slug,
+            size=DemoSize(partners=10, invoices=24, suppliers=2, supplier_invoices=4, rejected=1),
+        ).counts
+        assert (counts["partners"], counts["products"], counts["invoices"]) == (10, 60, 24)
+        assert counts["rejected_by_anaf"] == 1 and counts["supplier_invoices_received"] == 4
+    finally:
+        platform.close()
+        with server.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            for name in (f"{slug}_core", control_db):
+                conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        server.dispose()
+
+
+@pytest.mark.slow
+def test_the_full_demo_tenant(tmp_path: Path) -> None:
+    """The demo tenant as `make run` seeds it: >= 40 partners, 60 products, >= 300 documents."""
+    platform = new_platform(tmp_path, "full")
+    try:
+        counts = seed(platform, "full", seed_value=2026, size=DemoSize()).counts
+        assert counts["partners"] >= 40 and counts["products"] == 60
+        assert counts["invoices"] + counts["credit_notes"] >= 300
+        assert 3 <= counts["rejected_by_anaf"] <= 5
+        assert (
+            counts["accepted_by_anaf"]
+            == counts["invoices"] + counts["credit_notes"] - counts["rejected_by_anaf"]
+        )
+        assert 40 <= counts["supplier_invoices_received"] <= 60
+    finally:
+        platform.close()

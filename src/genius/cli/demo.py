@@ -93,3 +93,73 @@ def demo(
         typer.echo(f"{slug}: already seeded with demo data (seed {summary.seed}); nothing added")
     for line in summary.lines():
         typer.echo(f"  {line}")
+
+
+def embed_demo_seed(app: Any, platform: Any, double: Any, slug: str) -> None:
+    """``genius serve``: once the server runs, seed the demo tenant in the background (first start).
+
+    The seed takes a minute or two (ANAF's call limit paces the submissions), so it never holds
+    up the server: it runs on a thread while the embedded relay, subscribers and workers handle
+    its events, and logs its progress. A tenant already seeded is only authorized again for this
+    process's ANAF double (a new double each start: the old grant is of a double that is gone).
+    """
+    import logging
+    import threading
+    from contextlib import asynccontextmanager
+
+    inner = app.router.lifespan_context
+    log = logging.getLogger("genius.demo")
+    stop = threading.Event()
+
+    async def background() -> None:
+        from genius.apps.sales.handlers import romanian_today
+        from genius.bootstrap import subscriber_factories
+        from genius.demo import read_marker, seed_demo
+        from genius.demo.anaf import authorize
+        from genius.demo.seed import DONE, tenant_context
+        from genius.demo.settle import BusWatch
+        from genius.platform.bus.transport import worker_queue
+        from genius.workers import anaf_efactura
+
+        try:
+            marker = await asyncio.to_thread(read_marker, platform, slug)
+            if marker is not None and marker.get("stage") == DONE:
+                await asyncio.to_thread(authorize, platform, tenant_context(platform, slug))
+                log.info("demo tenant %s holds demo data; authorized for the embedded ANAF double", slug)
+                return
+            transport = platform.bus.transport
+            queues = [
+                factory(transport, platform.databases, platform.bus.tenant_resolver).spec.name
+                for factory in subscriber_factories()
+            ] + [worker_queue(anaf_efactura.TAG).name]
+            watch = BusWatch(platform, slug, asyncio.get_running_loop(), queues, stop=stop)
+            log.info("seeding demo tenant %s in the background", slug)
+            summary = await asyncio.to_thread(
+                seed_demo,
+                platform,
+                slug,
+                today=romanian_today(),
+                settle=watch.settle,
+                double=double,
+                echo=log.info,
+                stop=stop,
+            )
+            log.info("demo tenant %s: %s", slug, ", ".join(f"{k} {v}" for k, v in summary.counts.items()))
+        except GeniusError as exc:
+            log.error("demo data for %s: %s", slug, exc.message)
+        except Exception:  # the server keeps serving; the log says why the demo data is missing
+            log.exception("demo data for %s failed", slug)
+
+    @asynccontextmanager
+    async def lifespan(the_app: Any):  # type: ignore[no-untyped-def]
+        async with inner(the_app) as state:
+            task = asyncio.create_task(background(), name="demo-seed")
+            try:
+                yield state
+            finally:
+                if not task.done():
+                    log.warning("server stopping while the demo seed of %s runs: it will be incomplete", slug)
+                    stop.set()  # the seed's thread ends after its current unit of work
+                    await asyncio.wait({task}, timeout=30)
+
+    app.router.lifespan_context = lifespan

@@ -28,19 +28,28 @@ def serve(
     if updates:
         settings = settings.model_validate({**settings.model_dump(), **updates})
     configure_logging_for(settings)
+    double = _anaf_double(settings)
+    if double is not None:
+        from genius.demo.anaf import double_settings
+
+        settings = settings.model_copy(update=double_settings(double.base_url, settings.base_url))
     platform = build_platform(settings)  # migrates the control plane
     try:
         tenants = platform.tenants.list()
         for tenant in tenants:
             platform.databases.migrate(tenant.slug)
         typer.echo(f"data in {platform.databases.data_dir}; {len(tenants)} tenant(s) migrated")
-        ensure_demo_tenant(platform, echo=typer.echo)
+        demo = ensure_demo_tenant(platform, echo=typer.echo)
         app = create_app(platform)
         # Embedded default: every worker (PDF, e-mail, OCR) and the outbox relay run in this process.
         from genius.workers.runtime import embed_workers
 
         embed_workers(app, platform)
         embed_subscribers(app, platform)
+        if double is not None and settings.demo_data:  # demo data goes to the double, never to ANAF
+            from genius.cli.demo import embed_demo_seed
+
+            embed_demo_seed(app, platform, double.double, demo.slug)
         config = uvicorn.Config(
             app,
             host=settings.host,
@@ -55,6 +64,23 @@ def serve(
         raise fail(exc) from None
     finally:
         platform.close()
+        if double is not None:
+            double.stop()
+
+
+def _anaf_double(settings):  # type: ignore[no-untyped-def]
+    """The embedded default: without an ANAF OAuth profile (``anaf_client_id``), serve the ANAF
+    double on a local port and talk to it; a configured installation talks to the ANAF it names."""
+    if settings.anaf_client_id:
+        return None
+    from genius.demo.anaf import DoubleServer
+
+    server = DoubleServer().start()
+    typer.echo(
+        f"ANAF: no anaf_client_id configured, so e-Factura goes to the embedded ANAF double on"
+        f" {server.base_url} (TEST, not ANAF; set GENIUS_ANAF_CLIENT_ID etc. for the real one)"
+    )
+    return server
 
 
 def embed_subscribers(app, platform) -> None:  # type: ignore[no-untyped-def]

@@ -24,6 +24,7 @@ from __future__ import annotations
 import json
 import logging
 import random
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -67,6 +68,10 @@ class DemoTenantNotEmpty(Conflict):
     code = "demo_tenant_not_empty"
 
 
+class DemoInterrupted(GeniusError):
+    code = "demo_interrupted"
+
+
 @dataclass(frozen=True)
 class DemoSize:
     """How much to make; the defaults are the demo tenant's (tests use a smaller one)."""
@@ -86,7 +91,15 @@ class _Run:
     deps: h.SalesDeps
     seed: int
     echo: Callable[[str], None]
+    stop: threading.Event
     marker: dict[str, Any] = field(default_factory=dict)
+
+    def check(self) -> None:
+        """Stop between two units of work when the process is shutting down."""
+        if self.stop.is_set():
+            raise DemoInterrupted(
+                f"demo seed of {self.slug!r} stopped at {self.marker.get('step')!r}: the process is stopping"
+            )
 
     def mark(self, stage: str, step: str, **extra: Any) -> None:
         self.marker.update(stage=stage, step=step, updated_at=utcnow().isoformat(), **extra)
@@ -100,7 +113,8 @@ def read_marker(platform: Any, slug: str) -> dict[str, Any] | None:
     return dict(json.loads(platform.storage.get(slug, MARKER)))
 
 
-def _context(platform: Any, slug: str) -> TenantContext:
+def tenant_context(platform: Any, slug: str) -> TenantContext:
+    """The tenant's first administrator acting (audit records name a person), else the system."""
     tenant = platform.tenants.get(slug)
     users = platform.auth.users.list(tenant.id)
     admin = next((u for u in users if "admin" in getattr(u, "roles", ())), users[0] if users else None)
@@ -123,9 +137,11 @@ def seed_demo(
     settle: Callable[[str], Any],
     double: Any,
     echo: Callable[[str], None] = log.info,
+    stop: threading.Event | None = None,
 ) -> DemoSummary:
     """Seed ``slug`` (see the module docstring). ``double`` is the running ``AnafDouble`` the
-    platform's ANAF settings point at; ``settle(what)`` blocks until the bus is idle."""
+    platform's ANAF settings point at; ``settle(what)`` blocks until the bus is idle; ``stop``, once
+    set, ends the run between two units of work (``DemoInterrupted``)."""
     started = time.monotonic()
     marker = read_marker(platform, slug)
     if marker is not None and marker.get("stage") == DONE:
@@ -138,7 +154,7 @@ def seed_demo(
             " seed a fresh tenant (genius tenant create, then genius demo --tenant <slug>)",
             details={"stage": marker.get("stage"), "step": marker.get("step")},
         )
-    ctx = _context(platform, slug)
+    ctx = tenant_context(platform, slug)
     deps = h.SalesDeps(
         databases=platform.databases,
         audit=platform.audit,
@@ -146,7 +162,16 @@ def seed_demo(
         tenants=platform.tenants,
         authorizer=platform.auth.authorizer,
     )
-    run = _Run(platform, slug, ctx, deps, seed, echo, marker or {"seed": seed, "today": today.isoformat()})
+    run = _Run(
+        platform,
+        slug,
+        ctx,
+        deps,
+        seed,
+        echo,
+        stop or threading.Event(),
+        marker or {"seed": seed, "today": today.isoformat()},
+    )
     accounting: dict[str, int] = {}
     with tenant_scope(ctx):
         if marker is None:
@@ -249,6 +274,7 @@ def _sales_and_procurement(
     plan = plan_documents(rng, period, partners, products, invoices=size.invoices)
     issued: dict[int, str] = {}
     for number, document in enumerate(plan, start=1):
+        run.check()
         issued[document.index] = _issue(
             run, document, partner_ids, product_ids, issued, invoice_series, credit_series
         )
@@ -259,7 +285,7 @@ def _sales_and_procurement(
     settle("issued documents")
     authorize(run.platform, run.ctx)
     rejected = _pick_rejected(rng, plan, size.rejected)
-    submitter = Submitter(run.platform, run.ctx, double, settle, run.echo)
+    submitter = Submitter(run.platform, run.ctx, double, settle, run.echo, run.check)
     submitter.submit([issued[d.index] for d in plan if d.index not in rejected])
     submitter.refuse_each([issued[i] for i in sorted(rejected)])
     run.mark(STARTED, "submissions settled")
@@ -316,6 +342,7 @@ def _accounting(run: _Run, today: date, settle: Callable[[str], Any]) -> dict[st
             raise  # the module is there but broken: say so, do not skip it silently
         run.echo(f"  accounting demo data skipped: genius.demo.accounting is not available ({exc})")
         return {}
+    run.check()
     run.mark(SALES_DONE, "accounting")
     counts = dict(seed_accounting(run.platform, run.slug, today=today, seed=run.seed))
     settle("accounting events")
@@ -323,4 +350,11 @@ def _accounting(run: _Run, today: date, settle: Callable[[str], Any]) -> dict[st
     return counts
 
 
-__all__ = ["DemoSeedIncomplete", "DemoSize", "DemoTenantNotEmpty", "read_marker", "seed_demo"]
+__all__ = [
+    "DemoInterrupted",
+    "DemoSeedIncomplete",
+    "DemoSize",
+    "DemoTenantNotEmpty",
+    "read_marker",
+    "seed_demo",
+]

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import threading
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -55,6 +56,7 @@ class BusWatch:
     queues: Sequence[str] = field(default_factory=tuple)
     quiet: float = QUIET_SECONDS
     timeout: float = DEFAULT_TIMEOUT_SECONDS
+    stop: threading.Event = field(default_factory=threading.Event)  # set: give up waiting at once
 
     def state(self) -> BusState:
         engine = self.platform.databases.engine_for_slug(self.slug)
@@ -88,6 +90,8 @@ class BusWatch:
         last: BusState | None = None
         quiet_since = time.monotonic()
         while True:
+            if self.stop.is_set():
+                raise BusNotIdle(f"tenant {self.slug}: stopped waiting for {what}: the process is stopping")
             state = self.state()
             if last is None or state != last:
                 quiet_since = time.monotonic()

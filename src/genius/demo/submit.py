@@ -47,6 +47,7 @@ class Submitter:
     double: Any  # the running AnafDouble the platform's settings point at
     settle: Callable[[str], Any]
     echo: Callable[[str], None]
+    check: Callable[[], None] = lambda: None  # raises when the run must stop
     _sent: deque[tuple[float, int]] = field(default_factory=deque)
 
     def _start(self, invoice_id: str) -> None:
@@ -68,11 +69,15 @@ class Submitter:
                 return
             wait = 60.0 - (now - self._sent[0][0]) + 0.1
             self.echo(f"  pacing under ANAF's call limit: waiting {wait:.0f} s")
-            time.sleep(wait)
+            end = time.monotonic() + wait
+            while time.monotonic() < end:
+                self.check()
+                time.sleep(min(1.0, max(0.0, end - time.monotonic())))
 
     def submit(self, invoice_ids: list[str]) -> None:
         for start in range(0, len(invoice_ids), WAVE):
             wave = invoice_ids[start : start + WAVE]
+            self.check()
             self._pace(len(wave) * CALLS_PER_SUBMISSION)
             for invoice_id in wave:
                 self._start(invoice_id)
@@ -81,6 +86,7 @@ class Submitter:
 
     def refuse_each(self, invoice_ids: list[str]) -> None:
         for invoice_id in invoice_ids:
+            self.check()
             self._pace(1)
             self.double.add_fault(FaultKind.EROARE, "upload", times=1, message=REFUSAL)
             self._start(invoice_id)

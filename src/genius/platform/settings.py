@@ -71,6 +71,9 @@ class Settings(BaseSettings):
     signing_key_grace_seconds: int = 24 * 3600
     rate_limit: RateLimitSettings = Field(default_factory=RateLimitSettings)
     demo_tenant: str = "demo"
+    # `genius serve` seeds the demo tenant with three months of demo data on first start (only
+    # while e-Factura goes to the embedded ANAF double); false leaves it empty (benchmarks, tests).
+    demo_data: bool = True
     secrets_dir: Path | None = None
     vault_addr: str | None = None
     vault_token: SecretStr | None = None
