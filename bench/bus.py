@@ -19,6 +19,7 @@ import statistics
 import tempfile
 import time
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -42,6 +43,7 @@ LATENCY_RATE = 1_000  # events per second
 LATENCY_SECONDS = 5
 OUTBOX_BATCH = 500  # events per unit of work when filling the outbox for the throughput run
 RELAY_POLL_SECONDS = 0.005  # how often the relay looks at an idle outbox written by another process
+PRODUCER_THREADS = 8  # on PostgreSQL
 CONSUMER_CONCURRENCY = 2  # batches in flight in the consumer process
 CONSUMER_PREFETCH = 500
 CONSUMER_BATCH = 100  # events per transaction at most
@@ -53,27 +55,34 @@ CONTROL = MigrationComponent(
 )
 
 
+def _databases(folder: str | Path, postgres: str) -> TenantDatabases:
+    """The tenant databases: SQLite files in ``folder``, or one PostgreSQL server (``postgres``)."""
+    control = make_engine(sqlite_url(Path(folder) / "control.db"), schemas=["control"])
+    clusters = {"default": postgres} if postgres else {}
+    return TenantDatabases(control, data_dir=Path(folder), clusters=clusters, components=[BUS_COMPONENT])
+
+
 @dataclass
 class Setup:
     folder: Path
+    slug: str
     databases: TenantDatabases
+    registry: TenantRegistry
     ctx: TenantContext
-    resolver: RegistryTenants
 
     def effects(self) -> int:
-        with self.databases.engine_for_slug("bench").connect() as conn:
+        with self.databases.engine_for_slug(self.slug).connect() as conn:
             return int(conn.execute(sa.text("SELECT count(*) FROM effects")).scalar() or 0)
 
 
-def _setup(folder: Path) -> Setup:
-    control = make_engine(sqlite_url(folder / "control.db"), schemas=["control"])
-    upgrade(control, [CONTROL])
-    databases = TenantDatabases(control, data_dir=folder, clusters={}, components=[BUS_COMPONENT])
+def _setup(folder: Path, slug: str, postgres: str) -> Setup:
+    upgrade(make_engine(sqlite_url(folder / "control.db"), schemas=["control"]), [CONTROL])
+    databases = _databases(folder, postgres)
     registry = TenantRegistry(databases)
-    tenant = registry.create("bench", name="Bench SRL", cui="RO18547290")
-    with databases.engine_for_slug("bench").begin() as conn:
-        conn.execute(sa.text("CREATE TABLE effects (id INTEGER PRIMARY KEY, event_id TEXT, seq INTEGER)"))
-    return Setup(folder, databases, TenantContext(tenant.id, "bench", system=True), RegistryTenants(registry))
+    tenant = registry.create(slug, name="Bench SRL", cui="RO18547290")
+    with databases.engine_for_slug(slug).begin() as conn:
+        conn.execute(sa.text("CREATE TABLE effects (event_id TEXT NOT NULL, seq INTEGER NOT NULL)"))
+    return Setup(folder, slug, databases, registry, TenantContext(tenant.id, slug, system=True))
 
 
 @dataclass(frozen=True)
@@ -84,6 +93,7 @@ class Where:
     kind: str
     url: str
     namespace: str
+    postgres: str  # "" for SQLite tenant databases
 
     def transport(self) -> Transport:
         if self.kind == "local":
@@ -93,10 +103,7 @@ class Where:
         return RabbitTransport(self.url, namespace=self.namespace)
 
     def databases(self) -> tuple[TenantDatabases, TenantRegistry]:
-        control = make_engine(sqlite_url(Path(self.folder) / "control.db"), schemas=["control"])
-        databases = TenantDatabases(
-            control, data_dir=Path(self.folder), clusters={}, components=[BUS_COMPONENT]
-        )
+        databases = _databases(self.folder, self.postgres)
         return databases, TenantRegistry(databases)
 
 
@@ -111,25 +118,29 @@ def _effect(uow: UnitOfWork, message: ProbeSent, delivery: Delivery) -> None:
 
 
 class Timed:
-    """Wraps the exactly-once handler: notes when each event's effect commit has returned."""
+    """Wraps the exactly-once handler: notes when it started on each event and when the effect's
+    commit had returned (wall clock, comparable across processes)."""
 
     def __init__(self, inner: Any) -> None:
         self.inner = inner
-        self.committed: dict[int, float] = {}
+        self.times: dict[str, dict[int, float]] = {"started": {}, "committed": {}}
 
     def __call__(self, delivery: Delivery) -> None:
-        self.inner(delivery)
-        self._note([delivery])
+        self.batch([delivery], single=True)
 
-    def batch(self, deliveries: list[Delivery]) -> None:
-        self.inner.batch(deliveries)
-        self._note(deliveries)
+    def batch(self, deliveries: list[Delivery], *, single: bool = False) -> None:
+        self._note("started", deliveries)
+        if single:
+            self.inner(deliveries[0])
+        else:
+            self.inner.batch(deliveries)
+        self._note("committed", deliveries)
 
-    def _note(self, deliveries: list[Delivery]) -> None:
-        now = time.time()
+    def _note(self, what: str, deliveries: list[Delivery]) -> None:
+        now, seen = time.time(), self.times[what]
         for delivery in deliveries:
             assert delivery.envelope is not None
-            self.committed.setdefault(int(delivery.envelope.data["seq"]), now)
+            seen.setdefault(int(delivery.envelope.data["seq"]), now)
 
 
 def _consume(where: Where, ready: Any, stop: Any, out: str) -> None:
@@ -156,7 +167,7 @@ async def _consume_async(where: Where, ready: Any, stop: Any, out: str) -> None:
     await consumer.stop()
     await transport.close()
     databases.dispose()
-    Path(out).write_text(json.dumps(handler.committed))
+    Path(out).write_text(json.dumps(handler.times))
 
 
 class ConsumerProcess:
@@ -178,8 +189,12 @@ class ConsumerProcess:
         if self.process.is_alive():
             self.process.kill()
 
-    def committed(self) -> dict[int, float]:
-        return {int(k): v for k, v in json.loads(self.out.read_text()).items()}
+    def times(self) -> dict[str, dict[int, float]]:
+        """{"started": {seq: t}, "committed": {seq: t}} as the consumer process noted them."""
+        return {
+            what: {int(k): v for k, v in seen.items()}
+            for what, seen in json.loads(self.out.read_text()).items()
+        }
 
 
 async def _wait(check, timeout: float) -> bool:  # type: ignore[no-untyped-def]
@@ -197,13 +212,13 @@ async def _throughput(setup: Setup, transport: Transport) -> tuple[float, float]
         with UnitOfWork(setup.databases, tenant=setup.ctx) as uow:
             for seq in range(first, first + OUTBOX_BATCH):
                 uow.publish(ProbeSent(seq=seq))
-    relay = Relay(transport, setup.databases, lambda: ["bench"], batch_size=1000)
+    relay = Relay(transport, setup.databases, lambda: [setup.slug], batch_size=1000)
     started = time.perf_counter()
     relay_done = 0.0
 
     async def run_relay() -> None:
         nonlocal relay_done
-        await relay.drain("bench")
+        await relay.drain(setup.slug)
         relay_done = time.perf_counter() - started
 
     relaying = asyncio.create_task(run_relay())
@@ -216,95 +231,154 @@ async def _throughput(setup: Setup, transport: Transport) -> tuple[float, float]
     return THROUGHPUT_EVENTS / elapsed, THROUGHPUT_EVENTS / relay_done
 
 
-async def _latency(setup: Setup, where: Where, transport: Transport) -> tuple[float, float, float, float]:
-    """(achieved rate, p50 ms, p99 ms, max ms) at LATENCY_RATE events/s."""
-    with setup.databases.engine_for_slug("bench").begin() as conn:
+@dataclass(frozen=True)
+class Latency:
+    rate: float  # events/s the producer achieved
+    p50: float  # ms, outbox commit -> effect commit
+    p99: float
+    worst: float
+    parts: str  # p50/p99 of the legs, for the notes
+
+
+def _quantiles(values: list[float]) -> tuple[float, float]:
+    q = statistics.quantiles(values, n=100)
+    return q[49], q[98]
+
+
+async def _latency(setup: Setup, where: Where, transport: Transport) -> Latency:
+    """Latency at LATENCY_RATE events/s, and its legs."""
+    with setup.databases.engine_for_slug(setup.slug).begin() as conn:
         conn.execute(sa.text("DELETE FROM effects"))
     # The producer is another process (as the API is in production), so the relay finds its rows
     # by polling the outbox's partial index every RELAY_POLL_SECONDS.
-    relay = Relay(transport, setup.databases, lambda: ["bench"], idle_seconds=RELAY_POLL_SECONDS)
+    relay = Relay(transport, setup.databases, lambda: [setup.slug], idle_seconds=RELAY_POLL_SECONDS)
+    confirmed: dict[int, float] = {}
+    publish = transport.publish
+
+    async def noting_publish(messages: Any) -> list[bool]:  # when the broker confirmed each event
+        results = await publish(messages)
+        now = time.time()
+        for message, ok in zip(messages, results, strict=True):
+            if ok:
+                confirmed.setdefault(int(message.envelope.data["seq"]), now)
+        return results
+
+    transport.publish = noting_publish  # type: ignore[method-assign]
     total = LATENCY_RATE * LATENCY_SECONDS
     context = multiprocessing.get_context("spawn")
     result = context.Queue()
     consumer = ConsumerProcess(where, setup.folder / "latency-commits.json")
-    async with consumer:
-        await relay.start()
-        producer = context.Process(target=_produce, args=(str(setup.folder), setup.ctx, total, result))
-        producer.start()
-        ok = await _wait(lambda: setup.effects() >= total, 300)
-        sent_in, produced = await asyncio.to_thread(result.get, True, 60)
-        await asyncio.to_thread(producer.join, 60)
-        await relay.stop()
+    try:
+        async with consumer:
+            await relay.start()
+            producer = context.Process(target=_produce, args=(where, setup.ctx, total, result))
+            producer.start()
+            ok = await _wait(lambda: setup.effects() >= total, 300)
+            sent_in, produced = await asyncio.to_thread(result.get, True, 60)
+            await asyncio.to_thread(producer.join, 60)
+            await relay.stop()
+    finally:
+        transport.publish = publish  # type: ignore[method-assign]
     if not ok:
         raise RuntimeError("latency run did not finish in 300 s")
-    committed = consumer.committed()
-    latencies = sorted((committed[seq] - produced[seq]) * 1000 for seq in range(total))
-    quantiles = statistics.quantiles(latencies, n=100)
-    return total / sent_in, quantiles[49], quantiles[98], latencies[-1]
+    times = consumer.times()
+    started, committed = times["started"], times["committed"]
+    seqs = range(total)
+    latencies = sorted((committed[s] - produced[s]) * 1000 for s in seqs)
+    p50, p99 = _quantiles(latencies)
+    legs = [
+        ("outbox commit -> broker confirm", [(confirmed[s] - produced[s]) * 1000 for s in seqs]),
+        ("confirm -> handler start", [(started[s] - confirmed[s]) * 1000 for s in seqs]),
+        ("handler start -> effect committed", [(committed[s] - started[s]) * 1000 for s in seqs]),
+    ]
+    parts = "; ".join(f"{name} {a:.1f}/{b:.1f}" for name, values in legs for a, b in [_quantiles(values)])
+    return Latency(total / sent_in, p50, p99, latencies[-1], parts)
 
 
-def _produce(folder: str, ctx: TenantContext, total: int, result: Any) -> None:
+def _produce(where: Where, ctx: TenantContext, total: int, result: Any) -> None:
     """The producer process: one event per unit of work at LATENCY_RATE events/s.
 
-    Returns (seconds taken, the wall-clock time each event's outbox commit had returned).
+    One thread on SQLite (its writers queue on one lock anyway); PRODUCER_THREADS on PostgreSQL,
+    where one connection's commit (a WAL flush) is too slow for 1,000 a second. Returns (seconds
+    taken, the wall-clock time each event's outbox commit had returned).
     """
-    control = make_engine(sqlite_url(Path(folder) / "control.db"), schemas=["control"])
-    databases = TenantDatabases(control, data_dir=Path(folder), clusters={}, components=[BUS_COMPONENT])
-    committed: list[float] = []
+    databases = _databases(where.folder, where.postgres)
+    threads = PRODUCER_THREADS if where.postgres else 1
+    committed = [0.0] * total
     begin = time.perf_counter()
-    for seq in range(total):
-        pause = begin + seq / LATENCY_RATE - time.perf_counter()
-        if pause > 0:
-            time.sleep(pause)
-        with UnitOfWork(databases, tenant=ctx) as uow:
-            uow.publish(ProbeSent(seq=seq))
-        committed.append(time.time())
+
+    def produce(first: int) -> None:
+        for seq in range(first, total, threads):
+            pause = begin + seq / LATENCY_RATE - time.perf_counter()
+            if pause > 0:
+                time.sleep(pause)
+            with UnitOfWork(databases, tenant=ctx) as uow:
+                uow.publish(ProbeSent(seq=seq))
+            committed[seq] = time.time()
+
+    with ThreadPoolExecutor(threads) as pool:
+        list(pool.map(produce, range(threads)))
     result.put((time.perf_counter() - begin, committed))
     databases.dispose()
 
 
-async def _run(kind: str, folder: Path) -> str:
-    setup = _setup(folder)
-    where = Where(
-        str(folder), kind, os.environ.get("GENIUS_TEST_AMQP_URL", ""), f"bench{uuid.uuid4().hex[:8]}"
-    )
+async def _run(kind: str, database: str, folder: Path) -> tuple[str, str]:
+    postgres = os.environ.get("GENIUS_TEST_DATABASE_URL", "") if database == "postgresql" else ""
+    unique = uuid.uuid4().hex[:8]
+    setup = _setup(folder, f"bench{unique}", postgres)
+    where = Where(str(folder), kind, os.environ.get("GENIUS_TEST_AMQP_URL", ""), f"bench{unique}", postgres)
     transport = where.transport()
     await transport.start()
     try:
         await transport.declare(QueueSpec("bench", ("bus.probe.sent",)))
         async with ConsumerProcess(where, folder / "throughput-commits.json"):
             end_to_end, relay_rate = await _throughput(setup, transport)
-        rate, p50, p99, worst = await _latency(setup, where, transport)
+        latency = await _latency(setup, where, transport)
     finally:
         destroy = getattr(transport, "destroy", None)
         if destroy is not None:
             await destroy()
         await transport.close()
+        if postgres:
+            setup.registry.delete(setup.slug)  # drops its PostgreSQL database
         setup.databases.dispose()
-    return (
-        f"| {kind} | {end_to_end:,.0f} | {relay_rate:,.0f} | {rate:,.0f} "
-        f"| {p50:.1f} | {p99:.1f} | {worst:.1f} |"
+    load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
+    row = (
+        f"| {kind} | {database} | {end_to_end:,.0f} | {relay_rate:,.0f} | {latency.rate:,.0f} "
+        f"| {latency.p50:.1f} | {latency.p99:.1f} | {latency.worst:.1f} | {load} |"
     )
+    return row, f"{kind}, {database}: latency legs, p50/p99 ms: {latency.parts}"
 
 
 def run() -> str:
+    """Every transport x tenant database available; GENIUS_BENCH_BUS=rabbitmq:sqlite,... picks some."""
     kinds = ["local"] + (["rabbitmq"] if os.environ.get("GENIUS_TEST_AMQP_URL") else [])
-    rows = []
-    for kind in kinds:
+    databases = ["sqlite"] + (["postgresql"] if os.environ.get("GENIUS_TEST_DATABASE_URL") else [])
+    combos = [(k, d) for d in databases for k in kinds]
+    if chosen := os.environ.get("GENIUS_BENCH_BUS"):
+        combos = [c for c in combos if f"{c[0]}:{c[1]}" in chosen.split(",")]
+    rows, notes = [], []
+    for kind, database in combos:
         with tempfile.TemporaryDirectory() as folder:
-            rows.append(asyncio.run(_run(kind, Path(folder))))
+            row, note = asyncio.run(_run(kind, database, Path(folder)))
+            rows.append(row)
+            notes.append(note)
     lines = [
         f"Throughput: {THROUGHPUT_EVENTS:,} events through outbox -> relay (confirms) -> "
-        f"exactly-once consumer (SQLite tenant database, transactions of up to {CONSUMER_BATCH}). "
+        f"exactly-once consumer (transactions of up to {CONSUMER_BATCH}). "
         f"Latency: {LATENCY_RATE:,} events/s for {LATENCY_SECONDS} s from a producer process, "
         "one event per unit of work, from the end of its outbox commit to the end of its effect's commit. "
         "Producer, relay and consumer are separate processes, as in production.",
         "",
-        "| transport | end-to-end events/s | relay events/s | latency run events/s "
-        "| p50 ms | p99 ms | max ms |",
-        "| --- | --- | --- | --- | --- | --- | --- |",
+        "| transport | tenant database | end-to-end events/s | relay events/s | latency run events/s "
+        "| p50 ms | p99 ms | max ms | load average at the end (1, 5, 15 min) |",
+        "| --- | --- | --- | --- | --- | --- | --- | --- | --- |",
         *rows,
+        "",
+        *notes,
     ]
     if "rabbitmq" not in kinds:
         lines.append("\nRabbitMQ skipped: set GENIUS_TEST_AMQP_URL.")
+    if "postgresql" not in databases:
+        lines.append("\nPostgreSQL tenant database skipped: set GENIUS_TEST_DATABASE_URL.")
     return "\n".join(lines)
