@@ -273,6 +273,7 @@ class UblDocument:
     __slots__ = (
         "_containers",
         "_decimals",
+        "_node_of",
         "by_name",
         "decimal_errors",
         "is_credit_note",
@@ -300,8 +301,8 @@ class UblDocument:
         # Derived facts a rule module computes once per document and shares among its rules.
         self.memo: dict[str, object] = {}
         self._containers: list[Node] = []
-        # Every element in document order; its Nodes keep the lxml proxies (and so their identity) alive.
-        self.nodes: list[Node] = self._walk(self.root)
+        self._node_of = self._walk(self.root)
+        self.nodes: list[Node] = list(self._node_of.values())  # document order (the walk's order)
 
     def __del__(self) -> None:
         # Child lists and parent links make every element a reference cycle; cutting the downward
@@ -317,58 +318,44 @@ class UblDocument:
         parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
         return cls(etree.fromstring(data, parser=parser))
 
-    def _walk(self, root: Node) -> list[Node]:
-        # One depth-first pass in document order over lxml's children (a C iterator per element
-        # with children, resumed after each descent), so a child's parent is the Node at hand: no
-        # getparent() call and no element -> Node map per element. This loop is most of the
+    def _walk(self, root: Node) -> dict[etree._Element, Node]:
+        # One pass in document order (lxml's C iterator); parents are found through the
+        # element -> Node map, which also keeps the lxml proxies (and so their identity) alive and,
+        # being insertion-ordered, lists every Node in document order. This loop is most of the
         # index's cost (one Node per element): Nodes are filled inline (no __init__ call), and a
-        # name's list is made with its first element. Returns every Node in document order.
+        # name's list is made with its first element.
         by_name = self.by_name
         containers = self._containers
-        nodes = [root]
-        add = nodes.append
+        node_of = {root.el: root}
         qnames = _QNAME_CACHE
         new = object.__new__
-        stack: list[tuple[Node, Iterator[etree._Element]]] = []
-        parent = root
-        children: Iterator[etree._Element] = iter(root.el)
-        while True:
-            for child in children:
-                tag = child.tag
-                if tag.__class__ is not str:  # a comment or a processing instruction
-                    continue
-                name = qnames.get(tag) or _qualified(tag)
-                node = new(Node)
-                node.el = child
-                node.name = name
-                node.parent = parent
-                node.text = child.text or ""
-                node._kids = _NO_KIDS
-                add(node)
-                kids = parent._kids
-                if kids is _NO_KIDS:
-                    parent._kids = {name: [node]}
-                    containers.append(parent)
-                else:
-                    same = kids.get(name)
-                    if same is None:
-                        kids[name] = [node]
-                    else:
-                        same.append(node)
-                found = by_name.get(name)
-                if found is None:
-                    by_name[name] = [node]
-                else:
-                    found.append(node)
-                if len(child):  # children (elements, or only comments: then an empty pass)
-                    stack.append((parent, children))
-                    parent = node
-                    children = iter(child)
-                    break
+        for child in root.el.iterdescendants(etree.Element):  # elements only: no comments or PIs
+            parent = node_of[child.getparent()]
+            tag = child.tag
+            name = qnames.get(tag) or _qualified(tag)
+            node = new(Node)
+            node.el = child
+            node.name = name
+            node.parent = parent
+            node.text = child.text or ""
+            node._kids = _NO_KIDS
+            node_of[child] = node
+            kids = parent._kids
+            if kids is _NO_KIDS:
+                parent._kids = {name: [node]}
+                containers.append(parent)
             else:
-                if not stack:
-                    return nodes
-                parent, children = stack.pop()
+                same = kids.get(name)
+                if same is None:
+                    kids[name] = [node]
+                else:
+                    same.append(node)
+            found = by_name.get(name)
+            if found is None:
+                by_name[name] = [node]
+            else:
+                found.append(node)
+        return node_of
 
     # -- lookups --------------------------------------------------------------------------
     @property
