@@ -49,7 +49,9 @@ async def seed_in_process(
             await runtime.start()
             try:
                 queues = [c.spec.name for c in consumers] + [worker_queue(anaf_efactura.TAG).name]
-                watch = BusWatch(platform, slug, asyncio.get_running_loop(), queues)
+                watch = BusWatch(
+                    platform, slug, asyncio.get_running_loop(), queues, job_tags=[anaf_efactura.TAG]
+                )
                 return await asyncio.to_thread(
                     seed_demo,
                     platform,
@@ -95,7 +97,7 @@ def demo(
         typer.echo(f"  {line}")
 
 
-def embed_demo_seed(app: Any, platform: Any, double: Any, slug: str) -> None:
+def embed_demo_seed(app: Any, platform: Any, double: Any, slug: str, size: Any = None) -> None:
     """``genius serve``: once the server runs, seed the demo tenant in the background (first start).
 
     The seed takes a minute or two (ANAF's call limit paces the submissions), so it never holds
@@ -114,7 +116,7 @@ def embed_demo_seed(app: Any, platform: Any, double: Any, slug: str) -> None:
     async def background() -> None:
         from genius.apps.sales.handlers import romanian_today
         from genius.bootstrap import subscriber_factories
-        from genius.demo import read_marker, seed_demo
+        from genius.demo import DemoSize, read_marker, seed_demo
         from genius.demo.anaf import authorize
         from genius.demo.seed import DONE, tenant_context
         from genius.demo.settle import BusWatch
@@ -132,13 +134,16 @@ def embed_demo_seed(app: Any, platform: Any, double: Any, slug: str) -> None:
                 factory(transport, platform.databases, platform.bus.tenant_resolver).spec.name
                 for factory in subscriber_factories()
             ] + [worker_queue(anaf_efactura.TAG).name]
-            watch = BusWatch(platform, slug, asyncio.get_running_loop(), queues, stop=stop)
+            watch = BusWatch(
+                platform, slug, asyncio.get_running_loop(), queues, job_tags=[anaf_efactura.TAG], stop=stop
+            )
             log.info("seeding demo tenant %s in the background", slug)
             summary = await asyncio.to_thread(
                 seed_demo,
                 platform,
                 slug,
                 today=romanian_today(),
+                size=size or DemoSize(),
                 settle=watch.settle,
                 double=double,
                 echo=log.info,

@@ -2,9 +2,10 @@
 
 The seeder runs on a thread while the relay, the subscribers and the workers run on an asyncio
 loop (``genius demo``'s own, or ``genius serve``'s). ``BusWatch.settle`` blocks until, for the
-tenant: every outbox row is published, no job is queued or running, the given queues hold no
-ready message, and the subscribers' inbox has stopped growing for ``quiet`` seconds (a message
-taken but not yet handled shows as neither ready nor in the inbox: the quiet period covers it).
+tenant: every outbox row is published, no job of the watched tags is queued or running, the
+given queues hold no ready message, and the subscribers' inbox has stopped growing for ``quiet``
+seconds (a message taken but not yet handled shows as neither ready nor in the inbox: the quiet
+period covers it).
 """
 
 from __future__ import annotations
@@ -54,22 +55,26 @@ class BusWatch:
     slug: str
     loop: asyncio.AbstractEventLoop | None = None
     queues: Sequence[str] = field(default_factory=tuple)
+    # Jobs of these tags count (empty: every job). Other periodic work (BNR's feed, e-mail) may
+    # retry for minutes without concerning the seed.
+    job_tags: Sequence[str] = field(default_factory=tuple)
     quiet: float = QUIET_SECONDS
     timeout: float = DEFAULT_TIMEOUT_SECONDS
     stop: threading.Event = field(default_factory=threading.Event)  # set: give up waiting at once
 
     def state(self) -> BusState:
         engine = self.platform.databases.engine_for_slug(self.slug)
+        tagged = [jobs.c.tag.in_(list(self.job_tags))] if self.job_tags else []
         with engine.connect() as conn:
             count = sa.func.count()
             unpublished = conn.execute(
                 sa.select(count).select_from(outbox).where(outbox.c.published_at.is_(None))
             ).scalar_one()
             active = conn.execute(
-                sa.select(count).select_from(jobs).where(jobs.c.state.in_(("queued", "running")))
+                sa.select(count).select_from(jobs).where(jobs.c.state.in_(("queued", "running")), *tagged)
             ).scalar_one()
             finished = conn.execute(
-                sa.select(count).select_from(jobs).where(jobs.c.state.not_in(("queued", "running")))
+                sa.select(count).select_from(jobs).where(jobs.c.state.not_in(("queued", "running")), *tagged)
             ).scalar_one()
             handled = conn.execute(sa.select(count).select_from(inbox)).scalar_one()
         return BusState(int(unpublished), int(active), int(handled), int(finished), self._ready())

@@ -1,0 +1,94 @@
+"""`genius demo` (errors, an already seeded tenant) and the background seed `genius serve` embeds."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from genius.bootstrap import build_platform
+from genius.cli.demo import embed_demo_seed
+from genius.cli.main import app
+from genius.cli.serve import _anaf_double, embed_subscribers
+from genius.demo import DemoSize, read_marker
+from genius.demo.anaf import DoubleServer, double_settings
+from genius.demo.seed import MARKER
+from genius.platform.settings import get_settings
+from genius.web.app import create_app
+from genius.workers.runtime import embed_workers
+from tests.web.conftest import MASTER_KEY, base_settings
+
+
+@pytest.fixture
+def cli_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    monkeypatch.setenv("GENIUS_DATA_DIR", str(tmp_path))
+    monkeypatch.setenv("GENIUS_MASTER_KEY", MASTER_KEY)
+    for name in ("GENIUS_DATABASE_URL", "GENIUS_REDIS_URL", "GENIUS_AMQP_URL", "GENIUS_OTLP_ENDPOINT"):
+        monkeypatch.delenv(name, raising=False)
+    get_settings.cache_clear()
+    platform = build_platform()
+    try:
+        platform.tenants.create("acme", name="Acme SRL", cui="12345674")
+    finally:
+        platform.close()
+    yield tmp_path
+    get_settings.cache_clear()
+
+
+def test_demo_names_an_unknown_tenant(cli_env: Path) -> None:
+    result = CliRunner().invoke(app, ["demo", "--tenant", "nobody"])
+    assert result.exit_code == 1
+    assert "nobody" in result.output
+
+
+def test_demo_leaves_a_seeded_tenant_alone_and_says_so(cli_env: Path) -> None:
+    platform = build_platform()
+    try:
+        platform.storage.put("acme", MARKER, b'{"seed": 5, "stage": "done", "step": "done"}')
+    finally:
+        platform.close()
+    result = CliRunner().invoke(app, ["demo", "--tenant", "acme", "--seed", "5"])
+    assert result.exit_code == 0, result.output
+    assert "already seeded with demo data (seed 5); nothing added" in result.output
+    assert "partners" in result.output and "accepted_by_anaf" in result.output
+
+
+def test_serve_talks_to_the_double_only_without_an_anaf_profile(tmp_path: Path) -> None:
+    assert _anaf_double(base_settings(tmp_path, anaf_client_id="firm-client")) is None
+    server = _anaf_double(base_settings(tmp_path, anaf_client_id=""))
+    try:
+        assert server is not None and server.base_url.startswith("http://127.0.0.1:")
+    finally:
+        assert server is not None
+        server.stop()
+
+
+def test_serve_seeds_the_demo_tenant_in_the_background_once_running(tmp_path: Path) -> None:
+    small = DemoSize(partners=10, invoices=12, suppliers=2, supplier_invoices=3, rejected=1)
+    with DoubleServer() as server:
+        platform = build_platform(base_settings(tmp_path, **double_settings(server.base_url)))
+        platform.tenants.create("demo", name="Demo SRL", cui="12345674")
+        web = create_app(platform)
+        embed_workers(web, platform)
+        embed_subscribers(web, platform)
+        embed_demo_seed(web, platform, server.double, "demo", size=small)
+
+        async def serve_until_seeded() -> dict[str, object]:
+            async with web.router.lifespan_context(web):
+                # The server is up at once: nothing is seeded yet when startup ends.
+                assert (read_marker(platform, "demo") or {}).get("stage") != "done"
+                deadline = time.monotonic() + 240
+                while (marker := read_marker(platform, "demo") or {}).get("stage") != "done":
+                    assert time.monotonic() < deadline, marker
+                    await asyncio.sleep(0.5)
+                return marker
+
+        try:
+            marker = asyncio.run(serve_until_seeded())
+            assert marker["accounting"]
+        finally:
+            platform.close()
