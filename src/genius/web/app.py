@@ -88,7 +88,11 @@ def create_app(
         middleware=[
             Middleware(TraceMiddleware),
             Middleware(BodyLimitMiddleware, max_body_bytes=settings.max_body_bytes),
-            Middleware(TenantBindingMiddleware, verify=platform.auth.verify_access_token),
+            Middleware(
+                TenantBindingMiddleware,
+                verify=platform.auth.verify_access_token,
+                verify_cached=platform.auth.verify_cached,
+            ),
             Middleware(RateLimitMiddleware, limiter=limiter, limits=limit_source),
             # Innermost: every state-changing request that got past the limits is audited.
             Middleware(AuditMiddleware, trail=platform.audit),

@@ -19,6 +19,7 @@ from genius.platform.auth import (
     TokenInvalid,
     WrongTenant,
 )
+from genius.platform.auth.cache import CONTROL_CACHE_SECONDS
 from genius.platform.crypto import CryptoError, derive_key, open_sealed
 from genius.platform.db import controlplane as cp
 from genius.platform.tenancy import Tenant
@@ -264,23 +265,56 @@ def test_malformed_tokens_are_token_invalid(platform: Platform, tenant: Tenant, 
 
 
 def test_inactive_tenant_unknown_tenant_and_disabled_user_are_refused(
-    platform: Platform, tenant: Tenant
+    platform: Platform, tenant: Tenant, frozen_clock: FrozenClock
 ) -> None:
     token = login(platform, tenant).access_token
+    platform.auth.verify_access_token(token)  # now cached: tenant row, user row, checked token
+    # Disabled through this process's UserService: refused at once, cache or not.
     platform.auth.users.set_active(tenant.slug, "ana@acme.ro", False)
     with pytest.raises(TenantInactive):
         platform.auth.verify_access_token(token)
+    with pytest.raises(TenantInactive):
+        platform.auth.verify_cached(token)
     platform.auth.users.set_active(tenant.slug, "ana@acme.ro", True)
     platform.auth.verify_access_token(token)
+    # Suspended behind this process's back (another process, SQL): refused once the cached
+    # tenant row is older than the staleness window, and never later than that.
     with platform.control.begin() as conn:
         conn.execute(cp.tenants.update().where(cp.tenants.c.id == tenant.id).values(status="suspended"))
+    platform.auth.verify_access_token(token)
+    frozen_clock.advance(CONTROL_CACHE_SECONDS)
     with pytest.raises(TenantInactive):
         platform.auth.verify_access_token(token)
     with platform.control.begin() as conn:
         conn.execute(cp.tenants.update().where(cp.tenants.c.id == tenant.id).values(status="active"))
+    frozen_clock.advance(CONTROL_CACHE_SECONDS)
+    platform.auth.verify_access_token(token)
     platform.tenants.delete(tenant.slug)
+    frozen_clock.advance(CONTROL_CACHE_SECONDS)
     with pytest.raises(TokenInvalid):
         platform.auth.verify_access_token(token)
+
+
+def test_a_known_token_is_verified_from_memory_and_still_re_checked(
+    platform: Platform, tenant: Tenant, frozen_clock: FrozenClock
+) -> None:
+    token = login(platform, tenant).access_token
+    assert platform.auth.verify_cached(token) is None  # never seen: the caller must read
+    ctx = platform.auth.verify_access_token(token)
+    assert platform.auth.verify_cached(token) == ctx
+    # A forged signature on the same claims is another string: it is verified in full, and fails.
+    head, body, signature = token.split(".")
+    forged = f"{head}.{body}.{signature[:-4]}AAAA"
+    assert platform.auth.verify_cached(forged) is None
+    with pytest.raises(TokenInvalid):
+        platform.auth.verify_access_token(forged)
+    # Expiry is checked on every use, cached or not: verified (and cached) 2 s before the end of
+    # the 30 s leeway, it is refused from memory 3 s later.
+    frozen_clock.advance(900 + 28)
+    platform.auth.verify_access_token(token)
+    frozen_clock.advance(3)
+    with pytest.raises(TokenExpired):
+        platform.auth.verify_cached(token)
 
 
 def test_rs256_store_signs_and_verifies(make_platform) -> None:  # type: ignore[no-untyped-def]

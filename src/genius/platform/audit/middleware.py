@@ -25,6 +25,7 @@ import anyio
 import sqlalchemy as sa
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from genius.platform.audit.pending import PendingRequestRecord, request_record_pending
 from genius.platform.audit.trail import AuditEntry, AuditTrail
 from genius.platform.db import controlplane as cp
 from genius.platform.observability.logs import get_logger
@@ -74,10 +75,24 @@ class AuditMiddleware:
                 status = int(message["status"])
             await send(message)
 
+        ctx = state.get("tenant_context") if not capture else None  # type: ignore[union-attr]
+        pending = None
+        if isinstance(ctx, TenantContext):
+            # Offered to the request's own audited change, to be written in its transaction.
+            pending = PendingRequestRecord(
+                ctx,
+                entry=lambda answered: _entry(scope, answered, None),
+                expected_status=lambda: _declared_status(scope),
+            )
         try:
-            await self.app(scope, capturing_receive, status_send)
+            if pending is None:
+                await self.app(scope, capturing_receive, status_send)
+            else:
+                with request_record_pending(pending):
+                    await self.app(scope, capturing_receive, status_send)
         finally:
-            await self._audit(scope, status, bytes(body))
+            if pending is None or not pending.written_as(status):
+                await self._audit(scope, status, bytes(body))
 
     async def _audit(self, scope: Scope, status: int, body: bytes) -> None:
         trail = self.trail or _trail_of(scope)
@@ -97,23 +112,33 @@ class AuditMiddleware:
             ctx, user_email = _named_tenant(trail, scope, state, body)
             if ctx is None:
                 return  # no tenant to write to: nothing was changed in any tenant either
-        template = _route_template(scope)
-        resource_type, resource_id = _resource(template, scope.get("path_params") or {})
-        client = scope.get("client")
-        trail.record_for(
-            ctx,
-            AuditEntry(
-                action=f"{scope['method']} {template}"[:200],
-                resource_type=resource_type,
-                resource_id=resource_id,
-                reason=_reason(scope["headers"]),
-                result="success" if status < 400 else "failure",
-                result_details={"status": status},
-                user_email=user_email,
-                client_ip=(state.get("client_ip") or (client[0] if client else None)),
-                trace_id=state.get("trace_id"),
-            ),
-        )
+        with request_record_pending(None):  # this record is the request's: nothing rides along
+            trail.record_for(ctx, _entry(scope, status, user_email))
+
+
+def _entry(scope: Scope, status: int, user_email: str | None) -> AuditEntry:
+    """The request's record: ``<METHOD> <route template>``, resource, status, client, trace."""
+    state = scope.get("state") if isinstance(scope.get("state"), dict) else {}
+    template = _route_template(scope)
+    resource_type, resource_id = _resource(template, scope.get("path_params") or {})
+    client = scope.get("client")
+    return AuditEntry(
+        action=f"{scope['method']} {template}"[:200],
+        resource_type=resource_type,
+        resource_id=resource_id,
+        reason=_reason(scope["headers"]),
+        result="success" if status < 400 else "failure",
+        result_details={"status": status},
+        user_email=user_email,
+        client_ip=(state.get("client_ip") or (client[0] if client else None)),
+        trace_id=state.get("trace_id"),
+    )
+
+
+def _declared_status(scope: Scope) -> int:
+    """The status the matched route answers on success (FastAPI's ``status_code``, else 200)."""
+    code = getattr(scope.get("route"), "status_code", None)
+    return code if isinstance(code, int) else 200
 
 
 def _trail_of(scope: Scope) -> AuditTrail | None:

@@ -26,6 +26,7 @@ from genius.kernel.clock import utcnow
 from genius.kernel.errors import FieldProblem, GeniusError, ValidationError
 from genius.kernel.ids import new_id
 from genius.platform.audit.chain import RESULTS, ChainedRecord, to_json_value
+from genius.platform.audit.pending import pending_request_record
 from genius.platform.audit.query import AuditPage, AuditQuery, run_query
 from genius.platform.audit.records import row_values
 from genius.platform.audit.tables import HEAD_ROW_ID, audit_chain_head, audit_records
@@ -50,6 +51,15 @@ _LIMITS = {
 _EMAIL_CACHE_SIZE = 4096
 
 AuditRecord = ChainedRecord
+
+# The statements of an append, built once (a request appends one or two records).
+_LOCK_HEAD = (
+    sa.select(audit_chain_head.c.last_seq, audit_chain_head.c.last_hash)
+    .where(audit_chain_head.c.id == HEAD_ROW_ID)
+    .with_for_update()
+)
+_INSERT_RECORDS = audit_records.insert()
+_MOVE_HEAD = audit_chain_head.update().where(audit_chain_head.c.id == HEAD_ROW_ID)
 
 
 class AuditChainMissing(GeniusError):
@@ -131,11 +141,7 @@ class AuditTrail:
         """
         ctx = current_tenant()
         record = self._build(ctx, entry)
-        head = conn.execute(
-            sa.select(audit_chain_head.c.last_seq, audit_chain_head.c.last_hash)
-            .where(audit_chain_head.c.id == HEAD_ROW_ID)
-            .with_for_update()
-        ).first()
+        head = conn.execute(_LOCK_HEAD).first()
         if head is None:
             raise AuditChainMissing(
                 f"tenant {ctx.slug!r} has no audit chain head: run `genius migrate`",
@@ -143,12 +149,22 @@ class AuditTrail:
             )
         record = replace(record, seq=head.last_seq + 1, prev_hash=head.last_hash)
         record = replace(record, hash=record.computed_hash())
-        conn.execute(audit_records.insert().values(**row_values(record)))
-        conn.execute(
-            audit_chain_head.update()
-            .where(audit_chain_head.c.id == HEAD_ROW_ID)
-            .values(last_seq=record.seq, last_hash=record.hash)
-        )
+        rows = [row_values(record)]
+        last = record
+        pending = pending_request_record() if entry.result == "success" else None
+        if pending is not None and pending.take(ctx):
+            # The HTTP request's own record rides along: same lock, same commit (see .pending).
+            try:
+                request = self._build(pending.ctx, pending.entry(pending.status))  # type: ignore[arg-type]
+            except GeniusError:
+                pending.release()  # the middleware writes it (and logs why it cannot) as before
+            else:
+                request = replace(request, seq=record.seq + 1, prev_hash=record.hash)
+                last = replace(request, hash=request.computed_hash())
+                rows.append(row_values(last))
+                pending.follow(conn)
+        conn.execute(_INSERT_RECORDS, rows)
+        conn.execute(_MOVE_HEAD, {"last_seq": last.seq, "last_hash": last.hash})
         return record
 
     def _build(self, ctx: TenantContext, entry: AuditEntry) -> ChainedRecord:

@@ -43,11 +43,12 @@ def bearer_token(request: Request) -> str | None:
     return token.strip()
 
 
-def current_context(request: Request) -> TenantContext:
+async def current_context(request: Request) -> TenantContext:
     """The caller's TenantContext; 401 (``not_authenticated``) without a valid bearer token.
 
-    A plain ``def``: FastAPI runs it in the thread pool, since verification may read the
-    control plane or fetch an external issuer's keys.
+    The gateway has usually verified the token already (no work here). Otherwise verification
+    runs in the thread pool, since it may read the control plane or fetch an external issuer's
+    keys.
     """
     ctx = getattr(request.state, "tenant_context", None)
     if isinstance(ctx, TenantContext):
@@ -57,7 +58,7 @@ def current_context(request: Request) -> TenantContext:
         raise AuthenticationFailed(
             "sign in first: send Authorization: Bearer <access token>", code="not_authenticated"
         )
-    ctx = auth_service(request).verify_access_token(token)
+    ctx = await run_in_threadpool(auth_service(request).verify_access_token, token)
     request.state.tenant_context = ctx
     return ctx
 
@@ -80,8 +81,11 @@ def require(
             attrs = await produced if inspect.isawaitable(produced) else produced
         else:
             attrs = resource
-        # The decision may read tenant roles and write the audit trail: keep it off the event loop.
-        await run_in_threadpool(auth_service(request).authorizer.check, ctx, permission, attrs)
+        authorizer = auth_service(request).authorizer
+        # Allowed by built-in roles alone: decided here, no read. Otherwise the decision may read
+        # the tenant's own roles and write the denial to the audit trail: off the event loop.
+        if not authorizer.allows_locally(ctx, permission, attrs):
+            await run_in_threadpool(authorizer.check, ctx, permission, attrs)
         return ctx
 
     dependency.__name__ = f"require_{permission.replace('.', '_')}"

@@ -226,6 +226,17 @@ class SigningKeyStore:
             raise TokenInvalid("token signed with a key past its rotation grace period")
         return key, entry.public[kid]
 
+    def cached_verification_key(self, tenant_id: str, kid: str) -> tuple[SigningKey, PublicKey] | None:
+        """``verification_key`` from the cache only: None when it would read the table or refuse."""
+        now = utcnow()
+        entry = self._verifiers.get(tenant_id)
+        if entry is None or not 0 <= (now - entry.loaded_at).total_seconds() < KEY_CACHE_SECONDS:
+            return None
+        key = entry.keys.get(kid)
+        if key is None or not key.verifies_at(now):
+            return None
+        return key, entry.public[kid]
+
     def _load_verifiers(self, tenant_id: str, now: datetime) -> _TenantKeys:
         keys = {k.kid: k for k in self.keys(tenant_id)}
         public: dict[str, PublicKey] = {}

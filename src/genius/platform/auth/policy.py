@@ -272,10 +272,25 @@ class Authorizer:
         grants: GrantLookup = builtin_grants,
         rules: Sequence[AbacRule] = DEFAULT_RULES,
         on_deny: DenyHook | None = None,
+        local_grants: GrantLookup | None = None,
     ) -> None:
         self.grants = grants
         self.rules = tuple(rules)
         self.on_deny = on_deny
+        # A lookup without I/O whose grants are a subset of ``grants`` (the built-in roles): what
+        # it allows, ``grants`` allows too, so ``allows_locally`` can answer without a read.
+        self.local_grants = local_grants
+
+    def allows_locally(
+        self, ctx: TenantContext, permission: str, resource: Mapping[str, Any] | None = None
+    ) -> bool:
+        """True when the decision is "allowed" without reading anything; False means: ``check``.
+
+        Never denies by itself (a denial must be recorded through ``on_deny``, which writes).
+        """
+        if self.local_grants is None:
+            return False
+        return self._decide(ctx, permission, resource, self.local_grants).allowed
 
     def authorize(
         self, ctx: TenantContext, permission: str, resource: Mapping[str, Any] | None = None
@@ -294,7 +309,13 @@ class Authorizer:
             raise AccessDenied(f"{permission} denied: {decision.reason}", decision=decision)
         return ctx
 
-    def _decide(self, ctx: TenantContext, permission: str, resource: Mapping[str, Any] | None) -> Decision:
+    def _decide(
+        self,
+        ctx: TenantContext,
+        permission: str,
+        resource: Mapping[str, Any] | None,
+        grants: GrantLookup | None = None,
+    ) -> Decision:
         try:
             validate_permission(permission)
         except ValidationError as exc:
@@ -304,7 +325,7 @@ class Authorizer:
         grant = next(
             (
                 (role, pattern)
-                for role, patterns in self.grants(ctx).items()
+                for role, patterns in (grants or self.grants)(ctx).items()
                 if role in ctx.roles
                 for pattern in patterns
                 if permission_matches(pattern, permission)

@@ -1,4 +1,4 @@
-"""AuthService: the built-in OpenID-style issuer per tenant, token grants and token verification.
+"""AuthService: the built-in OpenID-style issuer per tenant, token grants (verification: .verification).
 
 Issuer of tenant ``acme``: ``<settings.base_url>/realms/acme``. Access tokens are JWTs signed with
 the tenant's own key (``keys``), header ``kid``; claims iss, sub (user id), aud, exp, iat, nbf,
@@ -17,40 +17,31 @@ from typing import Any
 
 import httpx
 import jwt
-import sqlalchemy as sa
-from jwt.exceptions import InvalidTokenError
 
 from genius.kernel.clock import utcnow
 from genius.kernel.errors import ProblemCollector
 from genius.kernel.ids import new_id
-from genius.platform.db import controlplane as cp
 from genius.platform.settings import Settings
-from genius.platform.tenancy import SLUG_RE, Tenant, TenantContext, TenantNotFound, TenantRegistry
+from genius.platform.tenancy import Tenant, TenantNotFound, TenantRegistry
 
+from .cache import VerificationCache
 from .errors import (
     InvalidCredentials,
     InvalidGrant,
-    TenantInactive,
-    TokenExpired,
-    TokenInvalid,
     TooManyAttempts,
-    WrongTenant,
 )
-from .external import ExternalIssuers, context_from_claims, normalise_issuer
+from .external import ExternalIssuers
 from .keys import DEFAULT_ALGORITHM, KEY_CACHE_SECONDS, SigningKey, SigningKeyStore
 from .login_limiter import FailureLimiter, make_failure_limiter
 from .passwords import Passwords
-from .policy import Authorizer, DenyHook
+from .policy import Authorizer, DenyHook, builtin_grants
 from .refresh import RefreshTokenStore
 from .roles import RoleStore
 from .users import User, UserNotFound, UserService
-
-# The audience of every built-in access token: this product's API.
-AUDIENCE = "genius-api"
-# Clock skew tolerated between the node that issued a token and the node that checks it.
-LEEWAY_SECONDS = 30
-REQUIRED_CLAIMS = ("iss", "sub", "aud", "exp", "iat", "nbf", "jti", "tenant", "tenant_id")
-MAX_TOKEN_BYTES = 8192  # a JWT longer than this is not ours; refuse before parsing
+from .verification import (
+    AUDIENCE,
+    AccessTokenVerification,
+)
 
 
 @dataclass(frozen=True)
@@ -71,7 +62,7 @@ class TokenPair:
         }
 
 
-class AuthService:
+class AuthService(AccessTokenVerification):
     """Issues and verifies tokens; owns the key store, users, roles, authorizer and login limiter."""
 
     def __init__(
@@ -96,8 +87,12 @@ class AuthService:
         self.keys = SigningKeyStore(self.control, master_key, grace_seconds=grace, algorithm=algorithm)
         self.refresh_tokens = RefreshTokenStore(self.control, settings.refresh_token_ttl_seconds)
         self.roles = RoleStore(self.control)
+        # Rows and checked tokens remembered between requests (see .cache for the staleness window).
+        self.cache = VerificationCache()
         self.users = UserService(tenants, passwords or Passwords(), self.roles)
-        self.authorizer = Authorizer(self.roles.grants, on_deny=on_deny)
+        self.users.on_change = self.cache.forget_user
+        # Built-in roles need no read: a request they allow is decided on the event loop.
+        self.authorizer = Authorizer(self.roles.grants, on_deny=on_deny, local_grants=builtin_grants)
         self.external = ExternalIssuers(http, allow_plain_http=settings.environment != "production")
         redis_url = settings.redis_url.get_secret_value() if settings.redis_url else None
         self.limiter = limiter or make_failure_limiter(
@@ -111,9 +106,6 @@ class AuthService:
             close_limiter()
 
     # -- the issuer's documents ----------------------------------------------------------------
-    def issuer_for(self, slug: str) -> str:
-        return f"{self.settings.base_url}/realms/{slug}"
-
     def _active_tenant(self, slug: str) -> Tenant:
         tenant = self.tenants.get(slug)
         if tenant.status != "active":
@@ -249,119 +241,6 @@ class AuthService:
             claims["azp"] = client_id
         return jwt.encode(claims, signer.private_key, algorithm=signer.algorithm, headers={"kid": signer.kid})
 
-    # -- verification --------------------------------------------------------------------------
-    def verify_access_token(self, token: str, *, expected_tenant: str | None = None) -> TenantContext:
-        """The caller's context from a bearer token, or AuthenticationFailed with a precise code.
-
-        ``expected_tenant``: when the route names a tenant, a valid token of another one is refused
-        with ``wrong_tenant``.
-        """
-        if not isinstance(token, str) or not token or len(token) > MAX_TOKEN_BYTES:
-            raise TokenInvalid("token is missing or too long")
-        try:
-            header = jwt.get_unverified_header(token)
-            unverified = jwt.decode(token, options={"verify_signature": False})
-        except InvalidTokenError as exc:
-            raise TokenInvalid(f"token is malformed: {exc}") from None
-        kid = header.get("kid")
-        issuer = unverified.get("iss")
-        if not isinstance(kid, str) or not kid:
-            raise TokenInvalid("token header has no kid")
-        if not isinstance(issuer, str) or not issuer:
-            raise TokenInvalid("token has no issuer")
-        builtin_slug = self._builtin_slug(issuer)
-        if builtin_slug is not None:
-            ctx = self._verify_builtin(token, header, builtin_slug)
-        else:
-            ctx = self._verify_external(token, header, normalise_issuer(issuer))
-        if expected_tenant is not None and ctx.slug != expected_tenant:
-            raise WrongTenant(f"token was issued for another tenant, not {expected_tenant!r}")
-        return ctx
-
-    def _builtin_slug(self, issuer: str) -> str | None:
-        prefix = f"{self.settings.base_url}/realms/"
-        if not issuer.startswith(prefix):
-            return None
-        slug = issuer[len(prefix) :]
-        if not SLUG_RE.fullmatch(slug):
-            raise TokenInvalid("token issuer names no valid realm")
-        return slug
-
-    def _verify_builtin(self, token: str, header: dict[str, Any], slug: str) -> TenantContext:
-        tenant = self._tenant_or_none(slug)
-        if tenant is None:
-            raise TokenInvalid("token issuer is unknown")
-        self._require_active(tenant)
-        key, public_key = self.keys.verification_key(tenant.id, header["kid"])
-        if header.get("alg") != key.algorithm:
-            raise TokenInvalid("token algorithm does not match its key")
-        claims = self._decode(token, public_key, key.algorithm, self.issuer_for(slug), AUDIENCE)
-        for name in REQUIRED_CLAIMS:
-            if name not in claims:
-                raise TokenInvalid(f"token lacks the {name} claim")
-        _require_access_token_type(claims)
-        if claims["tenant"] != tenant.slug or claims["tenant_id"] != tenant.id:
-            raise TokenInvalid("token's tenant claims do not match its issuer")
-        user = self._user_or_none(tenant.id, str(claims["sub"]))
-        if user is None or not user.active:
-            raise TenantInactive("the token's user is unknown or disabled")
-        attributes = dict(user.attributes)
-        attributes.setdefault("email", user.email)
-        return TenantContext(
-            tenant_id=tenant.id, slug=tenant.slug, user_id=user.id, roles=user.roles, attributes=attributes
-        )
-
-    def _verify_external(self, token: str, header: dict[str, Any], issuer: str) -> TenantContext:
-        tenant = self._tenant_by_external_issuer(issuer, token)
-        self._require_active(tenant)
-        key = self.external.key_for(issuer, header["kid"])
-        if header.get("alg") != key.algorithm_name:
-            raise TokenInvalid("token algorithm does not match its key")
-        claims = self._decode(token, key.key, key.algorithm_name, issuer, tenant.external_audience)
-        for name in ("sub", "exp", "iat"):
-            if name not in claims:
-                raise TokenInvalid(f"token lacks the {name} claim")
-        _require_access_token_type(claims)
-        local_attributes: dict[str, Any] = {}
-        email = claims.get("email")
-        if isinstance(email, str) and email:
-            local = self.users.find_by_email(tenant.id, email)
-            if local is not None:
-                if not local.active:
-                    raise TenantInactive("the token's user is disabled in this tenant")
-                local_attributes = local.attributes
-        return context_from_claims(tenant, claims, local_attributes)
-
-    def _decode(
-        self, token: str, key: Any, algorithm: str, issuer: str, audience: str | None
-    ) -> dict[str, Any]:
-        # Time claims are checked below against genius.kernel.clock, not PyJWT's own time.time().
-        options: dict[str, Any] = {
-            "verify_exp": False,
-            "verify_nbf": False,
-            "verify_iat": False,
-            "verify_aud": audience is not None,
-        }
-        try:
-            claims = jwt.decode(
-                token, key, algorithms=[algorithm], issuer=issuer, audience=audience, options=options
-            )
-        except InvalidTokenError as exc:
-            raise TokenInvalid(f"token rejected: {exc}") from None
-        now = utcnow().timestamp()
-        for name in ("exp", "iat", "nbf"):
-            if name in claims and (
-                not isinstance(claims[name], int | float) or isinstance(claims[name], bool)
-            ):
-                raise TokenInvalid(f"token claim {name} is not a number")
-        if "exp" in claims and claims["exp"] <= now - LEEWAY_SECONDS:
-            raise TokenExpired("token has expired")
-        if "nbf" in claims and claims["nbf"] > now + LEEWAY_SECONDS:
-            raise TokenInvalid("token is not valid yet")
-        if "iat" in claims and claims["iat"] > now + LEEWAY_SECONDS:
-            raise TokenInvalid("token was issued in the future")
-        return claims
-
     # -- lookups -------------------------------------------------------------------------------
     def _tenant_or_none(self, slug: str) -> Tenant | None:
         try:
@@ -369,42 +248,8 @@ class AuthService:
         except TenantNotFound:
             return None
 
-    @staticmethod
-    def _require_active(tenant: Tenant) -> None:
-        if tenant.status != "active":
-            raise TenantInactive(f"tenant {tenant.slug!r} is not active")
-
-    def _tenant_by_external_issuer(self, issuer: str, token: str) -> Tenant:
-        with self.control.connect() as conn:
-            slugs = (
-                conn.execute(
-                    sa.select(cp.tenants.c.slug).where(
-                        sa.func.rtrim(cp.tenants.c.external_issuer, "/") == issuer
-                    )
-                )
-                .scalars()
-                .all()
-            )
-        tenants = [self.tenants.get(slug) for slug in slugs]
-        if len(tenants) > 1:
-            # Several tenants trust one issuer: only the audience can tell them apart.
-            aud = jwt.decode(token, options={"verify_signature": False}).get("aud")
-            auds = set(aud) if isinstance(aud, list) else {aud}
-            tenants = [t for t in tenants if t.external_audience and t.external_audience in auds]
-        if len(tenants) != 1:
-            raise TokenInvalid("token issuer is not trusted by any single tenant")
-        return tenants[0]
-
     def _user_or_none(self, tenant_id: str, user_id: str) -> User | None:
         try:
             return self.users.get(tenant_id, user_id)
         except UserNotFound:
             return None
-
-
-def _require_access_token_type(claims: dict[str, Any]) -> None:
-    # Keycloak signs ID tokens (typ "ID") with the same key as access tokens ("Bearer"); an ID
-    # token is proof of a login to a client, not a credential for this API.
-    typ = claims.get("typ")
-    if typ is not None and (not isinstance(typ, str) or typ.lower() != "bearer"):
-        raise TokenInvalid(f"token of type {typ!r} is not an access token")

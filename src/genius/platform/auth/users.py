@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -69,6 +69,8 @@ class UserService:
         self.control: Engine = tenants.control
         self.passwords = passwords
         self.roles = roles
+        # Told the id of every user changed here (AuthService drops its cached row of that user).
+        self.on_change: Callable[[str], None] | None = None
 
     def create(
         self,
@@ -232,4 +234,9 @@ class UserService:
             raise UserNotFound(f"email: no user {email!r} in tenant {tenant.slug}")
         with self.control.begin() as conn:
             conn.execute(cp.users.update().where(cp.users.c.id == user.id).values(active=active))
+        self._changed(user.id)
         return self.get(tenant.id, user.id)
+
+    def _changed(self, user_id: str) -> None:
+        if self.on_change is not None:
+            self.on_change(user_id)

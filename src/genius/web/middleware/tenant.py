@@ -21,6 +21,8 @@ from genius.platform.tenancy import TenantContext, tenant_scope
 from genius.web.errors import genius_error_body, headers_for, send_error, trace_id_of
 
 TokenVerifier = Callable[[str], TenantContext]
+# The same verification from in-process caches only: None when it would have to read (no I/O).
+CachedTokenVerifier = Callable[[str], TenantContext | None]
 
 
 def bearer_token(scope: Scope) -> str | None:
@@ -35,9 +37,12 @@ def bearer_token(scope: Scope) -> str | None:
 
 
 class TenantBindingMiddleware:
-    def __init__(self, app: ASGIApp, *, verify: TokenVerifier) -> None:
+    def __init__(
+        self, app: ASGIApp, *, verify: TokenVerifier, verify_cached: CachedTokenVerifier | None = None
+    ) -> None:
         self.app = app
         self.verify = verify
+        self.verify_cached = verify_cached
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -52,8 +57,11 @@ class TenantBindingMiddleware:
                 raise AuthenticationFailed(
                     "the Authorization header has no token after Bearer", code="token_invalid"
                 )
-            # Verification reads the control plane (tenant, user, keys): off the event loop.
-            ctx = await to_thread.run_sync(self.verify, token)
+            # A token seen a moment ago is re-checked from memory, on the event loop; a new one (or
+            # a stale cache) reads the control plane (tenant, user, keys): off the event loop.
+            ctx = self.verify_cached(token) if self.verify_cached is not None else None
+            if ctx is None:
+                ctx = await to_thread.run_sync(self.verify, token)
         except GeniusError as exc:
             # Expired, forged, of an unknown issuer, of a disabled tenant: refused here, so no
             # route ever runs with a token that did not verify.
@@ -73,4 +81,4 @@ class TenantBindingMiddleware:
             await self.app(scope, receive, send)
 
 
-__all__ = ["TenantBindingMiddleware", "TokenVerifier", "bearer_token"]
+__all__ = ["CachedTokenVerifier", "TenantBindingMiddleware", "TokenVerifier", "bearer_token"]
