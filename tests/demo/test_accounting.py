@@ -1,6 +1,6 @@
 """seed_accounting on a tenant whose documents were issued and received through the real services
 and posted by the running subscribers: bank statements imported and partly reconciled, VAT closed,
-August closed and locked, a D406 for September valid, and a second call changing nothing."""
+August closed and locked, a D406 of each month valid, and a second call changing nothing."""
 
 from __future__ import annotations
 
@@ -152,6 +152,7 @@ async def test_seeded_books_are_partly_reconciled_closed_and_exportable(books: B
     assert counts["proposed"] + counts["unmatched"] > 0  # partly reconciled
     assert counts["vat_closing_entries"] == 3 and counts["vat_closings"] == 3
     assert counts["closed_periods"] == 1 and counts["periods_closed"] == 2  # closed, then locked
+    assert counts["d406_contact_set"] == 1  # nobody had named the D406 contact person
     assert counts["entries"] == counts["bank_entries"] + counts["vat_closings"] + 1  # + opening balance
     # The ledger balances, and the bank account moved.
     lines, entries = acc.lines.c, acc.entries.c
@@ -190,8 +191,7 @@ async def test_seeded_books_are_partly_reconciled_closed_and_exportable(books: B
         )
         with pytest.raises(PeriodClosed, match="2026-08 is locked"):
             post(uow, late)
-    # A D406 for September: pre-validated while written, and valid against ANAF's XSD.
-    books.configure()
+    # A D406 of each month (the demo named the contact): pre-validated while written, XSD-valid.
     for month in ("2026-08", "2026-09", "2026-10"):
         result, document = books.export(month)
         assert_valid(document, xsd)

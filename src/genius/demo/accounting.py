@@ -13,7 +13,9 @@ posted them. Through the accounting and bank services, the way an accountant's m
    bank import service (dedup by bank reference) and matched by the ``match`` worker's logic:
    sure matches reconciled and posted (5121 = 4111, 401 = 5121), fees posted (627 = 5121), the
    rest left proposed or unmatched;
-4. the first month closed and locked through the periods service.
+4. the first month closed and locked through the periods service;
+5. the D406 contact person set (``accounting.saft`` settings) when nobody has, so that a D406
+   of each month can be exported at once.
 
 Idempotent: a second call finds the demo's statements and the locked month and does nothing,
 answering ``already_seeded = 1``; a call interrupted part-way is finished by the next one (every
@@ -44,6 +46,7 @@ from genius.apps.accounting.domain.postings import GENERAL_JOURNAL
 from genius.apps.accounting.handlers import entries as entry_handlers
 from genius.apps.accounting.handlers.periods import change_period
 from genius.apps.accounting.handlers.postings import close_vat
+from genius.apps.accounting.saft import settings as saft_settings
 from genius.apps.sales import tables as sales
 from genius.demo.bank_files import BankLine, daily_statements, iban, write_camt053
 from genius.demo.bank_plan import DemoItem, Month, plan_bank
@@ -65,6 +68,13 @@ MIN_OPENING: Final = Decimal("50000")  # lei in the account on the first day, at
 CUSHION: Final = Decimal("20000")  # the balance never goes below this
 FALLBACK_BANK: Final = "BTRL"  # the account's bank when the company profile has no IBAN
 VAT_PAYABLE: Final = "4423"
+# The demo company's accountant, named in the D406 header (Header.Company.Contact).
+D406_CONTACT: Final = {
+    "contact_first_name": "Ioana",
+    "contact_last_name": "Popescu",
+    "contact_telephone": "+40264450120",
+    "contact_email": "contabilitate@genius-demo.ro",
+}
 T = TypeVar("T")
 
 
@@ -136,6 +146,8 @@ def seed_accounting(platform: Platform, slug: str, *, today: datetime.date, seed
         for note in summary.not_posted:
             log.warning("demo %s: bank line not posted: %s", slug, note)
     closed = _close_and_lock(unit, first, platform)
+    with unit() as uow:
+        contact = _d406_contact(uow.connection)
     with unit(write=False) as uow:
         conn = uow.connection
         counts.update(_counts(conn, account, months))
@@ -149,6 +161,7 @@ def seed_accounting(platform: Platform, slug: str, *, today: datetime.date, seed
             vat_closings=vat_closings,
             opening_entries=int(opened is not None),
             periods_closed=closed,
+            d406_contact_set=int(contact),
             entries=_entry_count(conn) - entries_before,
         )
     return counts
@@ -263,6 +276,15 @@ def _close_and_lock(unit: Callable[[], UnitOfWork], period: Period, platform: Pl
             change_period(uow, ChangePeriod(period, action), platform.audit)
             done += 1
     return done
+
+
+def _d406_contact(conn: sa.Connection) -> bool:
+    """Set the D406 contact person when none is set (a person's choice is kept)."""
+    current = saft_settings.load(conn)
+    if current.contact_first_name and current.contact_last_name:
+        return False
+    saft_settings.update(conn, dict(D406_CONTACT), None)
+    return True
 
 
 def _counts(conn: sa.Connection, account: str, months: list[Month]) -> dict[str, int]:
