@@ -153,7 +153,10 @@ async def test_seeded_books_are_partly_reconciled_closed_and_exportable(books: B
     assert counts["vat_closing_entries"] == 3 and counts["vat_closings"] == 3
     assert counts["closed_periods"] == 1 and counts["periods_closed"] == 2  # closed, then locked
     assert counts["d406_contact_set"] == 1  # nobody had named the D406 contact person
-    assert counts["entries"] == counts["bank_entries"] + counts["vat_closings"] + 1  # + opening balance
+    assert counts["confirmed_before_close"] > 0  # August's proposals, confirmed before closing it
+    assert counts["reconciled"] == counts["reconciled_now"] + counts["confirmed_before_close"]
+    posted = counts["bank_entries"] + counts["confirmed_before_close"] + counts["vat_closings"]
+    assert counts["entries"] == posted + 1  # and the opening balance
     # The ledger balances, and the bank account moved.
     lines, entries = acc.lines.c, acc.entries.c
     assert scalar(books, sa.select(sa.func.sum(lines.debit) - sa.func.sum(lines.credit))) == 0
@@ -166,6 +169,13 @@ async def test_seeded_books_are_partly_reconciled_closed_and_exportable(books: B
                 bank.open_items.c.kind == "receivable"
             )
         ).all()
+        august_proposed = conn.execute(
+            sa.select(sa.func.count()).where(
+                bank.lines.c.status == "proposed",
+                bank.lines.c.booking_date.between(date(2026, 8, 1), date(2026, 8, 31)),
+            )
+        ).scalar_one()
+    assert august_proposed == 0  # the closed month's proposals were confirmed before closing
     paid = [r for r in rows if D(r.open_amount) < D(r.total)]
     assert paid and len(paid) < len(rows)
     # What the bank reconciled is what 5121 = 4111 posted.

@@ -13,7 +13,9 @@ posted them. Through the accounting and bank services, the way an accountant's m
    bank import service (dedup by bank reference) and matched by the ``match`` worker's logic:
    sure matches reconciled and posted (5121 = 4111, 401 = 5121), fees posted (627 = 5121), the
    rest left proposed or unmatched;
-4. the first month closed and locked through the periods service;
+4. the first month finished the way an accountant finishes it: its proposed bank lines confirmed
+   with their best candidate (``reconcile.confirm``), then closed and locked through the periods
+   service; lines without an invoice behind them (salaries, taxes, interest) stay unmatched;
 5. the D406 contact person set (``accounting.saft`` settings) when nobody has, so that a D406
    of each month can be exported at once.
 
@@ -38,6 +40,7 @@ from genius.apps.accounting.bank import repository as bank_repo
 from genius.apps.accounting.bank import tables as bank
 from genius.apps.accounting.bank.handlers.imports import import_statement_file
 from genius.apps.accounting.bank.handlers.matching import run_match
+from genius.apps.accounting.bank.handlers.reconcile import confirm
 from genius.apps.accounting.commands import ChangePeriod
 from genius.apps.accounting.domain.entries import Entry, EntryDraft, Line, SourceDocument
 from genius.apps.accounting.domain.errors import AlreadyPosted
@@ -52,6 +55,7 @@ from genius.demo.bank_files import BankLine, daily_statements, iban, write_camt0
 from genius.demo.bank_plan import DemoItem, Month, plan_bank
 from genius.demo.ledger_check import check_posted
 from genius.fiscal.ro.bankstatements.identifiers import valid_iban
+from genius.kernel.errors import GeniusError
 from genius.platform.db.uow import UnitOfWork
 from genius.platform.tenancy import TenantContext
 
@@ -145,6 +149,7 @@ def seed_accounting(platform: Platform, slug: str, *, today: datetime.date, seed
         matched["bank_entries"] += summary.posted
         for note in summary.not_posted:
             log.warning("demo %s: bank line not posted: %s", slug, note)
+    confirmed = _confirm_proposals(unit, months[0], slug)
     closed = _close_and_lock(unit, first, platform)
     with unit() as uow:
         contact = _d406_contact(uow.connection)
@@ -160,6 +165,7 @@ def seed_accounting(platform: Platform, slug: str, *, today: datetime.date, seed
             bank_entries=matched["bank_entries"],
             vat_closings=vat_closings,
             opening_entries=int(opened is not None),
+            confirmed_before_close=confirmed,
             periods_closed=closed,
             d406_contact_set=int(contact),
             entries=_entry_count(conn) - entries_before,
@@ -263,6 +269,32 @@ def _post_opening(uow: UnitOfWork, slug: str, on: datetime.date, amount: Decimal
         source=source,
     )
     return entry_handlers.post(uow, draft)
+
+
+def _confirm_proposals(unit: Callable[[], UnitOfWork], month: Month, slug: str) -> int:
+    """Confirm each proposed line booked in ``month`` with its best candidate; the number confirmed."""
+    ln = bank.lines.c
+    with unit() as uow:
+        waiting = (
+            uow.connection.execute(
+                sa.select(ln.id)
+                .where(ln.status == bank_repo.PROPOSED, ln.booking_date.between(month.first, month.last))
+                .order_by(ln.booking_date, ln.statement_id, ln.position)
+            )
+            .scalars()
+            .all()
+        )
+    done = 0
+    for line_id in waiting:
+        try:
+            with unit() as uow:
+                best = bank_repo.candidates_of(uow.connection, line_id)
+                if best:
+                    confirm(uow, line_id, candidate_id=best[0].id)
+                    done += 1
+        except GeniusError as exc:  # an invoice settled meanwhile by a surer line: leave it proposed
+            log.info("demo %s: proposed bank line %s left for a person: %s", slug, line_id, exc.message)
+    return done
 
 
 def _close_and_lock(unit: Callable[[], UnitOfWork], period: Period, platform: Platform) -> int:
