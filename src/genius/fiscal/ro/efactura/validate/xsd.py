@@ -127,8 +127,10 @@ def _blank_text_is_ignorable(data: bytes) -> bool:
     body = data[3:] if data.startswith(b"\xef\xbb\xbf") else data
     if not body.startswith(b"<"):
         return False
-    allowed_pis = 1 if body.startswith(b"<?xml") else 0  # the XML declaration
-    return b"<!--" not in body and b"<![CDATA[" not in body and body.count(b"<?") <= allowed_pis
+    # Two scans: "<!" opens a comment or a CDATA section (a DOCTYPE is refused before this), "<?"
+    # a processing instruction other than the XML declaration.
+    after_declaration = body.find(b"?>") + 2 if body.startswith(b"<?xml") else 0
+    return b"<!" not in body and body.find(b"<?", after_declaration) < 0
 
 
 _parser_local = threading.local()

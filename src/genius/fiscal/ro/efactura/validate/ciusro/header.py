@@ -27,8 +27,10 @@ def br_ro_001(doc: UblDocument) -> Iterator[Hit]:
         return
     ids = doc.root.kids("cbc:CustomizationID")
     # ``cbc:CustomizationID = $RO-CIUS-ID``: an exact string comparison, surrounding spaces included.
-    if not any(n.text == RO_CIUS_ID for n in ids):
-        yield Hit(ids[0] if ids else None, {"value": ids[0].text if ids else ""})
+    for n in ids:  # a loop: no generator closed early
+        if n.text == RO_CIUS_ID:
+            return
+    yield Hit(ids[0] if ids else None, {"value": ids[0].text if ids else ""})
 
 
 @RULES.rule(
@@ -243,8 +245,9 @@ def br_ro_065(doc: UblDocument) -> Iterator[Node]:
     if root.has("cac:TaxRepresentativeParty/cac:PartyTaxScheme/cbc:CompanyID"):
         return
     seller_vat_ids = root.findall("cac:AccountingSupplierParty/cac:Party/cac:PartyTaxScheme/cbc:CompanyID")
-    if any(n.norm for n in seller_vat_ids):
-        return
+    for n in seller_vat_ids:  # a loop: no generator closed early
+        if n.norm:
+            return
     if uses_vat_category(doc):
         yield root.find("cac:AccountingSupplierParty/cac:Party") or root
 

@@ -69,7 +69,10 @@ def has_nonblank(start: Node | None, path: str) -> bool:
     """``path[boolean(normalize-space(.))]``: some element at ``path`` has non-blank text."""
     if start is None:
         return False
-    return any(n.norm for n in start.findall(path))
+    for n in start.findall(path):  # noqa: SIM110 (a loop: no generator closed early)
+        if n.norm:
+            return True
+    return False
 
 
 def invoice_only(doc: UblDocument) -> bool:

@@ -66,9 +66,13 @@ def _upper_scheme_ids(scheme: Node) -> list[str]:
 def _party_tax_ids(party_path: str, vat: bool) -> Count:
     # UBL-SR-12/13/18: [cac:TaxScheme/upper-case(cbc:ID)='VAT'] (or != 'VAT'), not normalised.
     def count(root: Node) -> int:
-        schemes = root.findall(party_path + "/cac:PartyTaxScheme")
-        chosen = [s for s in schemes if any((u == "VAT") == vat for u in _upper_scheme_ids(s))]
-        return sum(len(s.kids("cbc:CompanyID")) for s in chosen)
+        total = 0
+        for scheme in root.findall(party_path + "/cac:PartyTaxScheme"):
+            for upper in _upper_scheme_ids(scheme):  # a loop: no generator closed early
+                if (upper == "VAT") == vat:
+                    total += len(scheme.kids("cbc:CompanyID"))
+                    break
+        return total
 
     return count
 

@@ -138,8 +138,10 @@ def _br_26(line: Node) -> bool:
     "The Item gross price (BT-148, cac:Price/cac:AllowanceCharge/cbc:BaseAmount) must not be negative.",
 )
 def _br_28(line: Node) -> bool:
-    prices = line.kids("cac:Price")
-    if not prices or not any(p.kids("cac:AllowanceCharge") for p in prices):
+    for price in line.kids("cac:Price"):  # a loop: no generator per line
+        if price.kids("cac:AllowanceCharge"):
+            break
+    else:
         return True
     bases = line.findall("cac:Price/cac:AllowanceCharge/cbc:BaseAmount")
     return not bases or numeric_compare(bases, ">=", 0)

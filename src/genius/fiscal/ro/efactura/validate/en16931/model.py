@@ -13,12 +13,21 @@ RULES = RuleSet("en16931.model")
 
 def _any_text(nodes: list[Node] | tuple[Node, ...]) -> bool:
     """XPath ``(path) != ''``: true when at least one selected element has non-empty text."""
-    return any(n.text != "" for n in nodes)
+    # (Plain loops, not any(<generator>), in checks every document runs: a generator any() stops
+    # early is closed by raising GeneratorExit into it, ~15x the cost of the loop.)
+    for n in nodes:  # noqa: SIM110
+        if n.text != "":
+            return True
+    return False
 
 
 def _required_text(doc: UblDocument, *paths: str) -> Iterator[Node]:
-    if doc.is_ubl and not any(_any_text(doc.root.findall(p)) for p in paths):
-        yield doc.root
+    if not doc.is_ubl:
+        return
+    for p in paths:
+        if _any_text(doc.root.findall(p)):
+            return
+    yield doc.root
 
 
 def _required(doc: UblDocument, path: str) -> Iterator[Node]:

@@ -18,7 +18,10 @@ RULES = RuleSet("en16931.parties")
 
 def _country_missing(address: Node) -> bool:
     """Not ``(cac:Country/cbc:IdentificationCode) != ''``."""
-    return not any(c.text != "" for c in address.findall("cac:Country/cbc:IdentificationCode"))
+    for c in address.findall("cac:Country/cbc:IdentificationCode"):  # noqa: SIM110 (no generator)
+        if c.text != "":
+            return False
+    return True
 
 
 @RULES.rule(

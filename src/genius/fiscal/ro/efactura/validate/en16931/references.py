@@ -44,9 +44,15 @@ def br_50(doc: UblDocument) -> Iterator[Node]:
         if means is None or means.name != "cac:PaymentMeans":
             continue
         # cac:PaymentMeans[cbc:PaymentMeansCode='30' or ...='58']: compared without normalize-space.
-        if any(c.text in _CREDIT_TRANSFER for c in means.kids("cbc:PaymentMeansCode")) and not any(
-            i.text != "" for i in account.kids("cbc:ID")
-        ):
+        for c in means.kids("cbc:PaymentMeansCode"):  # loops: no generator closed early
+            if c.text in _CREDIT_TRANSFER:
+                break
+        else:
+            continue
+        for i in account.kids("cbc:ID"):
+            if i.text != "":
+                break
+        else:
             yield account
 
 

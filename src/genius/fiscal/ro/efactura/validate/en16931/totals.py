@@ -285,7 +285,12 @@ def br_46(doc: UblDocument) -> Iterator[Node]:
     "with scheme VAT).",
 )
 def br_47(doc: UblDocument) -> Iterator[Node]:
-    return (s for s in _subtotals(doc) if not any(c.kids("cbc:ID") for c in _vat_categories(s)))
+    for subtotal in _subtotals(doc):
+        for category in _vat_categories(subtotal):  # a loop: no generator closed early
+            if category.kids("cbc:ID"):
+                break
+        else:
+            yield subtotal
 
 
 @RULES.rule(
@@ -299,5 +304,12 @@ def br_47(doc: UblDocument) -> Iterator[Node]:
 def br_48(doc: UblDocument) -> Iterator[Node]:
     for subtotal in _subtotals(doc):
         categories = _vat_categories(subtotal)
-        if not any(c.kids("cbc:Percent") for c in categories) and not any(code(c) == "O" for c in categories):
-            yield subtotal
+        for c in categories:  # loops: no generator closed early
+            if c.kids("cbc:Percent"):
+                break
+        else:
+            for c in categories:
+                if code(c) == "O":
+                    break
+            else:
+                yield subtotal
