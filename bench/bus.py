@@ -12,6 +12,7 @@ GENIUS_TEST_AMQP_URL is set; it uses a unique namespace and deletes it afterward
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import multiprocessing
 import os
@@ -163,11 +164,30 @@ async def _consume_async(where: Where, ready: Any, stop: Any, out: str) -> None:
     )
     await consumer.start()
     ready.set()
+    cpu = _cpu()
     await asyncio.to_thread(stop.wait)
     await consumer.stop()
+    cpu = _cpu() - cpu
     await transport.close()
     databases.dispose()
-    Path(out).write_text(json.dumps(handler.times))
+    Path(out).write_text(json.dumps({**handler.times, "cpu": cpu}))
+
+
+def _cpu() -> float:
+    """CPU seconds of this process, every thread."""
+    times = os.times()
+    return times.user + times.system
+
+
+def _broker_cpu() -> float | None:
+    """CPU seconds of the RabbitMQ server (beam.smp) on this machine, if it runs here."""
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        with contextlib.suppress(OSError):
+            fields = stat.read_text()
+            if "(beam.smp)" in fields:
+                parts = fields.rsplit(")", 1)[1].split()
+                return (int(parts[11]) + int(parts[12])) / os.sysconf("SC_CLK_TCK")
+    return None
 
 
 class ConsumerProcess:
@@ -191,44 +211,61 @@ class ConsumerProcess:
 
     def times(self) -> dict[str, dict[int, float]]:
         """{"started": {seq: t}, "committed": {seq: t}} as the consumer process noted them."""
-        return {
-            what: {int(k): v for k, v in seen.items()}
-            for what, seen in json.loads(self.out.read_text()).items()
-        }
+        found = json.loads(self.out.read_text())
+        return {what: {int(k): v for k, v in found[what].items()} for what in ("started", "committed")}
+
+    def cpu(self) -> float:
+        """CPU seconds the consumer process used between start and stop."""
+        return float(json.loads(self.out.read_text())["cpu"])
 
 
-async def _wait(check, timeout: float) -> bool:  # type: ignore[no-untyped-def]
+async def _wait(check, timeout: float, every: float = 0.01) -> bool:  # type: ignore[no-untyped-def]
     deadline = time.monotonic() + timeout
     while not await asyncio.to_thread(check):
         if time.monotonic() > deadline:
             return False
-        await asyncio.sleep(0.01)
+        await asyncio.sleep(every)
     return True
 
 
-async def _throughput(setup: Setup, transport: Transport) -> tuple[float, float]:
-    """(events/s end to end, events/s of the relay until the outbox was empty)."""
+@dataclass(frozen=True)
+class Throughput:
+    end_to_end: float  # events/s, outbox full -> last effect committed
+    relay: float  # events/s, outbox full -> outbox empty
+    cpu_relay: float  # microseconds of CPU per event: this process (the relay), the consumer process,
+    cpu_consumer: float  # and the broker when it runs on this machine
+    cpu_broker: float | None
+
+
+async def _throughput(setup: Setup, where: Where, transport: Transport) -> Throughput:
     for first in range(0, THROUGHPUT_EVENTS, OUTBOX_BATCH):
         with UnitOfWork(setup.databases, tenant=setup.ctx) as uow:
             for seq in range(first, first + OUTBOX_BATCH):
                 uow.publish(ProbeSent(seq=seq))
     relay = Relay(transport, setup.databases, lambda: [setup.slug], batch_size=1000)
-    started = time.perf_counter()
-    relay_done = 0.0
-
-    async def run_relay() -> None:
-        nonlocal relay_done
+    consumer = ConsumerProcess(where, setup.folder / "throughput-commits.json")
+    async with consumer:
+        broker = _broker_cpu() if where.kind == "rabbitmq" else None
+        cpu = _cpu()
+        started, wall = time.perf_counter(), time.time()
         await relay.drain(setup.slug)
         relay_done = time.perf_counter() - started
-
-    relaying = asyncio.create_task(run_relay())
-    ok = await _wait(lambda: setup.effects() >= THROUGHPUT_EVENTS, 600)
-    elapsed = time.perf_counter() - started
-    await relaying
+        cpu_relay = _cpu() - cpu
+        # Polled rarely: counting the effects competes with the consumer for the same 2 cores.
+        ok = await _wait(lambda: setup.effects() >= THROUGHPUT_EVENTS, 600, every=0.1)
+        broker = _broker_cpu() - broker if broker is not None else None  # type: ignore[operator]
     await asyncio.to_thread(relay.release_leases)  # else the next relay waits for the lease to expire
     if not ok:
         raise RuntimeError("throughput run did not finish in 600 s")
-    return THROUGHPUT_EVENTS / elapsed, THROUGHPUT_EVENTS / relay_done
+    elapsed = max(consumer.times()["committed"].values()) - wall
+    per_event = 1e6 / THROUGHPUT_EVENTS
+    return Throughput(
+        THROUGHPUT_EVENTS / elapsed,
+        THROUGHPUT_EVENTS / relay_done,
+        cpu_relay * per_event,
+        consumer.cpu() * per_event,
+        broker * per_event if broker is not None else None,
+    )
 
 
 @dataclass(frozen=True)
@@ -331,8 +368,7 @@ async def _run(kind: str, database: str, folder: Path) -> tuple[str, str]:
     await transport.start()
     try:
         await transport.declare(QueueSpec("bench", ("bus.probe.sent",)))
-        async with ConsumerProcess(where, folder / "throughput-commits.json"):
-            end_to_end, relay_rate = await _throughput(setup, transport)
+        throughput = await _throughput(setup, where, transport)
         latency = await _latency(setup, where, transport)
     finally:
         destroy = getattr(transport, "destroy", None)
@@ -343,11 +379,18 @@ async def _run(kind: str, database: str, folder: Path) -> tuple[str, str]:
             setup.registry.delete(setup.slug)  # drops its PostgreSQL database
         setup.databases.dispose()
     load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
+    t = throughput
     row = (
-        f"| {kind} | {database} | {end_to_end:,.0f} | {relay_rate:,.0f} | {latency.rate:,.0f} "
+        f"| {kind} | {database} | {t.end_to_end:,.0f} | {t.relay:,.0f} | {latency.rate:,.0f} "
         f"| {latency.p50:.1f} | {latency.p99:.1f} | {latency.worst:.1f} | {load} |"
     )
-    return row, f"{kind}, {database}: latency legs, p50/p99 ms: {latency.parts}"
+    broker = f", broker {throughput.cpu_broker:.0f}" if throughput.cpu_broker is not None else ""
+    note = (
+        f"{kind}, {database}: CPU per event in the throughput run, microseconds: relay "
+        f"{throughput.cpu_relay:.0f}, consumer {throughput.cpu_consumer:.0f}{broker}; "
+        f"latency legs, p50/p99 ms: {latency.parts}"
+    )
+    return row, note
 
 
 def run() -> str:

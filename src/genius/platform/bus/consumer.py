@@ -86,8 +86,13 @@ class Consumer:
         self.retry_policy = retry or RetryPolicy()
         # Handlers with a ``batch`` method (``transactional``) take up to this many waiting
         # messages of one tenant in one transaction; batches form only from messages already
-        # waiting, so a lone message is not delayed.
+        # waiting, so a lone message is not delayed. One batch per (handler, tenant) runs at a
+        # time: what arrives meanwhile waits and goes in the next one, so under load batches grow
+        # (one transaction and one ack for many messages) instead of many small transactions
+        # queueing on the same tenant database.
         self.batch_size = max(1, batch_size)
+        self._waiting: dict[tuple[int, str], list[Delivery]] = {}
+        self._running: set[tuple[int, str]] = set()
         self._pool = ThreadPoolExecutor(max_workers=concurrency, thread_name_prefix=f"consumer-{name}")
         self._slots = asyncio.Semaphore(concurrency)
         self._tasks: set[asyncio.Task[None]] = set()
@@ -137,17 +142,21 @@ class Consumer:
         failures = 0
         while not self._stopping:
             try:
+                # Waiting deliveries of a lost subscription come back from the broker.
+                self._waiting.clear()
                 self._subscription = await self.transport.subscribe(self.spec.name, prefetch=self.prefetch)
                 while not self._stopping:
                     deliveries = await self._subscription.take(self.batch_size)
                     if not deliveries:
                         break
                     failures = 0
-                    for group in self._groups(deliveries):
+                    groups, singles = self._groups(deliveries)
+                    for key, group in groups.items():
+                        self._waiting.setdefault(key, []).extend(group)
+                        self._next_batch(self._subscription, key)
+                    for single in singles:
                         await self._slots.acquire()
-                        task = asyncio.create_task(self._process_group(self._subscription, group))
-                        self._tasks.add(task)
-                        task.add_done_callback(self._tasks.discard)
+                        self._spawn(self._process_group(self._subscription, single))
                 if self._stopping:
                     return
             except asyncio.CancelledError:
@@ -162,8 +171,36 @@ class Consumer:
             await asyncio.sleep(RECONNECT_DELAYS[min(failures, len(RECONNECT_DELAYS) - 1)])
             failures += 1
 
-    def _groups(self, deliveries: list[Delivery]) -> list[list[Delivery]]:
-        """Deliveries that one batch-capable handler can take in one transaction (same tenant)."""
+    def _spawn(self, work: Awaitable[None]) -> None:
+        task = asyncio.ensure_future(work)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    def _next_batch(self, subscription: Subscription, key: tuple[int, str]) -> None:
+        """Start the next batch of ``key`` unless one is running (it starts the next when done)."""
+        waiting = self._waiting.get(key)
+        if self._stopping or key in self._running or not waiting or subscription is not self._subscription:
+            return
+        group, self._waiting[key] = waiting[: self.batch_size], waiting[self.batch_size :]
+        self._running.add(key)
+        self._spawn(self._run_batch(subscription, key, group))
+
+    async def _run_batch(
+        self, subscription: Subscription, key: tuple[int, str], group: list[Delivery]
+    ) -> None:
+        try:
+            await self._slots.acquire()  # the consumer's concurrency bounds batches too
+            await self._process_group(subscription, group)  # releases the slot
+        finally:
+            self._running.discard(key)
+            if self._subscription is not None:  # after a reconnect, the new subscription's waiting ones
+                self._next_batch(self._subscription, key)
+
+    def _groups(
+        self, deliveries: list[Delivery]
+    ) -> tuple[dict[tuple[int, str], list[Delivery]], list[list[Delivery]]]:
+        """Deliveries one batch-capable handler can take in one transaction (same tenant), by
+        (handler, tenant); and the others, one by one."""
         groups: dict[tuple[int, str], list[Delivery]] = {}
         singles: list[list[Delivery]] = []
         for delivery in deliveries:
@@ -173,7 +210,7 @@ class Consumer:
                 singles.append([delivery])
             else:
                 groups.setdefault((id(handler), env.tenant), []).append(delivery)
-        return [*groups.values(), *singles]
+        return groups, singles
 
     async def _process_group(self, subscription: Subscription, group: list[Delivery]) -> None:
         try:
