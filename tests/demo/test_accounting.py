@@ -27,6 +27,7 @@ from genius.apps.accounting.handlers.entries import post
 from genius.apps.sales import handlers as h
 from genius.apps.sales.commands import CreatePartner
 from genius.bootstrap import Platform, build_platform
+from genius.demo import accounting as demo_accounting
 from genius.demo.accounting import seed_accounting
 from genius.demo.ledger_check import DemoNotReady
 from genius.platform.db.engine import make_engine
@@ -224,3 +225,30 @@ async def test_refused_while_documents_wait_on_the_bus(books: Books) -> None:
     assert sale.number in refused.value.message
     assert refused.value.details["unposted"] == [sale.number]
     assert scalar(books, sa.select(sa.func.count()).select_from(bank.statements)) == 0
+
+
+async def test_an_interrupted_seed_is_finished_by_the_next_call(
+    books: Books, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    documents(books)
+    await books.deliver()
+
+    def interrupted(*args: Any, **kwargs: Any) -> int:
+        raise RuntimeError("the process stopped here")
+
+    monkeypatch.setattr(demo_accounting, "_confirm_proposals", interrupted)
+    with pytest.raises(RuntimeError):
+        seed_accounting(books.platform, books.slug, today=TODAY, seed=SEED)
+    monkeypatch.undo()
+    first = scalar(books, sa.select(sa.func.count()).select_from(bank.lines))
+    counts = seed_accounting(books.platform, books.slug, today=TODAY, seed=SEED)
+    # The same files again: every line a duplicate, the VAT closings and the opening balance kept.
+    assert counts["already_seeded"] == 0
+    assert counts["new_lines"] == 0 and counts["duplicate_lines"] == counts["lines"] == first
+    assert counts["imported_statements"] == 0
+    assert counts["vat_closings"] == 0 and counts["opening_entries"] == 0
+    assert counts["entries"] == counts["bank_entries"] + counts["confirmed_before_close"]
+    assert counts["periods_closed"] == 2 and counts["closed_periods"] == 1
+    assert scalar(books, sa.select(sa.func.count()).where(acc.entries.c.source_type == "vat_closing")) == 3
+    again = seed_accounting(books.platform, books.slug, today=TODAY, seed=SEED)
+    assert again["already_seeded"] == 1

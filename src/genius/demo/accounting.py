@@ -115,8 +115,9 @@ def seed_accounting(platform: Platform, slug: str, *, today: datetime.date, seed
     vat_payable: dict[str, Decimal] = {}
     vat_closings = 0
     for month in months:
+        period = Period.of(month.first)
         with unit() as uow:
-            posted = _once(lambda u=uow, m=month: close_vat(u, Period.of(m.first)))
+            posted = _once(uow, _vat_source(period), lambda u=uow, p=period: close_vat(u, p))
             vat_closings += posted is not None
         with unit(write=False) as uow:
             vat_payable[str(month)] = _closing_payable(uow.connection, Period.of(month.first))
@@ -124,7 +125,8 @@ def seed_accounting(platform: Platform, slug: str, *, today: datetime.date, seed
     all_lines = [line for month in months for line in plan.lines.get(str(month), [])]
     opening = _opening_balance(all_lines)
     with unit() as uow:
-        opened = _once(lambda: _post_opening(uow, slug, months[0].first, opening))
+        on = months[0].first
+        opened = _once(uow, _opening_source(slug, on), lambda: _post_opening(uow, slug, on, opening))
     imported = {"statements": 0, "new_lines": 0, "duplicate_lines": 0}
     balance, sequence = opening, 1
     matched = {"reconciled": 0, "fees": 0, "bank_entries": 0}
@@ -173,12 +175,24 @@ def seed_accounting(platform: Platform, slug: str, *, today: datetime.date, seed
     return counts
 
 
-def _once(post: Callable[[], T]) -> T | None:
-    """Run a posting; None when the ledger already holds it (a repeated or resumed call)."""
+def _once(uow: UnitOfWork, source: SourceDocument, post: Callable[[], T]) -> T | None:
+    """Run a posting; None when the ledger already holds it (a resumed call: looked up first,
+    since the ledger checks the period before the source and the month may be closed by now)."""
+    if acc_repo.find_by_source(uow.connection, source) is not None:
+        return None
     try:
         return post()
     except AlreadyPosted:
         return None
+
+
+def _vat_source(period: Period) -> SourceDocument:
+    """How ``close_vat`` records a month's VAT closing (one per month)."""
+    return SourceDocument("vat_closing", str(period), str(period))
+
+
+def _opening_source(slug: str, on: datetime.date) -> SourceDocument:
+    return SourceDocument(OPENING_SOURCE, f"{slug}:{on:%Y-%m}", f"SI-{on:%Y%m}")
 
 
 def _account_iban(conn: sa.Connection, seed: int) -> str:
@@ -241,7 +255,7 @@ def _items(conn: sa.Connection) -> list[DemoItem]:
 
 def _closing_payable(conn: sa.Connection, period: Period) -> Decimal:
     """VAT to pay (credit of 4423) that ``period``'s VAT closing entry booked."""
-    entry_id = acc_repo.find_by_source(conn, SourceDocument("vat_closing", str(period), str(period)))
+    entry_id = acc_repo.find_by_source(conn, _vat_source(period))
     if entry_id is None:
         return Decimal(0)
     entry = acc_repo.get_entry(conn, entry_id)
@@ -260,7 +274,7 @@ def _opening_balance(lines: list[BankLine]) -> Decimal:
 
 
 def _post_opening(uow: UnitOfWork, slug: str, on: datetime.date, amount: Decimal) -> Entry:
-    source = SourceDocument(OPENING_SOURCE, f"{slug}:{on:%Y-%m}", f"SI-{on:%Y%m}")
+    source = _opening_source(slug, on)
     draft = EntryDraft(
         GENERAL_JOURNAL,
         on,
