@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
@@ -19,7 +20,7 @@ from genius.apps.procurement import tables as pt
 from genius.apps.sales import tables as st
 from genius.bootstrap import Platform, build_platform
 from genius.cli.demo import seed_in_process
-from genius.demo import DemoSize, DemoSummary, read_marker
+from genius.demo import DemoSize, DemoSummary, DemoTenantNotEmpty, read_marker
 from genius.fiscal.ro.efactura.validate import validate_xml
 from genius.platform.bus.tables import outbox
 from tests.web.conftest import base_settings
@@ -39,11 +40,17 @@ class Seeded:
             return list(conn.execute(statement).all())
 
 
-def seed(platform: Platform, slug: str, seed_value: int = 7, size: DemoSize = SMALL) -> DemoSummary:
+def seed(
+    platform: Platform,
+    slug: str,
+    seed_value: int = 7,
+    size: DemoSize = SMALL,
+    stop: threading.Event | None = None,
+) -> DemoSummary:
     async def run() -> DemoSummary:
         try:
             return await seed_in_process(
-                platform, slug, today=TODAY, seed=seed_value, size=size, echo=lambda _: None
+                platform, slug, today=TODAY, seed=seed_value, size=size, echo=lambda _: None, stop=stop
             )
         finally:
             await platform.bus.transport.close()
@@ -158,15 +165,50 @@ def test_the_same_seed_gives_the_same_data(seeded: Seeded, tmp_path: Path) -> No
         platform.close()
 
 
-def test_a_tenant_with_its_own_documents_or_a_broken_seed_is_refused(seeded: Seeded, tmp_path: Path) -> None:
-    from genius.demo.seed import MARKER, DemoSeedIncomplete
+def test_an_interrupted_seed_is_continued_by_the_next_run_to_the_same_data(
+    seeded: Seeded, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from genius.demo.seed import DemoInterrupted, h
 
-    platform = new_platform(tmp_path, "broken")
+    platform = new_platform(tmp_path, "twin2")
+    stop = threading.Event()
+    issue = h.create_and_issue
+    calls = 0
+
+    def issue_then_stop(*args: Any, **kwargs: Any) -> Any:
+        nonlocal calls
+        calls += 1
+        if calls == 15:
+            stop.set()  # what a stopping server does: the run ends after this document
+        return issue(*args, **kwargs)
+
+    monkeypatch.setattr(h, "create_and_issue", issue_then_stop)
     try:
-        platform.storage.put("broken", MARKER, b'{"seed": 3, "stage": "started", "step": "issued 50 of 318"}')
-        with pytest.raises(DemoSeedIncomplete) as refused:
-            seed(platform, "broken")
-        assert "issued 50 of 318" in refused.value.message and "fresh tenant" in refused.value.message
+        with pytest.raises(DemoInterrupted):
+            seed(platform, "twin2", stop=stop)
+        assert read_marker(platform, "twin2")["step"] == "partners and products"
+        assert len(fingerprint(platform, "twin2")["documents"]) == 15
+        monkeypatch.setattr(h, "create_and_issue", issue)
+        assert seed(platform, "twin2").already is False
+        assert fingerprint(platform, "twin2") == fingerprint(seeded.platform, "demo")
+    finally:
+        platform.close()
+
+
+def test_a_tenant_with_its_own_documents_is_refused(tmp_path: Path) -> None:
+    from tests.apps.sales.conftest import setup_world
+
+    platform = build_platform(base_settings(tmp_path))
+    try:
+        world = setup_world(platform, "ownbooks")
+        from genius.apps.sales import handlers as sales
+        from genius.apps.sales.commands import CreateAndIssue
+
+        with world.scope():
+            sales.create_and_issue(world.deps, CreateAndIssue(world.draft()))
+        with pytest.raises(DemoTenantNotEmpty) as refused:
+            seed(platform, "ownbooks")
+        assert "fresh tenant" in refused.value.message
     finally:
         platform.close()
 

@@ -27,6 +27,7 @@ async def seed_in_process(
     seed: int,
     size: Any = None,
     echo: Callable[[str], None] = typer.echo,
+    stop: Any = None,
 ) -> Any:
     """Serve the ANAF double, run subscribers + worker + relay, seed ``slug`` on a thread, stop."""
     from genius.apps.sales.spv.oauth import EXTRAS_KEY
@@ -62,6 +63,7 @@ async def seed_in_process(
                     settle=watch.settle,
                     double=server.double,
                     echo=echo,
+                    stop=stop,
                 )
             finally:
                 await runtime.stop(grace=10)

@@ -12,11 +12,12 @@ is complete before ``genius.demo.accounting.seed_accounting`` adds payments, sta
 reconciliation and the first month's closing.
 
 Idempotency and failures: a marker object ``demo/seed.json`` in the tenant's storage records the
-seed and the last phase reached. A tenant seeded completely is left alone ("already seeded"). A
-run that stopped in the sales phase is refused with the step it reached (its documents are
-issued, numbered and audited; a second run would duplicate nothing but could not tell which
-documents the plan still owes): seed a fresh tenant. A run that stopped in the accounting phase
-continues with that phase. A tenant with sales documents of its own is refused.
+seed, day, size and the last phase reached. A tenant seeded completely is left alone ("already
+seeded"). A run that stopped (a failure, a stopped server) is continued by the next one: the plan
+is the same for the same seed and day, and what the first run made is found and kept
+(``genius.demo.resume``: every record is its own unit of work, made in plan order), so nothing is
+made twice; data that does not match the plan is refused, naming the difference. A tenant with
+sales documents of its own is refused.
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ import random
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import date
 from typing import Any
 
@@ -48,6 +49,7 @@ from genius.apps.sales.domain.series import SeriesInput
 from genius.demo import catalog, identities
 from genius.demo.anaf import authorize
 from genius.demo.plan import Period, PlannedDocument, plan_documents
+from genius.demo.resume import Found
 from genius.demo.submit import Submitter
 from genius.demo.summary import DemoSummary, count_tenant
 from genius.kernel.clock import utcnow
@@ -148,12 +150,18 @@ def seed_demo(
         echo(f"tenant {slug!r} already holds the demo data (seed {marker.get('seed')}): nothing to do")
         return DemoSummary.of(count_tenant(platform, slug), marker, already=True)
     if marker is not None and marker.get("stage") == STARTED:
-        raise DemoSeedIncomplete(
-            f"tenant {slug!r} has an incomplete demo seed (seed {marker.get('seed')}, stopped at"
-            f" {marker.get('step')!r} on {marker.get('updated_at')}): what was issued stays issued;"
-            " seed a fresh tenant (genius tenant create, then genius demo --tenant <slug>)",
-            details={"stage": marker.get("stage"), "step": marker.get("step")},
-        )
+        # An interrupted run: continue its plan (the seed, day and size it started with).
+        try:
+            seed = int(marker["seed"])
+            today = date.fromisoformat(str(marker["today"]))
+            size = DemoSize(**marker.get("size", {}))
+        except (KeyError, TypeError, ValueError) as exc:
+            raise DemoSeedIncomplete(
+                f"tenant {slug!r} has an incomplete demo seed whose marker ({MARKER}) cannot be read"
+                f" ({exc!r}): seed a fresh tenant (genius tenant create, then genius demo --tenant <slug>)",
+                details={"marker": marker},
+            ) from exc
+        echo(f"tenant {slug!r}: continuing the demo seed stopped at {marker.get('step')!r} (seed {seed})")
     ctx = tenant_context(platform, slug)
     deps = h.SalesDeps(
         databases=platform.databases,
@@ -170,13 +178,14 @@ def seed_demo(
         seed,
         echo,
         stop or threading.Event(),
-        marker or {"seed": seed, "today": today.isoformat()},
+        marker or {"seed": seed, "today": today.isoformat(), "size": asdict(size)},
     )
     accounting: dict[str, int] = {}
     with tenant_scope(ctx):
-        if marker is None:
-            _refuse_non_empty(platform, slug)
-            run.mark(STARTED, "begin")
+        if marker is None or marker.get("stage") == STARTED:
+            if marker is None:
+                _refuse_non_empty(platform, slug)
+                run.mark(STARTED, "begin")
             _sales_and_procurement(run, today, size, settle, double)
             run.mark(SALES_DONE, "sales and procurement settled")
         accounting = _accounting(run, today, settle)
@@ -250,11 +259,12 @@ def _sales_and_procurement(
     run.mark(STARTED, "company profile")
     rates = import_bnr_rates(run.platform, run.slug, period, run.seed)
     run.echo(f"  BNR rates: {rates} stored")
-    invoice_series = h.create_series(
+    found = Found.read(run.platform.databases.engine_for_slug(run.slug))
+    invoice_series = found.series.get(INVOICE_PREFIX) or h.create_series(
         run.deps,
         CreateSeries(SeriesInput(prefix=INVOICE_PREFIX, is_default=True, description="Facturi (date demo)")),
     )
-    credit_series = h.create_series(
+    credit_series = found.series.get(CREDIT_PREFIX) or h.create_series(
         run.deps,
         CreateSeries(
             SeriesInput(
@@ -266,18 +276,27 @@ def _sales_and_procurement(
         ),
     )
     partners = identities.partners(rng, size.partners)
-    partner_ids = {p.key: h.create_partner(run.deps, CreatePartner(p.partner)) for p in partners}
+    partner_ids = found.partner_ids(partners)
+    for p in partners:
+        if p.key not in partner_ids:
+            partner_ids[p.key] = h.create_partner(run.deps, CreatePartner(p.partner))
     products = catalog.products()
-    product_ids = {p.key: h.create_product(run.deps, CreateProduct(p.product)) for p in products}
+    product_ids = dict(found.products)
+    for product in products:
+        if product.key not in product_ids:
+            product_ids[product.key] = h.create_product(run.deps, CreateProduct(product.product))
     run.mark(STARTED, "partners and products")
     run.echo(f"  {len(partner_ids)} partners, {len(product_ids)} products")
     plan = plan_documents(rng, period, partners, products, invoices=size.invoices)
-    issued: dict[int, str] = {}
+    issued = found.document_ids(plan)
+    if issued:
+        run.echo(f"  continuing an interrupted seed: {len(issued)} of {len(plan)} documents were issued")
     for number, document in enumerate(plan, start=1):
         run.check()
-        issued[document.index] = _issue(
-            run, document, partner_ids, product_ids, issued, invoice_series, credit_series
-        )
+        if document.index not in issued:
+            issued[document.index] = _issue(
+                run, document, partner_ids, product_ids, issued, invoice_series, credit_series
+            )
         if number % 50 == 0:
             run.mark(STARTED, f"issued {number} of {len(plan)}")
             run.echo(f"  issued {number} of {len(plan)} documents")
@@ -286,12 +305,14 @@ def _sales_and_procurement(
     authorize(run.platform, run.ctx)
     rejected = _pick_rejected(rng, plan, size.rejected)
     submitter = Submitter(run.platform, run.ctx, double, settle, run.echo, run.check)
-    submitter.submit([issued[d.index] for d in plan if d.index not in rejected])
-    submitter.refuse_each([issued[i] for i in sorted(rejected)])
+    # A document sent by the interrupted run is the worker's (and the resume sweep's) to finish.
+    unsent = [d.index for d in plan if issued[d.index] not in found.submitted]
+    submitter.submit([issued[i] for i in unsent if i not in rejected])
+    submitter.refuse_each([issued[i] for i in sorted(rejected) if i in unsent])
     run.mark(STARTED, "submissions settled")
     suppliers = identities.supplier_firms(rng, size.suppliers)
     received = supplier_documents(rng, suppliers, buyer_party, period.working_days(), size.supplier_invoices)
-    submitter.receive([d.xml for d in received])
+    submitter.receive([d.xml for d in received])  # the register skips what it holds already
     run.mark(STARTED, "supplier invoices received")
 
 
