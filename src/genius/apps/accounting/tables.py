@@ -173,3 +173,25 @@ analytic_sequences = Table(
     Column("synthetic", String(4), primary_key=True),
     Column("last_number", Integer, nullable=False),
 )
+
+# BNR reference rates, accounting's own copy (domain/fx.py): the bank side of a currency settlement.
+fx_rates = Table(
+    "acc_fx_rates",
+    metadata,
+    Column("currency", String(3), primary_key=True),
+    Column("rate_date", Date, primary_key=True),
+    Column("rate", String(20), nullable=False),  # decimal text: lei for ``multiplier`` units
+    Column("multiplier", Integer, nullable=False),
+    Column("source", String(40), nullable=False),
+    Column("imported_at", DateTime(timezone=True), nullable=False),
+)
+
+# The tenant's bank accounts: the treasury account a statement's IBAN posts to (domain/treasury.py).
+bank_accounts = Table(
+    "acc_bank_accounts",
+    metadata,
+    Column("iban", String(34), primary_key=True),
+    Column("currency", String(3), nullable=False),
+    Column("account", String(20), nullable=False),
+    Column("name", String(100), nullable=False),
+)

@@ -16,8 +16,11 @@ from genius.apps.accounting.bank.handlers.imports import import_statement_file
 from genius.apps.accounting.bank.handlers.matching import run_match
 from genius.apps.accounting.bank.handlers.reconcile import StaleMatch, confirm
 from genius.apps.accounting.commands import ChangePeriod
+from genius.apps.accounting.domain.fx import FxRate
 from genius.apps.accounting.domain.periods import Period
+from genius.apps.accounting.handlers.fx_rates import store_rates
 from genius.apps.accounting.handlers.periods import change_period
+from genius.kernel.clock import utcnow
 from genius.kernel.errors import ValidationError
 from tests.apps.accounting.bank.conftest import Books, sample
 
@@ -152,14 +155,19 @@ def test_a_closed_month_turns_an_automatic_match_into_a_proposal(books: Books) -
     assert [r.status for r in books.rows("bank_open_items") if r.number == "GEN-000042"] == ["open"]
 
 
-def test_foreign_currency_lines_are_reconciled_but_not_posted(books: Books) -> None:
+def test_a_currency_line_is_not_applied_while_the_invoices_lei_value_is_unknown(books: Books) -> None:
+    """A EUR invoice known only to the bank part (no rate in its event, no entry in the ledger):
+    its booked lei value is unknown, so the sure match waits as a proposal saying why (the posting
+    of currency lines is covered in test_fx_postings)."""
     alfa = books.partner("Alfa Construct SRL", "14399840")
     invoice_id = books.invoice("GEN-000042", "2380.00", alfa, "Alfa Construct SRL")
     with books.uow() as uow:
         repo.update_open_item(uow.connection, invoice_id, currency="EUR")
+        store_rates(uow.connection, [FxRate("EUR", date(2026, 1, 15), Decimal("4.98"))], "test", utcnow())
         eur = sample("bcr.sta").decode().replace("RON", "EUR")
         import_statement_file(uow, eur.encode())
     summary = run_match(books.platform.databases, books.ctx)
-    assert summary.reconciled == 1 and any("BNR rate" in n for n in summary.not_posted)
-    (rec,) = books.rows("bank_reconciliations")
-    assert rec.posting == "not_posted" and rec.entry_id is None
+    assert summary.reconciled == 0 and summary.fees == 1
+    receipt = lines_by_amount(books)["2380.00"]
+    assert receipt.status == "proposed" and "GEN-000042 in EUR has no exchange rate" in receipt.note
+    assert books.rows("bank_reconciliations") == []

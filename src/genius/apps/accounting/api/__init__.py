@@ -3,11 +3,17 @@
 ``router`` is mounted by the gateway. Permissions: ``accounting.account.read|create``,
 ``accounting.journal.read|create|approve|reverse`` (approve: another user than the creator),
 ``accounting.period.read|close|lock|reopen``, ``accounting.vat.close``,
-``accounting.rule.read|write``, ``accounting.settings.read|write``, ``accounting.report.read``.
+``accounting.rule.read|write`` (posting rules and bank accounts), ``accounting.settings.read|write``,
+``accounting.report.read``.
 The built-in ``accountant`` role has ``accounting.*``; ``auditor`` reads (``**.read``).
 """
 
-from genius.apps.accounting.api import entries, reports, setup  # noqa: F401  (their routes join the router)
+from genius.apps.accounting.api import (  # noqa: F401  (their routes join the router)
+    bank_accounts,
+    entries,
+    reports,
+    setup,
+)
 from genius.apps.accounting.api.routes import router
 
 __all__ = ["router"]

@@ -193,6 +193,17 @@ def insert_reconciliations(conn: Connection, rows: list[dict[str, Any]]) -> None
     conn.execute(t.reconciliations.insert(), rows)
 
 
+def cleared_of(conn: Connection, item_id: str) -> tuple[Decimal, Decimal]:
+    """What earlier reconciliations cleared of an item: (currency amount, lei booked value)."""
+    rows = conn.execute(
+        sa.select(t.reconciliations.c.amount, t.reconciliations.c.booked_amount).where(
+            t.reconciliations.c.item_id == item_id
+        )
+    ).all()
+    amount = sum((dec(r.amount) for r in rows), Decimal(0))
+    return amount, sum((dec(r.booked_amount) for r in rows), Decimal(0))
+
+
 def reconciliations_of(conn: Connection, line_id: str) -> list[Any]:
     return list(
         conn.execute(

@@ -60,6 +60,7 @@ def on_invoice_issued(uow: UnitOfWork, event: InvoiceIssued, delivery: Delivery)
         issue_date=event.issue_date,
         due_date=event.due_date,
         event_id=_event_id(delivery),
+        exchange_rate=event.exchange_rate,
     )
 
 

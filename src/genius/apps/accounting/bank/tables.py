@@ -104,6 +104,7 @@ reconciliations = Table(
     Column("entry_id", String(36)),
     Column("posting", String(12), nullable=False),  # posted | not_posted
     Column("posting_note", Text),
+    Column("booked_amount", String(DEC)),  # lei of the receivable/payable cleared (currency lines)
     Column("created_at", TS, nullable=False),
     Column("created_by", String(36)),
     Index("bank_reconciliations_line", "line_id"),
@@ -121,6 +122,7 @@ open_items = Table(
     Column("partner_cui", String(12)),
     Column("partner_iban", String(34)),
     Column("currency", String(3), nullable=False),
+    Column("exchange_rate", String(DEC)),  # lei per unit of a foreign currency (the document's rate)
     Column("total", String(DEC), nullable=False),
     Column("open_amount", String(DEC), nullable=False),
     Column("issue_date", Date, nullable=False),

@@ -82,6 +82,10 @@ class AccountingSettings:
     fx_gain_account: str = "7651"
     credit_note_mode: CreditNoteMode = CreditNoteMode.RED
     partner_analytics: bool = True  # one analytic per customer/supplier (4111.00023, 401.00007)
+    # Treasury accounts of a statement whose IBAN is not configured (domain/treasury.py).
+    bank_ron_account: str = "5121"  # Conturi la bănci în lei
+    bank_currency_account: str = "5124"  # Conturi la bănci în valută
+    bank_analytics: bool = False  # one analytic per new IBAN (5121.01, 5124.01) on first use
 
     def with_values(self, values: Mapping[str, Any]) -> AccountingSettings:
         """A copy with ``values`` applied; names an unknown key or a bad value."""
@@ -95,7 +99,7 @@ class AccountingSettings:
                     value = CreditNoteMode(value)
                 except ValueError:
                     raise ValidationError.for_field(key, f"{value!r}: use red or black") from None
-            elif key == "partner_analytics":
+            elif key in ("partner_analytics", "bank_analytics"):
                 if not isinstance(value, bool):
                     raise ValidationError.for_field(key, "true or false")
             elif not isinstance(value, str) or not value.replace(".", "").isdigit():

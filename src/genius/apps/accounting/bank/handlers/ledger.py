@@ -1,34 +1,46 @@
 """Posting reconciled bank lines to the ledger through accounting's own posting functions.
 
-* A receipt: 5121 = 4111.<partner> (``post_settlement``, kind receipt); a payment: 401.<partner>
-  = 5121 (kind payment). One entry per line, whatever the number of invoices it settles (they
+* A receipt: 512x = 4111.<partner> (``post_settlement``, kind receipt); a payment: 401.<partner>
+  = 512x (kind payment). One entry per line, whatever the number of invoices it settles (they
   are one partner's), sourced ``bank_line``/<line id>/role ``settle``: the ledger refuses a second
   posting of the same source, so a retried job never posts twice.
-* A bank fee: 627 = 5121 (RO-ACCOUNTING: "bank fees 627 = 5121"), role ``fee``.
-
-Lines in another currency are reconciled but not posted: the lei value needs the BNR rate of the
-day and the 5124 account, which the ledger posts from its FX flow; the reconciliation says so.
+* A bank fee: 627 = 512x (RO-ACCOUNTING: "bank fees 627 = 5121"), role ``fee``.
+* The treasury account is the statement's bank account's (``handlers.treasury``): 5121 for lei,
+  5124 for a currency, or the analytic configured for its IBAN.
+* A line in a foreign currency (a EUR statement of a EUR account): the bank side at the BNR rate of
+  the booking date (``handlers.fx_rates``), the receivable/payable cleared at the lei value it was
+  booked at (the invoice's rate; the exact remainder of its ledger line when the line clears it),
+  the difference on 7651 (gain) or 6651 (loss). No rate for the date: ``NoFxRate``, and the caller's
+  unit of work rolls everything back (nothing reconciled, nothing posted).
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, Final
 
 from genius.apps.accounting import repository as acc_repo
+from genius.apps.accounting.bank import repository as repo
 from genius.apps.accounting.domain.entries import EntryDraft, Line, SourceDocument
 from genius.apps.accounting.domain.errors import AlreadyPosted
+from genius.apps.accounting.domain.fx import RON, BookedPart, booked_value, lei
 from genius.apps.accounting.domain.postings import BANK_JOURNAL, Settlement
 from genius.apps.accounting.handlers import entries as entry_handlers
+from genius.apps.accounting.handlers.fx_rates import rate_on
 from genius.apps.accounting.handlers.postings import CUSTOMER, SUPPLIER, partner_account, post_settlement
+from genius.apps.accounting.handlers.treasury import treasury_account
+from genius.kernel.errors import ValidationError
 from genius.platform.db.uow import UnitOfWork
 
-TREASURY_ACCOUNT: Final = "5121"  # Conturi la bănci în lei
+TREASURY_ACCOUNT: Final = "5121"  # Conturi la bănci în lei (the default; see handlers.treasury)
 FEE_ACCOUNT: Final = "627"  # Cheltuieli cu serviciile bancare și asimilate
 SOURCE_TYPE: Final = "bank_line"
-POSTED_CURRENCY: Final = "RON"
+POSTED_CURRENCY: Final = RON
+# The ledger's source types of the documents a line settles (accounting.subscriptions).
+DOCUMENT_SOURCE: Final = {"receivable": "sales_invoice", "payable": "supplier_invoice"}
 # MT940 transaction types and CAMT bank transaction codes of bank charges.
 FEE_CODES: Final = frozenset({"NCHG", "NCOM", "FCHG", "FCOM", "SCHG", "SCOM", "NFEE"})
 _FEE_CODE_RE: Final = re.compile(r"CHRG|FEES|COMM|COMI", re.I)
@@ -41,10 +53,19 @@ _FEE_TEXT_RE: Final = re.compile(
 class Posting:
     entry_id: str | None
     note: str | None = None
+    booked: dict[str, Decimal] = field(default_factory=dict)  # item id -> lei cleared (currency lines)
 
     @property
     def posted(self) -> bool:
         return self.entry_id is not None
+
+
+@dataclass(frozen=True)
+class Settled:
+    """One open item a line settles, and how much of it (in the line's currency)."""
+
+    item: Any  # a bank_open_items row
+    amount: Decimal
 
 
 def is_fee(line: Any) -> bool:
@@ -67,46 +88,121 @@ def _reference(line: Any) -> str:
     return (line.bank_reference or line.end_to_end_id or line.id)[:64]
 
 
-def post_line(
-    uow: UnitOfWork, line: Any, amount: Decimal, partner_id: str | None, partner_name: str, numbers: list[str]
-) -> Posting:
-    """5121 = 4111 (a credit line) or 401 = 5121 (a debit line) for ``amount`` of the line."""
-    if line.currency != POSTED_CURRENCY:
-        return Posting(
-            None, f"not posted: a {line.currency} line needs the BNR rate and 5124; post it in the ledger"
+def _booked_line(uow: UnitOfWork, item: Any, account: str) -> Line | None:
+    """The receivable (4111) or payable (401) line the item's own entry booked, when it is posted."""
+    source_type = DOCUMENT_SOURCE.get(item.kind)
+    if source_type is None:
+        return None
+    entry_id = acc_repo.find_by_source(uow.connection, SourceDocument(source_type, item.id, item.number))
+    if entry_id is None:
+        return None
+    entry = acc_repo.get_entry(uow.connection, entry_id)
+    found = [ln for ln in entry.lines if ln.account == account and ln.currency_amount is not None]
+    return found[0] if len(found) == 1 else None
+
+
+def _booked_parts(uow: UnitOfWork, settled: Sequence[Settled], account: str) -> dict[str, Decimal]:
+    """The lei value each settled item was booked at, for the part of it settled now."""
+    booked: dict[str, Decimal] = {}
+    for index, s in enumerate(settled):
+        item = s.item
+        line = _booked_line(uow, item, account)
+        rate = Decimal(item.exchange_rate) if item.exchange_rate else (line.exchange_rate if line else None)
+        if rate is None or rate <= 0:
+            raise ValidationError.for_field(
+                f"items[{index}]",
+                f"invoice {item.number} in {item.currency} has no exchange rate: its lei value is unknown",
+            )
+        cleared, cleared_lei = repo.cleared_of(uow.connection, item.id)
+        booked[item.id] = booked_value(
+            BookedPart(
+                amount=s.amount,
+                rate=rate,
+                total=repo.dec(item.total),
+                total_lei=(line.debit or line.credit) if line is not None else None,
+                cleared=cleared,
+                cleared_lei=cleared_lei,
+            )
         )
+    return booked
+
+
+def post_line(
+    uow: UnitOfWork,
+    line: Any,
+    amount: Decimal,
+    partner_id: str | None,
+    partner_name: str,
+    numbers: list[str],
+    settled: Sequence[Settled] = (),
+) -> Posting:
+    """512x = 4111 (a credit line) or 401 = 512x (a debit line) for ``amount`` of the line.
+
+    A currency line needs ``settled`` (the items and what it pays of each) to clear them at their
+    booked lei value; the difference from the lei at the BNR rate of the day goes to 7651 / 6651.
+    """
     receipt = Decimal(line.amount) > 0
+    role = CUSTOMER if receipt else SUPPLIER
     source = SourceDocument(SOURCE_TYPE, line.id, _reference(line), role="settle")
     label = "Încasare" if receipt else "Plată"
-    settlement = Settlement(
-        kind="receipt" if receipt else "payment",
-        source=source,
-        on=line.booking_date,
-        partner_id=partner_id,
-        partner_account=partner_account(
-            uow, partner_id, CUSTOMER if receipt else SUPPLIER, partner_name or None
-        ),
-        treasury_account=TREASURY_ACCOUNT,
-        amount=amount,
-        description=f"{label} {', '.join(numbers)} ({partner_name})"[:500],
-    )
+    account = partner_account(uow, partner_id, role, partner_name or None)
+    treasury = treasury_account(uow, line.account_iban, line.currency)
+    description = f"{label} {', '.join(numbers)} ({partner_name})"[:500]
+    booked: dict[str, Decimal] = {}
+    if line.currency == RON:
+        settlement = Settlement(
+            kind="receipt" if receipt else "payment",
+            source=source,
+            on=line.booking_date,
+            partner_id=partner_id,
+            partner_account=account,
+            treasury_account=treasury,
+            amount=amount,
+            description=description,
+        )
+    else:
+        if not settled:
+            raise ValidationError.for_field("items", f"a {line.currency} line needs the invoices it settles")
+        rate = rate_on(uow.connection, line.currency, line.booking_date, "booking_date").per_unit
+        booked = _booked_parts(uow, settled, account)
+        settlement = Settlement(
+            kind="receipt" if receipt else "payment",
+            source=source,
+            on=line.booking_date,
+            partner_id=partner_id,
+            partner_account=account,
+            treasury_account=treasury,
+            amount=lei(amount, rate),
+            currency=line.currency,
+            currency_amount=amount,
+            exchange_rate=rate,
+            booked_amount=sum(booked.values(), Decimal(0)),
+            description=description,
+        )
     try:
-        return Posting(post_settlement(uow, settlement).id)
+        return Posting(post_settlement(uow, settlement).id, booked=booked)
     except AlreadyPosted:
         return Posting(acc_repo.find_by_source(uow.connection, source), "already posted")
 
 
 def post_fee(uow: UnitOfWork, line: Any) -> Posting:
-    """627 = 5121 for a bank charge."""
-    if line.currency != POSTED_CURRENCY:
-        return Posting(None, f"not posted: a {line.currency} fee needs the BNR rate; post it in the ledger")
-    amount = -Decimal(line.amount)
+    """627 = 512x for a bank charge (a currency fee at the BNR rate of its date)."""
+    fee = -Decimal(line.amount)
+    treasury = treasury_account(uow, line.account_iban, line.currency)
     source = SourceDocument(SOURCE_TYPE, line.id, _reference(line), role="fee")
+    if line.currency == RON:
+        expense, bank = Line(FEE_ACCOUNT, debit=fee), Line(treasury, credit=fee)
+    else:
+        rate = rate_on(uow.connection, line.currency, line.booking_date, "booking_date").per_unit
+        amount = lei(fee, rate)
+        in_currency = {"currency": line.currency, "currency_amount": fee, "exchange_rate": rate}
+        expense = Line(FEE_ACCOUNT, debit=amount, **in_currency)
+        bank = Line(treasury, credit=amount, **in_currency)
     draft = EntryDraft(
         BANK_JOURNAL,
         line.booking_date,
         f"Comision bancar: {line.remittance or line.transaction_code or ''}"[:500],
-        (Line(FEE_ACCOUNT, debit=amount), Line(TREASURY_ACCOUNT, credit=amount)),
+        (expense, bank),
         source=source,
     )
     try:

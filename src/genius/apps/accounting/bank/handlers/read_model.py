@@ -42,10 +42,12 @@ def record_receivable(
     issue_date: Any,
     due_date: Any,
     event_id: str | None,
+    exchange_rate: Decimal | None = None,
 ) -> None:
+    """``exchange_rate``: lei per unit of a foreign currency (the invoice's rate; None for RON)."""
     cui = repo.partner_cui(conn, partner_id) or _cui_of(buyer_vat_id)
     _record(conn, invoice_id, ItemKind.RECEIVABLE.value, number, partner_id, partner_name, cui, None,
-            currency, total, issue_date, due_date, event_id)  # fmt: skip
+            currency, total, issue_date, due_date, event_id, exchange_rate)  # fmt: skip
 
 
 def record_payable(conn: Connection, event: Any, event_id: str | None) -> None:
@@ -59,16 +61,18 @@ def record_payable(conn: Connection, event: Any, event_id: str | None) -> None:
             )
         cui = valid_cui(getattr(event, "supplier_cui", None)) or repo.partner_cui(conn, event.supplier_id)
         iban = valid_iban(getattr(event, "supplier_iban", None))
+        rate = getattr(event, "exchange_rate", None)
         _record(conn, event.supplier_invoice_id, ItemKind.PAYABLE.value, event.number, event.supplier_id,
                 event.supplier_name, cui, iban, event.currency, Decimal(str(total)), event.invoice_date,
-                event.due_date, event_id)  # fmt: skip
+                event.due_date, event_id, Decimal(str(rate)) if rate not in (None, "") else None)  # fmt: skip
     except (AttributeError, KeyError, ArithmeticError) as exc:
         raise ValidationError.for_field("data", f"a supplier invoice event without {exc}") from exc
     if iban and event.supplier_id:
         repo.learn_iban(conn, iban, event.supplier_id, "supplier_invoice", utcnow())
 
 
-def _record(conn, item_id, kind, number, partner_id, name, cui, iban, currency, total, issued, due, event_id):  # type: ignore[no-untyped-def]
+def _record(conn, item_id, kind, number, partner_id, name, cui, iban, currency, total, issued, due, event_id,  # type: ignore[no-untyped-def]
+            rate=None):  # fmt: skip
     now = utcnow()
     existing = repo.open_item_row(conn, item_id)
     repo.upsert_open_item(
@@ -82,6 +86,7 @@ def _record(conn, item_id, kind, number, partner_id, name, cui, iban, currency, 
             "partner_cui": cui,
             "partner_iban": iban,
             "currency": currency,
+            "exchange_rate": f"{rate:f}" if rate is not None and currency != "RON" else None,
             "total": str(total),
             "open_amount": str(total),
             "issue_date": issued,

@@ -3,8 +3,9 @@
 ``apply`` runs in the caller's unit of work: it checks the line is still waiting and every item
 still open for at least its allocation (a stale candidate is a Conflict), records the
 reconciliations, lowers what is open, remembers the payer's IBAN as the partner's, posts the
-receipt or payment, and publishes ``accounting.bank_line.reconciled`` - all in one transaction,
-so a failure leaves nothing half done.
+receipt or payment (a currency line at the BNR rate of its date, with its exchange difference),
+and publishes ``accounting.bank_line.reconciled`` - all in one transaction, so a failure (a
+missing BNR rate, a closed month) leaves nothing half done.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from decimal import Decimal
 from genius.apps.accounting.bank import repository as repo
 from genius.apps.accounting.bank.domain.model import Allocation, Candidate, ItemKind
 from genius.apps.accounting.bank.events import BankLineReconciled
-from genius.apps.accounting.bank.handlers.ledger import Posting, post_fee, post_line
+from genius.apps.accounting.bank.handlers.ledger import Posting, Settled, post_fee, post_line
 from genius.kernel.clock import utcnow
 from genius.kernel.errors import Conflict, NotFound, ValidationError
 from genius.kernel.ids import new_id
@@ -105,7 +106,8 @@ def apply(
     now = utcnow()
     first = rows[allocations[0].item_id]
     numbers = [rows[a.item_id].number for a in allocations]
-    posting = post_line(uow, line, total, first.partner_id, first.partner_name, numbers)
+    settled = [Settled(rows[a.item_id], a.amount) for a in allocations]
+    posting = post_line(uow, line, total, first.partner_id, first.partner_name, numbers, settled)
     repo.insert_reconciliations(
         conn,
         [
@@ -119,6 +121,7 @@ def apply(
                 "entry_id": posting.entry_id,
                 "posting": "posted" if posting.posted else "not_posted",
                 "posting_note": posting.note,
+                "booked_amount": str(posting.booked[a.item_id]) if a.item_id in posting.booked else None,
                 "created_at": now,
                 "created_by": by,
             }
