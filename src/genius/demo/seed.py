@@ -60,6 +60,9 @@ log = logging.getLogger("genius.demo")
 MARKER = "demo/seed.json"
 STARTED, SALES_DONE, DONE = "started", "sales_done", "done"
 INVOICE_PREFIX, CREDIT_PREFIX = "DMO", "DMC"
+# The accounting seed checks first that every document is posted (nothing written otherwise): a
+# posting still in flight when the bus looked idle is waited for this many times.
+ACCOUNTING_TRIES = 4
 
 
 class DemoSeedIncomplete(Conflict):
@@ -365,7 +368,18 @@ def _accounting(run: _Run, today: date, settle: Callable[[str], Any]) -> dict[st
         return {}
     run.check()
     run.mark(SALES_DONE, "accounting")
-    counts = dict(seed_accounting(run.platform, run.slug, today=today, seed=run.seed))
+    from genius.demo.ledger_check import DemoNotReady
+
+    for attempt in range(1, ACCOUNTING_TRIES + 1):
+        try:
+            counts = dict(seed_accounting(run.platform, run.slug, today=today, seed=run.seed))
+            break
+        except DemoNotReady as exc:  # a posting still in flight when the bus looked idle: wait more
+            if attempt == ACCOUNTING_TRIES:
+                raise
+            run.echo(f"  accounting waits for postings ({exc.message[:120]})")
+            time.sleep(2.0 * attempt)
+            settle("postings")
     settle("accounting events")
     run.echo("  accounting: " + ", ".join(f"{k} {v}" for k, v in counts.items()))
     return counts
