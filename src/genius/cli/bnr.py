@@ -30,6 +30,7 @@ def _targets(platform: object, tenant: str | None) -> list[str]:
 
 
 def _store(document: object, source: str, tenant: str | None) -> None:
+    from genius.apps.accounting.handlers.fx_rates import store_bnr_document
     from genius.apps.sales.rates import store_document
     from genius.bootstrap import build_platform
     from genius.kernel.clock import utcnow
@@ -43,6 +44,7 @@ def _store(document: object, source: str, tenant: str | None) -> None:
         for slug in slugs:
             engine = platform.databases.engine_for_slug(slug)
             sheets, rates = store_document(engine, document, source, utcnow())  # type: ignore[arg-type]
+            store_bnr_document(engine, document, source, utcnow())  # type: ignore[arg-type]
             typer.echo(f"{slug}: {sheets} day(s), {rates} rate(s)")
     finally:
         platform.close()

@@ -12,6 +12,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
+from genius.apps.accounting.handlers.fx_rates import store_bnr_document
 from genius.apps.sales.rates import store_document
 from genius.demo.plan import Period
 from genius.integrations.bnr import parse_bnr_xml
@@ -26,7 +27,9 @@ def import_bnr_rates(platform: Any, slug: str, period: Period, seed: int) -> int
     """Store the period's rates in ``slug``; returns how many rates (re-importing changes nothing)."""
     sheets = seed_rates(period.start - LEAD, period.end, seed=seed)
     document = parse_bnr_xml(render_bnr_xml(sheets))
-    _, rates = store_document(platform.databases.engine_for_slug(slug), document, SOURCE, utcnow())
+    engine = platform.databases.engine_for_slug(slug)
+    _, rates = store_document(engine, document, SOURCE, utcnow())
+    store_bnr_document(engine, document, SOURCE, utcnow())  # accounting's copy (currency settlements)
     return rates
 
 

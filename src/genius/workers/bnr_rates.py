@@ -1,5 +1,8 @@
 """Worker ``bnr.rates``: BNR's reference rates XML (daily, ten days, a year) into the tenant database.
 
+Stored twice: the sales app's rates (invoice tax points) and accounting's copy (the bank side of
+currency receipts and payments, ``acc_fx_rates``).
+
 Scheduled every ``bnr_import_every_hours`` (BNR publishes around 13:00 Bucharest time on banking
 days); storing is an upsert per currency and day, so repeats change nothing. Offline: ``genius
 bnr import FILE``.
@@ -9,6 +12,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from genius.apps.accounting.handlers.fx_rates import store_bnr_document
 from genius.apps.sales.rates import store_document
 from genius.apps.sales.rates.messages import SOURCES, BnrRatesImported, BnrRatesRequested
 from genius.integrations.bnr import BnrClient
@@ -43,6 +47,8 @@ def handle(request: BnrRatesRequested, job: JobContext, platform: Platform) -> B
         client.close()
     engine = platform.databases.engine_for_slug(job.tenant.slug)
     sheets, rates = store_document(engine, document, f"bnr:{request.source}", utcnow())
+    # Accounting keeps its own copy (currency settlements); it reads no other app's tables.
+    store_bnr_document(engine, document, f"bnr:{request.source}", utcnow())
     days = [sheet.day for sheet in document.sheets]
     return BnrRatesImported(
         source=request.source,
