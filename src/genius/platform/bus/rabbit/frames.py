@@ -65,15 +65,25 @@ def _shortstr(value: str) -> bytes:
     return bytes((len(raw),)) + raw
 
 
+# Encoded "<key as short string>S" of header names seen (the CloudEvents ones, a handful).
+_KEYS: dict[str, bytes] = {}
+_LONG = struct.Struct(">I")
+
+
 def _table(values: Mapping[str, str]) -> bytes:
     parts = []
     for key, value in values.items():
         if not isinstance(value, str):
             raise TypeError(f"header {key!r}: only string values are encoded here")
+        head = _KEYS.get(key)
+        if head is None:
+            head = _shortstr(key) + b"S"
+            if len(_KEYS) < 1000:
+                _KEYS[key] = head
         raw = value.encode()
-        parts.append(_shortstr(key) + b"S" + struct.pack(">I", len(raw)) + raw)
+        parts.append(head + _LONG.pack(len(raw)) + raw)
     body = b"".join(parts)
-    return struct.pack(">I", len(body)) + body
+    return _LONG.pack(len(body)) + body
 
 
 def _frame(kind: int, channel: int, payload: bytes) -> bytes:
@@ -138,30 +148,30 @@ async def publish_batch(channel: Any, messages: Sequence[Publish], timeout: floa
         return await _one_by_one(channel, messages, timeout)
     frame_max = channel.connection.connection_tune.frame_max
     futures: list[asyncio.Future[Any]] = []
+    sent: list[tuple[str, int]] = []
     async with channel.lock:  # raises if the channel closed meanwhile
         first = channel.delivery_tag + 1
         parts = [encode_publish(m, channel.number, frame_max) for m in messages]
         for offset, message in enumerate(messages):
             tag = first + offset
-            future = channel.create_future()
-            channel.confirmations[tag] = future
+            # The channel's future store rejects these if the channel closes before the confirms.
+            futures.append(channel.create_future())
+            channel.confirmations[tag] = futures[-1]
+            # aiormq finds an unroutable message's tag by its message id (basic.return).
             channel.message_id_delivery_tag[message.message_id] = tag
-            future.add_done_callback(_forget(channel, message.message_id, tag))
-            futures.append(future)
+            sent.append((message.message_id, tag))
         channel.delivery_tag = first + len(messages) - 1
         # One queue item: the writer sends the batch in one write, and nothing of another
         # publisher can come between our tags. The lock is held across the put, as basic_publish does.
         await channel.write_queue.put(ChannelFrame(payload=b"".join(parts), should_close=False))
-    async with asyncio.timeout(timeout):
-        return list(await asyncio.gather(*futures, return_exceptions=True))
-
-
-def _forget(channel: Any, message_id: str, tag: int) -> Any:
-    def forget(_: asyncio.Future[Any]) -> None:
-        if channel.message_id_delivery_tag.get(message_id) == tag:
-            channel.message_id_delivery_tag.pop(message_id, None)
-
-    return forget
+    try:
+        async with asyncio.timeout(timeout):
+            return list(await asyncio.gather(*futures, return_exceptions=True))
+    finally:
+        by_id = channel.message_id_delivery_tag
+        for message_id, tag in sent:
+            if by_id.get(message_id) == tag:
+                del by_id[message_id]
 
 
 async def _one_by_one(channel: Any, messages: Sequence[Publish], timeout: float) -> list[object]:
