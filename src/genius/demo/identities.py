@@ -243,7 +243,8 @@ def partners(rng: random.Random, total: int = 40) -> list[DemoPartner]:
             iban=iban,
             bank_name=bank,
             bic=bic,
-            email=f"facturi@{name.split()[0].lower()}{name.split()[1].lower()}.ro",
+            # Reserved domains only (RFC 2606): a demo e-mail must never reach a real inbox.
+            email=f"facturi@{name.split()[0].lower()}{name.split()[1].lower()}.example",
             phone=f"07{rng.randint(20, 99)} {rng.randint(100, 999)} {rng.randint(100, 999)}",
             payment_term_days=rng.choice((15, 30, 30, 45, 60)),
         )
@@ -279,7 +280,7 @@ def partners(rng: random.Random, total: int = 40) -> list[DemoPartner]:
             address=AddressInput(
                 street=street, city=city, postal_code=postal, county=region, country_code=country
             ),
-            email=f"invoices{i + 1}@example.eu",
+            email=f"invoices{i + 1}@example.com",
             payment_term_days=30,
         )
         out.append(DemoPartner(f"eu{i + 1}", "eu_company", partner))
