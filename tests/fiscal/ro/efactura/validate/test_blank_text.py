@@ -24,6 +24,7 @@ def test_indentation_between_elements_is_dropped_and_blank_content_kept() -> Non
         b"<a>\n  <n>  <![CDATA[x]]></n>\n</a>",
         b"<?xml version='1.0'?>\n<a>\n  <n>  <?pi x?>  </n>\n</a>",
         "<a>\n  <n> </n>\n</a>".encode("utf-16"),
+        "<?xml version='1.0' encoding='UTF-16'?><a>\n  <n> <!-- c --> </n>\n</a>".encode("utf-16-le"),
         b"  <a>\n  <n> </n>\n</a>",
     ],
 )

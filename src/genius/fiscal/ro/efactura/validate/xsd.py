@@ -125,7 +125,7 @@ def _blank_text_is_ignorable(data: bytes) -> bool:
     every text node.
     """
     body = data[3:] if data.startswith(b"\xef\xbb\xbf") else data
-    if not body.startswith(b"<"):
+    if not body.startswith(b"<") or body[1:2] == b"\x00":  # UTF-16/32 without a BOM: "<\x00..."
         return False
     # Two scans: "<!" opens a comment or a CDATA section (a DOCTYPE is refused before this), "<?"
     # a processing instruction other than the XML declaration.
@@ -165,8 +165,9 @@ def parse_document(data: bytes, *, drop_blank_text: bool = False) -> etree._Elem
     XML bomb and file-disclosure vectors), anything that is not well-formed XML.
 
     ``drop_blank_text``: leave out the indentation between elements when that cannot change any
-    text a rule reads (see ``_blank_text_is_ignorable``; the validator's choice: ~25 % faster
-    parsing of a pretty-printed invoice and fewer nodes to check). Line numbers are unchanged.
+    text a rule reads (see ``_blank_text_is_ignorable``; the validator's choice: ~14 % fewer
+    instructions to parse a pretty-printed invoice, and no indentation text to index). Line
+    numbers are unchanged.
     """
     if len(data) > MAX_DOCUMENT_BYTES:
         raise DocumentRejectedError(
