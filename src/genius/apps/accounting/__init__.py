@@ -20,13 +20,18 @@ For the bank part (``accounting/bank/``): post a matched receipt or payment with
                 source=SourceDocument("bank_statement_line", line_id, statement_ref),
                 on=value_date, partner_id=partner_id,
                 partner_account=partner_account(uow, partner_id, "customer"),  # 4111.000nn
-                treasury_account="5121", amount=Decimal("1190.00"),
-                booked_amount=None,                    # lei value of the invoice, for FX 665/765
-            ))
+                treasury_account=treasury_account(uow, iban, "RON"),  # handlers.treasury: 5121/5124
+                amount=Decimal("1190.00"),             # lei; a currency line also gives currency,
+                booked_amount=None,                    # currency_amount, exchange_rate and the
+            ))                                         # booked lei value (FX 665/765)
 
 ``post_settlement`` checks the period, posts in the bank (512x) or cash (531x) register,
 publishes ``accounting.journal.posted`` and refuses a second posting of the same source
 (``AlreadyPosted``). ``partner_account`` returns (creating on first use) the partner's analytic.
+``handlers.treasury.treasury_account(uow, iban, currency)`` gives the bank account's ledger account
+(configured per IBAN, else 5121 / 5124); ``handlers.fx_rates.rate_on(conn, currency, day)`` the BNR
+rate valuing a currency operation of that day (accounting's own copy, ``acc_fx_rates``, stored by
+``store_bnr_document`` from the entry points that import BNR's sheets), ``NoFxRate`` when missing.
 
 For the D406 export (``genius.apps.accounting.queries.saft``): ``stream_entries(conn, first,
 last)`` yields posted entries with their lines in (date, journal, number) order without loading a

@@ -15,8 +15,10 @@ Open invoices: the bank part keeps its own read model (``bank_open_items``), fed
 ``sales.partner.created/updated`` and ``procurement.supplier_invoice.received`` through the
 inbox. The ledger's 4111/401 partner balances cannot say *which* invoice a line pays (numbers,
 due dates, what is still open of each), and matching needs exactly that; the reconciliation
-itself posts to the ledger through ``handlers.postings.post_settlement`` (5121 = 4111, 401 =
-5121) and bank fees through ``handlers.entries.post`` (627 = 5121).
+itself posts to the ledger through ``handlers.postings.post_settlement`` (512x = 4111, 401 =
+512x; a currency line at the BNR rate of its date, the difference from the invoice's booked lei
+value on 7651/6651) and bank fees through ``handlers.entries.post`` (627 = 512x). The treasury
+account (5121, 5124 or an IBAN's analytic) is accounting's ``handlers.treasury.treasury_account``.
 """
 
 from __future__ import annotations

@@ -45,5 +45,5 @@ class BankLineReconciled(Event):
         list[dict[str, str]], "Each settled invoice: item_id, number, kind (receivable/payable), amount"
     ]
     entry_id: Annotated[
-        str | None, "Ledger entry posting it (5121 = 4111 or 401 = 5121); null when not posted"
+        str | None, "Ledger entry posting it (512x = 4111 or 401 = 512x); null when not posted"
     ]
