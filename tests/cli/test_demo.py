@@ -92,3 +92,19 @@ def test_serve_seeds_the_demo_tenant_in_the_background_once_running(tmp_path: Pa
             assert marker["accounting"]
         finally:
             platform.close()
+
+
+def test_demo_refuses_while_another_process_serves_the_anaf_worker(cli_env: Path) -> None:
+    from genius.platform.jobs.registry import WorkerRegistry
+    from genius.workers import anaf_efactura
+
+    platform = build_platform()
+    try:
+        WorkerRegistry(platform.control).beat(
+            "other-process", anaf_efactura.TAG, concurrency=2, processed=0, failed=0, in_flight=0
+        )
+    finally:
+        platform.close()
+    result = CliRunner().invoke(app, ["demo", "--tenant", "acme"])
+    assert result.exit_code == 1
+    assert "1 other process(es) serve the anaf.efactura worker" in result.output

@@ -80,6 +80,7 @@ def demo(
     platform = build_platform()
     try:
         slug = platform.tenants.get(tenant).slug
+        _refuse_other_workers(platform)
         platform.databases.migrate(slug)
 
         async def run() -> Any:
@@ -97,6 +98,27 @@ def demo(
         typer.echo(f"{slug}: already seeded with demo data (seed {summary.seed}); nothing added")
     for line in summary.lines():
         typer.echo(f"  {line}")
+
+
+def _refuse_other_workers(platform: Any) -> None:
+    """Another live process serving ``anaf.efactura`` could take the demo's submission jobs and send
+    them to the ANAF it is configured for: refuse until it is stopped."""
+    from genius.kernel.errors import Conflict
+    from genius.platform.jobs.registry import WorkerRegistry
+    from genius.workers import anaf_efactura
+
+    live = sum(
+        s.instances
+        for s in WorkerRegistry(platform.control).summary([anaf_efactura.TAG])
+        if s.tag == anaf_efactura.TAG
+    )
+    if live:
+        raise Conflict(
+            f"{live} other process(es) serve the {anaf_efactura.TAG} worker of this installation (genius"
+            " serve or genius worker): they could take the demo's submissions; stop them, then run"
+            " genius demo again",
+            code="demo_workers_running",
+        )
 
 
 def embed_demo_seed(app: Any, platform: Any, double: Any, slug: str, size: Any = None) -> None:
