@@ -53,7 +53,7 @@ def test_demo_leaves_a_seeded_tenant_alone_and_says_so(cli_env: Path) -> None:
         platform.close()
     result = CliRunner().invoke(app, ["demo", "--tenant", "acme", "--seed", "5"])
     assert result.exit_code == 0, result.output
-    assert "already seeded with demo data (seed 5); nothing added" in result.output
+    assert "already holds the demo data (seed 5): nothing to do" in result.output
     assert "partners" in result.output and "accepted_by_anaf" in result.output
 
 

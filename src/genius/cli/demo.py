@@ -94,8 +94,6 @@ def demo(
         raise fail(exc) from None
     finally:
         platform.close()
-    if summary.already:
-        typer.echo(f"{slug}: already seeded with demo data (seed {summary.seed}); nothing added")
     for line in summary.lines():
         typer.echo(f"  {line}")
 
