@@ -80,6 +80,14 @@ _DEFAULT_SERIES = (
 )
 
 
+_DEFAULT_SERIES_ROW = (
+    sa.select(t.series)
+    .where(t.series.c.document_kind == sa.bindparam("kind"), t.series.c.is_default.is_(True))
+    .order_by(t.series.c.created_at)
+    .limit(1)
+)
+
+
 def _one(conn: Connection, table: sa.Table, row_id: str, for_update: bool = False) -> Row[Any] | None:
     return conn.execute(_BY_ID[(table.name, for_update)], {"row_id": row_id}).first()
 
@@ -277,6 +285,11 @@ def get_series_row(conn: Connection, series_id: str, *, for_update: bool = False
 
 def default_series_id(conn: Connection, kind: SeriesDocumentKind) -> str | None:
     return conn.execute(_DEFAULT_SERIES, {"kind": kind.value}).scalar()
+
+
+def default_series_row(conn: Connection, kind: SeriesDocumentKind) -> Row[Any] | None:
+    """The default series of a document kind, the whole row (one read instead of id, then row)."""
+    return conn.execute(_DEFAULT_SERIES_ROW, {"kind": kind.value}).first()
 
 
 def prefix_taken(conn: Connection, prefix: str) -> bool:

@@ -10,8 +10,12 @@ from genius.apps.sales.handlers import SalesDeps
 from genius.apps.sales.queries import SalesQueries
 
 
-def sales_deps(request: Request) -> SalesDeps:
-    """Built once per app from ``app.state.platform`` (the gateway puts the Platform there)."""
+async def sales_deps(request: Request) -> SalesDeps:
+    """Built once per app from ``app.state.platform`` (the gateway puts the Platform there).
+
+    ``async`` although it awaits nothing: FastAPI runs a plain ``def`` dependency in the thread
+    pool, a hop per request for what is a dictionary lookup.
+    """
     state = request.app.state
     deps = getattr(state, "sales_deps", None)
     if deps is None:
@@ -27,8 +31,8 @@ def sales_deps(request: Request) -> SalesDeps:
     return deps  # type: ignore[no-any-return]
 
 
-def sales_queries(request: Request) -> SalesQueries:
-    return SalesQueries(sales_deps(request).databases)
+async def sales_queries(request: Request) -> SalesQueries:
+    return SalesQueries((await sales_deps(request)).databases)
 
 
 Deps = Annotated[SalesDeps, Depends(sales_deps)]

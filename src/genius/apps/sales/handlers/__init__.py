@@ -6,11 +6,11 @@ Import from here: ``SalesDeps`` (what they need from the platform) and the handl
 ``issue_invoice``, ``create_and_issue``, ``issue_batch``, ``cancel_invoice``.
 """
 
+from genius.apps.sales.handlers.cancelling import cancel_invoice
 from genius.apps.sales.handlers.deps import CnpVault, SalesDeps, romanian_today
 from genius.apps.sales.handlers.drafts import create_draft, delete_draft, update_draft
 from genius.apps.sales.handlers.issuing import (
     IssuedDocument,
-    cancel_invoice,
     create_and_issue,
     issue_batch,
     issue_invoice,

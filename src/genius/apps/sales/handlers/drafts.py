@@ -26,6 +26,7 @@ from genius.apps.sales.rates import NoBnrRate, rate_for_tax_point
 from genius.kernel.clock import utcnow
 from genius.kernel.errors import Conflict, NotFound, ValidationError
 from genius.kernel.ids import new_id
+from genius.platform.audit import AuditEntry
 from genius.platform.db.uow import UnitOfWork
 from genius.platform.tenancy import TenantContext, current_tenant
 
@@ -199,10 +200,29 @@ def insert_draft(
 
 
 def create_draft(deps: SalesDeps, cmd: CreateDraft) -> str:
-    """Store a checked draft (invoice or credit note); no number, no event."""
+    """Store a checked draft (invoice or credit note); no number, no event; audited."""
     ctx = current_tenant()
+    kind = document_type_of(cmd.credit_note)
     with deps.uow() as uow:
-        return insert_draft(uow, deps, ctx, cmd.document, document_type_of(cmd.credit_note))
+        invoice_id = insert_draft(uow, deps, ctx, cmd.document, kind)
+        _audit_draft(uow, deps, kind, "create", invoice_id, after={"status": "draft", "version": 1})
+        return invoice_id
+
+
+def _audit_draft(
+    uow: UnitOfWork, deps: SalesDeps, kind: DocumentType, verb: str, invoice_id: str, **summary: Any
+) -> None:
+    """The draft's change in the tenant's audit chain, committed with it (the HTTP request's own
+    record rides along in the same transaction: genius.platform.audit.pending)."""
+    deps.audit.record_in(
+        uow.connection,
+        AuditEntry(
+            action=f"sales.{kind.value}.{verb}",
+            resource_type=f"sales.{kind.value}",
+            resource_id=invoice_id,
+            **summary,
+        ),
+    )
 
 
 def update_draft(deps: SalesDeps, cmd: UpdateDraft) -> int:
@@ -229,6 +249,15 @@ def update_draft(deps: SalesDeps, cmd: UpdateDraft) -> int:
             cmd.invoice_id,
             {**values, "version": version, "updated_at": utcnow(), "updated_by": ctx.user_id},
         )
+        _audit_draft(
+            uow,
+            deps,
+            kind,
+            "update",
+            cmd.invoice_id,
+            before={"version": row.version},
+            after={"version": version},
+        )
     return int(version)
 
 
@@ -237,6 +266,14 @@ def delete_draft(deps: SalesDeps, cmd: DeleteDraft) -> None:
         row = locked_row(uow.connection, cmd.invoice_id)
         rules.ensure_deletable(InvoiceStatus(row.status))
         repo.delete_invoice(uow.connection, cmd.invoice_id)
+        _audit_draft(
+            uow,
+            deps,
+            DocumentType(row.document_type),
+            "delete",
+            cmd.invoice_id,
+            before={"status": row.status, "version": row.version},
+        )
 
 
 def locked_row(conn: Connection, invoice_id: str, *, lock: bool = True) -> Any:

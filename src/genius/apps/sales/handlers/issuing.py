@@ -1,6 +1,6 @@
-"""Handlers that issue and cancel sales documents (number + UBL + validation + outbox).
+"""Handlers that issue sales documents (number + UBL + validation + outbox); cancel: .cancelling.
 
-Issuing has two steps. First, on a read connection with no lock held, the draft's references
+Issuing has two steps. First, with no lock held, the draft's references
 are resolved and the document expanded, computed, authorized (the amount limit) and checked
 against the CIUS-RO rules under the number the series would give next. Then one unit of work
 locks the series and takes the real number, builds the UBL with it, runs the e-Factura
@@ -8,7 +8,8 @@ validator on those bytes, and only when ANAF would accept them stores the XML an
 moves the series on, appends the audit record and queues the event. Any refusal or exception
 rolls the unit of work back, so no number is consumed (the series row stays as it was) and
 nothing is half-written; and the series is locked only while the UBL is built, validated and
-stored.
+stored. On PostgreSQL both steps share one connection and transaction (the planning reads take
+no lock); on SQLite the plan is read on a connection of its own before ``BEGIN IMMEDIATE``.
 """
 
 from __future__ import annotations
@@ -25,14 +26,12 @@ from typing import Any
 from sqlalchemy import Connection
 
 from genius.apps.sales import repository as repo
-from genius.apps.sales.commands import CancelInvoice, CreateAndIssue, IssueBatch, IssueInvoice
+from genius.apps.sales.commands import CreateAndIssue, IssueBatch, IssueInvoice
 from genius.apps.sales.domain import invoices as rules
 from genius.apps.sales.domain.drafts import ExpansionContext, PreparedDocument, prepare, renumbered
 from genius.apps.sales.domain.errors import InvoiceRejected
 from genius.apps.sales.domain.invoices import DocumentType, InvoiceStatus
 from genius.apps.sales.domain.series import SeriesDocumentKind
-from genius.apps.sales.domain.submissions import SubmissionState
-from genius.apps.sales.events import CreditNoteIssued, InvoiceCancelled, InvoiceIssued
 from genius.apps.sales.handlers.deps import SalesDeps
 from genius.apps.sales.handlers.drafts import (
     amounts,
@@ -42,6 +41,7 @@ from genius.apps.sales.handlers.drafts import (
     partner_id_of,
     resolve,
 )
+from genius.apps.sales.handlers.issued_events import issued_event
 from genius.fiscal.ro.efactura import build_xml, check_rules, invoice_to_dict
 from genius.fiscal.ro.efactura.validate import validate_xml
 from genius.kernel.clock import utcnow
@@ -88,12 +88,13 @@ class _Plan:
 def issue_invoice(deps: SalesDeps, cmd: IssueInvoice) -> IssuedDocument:
     """Issue a draft: number, UBL, validation, storage, audit and event in one transaction."""
     ctx = current_tenant()
-    with deps.databases.engine().connect() as conn:
+    issuing = _Issuing(deps)
+    with issuing.planning() as conn:
         row = locked_row(conn, cmd.invoice_id, lock=False)
         kind = DocumentType(row.document_type)
         rules.ensure_issuable(InvoiceStatus(row.status), row.number, kind)
         plan = _plan(conn, deps, ctx, cmd.invoice_id, json.loads(row.draft_json), kind, row.version)
-    with deps.uow() as uow:
+    with issuing.writing() as uow:
         current = locked_row(uow.connection, cmd.invoice_id)
         rules.ensure_issuable(InvoiceStatus(current.status), current.number, kind)
         if current.version != row.version:
@@ -113,9 +114,10 @@ def create_and_issue(deps: SalesDeps, cmd: CreateAndIssue) -> IssuedDocument:
     """
     ctx = current_tenant()
     kind = document_type_of(cmd.credit_note)
-    with deps.databases.engine().connect() as conn:
+    issuing = _Issuing(deps)
+    with issuing.planning() as conn:
         plan = _plan(conn, deps, ctx, new_id(), cmd.document, kind, None)
-    with deps.uow() as uow:
+    with issuing.writing() as uow:
         return _commit(uow, deps, ctx, plan)
 
 
@@ -131,11 +133,12 @@ def issue_batch(deps: SalesDeps, cmd: IssueBatch) -> list[IssuedDocument]:
         raise ValidationError.for_field("documents", f"give 1 to {MAX_BATCH} documents", "batch_size")
     kind = document_type_of(cmd.credit_note)
     plans: list[_Plan] = []
-    with deps.databases.engine().connect() as conn:
+    issuing = _Issuing(deps)
+    with issuing.planning() as conn:
         for index, document in enumerate(cmd.documents):
             with _document(index):
                 plans.append(_plan(conn, deps, ctx, new_id(), document, kind, None))
-    with deps.uow() as uow:
+    with issuing.writing() as uow:
         # Every series this batch numbers from, locked up front in one order: two batches
         # sharing series then queue instead of deadlocking.
         for series_id in sorted({plan.series_id for plan in plans}):
@@ -145,6 +148,49 @@ def issue_batch(deps: SalesDeps, cmd: IssueBatch) -> list[IssuedDocument]:
             with _document(index):
                 issued.append(_commit(uow, deps, ctx, plan))
         return issued
+
+
+class _Issuing:
+    """The planning reads and the writing unit of work of one issue, on one or two connections.
+
+    On PostgreSQL the plan is read inside the writing transaction: plain reads take no lock
+    there (READ COMMITTED), the series is still locked only from its ``FOR UPDATE`` on, and one
+    connection spares a pool checkout, a BEGIN and a ROLLBACK per issue. On SQLite a writer
+    holds the whole file from its ``BEGIN IMMEDIATE``, so the plan is read before, on a
+    connection of its own, and the write lock is held only for the numbering and the storing.
+    """
+
+    def __init__(self, deps: SalesDeps) -> None:
+        self.deps = deps
+        self.shared = deps.databases.engine().dialect.name == "postgresql"
+        self.uow: UnitOfWork | None = None
+
+    @contextmanager
+    def planning(self) -> Iterator[Connection]:
+        if self.shared:
+            self.uow = self.deps.uow().__enter__()
+            try:
+                yield self.uow.connection
+            except BaseException as exc:
+                self.uow.__exit__(type(exc), exc, exc.__traceback__)
+                raise
+            return
+        with self.deps.databases.engine().connect() as conn:
+            yield conn
+
+    @contextmanager
+    def writing(self) -> Iterator[UnitOfWork]:
+        if self.uow is None:
+            with self.deps.uow() as uow:
+                yield uow
+            return
+        uow, self.uow = self.uow, None  # entered by planning(); leaving commits or rolls back
+        try:
+            yield uow
+        except BaseException as exc:
+            uow.__exit__(type(exc), exc, exc.__traceback__)
+            raise
+        uow.__exit__(None, None, None)
 
 
 @contextmanager
@@ -191,16 +237,19 @@ def _plan(
     building, validating and storing the UBL take.
     """
     resolved = resolve(conn, deps, ctx, document, kind, number="0")
-    series_id = resolved.series_id or repo.default_series_id(conn, SeriesDocumentKind(kind.value))
-    if series_id is None:
-        raise ValidationError.for_field(
-            "series_id",
-            f"no default numbering series for {kind.value}s: create one (POST /api/v1/sales/series)"
-            " or name one",
-            "no_series",
-        )
-    series_row = repo.get_series_row(conn, series_id)
-    assert series_row is not None  # checked by resolve or found as the default just now
+    if resolved.series_id is not None:
+        series_row = repo.get_series_row(conn, resolved.series_id)
+        assert series_row is not None  # checked by resolve
+    else:
+        series_row = repo.default_series_row(conn, SeriesDocumentKind(kind.value))
+        if series_row is None:
+            raise ValidationError.for_field(
+                "series_id",
+                f"no default numbering series for {kind.value}s: create one (POST /api/v1/sales/series)"
+                " or name one",
+                "no_series",
+            )
+    series_id = series_row.id
     placeholder = repo.series_from_row(series_row).peek(resolved.context.issue_date)
     context = replace(resolved.context, number=placeholder)
     prepared = prepare(document, context)
@@ -296,7 +345,7 @@ def _commit(uow: UnitOfWork, deps: SalesDeps, ctx: TenantContext, plan: _Plan) -
             },
         ),
     )
-    event = _issued_event(
+    event = issued_event(
         invoice_id, number, plan.series_id, plan.partner_id, prepared, plan.context, digest, ctx
     )
     envelope = uow.publish(event, subject=invoice_id)
@@ -310,108 +359,3 @@ def _commit(uow: UnitOfWork, deps: SalesDeps, ctx: TenantContext, plan: _Plan) -
         xml_sha256=digest,
         event_id=envelope.id,
     )
-
-
-def _breakdown(prepared: PreparedDocument) -> list[dict[str, str]]:
-    out = []
-    for entry in prepared.invoice.vat_breakdown:
-        item = {
-            "category": entry.category,
-            "taxable_amount": f"{entry.taxable_amount:f}",
-            "tax_amount": f"{entry.tax_amount:f}",
-        }
-        if entry.rate is not None:
-            item["rate"] = f"{entry.rate:f}"
-        out.append(item)
-    return out
-
-
-def _issued_event(
-    invoice_id: str,
-    number: str,
-    series_id: str,
-    partner_id: str | None,
-    prepared: PreparedDocument,
-    context: ExpansionContext,
-    digest: str,
-    ctx: TenantContext,
-) -> InvoiceIssued | CreditNoteIssued:
-    model, totals = prepared.invoice, prepared.totals
-    common: dict[str, Any] = {
-        "invoice_id": invoice_id,
-        "number": number,
-        "series_id": series_id,
-        "issue_date": model.issue_date,
-        "tax_point_date": prepared.rate_date,
-        "currency": model.currency,
-        "exchange_rate": prepared.exchange_rate,
-        "partner_id": partner_id,
-        "buyer_name": model.buyer.name,
-        "buyer_kind": context.buyer.kind.value if context.buyer else "other",
-        "buyer_vat_id": model.buyer.vat_id,
-        "tax_exclusive_amount": totals.tax_exclusive_amount,
-        "vat_total": totals.vat_total,
-        "vat_total_ron": totals.vat_total_ron,
-        "payable_amount": totals.payable_amount,
-        "vat_breakdown": _breakdown(prepared),
-        "xml_sha256": digest,
-        "issued_by": ctx.user_id,
-    }
-    if context.corrected is not None:
-        return CreditNoteIssued(
-            corrected_invoice_id=context.corrected.id,
-            corrected_invoice_number=context.corrected.number,
-            **common,
-        )
-    return InvoiceIssued(type_code=model.type_code, due_date=model.due_date, **common)
-
-
-def cancel_invoice(deps: SalesDeps, cmd: CancelInvoice) -> None:
-    """Cancel an issued document not yet sent to ANAF; its number stays used. Publishes the event."""
-    ctx = current_tenant()
-    with deps.uow() as uow:
-        conn = uow.connection
-        row = locked_row(conn, cmd.invoice_id)
-        kind = DocumentType(row.document_type)
-        rules.ensure_cancellable(InvoiceStatus(row.status), row.number, kind)
-        reason = rules.check_cancel_reason(cmd.reason)
-        now = utcnow()
-        repo.update_invoice(
-            conn,
-            cmd.invoice_id,
-            {
-                "status": InvoiceStatus.CANCELLED.value,
-                "cancelled_at": now,
-                "cancelled_by": ctx.user_id,
-                "cancel_reason": reason,
-                "version": row.version + 1,
-                "updated_at": now,
-                "updated_by": ctx.user_id,
-            },
-        )
-        for attempt in repo.submissions_of(conn, cmd.invoice_id, for_update=True):
-            if attempt.state == SubmissionState.PENDING:  # queued but never uploaded
-                repo.save_submission(
-                    conn, attempt.move(SubmissionState.CANCELLED, now, error=f"cancelled: {reason}")
-                )
-        deps.audit.record_in(
-            conn,
-            AuditEntry(
-                action=f"sales.{kind.value}.cancel",
-                resource_type=f"sales.{kind.value}",
-                resource_id=cmd.invoice_id,
-                before={"status": row.status, "number": row.number},
-                after={"status": InvoiceStatus.CANCELLED.value},
-                reason=reason,
-            ),
-        )
-        uow.publish(
-            InvoiceCancelled(
-                invoice_id=cmd.invoice_id,
-                number=row.number,
-                document_type=kind.value,
-                reason=reason,
-                cancelled_by=ctx.user_id,
-            ),
-            subject=cmd.invoice_id,
-        )
