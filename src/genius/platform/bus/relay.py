@@ -13,7 +13,10 @@ a lower ``seq`` late is picked up by the next pass, so consumers must not rely o
 across failures.
 
 Latency: a unit of work in this process wakes the relay at commit; rows committed by other
-processes are found by the sweep every ``idle_seconds`` (one indexed query per tenant).
+processes are found by the sweep every ``idle_seconds`` (one indexed query per tenant). The loop
+keeps up to ``MAX_IN_FLIGHT`` batches of a tenant awaiting their confirms while it publishes the
+next rows (in order, on one channel), so a slow confirm does not hold back what was committed
+meanwhile; sent rows are marked in one UPDATE at most every ``mark_delay`` seconds.
 """
 
 from __future__ import annotations
@@ -47,6 +50,9 @@ DEFAULT_LEASE_SECONDS = 15.0
 # database's write lock, which producers and consumers queue on. A crash in between republishes
 # those rows, which the inboxes absorb.
 DEFAULT_MARK_DELAY_SECONDS = 0.02
+# Batches per tenant the relay loop keeps awaiting confirms while it publishes the next.
+MAX_IN_FLIGHT = 4
+STOP_CONFIRM_SECONDS = 5.0
 # The tenant list is re-read this often, so new tenants are relayed without a restart.
 TENANT_REFRESH_SECONDS = 10.0
 # The outbox gauges are refreshed this often per tenant (a count over the pending index).
@@ -93,7 +99,10 @@ class Relay:
         self._marking: dict[str, asyncio.Task[None]] = {}
         self._mark_now: dict[str, asyncio.Event] = {}
         self._cursor: dict[str, int] = {}
-        self._publishing: set[str] = set()
+        # Batches of a tenant published and awaiting their confirms (the loop keeps up to
+        # MAX_IN_FLIGHT going), and how many: the cursor is reset only when none is.
+        self._sending: dict[str, set[asyncio.Task[int]]] = {}
+        self._publishing: dict[str, int] = {}
         # Observations run in threads and may finish out of order (a cancelled loop's thread
         # still completes): each takes a ticket and only the newest reading reaches the gauges.
         self._observe_lock = threading.Lock()
@@ -113,20 +122,28 @@ class Relay:
         if not rows:
             return 0
         self._cursor[slug] = rows[-1].seq
-        self._publishing.add(slug)
+        return await self._send(slug, rows)
+
+    async def _send(self, slug: str, rows: Sequence[outbox.OutboxRow]) -> int:
+        """Publish rows already taken (the cursor is past them) and queue the confirmed for marking."""
+        self._publishing[slug] = self._publishing.get(slug, 0) + 1
         try:
             confirmed = await self.transport.publish([Outgoing(r.envelope, r.target_queue) for r in rows])
         except BaseException:
-            self._cursor[slug] = rows[0].seq - 1  # nothing known confirmed: read them again
+            # Nothing known confirmed: read them again (and any batch after them still unmarked).
+            self._cursor[slug] = min(self._cursor.get(slug, rows[0].seq), rows[0].seq - 1)
             raise
         finally:
-            self._publishing.discard(slug)
+            self._publishing[slug] -= 1
+            if not self._publishing[slug]:
+                del self._publishing[slug]
         ok = [r.seq for r, c in zip(rows, confirmed, strict=True) if c]
         failed = [r.seq for r, c in zip(rows, confirmed, strict=True) if not c]
         for row, c in zip(rows, confirmed, strict=True):
             (metrics.PUBLISHED if c else metrics.PUBLISH_FAILURES).labels(row.envelope.type).inc()
         if failed:
-            self._cursor[slug] = min(failed) - 1  # read them again on the next pass
+            # Read them again on the next pass.
+            self._cursor[slug] = min(self._cursor.get(slug, min(failed)), min(failed) - 1)
             await asyncio.to_thread(self._mark_failed, slug, failed)
         self._to_mark.setdefault(slug, []).extend(ok)
         task = self._marking.get(slug)
@@ -175,13 +192,30 @@ class Relay:
                 return total
 
     async def _pass(self, slug: str) -> int:
-        """Like drain, but leaves the marking in the background (the loop's latency path)."""
-        total = 0
-        while (sent := await self.run_once(slug)) > 0:
-            total += sent
-            if sent < self.batch_size:
-                break
-        return total
+        """Like drain, but pipelined and leaving the marking in the background (the loop's path).
+
+        Up to MAX_IN_FLIGHT batches of the tenant await their confirms while the next rows are
+        read and published, so rows committed during a confirm (a broker fsync) do not wait for
+        it. Returns the rows started; a send that failed raises here on a later pass (its rows
+        are read again: the cursor went back before them).
+        """
+        sending = self._sending.setdefault(slug, set())
+        started = 0
+        while True:
+            for task in [t for t in sending if t.done()]:
+                sending.discard(task)
+                task.result()
+            if len(sending) >= MAX_IN_FLIGHT:
+                await asyncio.wait(sending, return_when=asyncio.FIRST_COMPLETED)
+                continue
+            rows = await asyncio.to_thread(self._take, slug)
+            if not rows:
+                return started
+            self._cursor[slug] = rows[-1].seq
+            sending.add(asyncio.create_task(self._send(slug, rows)))
+            started += len(rows)
+            if len(rows) < self.batch_size:
+                return started
 
     def _take(self, slug: str) -> list[outbox.OutboxRow]:
         if not self._hold_lease(slug):
@@ -289,6 +323,15 @@ class Relay:
             with contextlib.suppress(asyncio.CancelledError):
                 await self._task
             self._task = None
+        # Batches on their way: let their confirms arrive (then they are marked below); rows of
+        # one that does not finish are republished later, which the inboxes absorb.
+        sends = [t for tasks in self._sending.values() for t in tasks]
+        if sends:
+            _done, late = await asyncio.wait(sends, timeout=STOP_CONFIRM_SECONDS)
+            for task in late:
+                task.cancel()
+            await asyncio.gather(*sends, return_exceptions=True)
+        self._sending.clear()
         for slug in list(self._marking):
             with contextlib.suppress(Exception):  # unmarked rows are republished later: harmless
                 await self.flush_marks(slug)

@@ -1,0 +1,62 @@
+"""The relay loop keeps several batches awaiting confirms while it publishes the next ones."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Sequence
+from pathlib import Path
+
+from genius.platform.bus.local import LocalTransport
+from genius.platform.bus.relay import MAX_IN_FLIGHT, Relay
+from genius.platform.bus.transport import Outgoing, QueueSpec
+from tests.platform.bus.conftest import World
+from tests.platform.bus.helpers import eventually, publish_probes
+
+
+class SlowConfirms(LocalTransport):
+    """Confirms only when the test lets them through; counts publishes awaiting confirms."""
+
+    def __init__(self, path: Path) -> None:
+        super().__init__(path)
+        self.gate = asyncio.Event()
+        self.waiting = 0
+        self.most_waiting = 0
+        self.batches: list[list[int]] = []
+
+    async def publish(self, messages: Sequence[Outgoing]) -> list[bool]:
+        self.batches.append([int(m.envelope.data["seq"]) for m in messages])
+        result = await super().publish(messages)
+        self.waiting += 1
+        self.most_waiting = max(self.most_waiting, self.waiting)
+        try:
+            await self.gate.wait()
+        finally:
+            self.waiting -= 1
+        return result
+
+
+async def test_the_loop_publishes_new_rows_while_earlier_batches_await_confirms(
+    world: World, tmp_path: Path
+) -> None:
+    transport = SlowConfirms(tmp_path / "bus" / "queue.db")
+    await transport.start()
+    await transport.declare(QueueSpec("probes", ("bus.probe.sent",)))
+    relay = Relay(transport, world.databases, lambda: ["acme"], idle_seconds=0.01, mark_delay=0.01)
+    await relay.start()
+    try:
+        for seq in range(MAX_IN_FLIGHT + 2):  # one unit of work at a time, each its own batch
+            publish_probes(world, 1, start=seq)
+            await eventually(
+                lambda s=seq: len(transport.batches) == s + 1 or transport.waiting == MAX_IN_FLIGHT
+            )
+        assert transport.most_waiting == MAX_IN_FLIGHT  # no more in flight than that
+        assert world.outbox_count(pending=True) == MAX_IN_FLIGHT + 2  # nothing marked unconfirmed
+        transport.gate.set()
+        await eventually(lambda: world.outbox_count(pending=True) == 0, what="every row marked sent")
+        assert await transport.queue_depth("probes") == MAX_IN_FLIGHT + 2
+    finally:
+        transport.gate.set()
+        await relay.stop()
+        await transport.close()
+    seqs = [s for batch in transport.batches for s in batch]
+    assert seqs == list(range(MAX_IN_FLIGHT + 2))  # each row once, in commit order
