@@ -9,6 +9,7 @@ Then prints what the tenant holds. A tenant seeded before is left alone and says
 from __future__ import annotations
 
 import asyncio
+import threading
 from collections.abc import Callable
 from datetime import date
 from typing import Any
@@ -50,10 +51,17 @@ async def seed_in_process(
             await runtime.start()
             try:
                 queues = [c.spec.name for c in consumers] + [worker_queue(anaf_efactura.TAG).name]
+                # Ctrl+C cancels this coroutine; the seed's thread ends at its next unit of work.
+                stop = stop or threading.Event()
                 watch = BusWatch(
-                    platform, slug, asyncio.get_running_loop(), queues, job_tags=[anaf_efactura.TAG]
+                    platform,
+                    slug,
+                    asyncio.get_running_loop(),
+                    queues,
+                    job_tags=[anaf_efactura.TAG],
+                    stop=stop,
                 )
-                return await asyncio.to_thread(
+                seeding = asyncio.to_thread(
                     seed_demo,
                     platform,
                     slug,
@@ -65,6 +73,11 @@ async def seed_in_process(
                     echo=echo,
                     stop=stop,
                 )
+                try:
+                    return await seeding
+                except asyncio.CancelledError:
+                    stop.set()
+                    raise
             finally:
                 await runtime.stop(grace=10)
 
@@ -114,7 +127,7 @@ def _refuse_other_workers(platform: Any) -> None:
         raise Conflict(
             f"{live} other process(es) serve the {anaf_efactura.TAG} worker of this installation (genius"
             " serve or genius worker): they could take the demo's submissions; stop them, then run"
-            " genius demo again",
+            " genius demo again (a process that died counts until its heartbeat is 15 s old)",
             code="demo_workers_running",
         )
 
@@ -128,7 +141,6 @@ def embed_demo_seed(app: Any, platform: Any, double: Any, slug: str, size: Any =
     process's ANAF double (a new double each start: the old grant is of a double that is gone).
     """
     import logging
-    import threading
     from contextlib import asynccontextmanager
 
     inner = app.router.lifespan_context
