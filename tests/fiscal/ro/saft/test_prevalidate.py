@@ -114,7 +114,7 @@ def test_partner_id_with_wrong_cui_check_digit() -> None:
     header, master, entries, documents = month()
     customer = master.customers[0]
     bad_id = "0023456789"
-    bad = replace(customer, customer_id=bad_id, company=replace(customer.company, registration_number=bad_id))
+    bad = replace(customer, partner_id=bad_id, company=replace(customer.company, registration_number=bad_id))
     finding = one(
         prevalidate(header, replace(master, customers=[bad]), entries, documents), "PARTNER_ID_INVALID"
     )

@@ -36,14 +36,14 @@ class GeneralLedgerAccount:
 
 
 @dataclass(frozen=True, slots=True)
-class Customer:
-    """A customer per receivable account (411x, 418, 419 ...), with its balances on that account.
+class PartnerAccount:
+    """A partner on one of its accounts, with its balances there: the record Customer and Supplier share.
 
-    ``customer_id`` is the prefixed partner ID (00+CUI, 01+VAT ID, 03+CNP, ...) and must equal
+    ``partner_id`` is the prefixed partner ID (00+CUI, 01+VAT ID, 03+CNP, ...) and must equal
     ``company.registration_number``.
     """
 
-    customer_id: str
+    partner_id: str
     account_id: str
     company: CompanyStructure | None
     opening_debit: Decimal = ZERO
@@ -54,17 +54,21 @@ class Customer:
 
 
 @dataclass(frozen=True, slots=True)
-class Supplier:
+class Customer(PartnerAccount):
+    """A customer per receivable account (411x, 418, 419 ...), with its balances on that account."""
+
+    @property
+    def customer_id(self) -> str:
+        return self.partner_id
+
+
+@dataclass(frozen=True, slots=True)
+class Supplier(PartnerAccount):
     """A supplier per payable account (401, 404, 408, 409x ...), with its balances on that account."""
 
-    supplier_id: str
-    account_id: str
-    company: CompanyStructure | None
-    opening_debit: Decimal = ZERO
-    opening_credit: Decimal = ZERO
-    closing_debit: Decimal = ZERO
-    closing_credit: Decimal = ZERO
-    self_billing_indicator: str | None = None
+    @property
+    def supplier_id(self) -> str:
+        return self.partner_id
 
 
 @dataclass(frozen=True, slots=True)

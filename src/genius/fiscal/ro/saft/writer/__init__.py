@@ -21,16 +21,12 @@ from genius.fiscal.ro.saft.model.header import Header, ReportType
 from genius.fiscal.ro.saft.model.masterfiles import MasterFiles
 from genius.fiscal.ro.saft.variants import Rule
 from genius.fiscal.ro.saft.versions import DEFAULT_VERSION, Target, schema_version
-from genius.fiscal.ro.saft.writer.documents import (
-    write_asset_transactions,
-    write_invoices,
-    write_movements,
-    write_payments,
-)
+from genius.fiscal.ro.saft.writer.documents import write_invoices, write_payments
 from genius.fiscal.ro.saft.writer.entries import write_general_ledger
 from genius.fiscal.ro.saft.writer.fragment import Emitter
 from genius.fiscal.ro.saft.writer.header import check_header, write_header
 from genius.fiscal.ro.saft.writer.masterfiles import admitted, write_master_files
+from genius.fiscal.ro.saft.writer.movements import write_asset_transactions, write_movements
 from genius.fiscal.ro.saft.writer.tally import Reconciliation
 
 _S = TypeVar("_S")

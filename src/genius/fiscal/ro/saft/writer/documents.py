@@ -1,27 +1,23 @@
-"""Writes SourceDocuments: SalesInvoices, PurchaseInvoices, Payments, MovementOfGoods, AssetTransactions."""
+"""Writes SourceDocuments' SalesInvoices, PurchaseInvoices and Payments (one loop for both kinds)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from genius.fiscal.ro.saft.errors import input_error
 from genius.fiscal.ro.saft.model.common import Side
 from genius.fiscal.ro.saft.model.documents import (
-    AssetTransaction,
     DocumentTotals,
     Invoice,
     InvoiceLine,
     InvoiceSection,
-    MovementSection,
     Payment,
     PaymentLine,
     PaymentSection,
     Settlement,
-    StockDirection,
-    StockMovement,
-    StockMovementLine,
 )
-from genius.fiscal.ro.saft.versions import SchemaVersion
 from genius.fiscal.ro.saft.writer.fragment import (
     CODE,
     LONG,
@@ -31,11 +27,10 @@ from genius.fiscal.ro.saft.writer.fragment import (
     Emitter,
     Fragment,
     money,
-    quantity,
     rounded_money,
 )
 from genius.fiscal.ro.saft.writer.structures import address, amount, analysis, shipping_point, tax_information
-from genius.fiscal.ro.saft.writer.tally import MovementTally, Tally
+from genius.fiscal.ro.saft.writer.tally import Tally
 
 _SELF_BILLING = frozenset({"0", "389"})
 _SIDES = {Side.DEBIT: "D", Side.CREDIT: "C"}
@@ -176,37 +171,6 @@ def _invoice_line(emitter: Emitter, where: str, line: InvoiceLine, index: int, t
     emitter.write(f)
 
 
-def _invoices(
-    xf: Any, emitter: Emitter, section: str, partner_tag: str, data: InvoiceSection | None
-) -> Tally:
-    where = f"SourceDocuments.{section}"
-    tally = Tally(where)
-    with xf.element(section):
-        if data is None:
-            return tally
-        _declared(emitter, where, data.totals)
-        for item in data.invoices:
-            i_where = f"{where}.Invoice[{item.invoice_no}]"
-            with xf.element("Invoice"):
-                _invoice_head(emitter, i_where, item, partner_tag)
-                lines = 0
-                for line in item.lines:
-                    lines += 1
-                    _invoice_line(emitter, i_where, line, lines, tally)
-                if not lines:
-                    raise input_error(
-                        f"{i_where}.InvoiceLine", "an invoice needs at least one line", "required"
-                    )
-                tally.lines += lines
-                tail = Fragment(i_where)
-                _settlement(tail, "InvoiceSettlement", item.settlement, amount_required=True)
-                _document_totals(tail, "InvoiceDocumentTotals", item.totals, invoice=True)
-                if tail.events:
-                    emitter.write(tail)
-            tally.count += 1
-    return tally
-
-
 def _declared(emitter: Emitter, where: str, totals: Any) -> None:
     money(totals.total_debit, f"{where}.TotalDebit")
     money(totals.total_credit, f"{where}.TotalCredit")
@@ -252,173 +216,73 @@ def _payment_line(emitter: Emitter, where: str, line: PaymentLine, index: int, t
     emitter.write(f)
 
 
-def _payments(xf: Any, emitter: Emitter, data: PaymentSection | None) -> Tally:
-    where = "SourceDocuments.Payments"
+@dataclass(frozen=True, slots=True)
+class _DocumentKind:
+    """What differs between an invoice and a payment in the one SourceDocuments loop."""
+
+    element: str
+    line_element: str
+    noun: str
+    settlement: str
+    totals: str
+    invoice: bool  # an invoice's settlement needs an amount and its totals a NetTotal
+
+
+_INVOICE = _DocumentKind(
+    "Invoice", "InvoiceLine", "an invoice", "InvoiceSettlement", "InvoiceDocumentTotals", invoice=True
+)
+_PAYMENT = _DocumentKind(
+    "Payment", "PaymentLine", "a payment", "PaymentSettlement", "PaymentDocumentTotals", invoice=False
+)
+
+
+def _documents(
+    xf: Any,
+    emitter: Emitter,
+    section: str,
+    kind: _DocumentKind,
+    data: InvoiceSection | PaymentSection | None,
+    head: Callable[[Emitter, str, Any], None],
+    line_writer: Callable[[Emitter, str, Any, int, Tally], None],
+) -> Tally:
+    """The section's declared totals, then each document: head, its lines (at least one), tail."""
+    where = f"SourceDocuments.{section}"
     tally = Tally(where)
-    with xf.element("Payments"):
+    with xf.element(section):
         if data is None:
             return tally
         _declared(emitter, where, data.totals)
-        for item in data.payments:
-            p_where = f"{where}.Payment[{item.payment_ref_no}]"
-            with xf.element("Payment"):
-                _payment_head(emitter, p_where, item)
+        documents = data.invoices if isinstance(data, InvoiceSection) else data.payments
+        for item in documents:
+            d_where = f"{where}.{kind.element}[{item.invoice_no if kind.invoice else item.payment_ref_no}]"
+            with xf.element(kind.element):
+                head(emitter, d_where, item)
                 lines = 0
                 for line in item.lines:
                     lines += 1
-                    _payment_line(emitter, p_where, line, lines, tally)
+                    line_writer(emitter, d_where, line, lines, tally)
                 if not lines:
                     raise input_error(
-                        f"{p_where}.PaymentLine", "a payment needs at least one line", "required"
+                        f"{d_where}.{kind.line_element}", f"{kind.noun} needs at least one line", "required"
                     )
                 tally.lines += lines
-                tail = Fragment(p_where)
-                _settlement(tail, "PaymentSettlement", item.settlement, amount_required=False)
-                _document_totals(tail, "PaymentDocumentTotals", item.totals, invoice=False)
+                tail = Fragment(d_where)
+                _settlement(tail, kind.settlement, item.settlement, amount_required=kind.invoice)
+                _document_totals(tail, kind.totals, item.totals, invoice=kind.invoice)
                 if tail.events:
                     emitter.write(tail)
             tally.count += 1
     return tally
 
 
-def _movement_head(emitter: Emitter, where: str, item: StockMovement) -> None:
-    f = Fragment(where)
-    f.text("MovementReference", item.movement_reference, MIDDLE1)
-    f.date("MovementDate", item.movement_date)
-    f.opt_date("MovementPostingDate", item.posting_date)
-    f.opt_time("MovementPostingTime", item.posting_time)
-    f.opt_date("TaxPointDate", item.tax_point_date)
-    f.text("MovementType", item.movement_type, CODE)
-    f.opt_text("SourceID", item.source_id, MIDDLE1)
-    f.opt_text("SystemID", item.system_id, MIDDLE1)
-    if item.document_reference is not None:
-        f.open("DocumentReference")
-        f.text("DocumentType", item.document_reference.document_type, SHORT)
-        f.text("DocumentNumber", item.document_reference.document_number, MIDDLE1)
-        f.opt_text("DocumentLine", item.document_reference.document_line, SHORT)
-        f.close()
-    emitter.write(f)
-
-
-def _movement_line(
-    emitter: Emitter, where: str, line: StockMovementLine, tally: MovementTally, factor_tag: str
-) -> None:
-    f = Fragment(f"{where}.StockMovementLine[{line.line_number}]")
-    f.open("StockMovementLine")
-    f.text("LineNumber", line.line_number, SHORT)
-    f.text("AccountID", line.account_id, MIDDLE2)
-    f.opt_text("TransactionID", line.transaction_id, MIDDLE2)
-    f.text("CustomerID", line.customer_id, MIDDLE1)
-    f.text("SupplierID", line.supplier_id, MIDDLE1)
-    shipping_point(f, "ShipTo", line.ship_to)
-    shipping_point(f, "ShipFrom", line.ship_from)
-    f.text("ProductCode", line.product_code, MIDDLE2)
-    f.opt_text("StockAccountNo", line.stock_account_no, MIDDLE2)
-    f.raw("Quantity", quantity(line.quantity, f"{f.where}.Quantity"))
-    f.text("UnitOfMeasure", line.unit_of_measure, CODE)
-    f.decimal(factor_tag, line.uom_conversion_factor)
-    f.opt_money("BookValue", line.book_value)
-    f.text("MovementSubType", line.movement_subtype, CODE)
-    f.opt_text("MovementComments", line.comments, LONG)
-    for tax in line.tax:
-        tax_information(f, "TaxInformation", tax)
-    f.close()
-    emitter.write(f)
-    tally.lines += 1
-    if line.direction is StockDirection.RECEIVED:
-        tally.received += line.quantity
-    elif line.direction is StockDirection.ISSUED:
-        tally.issued += line.quantity
-    else:
-        raise input_error(
-            f"{f.where}.direction", f"{line.direction!r} is not a StockDirection", "bad_direction"
-        )
-
-
-def _movements(
-    xf: Any, emitter: Emitter, data: MovementSection | None, version: SchemaVersion
-) -> MovementTally:
-    where = "SourceDocuments.MovementOfGoods"
-    tally = MovementTally()
-    with xf.element("MovementOfGoods"):
-        if data is None:
-            return tally
-        totals = data.totals
-        if totals.number_of_lines:
-            f = Fragment(where)
-            f.integer("NumberOfMovementLines", totals.number_of_lines)
-            f.quantity("TotalQuantityReceived", totals.quantity_received)
-            f.quantity("TotalQuantityIssued", totals.quantity_issued)
-            emitter.write(f)
-        factor_tag = version.element("movement_uom_factor")
-        for item in data.movements:
-            m_where = f"{where}.StockMovement[{item.movement_reference}]"
-            with xf.element("StockMovement"):
-                _movement_head(emitter, m_where, item)
-                before = tally.lines
-                for line in item.lines:
-                    _movement_line(emitter, m_where, line, tally, factor_tag)
-                if tally.lines == before:
-                    raise input_error(
-                        f"{m_where}.StockMovementLine", "a movement needs at least one line", "required"
-                    )
-    return tally
-
-
-def _asset_transaction(emitter: Emitter, item: AssetTransaction) -> None:
-    f = Fragment(f"SourceDocuments.AssetTransactions.AssetTransaction[{item.asset_transaction_id}]")
-    if not item.valuations:
-        raise input_error(
-            f"{f.where}.AssetTransactionValuations", "at least one valuation is required", "required"
-        )
-    f.open("AssetTransaction")
-    f.text("AssetTransactionID", item.asset_transaction_id, MIDDLE2)
-    f.text("AssetID", item.asset_id, MIDDLE1)
-    f.text("AssetTransactionType", item.transaction_type, CODE)
-    f.opt_text("Description", item.description, LONG)
-    f.date("AssetTransactionDate", item.transaction_date)
-    if item.supplier is not None:
-        f.open("AssetSupplier")
-        f.text("SupplierName", item.supplier.name, MIDDLE2)
-        f.text("SupplierID", item.supplier.supplier_id, MIDDLE1)
-        address(f, "PostalAddress", item.supplier.address)
-        f.close()
-    f.text("TransactionID", item.transaction_id, MIDDLE2)
-    f.open("AssetTransactionValuations")
-    for valuation in item.valuations:
-        f.open("AssetTransactionValuation")
-        f.opt_text("AssetValuationType", valuation.valuation_type, SHORT)
-        f.money("AcquisitionAndProductionCostsOnTransaction", valuation.acquisition_cost_on_transaction)
-        f.money("BookValueOnTransaction", valuation.book_value_on_transaction)
-        f.money("AssetTransactionAmount", valuation.transaction_amount)
-        f.close()
-    f.close()
-    f.close()
-    emitter.write(f)
-
-
 def write_invoices(xf: Any, emitter: Emitter, section: str, data: InvoiceSection | None) -> Tally:
-    return _invoices(xf, emitter, section, "Customer" if section == "SalesInvoices" else "Supplier", data)
+    partner_tag = "Customer" if section == "SalesInvoices" else "Supplier"
+
+    def head(emitter: Emitter, where: str, item: Invoice) -> None:
+        _invoice_head(emitter, where, item, partner_tag)
+
+    return _documents(xf, emitter, section, _INVOICE, data, head, _invoice_line)
 
 
 def write_payments(xf: Any, emitter: Emitter, data: PaymentSection | None) -> Tally:
-    return _payments(xf, emitter, data)
-
-
-def write_movements(
-    xf: Any, emitter: Emitter, data: MovementSection | None, version: SchemaVersion
-) -> MovementTally:
-    return _movements(xf, emitter, data, version)
-
-
-def write_asset_transactions(xf: Any, emitter: Emitter, declared: int, items: Any) -> int:
-    """AssetTransactions (annual D406): NumberOfAssetTransactions is required, even when 0."""
-    written = 0
-    with xf.element("AssetTransactions"):
-        f = Fragment("SourceDocuments.AssetTransactions")
-        f.integer("NumberOfAssetTransactions", declared)
-        emitter.write(f)
-        for item in items:
-            _asset_transaction(emitter, item)
-            written += 1
-    return written
+    return _documents(xf, emitter, "Payments", _PAYMENT, data, _payment_head, _payment_line)

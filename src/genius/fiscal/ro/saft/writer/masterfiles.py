@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterable, Iterator
 from typing import Any, TypeVar
 
@@ -33,7 +34,7 @@ from genius.fiscal.ro.saft.writer.fragment import (
     Fragment,
     base_rate,
 )
-from genius.fiscal.ro.saft.writer.structures import address, amount, company_structure
+from genius.fiscal.ro.saft.writer.structures import amount, asset_supplier, company_structure
 
 T = TypeVar("T")
 _MISSING = object()
@@ -114,9 +115,8 @@ def account(emitter: Emitter, item: GeneralLedgerAccount) -> None:
 
 
 def partner(emitter: Emitter, item: Customer | Supplier) -> None:
-    is_customer = isinstance(item, Customer)
-    tag = "Customer" if is_customer else "Supplier"
-    partner_id = item.customer_id if isinstance(item, Customer) else item.supplier_id
+    tag = "Customer" if isinstance(item, Customer) else "Supplier"
+    partner_id = item.partner_id
     f = Fragment(f"MasterFiles.{tag}s.{tag}[{partner_id}/{item.account_id}]")
     f.open(tag)
     if item.company is not None:
@@ -165,13 +165,18 @@ def tax_entry(emitter: Emitter, item: TaxTableEntry) -> None:
     emitter.write(f)
 
 
-def uom(emitter: Emitter, item: UOMEntry) -> None:
-    f = Fragment(f"MasterFiles.UOMTable.UOMTableEntry[{item.unit}]")
-    f.open("UOMTableEntry")
-    f.text("UnitOfMeasure", item.unit, CODE)
-    f.text("Description", item.description, LONG)
+def _code_entry(emitter: Emitter, table: str, code_tag: str, code: str, description: str) -> None:
+    """A code table's entry: the code and its description (UOMTable, MovementTypeTable)."""
+    f = Fragment(f"MasterFiles.{table}.{table}Entry[{code}]")
+    f.open(f"{table}Entry")
+    f.text(code_tag, code, CODE)
+    f.text("Description", description, LONG)
     f.close()
     emitter.write(f)
+
+
+def uom(emitter: Emitter, item: UOMEntry) -> None:
+    _code_entry(emitter, "UOMTable", "UnitOfMeasure", item.unit, item.description)
 
 
 def analysis_type(emitter: Emitter, item: AnalysisTypeEntry) -> None:
@@ -188,12 +193,7 @@ def analysis_type(emitter: Emitter, item: AnalysisTypeEntry) -> None:
 
 
 def movement_type(emitter: Emitter, item: MovementTypeEntry) -> None:
-    f = Fragment(f"MasterFiles.MovementTypeTable.MovementTypeTableEntry[{item.movement_type}]")
-    f.open("MovementTypeTableEntry")
-    f.text("MovementType", item.movement_type, CODE)
-    f.text("Description", item.description, LONG)
-    f.close()
-    emitter.write(f)
+    _code_entry(emitter, "MovementTypeTable", "MovementType", item.movement_type, item.description)
 
 
 def product(emitter: Emitter, item: Product) -> None:
@@ -269,11 +269,7 @@ def asset(emitter: Emitter, item: Asset) -> None:
     f.text("AccountID", item.account_id, MIDDLE2)
     f.text("Description", item.description, LONG)
     for supplier in item.suppliers:
-        f.open("AssetSupplier")
-        f.text("SupplierName", supplier.name, MIDDLE2)
-        f.text("SupplierID", supplier.supplier_id, MIDDLE1)
-        address(f, "PostalAddress", supplier.address)
-        f.close()
+        asset_supplier(f, supplier)
     f.opt_date("PurchaseOrderDate", item.purchase_order_date)
     f.date("DateOfAcquisition", item.acquisition_date)
     f.date("StartUpDate", item.start_up_date)
@@ -350,18 +346,10 @@ def write_master_files(
                 if rule is not Rule.FILL or first is _MISSING:
                     counts[section] = 0
                     continue
-                with xf.element(element):
-                    writer(emitter, first)  # type: ignore[operator]
-                    count = 1
-                    for item in items:  # type: ignore[union-attr]
-                        writer(emitter, item)  # type: ignore[operator]
-                        count += 1
-                counts[section] = count
-                continue
+                items = itertools.chain((first,), items)  # type: ignore[arg-type]
             with xf.element(element):
-                if items is not None:
-                    for item in items:
-                        writer(emitter, item)  # type: ignore[operator]
-                        count += 1
+                for item in items or ():
+                    writer(emitter, item)  # type: ignore[operator]
+                    count += 1
             counts[section] = count
     return counts

@@ -14,6 +14,8 @@ from genius.fiscal.ro.saft.model.common import (
     TaxInformation,
     TaxRegistration,
 )
+from genius.fiscal.ro.saft.model.documents import AssetTransactionSupplier
+from genius.fiscal.ro.saft.model.masterfiles import AssetSupplier
 from genius.fiscal.ro.saft.writer.fragment import CODE, LONG, MIDDLE1, MIDDLE2, SHORT, Fragment, exchange_rate
 
 _ADDRESS_TYPES = frozenset(
@@ -146,4 +148,13 @@ def shipping_point(f: Fragment, tag: str, value: ShippingPoint | None) -> None:
     f.opt_text("UCR", value.ucr, MIDDLE1)
     if value.address is not None:
         address(f, "Address", value.address)
+    f.close()
+
+
+def asset_supplier(f: Fragment, value: AssetSupplier | AssetTransactionSupplier) -> None:
+    """AssetSupplier: the same three children in MasterFiles.Asset and in an AssetTransaction."""
+    f.open("AssetSupplier")
+    f.text("SupplierName", value.name, MIDDLE2)
+    f.text("SupplierID", value.supplier_id, MIDDLE1)
+    address(f, "PostalAddress", value.address)
     f.close()
