@@ -21,6 +21,7 @@ from genius.apps.sales import tables as st
 from genius.bootstrap import Platform, build_platform
 from genius.cli.demo import seed_in_process
 from genius.demo import DemoSize, DemoSummary, DemoTenantNotEmpty, read_marker
+from genius.demo.submit import REFUSAL
 from genius.fiscal.ro.efactura.validate import validate_xml
 from genius.platform.bus.tables import outbox
 from tests.web.conftest import base_settings
@@ -122,6 +123,13 @@ def test_the_scenarios_are_all_there(seeded: Seeded) -> None:
 def test_rejections_carry_anafs_message_and_the_bus_is_drained(seeded: Seeded) -> None:
     rejected = seeded.rows(sa.select(st.invoices.c.status).where(st.invoices.c.status == "rejected"))
     assert len(rejected) == 2
+    # Rejected the way ANAF rejects: filed with an index, then ``nok`` with its error document.
+    refusals = seeded.rows(
+        sa.select(st.submissions.c.upload_index, st.submissions.c.download_id, st.submissions.c.messages_json)
+        .where(st.submissions.c.state == "rejected")
+    )
+    assert len(refusals) == 2
+    assert all(index and download and REFUSAL in messages for index, download, messages in refusals)
     pending = seeded.rows(sa.select(outbox.c.seq).where(outbox.c.published_at.is_(None)))
     assert pending == []
     suppliers = seeded.rows(sa.select(pt.supplier_invoices.c.number))

@@ -5,11 +5,12 @@ pending attempt and an ``anaf.efactura`` job, in one transaction; the workers do
 paces itself under ANAF's published limit of 1,000 calls a minute (a submission costs an upload,
 a state query and a download), in waves, waiting for each wave to settle.
 
-``refuse_each`` sends a few documents while the double answers their upload with an ANAF
-refusal, through the double's fault injection (``FaultKind.EROARE`` on ``upload``, one request
-each, sent one at a time so the fault hits the intended document). The double's validator is the
-engine's own, so a document the engine issued is never invalid in its eyes: a refusal has to be
-injected. The documents end ``rejected`` with ANAF's message, and may be sent again.
+``refuse_each`` sends a few documents that ANAF's processing rejects: the upload is filed with an
+index as usual, the state turns ``nok`` and the download holds ANAF's error document, the path a
+real rejection takes. The double's validator is the engine's own, so a document the engine issued
+is never invalid in its eyes: the rejection stands for ANAF's server-side checks and is injected
+(``FaultKind.NOK`` on ``upload``, one request each, sent one at a time so the fault hits the
+intended document). The documents end ``rejected`` with ANAF's message, and may be sent again.
 
 ``receive`` files supplier invoices in the double as ``FACTURA PRIMITA`` for the tenant and runs
 the inbound job (``EfacturaWorkRequested(action=INBOUND)``), which registers them in procurement.
@@ -35,8 +36,8 @@ WAVE = 100  # submissions started before waiting for them to settle
 CALLS_PER_SUBMISSION = 3  # upload, stareMesaj, descarcare
 CALLS_PER_MINUTE = 900  # ANAF allows 1,000 a minute: headroom for token, list and inbound calls
 REFUSAL = (
-    "Fisierul nu a putut fi preluat: serviciul SPV a raspuns cu eroare la incarcare"
-    " (dublura ANAF, refuz injectat pentru datele demo)"
+    "Factura a fost respinsa la prelucrare de verificarile ANAF"
+    " (dublura ANAF, respingere injectata pentru datele demo)"
 )
 
 
@@ -88,7 +89,7 @@ class Submitter:
         for invoice_id in invoice_ids:
             self.check()
             self._pace(1)
-            self.double.add_fault(FaultKind.EROARE, "upload", times=1, message=REFUSAL)
+            self.double.add_fault(FaultKind.NOK, "upload", times=1, message=REFUSAL)
             self._start(invoice_id)
             self.settle("a refused submission")
         if invoice_ids:

@@ -255,3 +255,17 @@ def test_refusals_do_not_trip_the_breaker(sandbox: Sandbox) -> None:
             with pytest.raises(AnafRejected):
                 client.message_state("999")
         assert guard.breaker_state("efactura.state") == "closed"
+
+
+def test_injected_nok_files_the_upload_and_rejects_it_in_processing(
+    sandbox: Sandbox, client: EfacturaClient
+) -> None:
+    text = "Cumparatorul nu este inregistrat (verificare ANAF)"
+    sandbox.double.add_fault("nok", "upload", message=text)
+    index = uploaded(client)  # filed with an index, as a valid upload
+    state = client.message_state(index)
+    assert state.state is ProcessingState.NOK and state.download_id
+    report = client.download(state.download_id).errors
+    assert report is not None and [error.message for error in report.errors] == [text]
+    # Used up: the next upload of the same invoice is judged on its merits again.
+    assert client.message_state(uploaded(client)).state is ProcessingState.OK

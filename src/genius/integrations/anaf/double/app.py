@@ -46,6 +46,8 @@ DEFAULT_CLIENT = OAuthClientRegistration(
     "genius-sandbox", "sandbox-secret", ("http://127.0.0.1*", "http://localhost*", "https://localhost*")
 )
 XML = "application/xml"
+# The error of an injected ``nok`` without a message of its own.
+NOK_TEXT = "Factura nu a trecut verificarile ANAF (eroare injectata de dublura)"
 JSON_TITLES = {
     "listaMesajeFactura": "Lista Mesaje",
     "listaMesajePaginatieFactura": "Lista Mesaje",
@@ -120,8 +122,8 @@ class AnafDouble:
     def _fault_answer(self, fault: Fault, endpoint: str, key: str = "") -> Response | None:
         """The response a fault replaces the real answer with (None for ``slow``)."""
         kind = fault.kind
-        if kind is FaultKind.SLOW:
-            return None
+        if kind is FaultKind.SLOW or (kind is FaultKind.NOK and endpoint in ("upload", "uploadb2c")):
+            return None  # the real answer, delayed (slow) or with a rejecting verdict (nok)
         if kind is FaultKind.STATUS:
             if fault.status in (204, 304):
                 return Response(b"", fault.status)  # these statuses carry no body
@@ -162,6 +164,7 @@ class AnafDouble:
     ) -> Response:
         self.calls[endpoint] += 1
         fault = self.faults.take(endpoint)
+        request.state.fault = fault
         if fault is not None:
             injected = self._fault_answer(
                 fault,
@@ -225,6 +228,7 @@ class AnafDouble:
 
         def handle(grant: Grant | None) -> Response:
             assert grant is not None
+            fault = request.state.fault
             try:
                 index = self.spv.upload(
                     body,
@@ -233,6 +237,7 @@ class AnafDouble:
                     certificate=grant.certificate,
                     b2c=b2c,
                     autofactura=params.get("autofactura", "").upper() == "DA",
+                    rejection=(fault.message or NOK_TEXT) if fault and fault.kind is FaultKind.NOK else None,
                 )
             except SpvAnswer as refusal:
                 return Response(upload_answer(self.clock(), errors=(refusal.text,)), media_type=XML)

@@ -4,7 +4,10 @@ Kinds: ``status`` (answer with an HTTP status: 500, 502, 503, 429, 204, 403...),
 the work, then wait ``delay`` seconds before answering: with a delay beyond the client's
 timeout this is the "upload timed out but was filed" trap), ``eroare`` (HTTP 200 carrying an
 error: JSON ``eroare`` or XML ``Errors``), ``limit`` (the endpoint's own daily-limit answer),
-``firewall`` (the "The requested URL was rejected" HTML page). ``target`` is an endpoint name
+``firewall`` (the "The requested URL was rejected" HTML page), ``nok`` (upload and
+uploadb2c only: the file is filed with an index as usual, and ANAF's processing rejects it with
+``message``, as its server-side checks do for faults no local validator can see: the state
+becomes ``nok`` and the download holds the error document). ``target`` is an endpoint name
 (``upload``, ``uploadb2c``, ``stareMesaj``, ``listaMesajeFactura``,
 ``listaMesajePaginatieFactura``, ``descarcare``, ``token``, ``authorize``, ``tva``) or ``*``;
 ``times`` how many requests it hits (-1: until cleared).
@@ -35,6 +38,7 @@ class FaultKind(StrEnum):
     EROARE = "eroare"
     LIMIT = "limit"
     FIREWALL = "firewall"
+    NOK = "nok"
 
 
 @dataclass

@@ -135,8 +135,13 @@ class Spv:
         certificate: TestCertificate,
         b2c: bool = False,
         autofactura: bool = False,
+        rejection: str | None = None,
     ) -> str:
-        """The new upload index, or ``SpvAnswer`` (ExecutionStatus 1) with ANAF's text."""
+        """The new upload index, or ``SpvAnswer`` (ExecutionStatus 1) with ANAF's text.
+
+        ``rejection`` (an injected ``nok`` fault) adds an error of ANAF's own processing, so the
+        upload ends ``nok`` whatever the validator says.
+        """
         if standard not in STANDARDS:
             raise SpvAnswer("Valorile acceptate pentru parametrul standard sunt UBL, CN, CII sau RASP")
         if not cif.isdigit():
@@ -150,6 +155,8 @@ class Spv:
         if standard == "RASP":
             self._count(L.RASP_UPLOAD_PER_CUI, cif, LIMIT_TEXTS["rasp"][1])
         verdict, errors = self._judge(body, keys, standard=standard, cif=cif, autofactura=autofactura)
+        if rejection:
+            verdict, errors = ProcessingState.NOK, [*errors, rejection]
         with self._lock:
             self._next_index += 1
             index = str(self._next_index)
