@@ -125,8 +125,9 @@ def test_rejections_carry_anafs_message_and_the_bus_is_drained(seeded: Seeded) -
     assert len(rejected) == 2
     # Rejected the way ANAF rejects: filed with an index, then ``nok`` with its error document.
     refusals = seeded.rows(
-        sa.select(st.submissions.c.upload_index, st.submissions.c.download_id, st.submissions.c.messages_json)
-        .where(st.submissions.c.state == "rejected")
+        sa.select(
+            st.submissions.c.upload_index, st.submissions.c.download_id, st.submissions.c.messages_json
+        ).where(st.submissions.c.state == "rejected")
     )
     assert len(refusals) == 2
     assert all(index and download and REFUSAL in messages for index, download, messages in refusals)
