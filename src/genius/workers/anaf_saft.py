@@ -39,7 +39,7 @@ from genius.apps.accounting.saft.subscriptions import (
     consumer,
 )
 from genius.apps.procurement.domain import from_invoice
-from genius.apps.procurement.queries import ProcurementQueries
+from genius.apps.procurement.queries import ProcurementQueries, SupplierInvoiceFilter
 from genius.apps.sales.queries import SalesQueries
 from genius.fiscal.ro.efactura.parse import parse_xml
 from genius.fiscal.ro.saft import Target
@@ -186,7 +186,9 @@ def _sync_received(platform: Platform, ctx: TenantContext, first: date, last: da
     received_xml = procurement_received_xml(platform.databases)
     count = offset = 0
     while True:
-        page = queries.supplier_invoices(date_from=first, date_to=last, limit=200, offset=offset)
+        page = queries.supplier_invoices(
+            SupplierInvoiceFilter(date_from=first, date_to=last), limit=200, offset=offset
+        )
         for view in page.items:
             _, xml = queries.ubl(view.id)
             entry = from_invoice(parse_xml(xml))

@@ -7,16 +7,20 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
-from decimal import Decimal
+from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request, Response, status
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel
 
 from genius.apps.procurement.documents import supplier_invoice_pdf
-from genius.apps.procurement.queries import ProcurementQueries, SupplierInvoiceView
+from genius.apps.procurement.queries import (
+    MAX_LIMIT,
+    ProcurementQueries,
+    SupplierInvoiceFilter,
+    SupplierInvoicePage,
+    SupplierInvoiceView,
+)
 from genius.platform.auth.deps import require
 from genius.platform.tenancy import TenantContext, tenant_scope
 
@@ -31,76 +35,37 @@ def _platform(request: Request) -> Any:
 Platform = Annotated[Any, Depends(_platform)]
 
 
-class SupplierInvoiceOut(BaseModel):
-    id: str
-    status: str
-    document_kind: str
-    type_code: str
-    supplier_cui: str
-    supplier_name: str
-    supplier_vat_id: str | None
-    number: str
-    issue_date: date
-    due_date: date | None
-    currency: str
-    tax_exclusive_amount: Decimal
-    vat_total: Decimal
-    vat_total_ron: Decimal
-    payable_amount: Decimal
-    vat_breakdown: list[dict[str, str]]
-    source: str
-    anaf_download_id: str | None
-    anaf_upload_index: str | None
-    received_at: datetime
-
-    @classmethod
-    def of(cls, view: SupplierInvoiceView) -> SupplierInvoiceOut:
-        return cls(**view.__dict__)
-
-
-class SupplierInvoicePageOut(BaseModel):
-    items: list[SupplierInvoiceOut]
-    total: int
-    limit: int
-    offset: int
-
-
-@router.get(
-    "/supplier-invoices", response_model=SupplierInvoicePageOut, summary="The supplier invoice register"
-)
-def list_supplier_invoices(
-    ctx: Reader,
-    platform: Platform,
+def _filters(
     supplier_cui: Annotated[str | None, Query(max_length=20)] = None,
     number: Annotated[str | None, Query(max_length=100, description="Number, or its beginning")] = None,
     date_from: Annotated[date | None, Query()] = None,
     date_to: Annotated[date | None, Query()] = None,
-    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+) -> SupplierInvoiceFilter:
+    return SupplierInvoiceFilter(supplier_cui, number, date_from, date_to)
+
+
+Filters = Annotated[SupplierInvoiceFilter, Depends(_filters)]
+
+
+# The read side's dataclasses are the response models: one list of fields for the view and the JSON.
+@router.get("/supplier-invoices", response_model=SupplierInvoicePage, summary="The supplier invoice register")
+def list_supplier_invoices(
+    ctx: Reader,
+    platform: Platform,
+    filters: Filters,
+    limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = 50,
     offset: Annotated[int, Query(ge=0)] = 0,
-) -> SupplierInvoicePageOut:
+) -> SupplierInvoicePage:
     with tenant_scope(ctx):
-        page = ProcurementQueries(platform.databases).supplier_invoices(
-            supplier_cui=supplier_cui,
-            number=number,
-            date_from=date_from,
-            date_to=date_to,
-            limit=limit,
-            offset=offset,
-        )
-    return SupplierInvoicePageOut(
-        items=[SupplierInvoiceOut.of(v) for v in page.items],
-        total=page.total,
-        limit=page.limit,
-        offset=page.offset,
-    )
+        return ProcurementQueries(platform.databases).supplier_invoices(filters, limit=limit, offset=offset)
 
 
 @router.get(
-    "/supplier-invoices/{entry_id}", response_model=SupplierInvoiceOut, summary="One supplier invoice"
+    "/supplier-invoices/{entry_id}", response_model=SupplierInvoiceView, summary="One supplier invoice"
 )
-def get_supplier_invoice(entry_id: str, ctx: Reader, platform: Platform) -> SupplierInvoiceOut:
+def get_supplier_invoice(entry_id: str, ctx: Reader, platform: Platform) -> SupplierInvoiceView:
     with tenant_scope(ctx):
-        return SupplierInvoiceOut.of(ProcurementQueries(platform.databases).supplier_invoice(entry_id))
+        return ProcurementQueries(platform.databases).supplier_invoice(entry_id)
 
 
 @router.get(

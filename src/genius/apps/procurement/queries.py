@@ -43,6 +43,16 @@ class SupplierInvoiceView:
 
 
 @dataclass(frozen=True)
+class SupplierInvoiceFilter:
+    """What the register list is narrowed by; every part optional (None: no condition)."""
+
+    supplier_cui: str | None = None  # with or without RO, any case
+    number: str | None = None  # the number, or its beginning
+    date_from: date | None = None  # issue date, inclusive
+    date_to: date | None = None  # issue date, inclusive
+
+
+@dataclass(frozen=True)
 class SupplierInvoicePage:
     items: list[SupplierInvoiceView]
     total: int
@@ -86,25 +96,18 @@ class ProcurementQueries:
         return self.databases.engine().connect()
 
     def supplier_invoices(
-        self,
-        *,
-        supplier_cui: str | None = None,
-        number: str | None = None,
-        date_from: date | None = None,
-        date_to: date | None = None,
-        limit: int = 50,
-        offset: int = 0,
+        self, filters: SupplierInvoiceFilter = SupplierInvoiceFilter(), *, limit: int = 50, offset: int = 0
     ) -> SupplierInvoicePage:
         c = t.supplier_invoices.c
         query = sa.select(*_COLUMNS)
-        if supplier_cui:
-            query = query.where(c.supplier_cui == supplier_cui.upper().removeprefix("RO").strip())
-        if number:
-            query = query.where(c.number.startswith(number, autoescape=True))
-        if date_from is not None:
-            query = query.where(c.issue_date >= date_from)
-        if date_to is not None:
-            query = query.where(c.issue_date <= date_to)
+        if filters.supplier_cui:
+            query = query.where(c.supplier_cui == filters.supplier_cui.upper().removeprefix("RO").strip())
+        if filters.number:
+            query = query.where(c.number.startswith(filters.number, autoescape=True))
+        if filters.date_from is not None:
+            query = query.where(c.issue_date >= filters.date_from)
+        if filters.date_to is not None:
+            query = query.where(c.issue_date <= filters.date_to)
         limit, offset = max(1, min(limit, MAX_LIMIT)), max(0, offset)
         with self._connect() as conn:
             total = conn.execute(sa.select(sa.func.count()).select_from(query.subquery())).scalar_one()
@@ -113,24 +116,18 @@ class ProcurementQueries:
             ).all()
         return SupplierInvoicePage([_view(r) for r in rows], int(total), limit, offset)
 
-    def supplier_invoice(self, entry_id: str) -> SupplierInvoiceView:
+    def _one(self, entry_id: str, *columns: Any) -> Row[Any]:
         with self._connect() as conn:
-            row = conn.execute(sa.select(*_COLUMNS).where(t.supplier_invoices.c.id == entry_id)).first()
+            row = conn.execute(sa.select(*columns).where(t.supplier_invoices.c.id == entry_id)).first()
         if row is None:
             raise NotFound(
                 f"no supplier invoice {entry_id} in this tenant", code="supplier_invoice_not_found"
             )
-        return _view(row)
+        return row
+
+    def supplier_invoice(self, entry_id: str) -> SupplierInvoiceView:
+        return _view(self._one(entry_id, *_COLUMNS))
 
     def ubl(self, entry_id: str) -> tuple[str, bytes]:
-        with self._connect() as conn:
-            row = conn.execute(
-                sa.select(t.supplier_invoices.c.number, t.supplier_invoices.c.ubl).where(
-                    t.supplier_invoices.c.id == entry_id
-                )
-            ).first()
-        if row is None:
-            raise NotFound(
-                f"no supplier invoice {entry_id} in this tenant", code="supplier_invoice_not_found"
-            )
+        row = self._one(entry_id, t.supplier_invoices.c.number, t.supplier_invoices.c.ubl)
         return row.number, bytes(row.ubl)
