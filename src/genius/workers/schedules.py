@@ -64,28 +64,21 @@ class Periodic:
     applies: Callable[[Platform, TenantContext], bool] = _always
 
 
+def _efactura(action: str, every: Callable[[Settings], timedelta]) -> Periodic:
+    """An ``anaf.efactura`` job: one action of the SPV worker, for tenants that authorized ANAF."""
+    return Periodic(
+        f"anaf_efactura.{action}",
+        "anaf.efactura",
+        every,
+        lambda: EfacturaWorkRequested(action=action),
+        _authorized,
+    )
+
+
 PERIODIC: tuple[Periodic, ...] = (
-    Periodic(
-        "anaf_efactura.tokens",
-        "anaf.efactura",
-        lambda s: timedelta(hours=s.anaf_token_check_every_hours),
-        lambda: EfacturaWorkRequested(action=TOKENS),
-        _authorized,
-    ),
-    Periodic(
-        "anaf_efactura.resume",
-        "anaf.efactura",
-        lambda s: timedelta(minutes=s.spv_resume_every_minutes),
-        lambda: EfacturaWorkRequested(action=RESUME),
-        _authorized,
-    ),
-    Periodic(
-        "anaf_efactura.inbound",
-        "anaf.efactura",
-        lambda s: timedelta(minutes=s.spv_inbound_every_minutes),
-        lambda: EfacturaWorkRequested(action=INBOUND),
-        _authorized,
-    ),
+    _efactura(TOKENS, lambda s: timedelta(hours=s.anaf_token_check_every_hours)),
+    _efactura(RESUME, lambda s: timedelta(minutes=s.spv_resume_every_minutes)),
+    _efactura(INBOUND, lambda s: timedelta(minutes=s.spv_inbound_every_minutes)),
     Periodic(
         "bnr_rates.daily",
         "bnr.rates",
