@@ -39,7 +39,7 @@ from genius.platform.db.migrate import MigrationComponent, migrations_folder, up
 from genius.platform.db.uow import UnitOfWork
 from genius.platform.tenancy import TenantContext, TenantDatabases, TenantRegistry
 
-THROUGHPUT_EVENTS = 20_000
+THROUGHPUT_EVENTS = int(os.environ.get("GENIUS_BENCH_BUS_EVENTS", "20000"))
 LATENCY_RATE = 1_000  # events per second
 LATENCY_SECONDS = 5
 OUTBOX_BATCH = 500  # events per unit of work when filling the outbox for the throughput run

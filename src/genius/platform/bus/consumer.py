@@ -181,14 +181,15 @@ class Consumer:
         waiting = self._waiting.get(key)
         if self._stopping or key in self._running or not waiting or subscription is not self._subscription:
             return
-        group, self._waiting[key] = waiting[: self.batch_size], waiting[self.batch_size :]
         self._running.add(key)
-        self._spawn(self._run_batch(subscription, key, group))
+        self._spawn(self._run_batch(subscription, key))
 
-    async def _run_batch(
-        self, subscription: Subscription, key: tuple[int, str], group: list[Delivery]
-    ) -> None:
+    async def _run_batch(self, subscription: Subscription, key: tuple[int, str]) -> None:
         try:
+            waiting = self._waiting.get(key) or []
+            if self._stopping or subscription is not self._subscription or not waiting:
+                return  # not started: the deliveries come back with the subscription's close
+            group, self._waiting[key] = waiting[: self.batch_size], waiting[self.batch_size :]
             await self._slots.acquire()  # the consumer's concurrency bounds batches too
             await self._process_group(subscription, group)  # releases the slot
         finally:
