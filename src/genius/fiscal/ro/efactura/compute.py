@@ -34,6 +34,7 @@ from decimal import Decimal
 from genius.fiscal.ro.efactura.errors import CalculationMismatch
 from genius.fiscal.ro.efactura.model import (
     DocumentAllowanceCharge,
+    DocumentTotals,
     Invoice,
     InvoiceLine,
     LineAllowanceCharge,
@@ -101,6 +102,13 @@ def _settle(problems: _Problems, given: Decimal | None, expected: Decimal, path:
         problems.mismatch(path, rule, expected, given)
         return given
     return _money(expected) if given is None else given
+
+
+def _settle_total(
+    problems: _Problems, totals: DocumentTotals, name: str, expected: Decimal, rule: str
+) -> None:
+    """``_settle`` for one of the document totals (BG-22), kept on ``totals`` in place."""
+    setattr(totals, name, _settle(problems, getattr(totals, name), expected, f"totals.{name}", rule))
 
 
 def _sum(values: Iterable[Decimal | None]) -> Decimal:
@@ -342,58 +350,27 @@ def compute(invoice: Invoice) -> Invoice:
     ):
         _check_cents(problems, getattr(totals, name), f"totals.{name}", rule)
 
-    totals.line_net_total = _settle(
-        problems,
-        totals.line_net_total,
-        _sum(x.net_amount for x in result.lines),
-        "totals.line_net_total",
-        "BR-CO-10",
-    )
+    _settle_total(problems, totals, "line_net_total", _sum(x.net_amount for x in result.lines), "BR-CO-10")
     if result.allowances or totals.allowance_total is not None:
-        totals.allowance_total = _settle(
-            problems,
-            totals.allowance_total,
-            _sum(a.amount for a in result.allowances),
-            "totals.allowance_total",
-            "BR-CO-11",
+        _settle_total(
+            problems, totals, "allowance_total", _sum(a.amount for a in result.allowances), "BR-CO-11"
         )
     if result.charges or totals.charge_total is not None:
-        totals.charge_total = _settle(
-            problems,
-            totals.charge_total,
-            _sum(c.amount for c in result.charges),
-            "totals.charge_total",
-            "BR-CO-12",
-        )
+        _settle_total(problems, totals, "charge_total", _sum(c.amount for c in result.charges), "BR-CO-12")
     expected_exclusive = (
         totals.line_net_total - (totals.allowance_total or ZERO) + (totals.charge_total or ZERO)
     )
-    totals.tax_exclusive_amount = _settle(
-        problems, totals.tax_exclusive_amount, expected_exclusive, "totals.tax_exclusive_amount", "BR-CO-13"
-    )
+    _settle_total(problems, totals, "tax_exclusive_amount", expected_exclusive, "BR-CO-13")
 
     _compute_vat_breakdown(problems, result)
-    totals.vat_total = _settle(
-        problems,
-        totals.vat_total,
-        _sum(v.tax_amount for v in result.vat_breakdown),
-        "totals.vat_total",
-        "BR-CO-14",
-    )
+    _settle_total(problems, totals, "vat_total", _sum(v.tax_amount for v in result.vat_breakdown), "BR-CO-14")
     _compute_accounting_vat(problems, result)
-    totals.tax_inclusive_amount = _settle(
-        problems,
-        totals.tax_inclusive_amount,
-        totals.tax_exclusive_amount + totals.vat_total,
-        "totals.tax_inclusive_amount",
-        "BR-CO-15",
-    )
+    expected_inclusive = totals.tax_exclusive_amount + totals.vat_total
+    _settle_total(problems, totals, "tax_inclusive_amount", expected_inclusive, "BR-CO-15")
     expected_payable = (
         totals.tax_inclusive_amount - (totals.prepaid_amount or ZERO) + (totals.rounding_amount or ZERO)
     )
-    totals.payable_amount = _settle(
-        problems, totals.payable_amount, expected_payable, "totals.payable_amount", "BR-CO-16"
-    )
+    _settle_total(problems, totals, "payable_amount", expected_payable, "BR-CO-16")
     if problems.items:
         raise CalculationMismatch.from_problems("the invoice's amounts do not add up", problems.items)
     return result
