@@ -13,40 +13,12 @@ from types import MappingProxyType
 
 from stdnum.ro import cui as ro_cui
 
+from genius.fiscal.ro.vat import eu as vat_eu
+
 # The only value allowed with prefix 08 (anonymous point-of-sale customer, never a supplier).
 ANONYMOUS_POS_CUSTOMER = "080000000000000"
-# EU member states' VAT prefixes other than Romania; Greece uses EL (workbook example 01EL123456789).
-EU_VAT_PREFIXES = frozenset(
-    [
-        "AT",
-        "BE",
-        "BG",
-        "CY",
-        "CZ",
-        "DE",
-        "DK",
-        "EE",
-        "EL",
-        "ES",
-        "FI",
-        "FR",
-        "HR",
-        "HU",
-        "IE",
-        "IT",
-        "LT",
-        "LU",
-        "LV",
-        "MT",
-        "NL",
-        "PL",
-        "PT",
-        "SE",
-        "SI",
-        "SK",
-        "XI",
-    ]
-)
+# EU VAT prefixes other than Romania's; Greece uses EL (workbook example 01EL123456789), XI counts.
+EU_VAT_PREFIXES = vat_eu.EU_VAT_PREFIXES - {"RO"}
 _ALNUM = re.compile(r"[A-Za-z0-9]+")
 _COUNTRY_CODE = re.compile(r"[A-Z]{2}[A-Za-z0-9]+")
 
