@@ -7,19 +7,12 @@ from dataclasses import dataclass
 
 from genius.fiscal.ro.efactura.model import DocumentKind
 
-# ISO 3166-2:RO subdivision codes ANAF accepts (ISO-3166-RO-CODES in RO16931-rules.sch).
-# fmt: off
-RO_COUNTY_CODES = frozenset({
-    "RO-AB", "RO-AG", "RO-AR", "RO-B", "RO-BC", "RO-BH", "RO-BN", "RO-BR", "RO-BT", "RO-BV",
-    "RO-BZ", "RO-CJ", "RO-CL", "RO-CS", "RO-CT", "RO-CV", "RO-DB", "RO-DJ", "RO-GJ", "RO-GL",
-    "RO-GR", "RO-HD", "RO-HR", "RO-IF", "RO-IL", "RO-IS", "RO-MH", "RO-MM", "RO-MS", "RO-NT",
-    "RO-OT", "RO-PH", "RO-SB", "RO-SJ", "RO-SM", "RO-SV", "RO-TL", "RO-TM", "RO-TR", "RO-VL",
-    "RO-VN", "RO-VS",
-})
-# fmt: on
-# Bucharest (RO-B) addresses use the sector as city name (SECTOR-RO-CODES).
-BUCHAREST = "RO-B"
-BUCHAREST_SECTORS = frozenset(f"SECTOR{n}" for n in range(1, 7))
+# County codes and Bucharest sectors come from data/ through subdivisions.py (one source of truth
+# with the validator); re-exported under the names the builder and the apps import from here.
+from genius.fiscal.ro.efactura.subdivisions import BUCHAREST as BUCHAREST
+from genius.fiscal.ro.efactura.subdivisions import BUCHAREST_SECTORS as BUCHAREST_SECTORS
+from genius.fiscal.ro.efactura.subdivisions import RO_COUNTY_CODES as RO_COUNTY_CODES
+
 # BR-RO-020: Invoice type codes (BT-3) ANAF accepts for each UBL document.
 ALLOWED_TYPE_CODES = {
     DocumentKind.INVOICE: frozenset({"380", "384", "389", "751"}),

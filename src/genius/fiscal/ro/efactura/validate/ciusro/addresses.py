@@ -5,14 +5,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Final
 
+from genius.fiscal.ro.efactura.subdivisions import BUCHAREST, BUCHAREST_SECTORS, RO_COUNTY_CODES
 from genius.fiscal.ro.efactura.validate.ciusro.ruleset import (
     RULES,
-    county_codes,
     deepest,
     has_nonblank,
     invoice_only,
     norm_first,
-    sector_codes,
 )
 from genius.fiscal.ro.efactura.validate.document import Node, UblDocument
 from genius.fiscal.ro.efactura.validate.registry import Hit
@@ -37,8 +36,8 @@ def _sector_report(address: Node | None) -> Iterator[Hit]:
     city = norm_first(address, "cbc:CityName")
     if (
         norm_first(address, "cac:Country/cbc:IdentificationCode") == "RO"
-        and norm_first(address, "cbc:CountrySubentity") == "RO-B"
-        and city not in sector_codes()
+        and norm_first(address, "cbc:CountrySubentity") == BUCHAREST
+        and city not in BUCHAREST_SECTORS
     ):
         yield Hit(address.first("cbc:CityName") or address, {"value": city})
 
@@ -49,7 +48,7 @@ def _county_report(address: Node | None) -> Iterator[Hit]:
         return
     subdivision = norm_first(address, "cbc:CountrySubentity")
     country = norm_first(address, "cac:Country/cbc:IdentificationCode")
-    if country == "RO" and subdivision not in county_codes():
+    if country == "RO" and subdivision not in RO_COUNTY_CODES:
         yield Hit(address.first("cbc:CountrySubentity") or address, {"value": subdivision})
 
 

@@ -1,11 +1,7 @@
-"""The CIUS-RO rule set object, its code lists (ISO 3166-2:RO, SECTOR-RO) and small shared helpers."""
+"""The CIUS-RO rule set object and small shared helpers (the code lists live in ``efactura.subdivisions``)."""
 
 from __future__ import annotations
 
-import csv
-import io
-from functools import cache
-from importlib.resources import files
 from typing import Final
 
 from genius.fiscal.ro.efactura.validate.document import Node, UblDocument
@@ -25,25 +21,6 @@ UNREACHABLE_IN_ANAF_XSLT: Final[dict[str, str]] = {
     "BR-RO-L1019": "its rule context /ubl:Invoice/cac:TaxTotal/cac:TaxSubtotal is shadowed by the "
     "earlier rule on cac:TaxTotal/cac:TaxSubtotal (XSLT priority 1007 > 1000), so it never fires",
 }
-
-_DATA = files("genius.fiscal.ro.efactura").joinpath("data")
-
-
-def _codes(file_name: str) -> frozenset[str]:
-    text = _DATA.joinpath(file_name).read_text(encoding="utf-8")
-    return frozenset(row["code"] for row in csv.DictReader(io.StringIO(text)))
-
-
-@cache
-def county_codes() -> frozenset[str]:
-    """ISO 3166-2:RO subdivision codes ($ISO-3166-RO-CODES: RO-AB ... RO-VS, RO-B for Bucharest)."""
-    return _codes("ro_counties.csv")
-
-
-@cache
-def sector_codes() -> frozenset[str]:
-    """Bucharest sector codes ($SECTOR-RO-CODES: SECTOR1 ... SECTOR6), BT-37/52/66/77 when BT-39 is RO-B."""
-    return _codes("bucharest_sectors.csv")
 
 
 def deepest(start: Node, path: str) -> Node:
