@@ -70,3 +70,29 @@ async def test_a_tenants_messages_wait_for_its_running_batch_and_go_together_in_
 
 def _waiting(consumer: Consumer) -> int:
     return sum(len(v) for v in consumer._waiting.values())
+
+
+async def test_full_batches_waiting_behind_a_running_one_start_beside_it_up_to_the_concurrency(
+    world: World, transport: Transport
+) -> None:
+    handler = Gated(exactly_once_handler(world, "backlog"))
+    consumer = Consumer(
+        transport, "backlog", {"bus.probe.sent": handler}, concurrency=3, batch_size=10, prefetch=100
+    )
+    relay = relay_for(world, transport)
+    await consumer.start()
+    try:
+        publish_probes(world, 1)
+        await relay.drain("acme")
+        await eventually(handler.entered.is_set, what="the first batch to start")
+        publish_probes(world, 45, start=1)  # a backlog: four full batches and a part
+        await relay.drain("acme")
+        await eventually(lambda: len(handler.batches) == 3, what="two full batches beside the first")
+        handler.release.set()
+        await eventually(lambda: len(world.effects(consumer="backlog")) == 46, what="46 effects")
+    finally:
+        handler.release.set()
+        await consumer.stop()
+    assert handler.most_at_once == 3, handler.batches
+    assert handler.batches[:3] == [("acme", 1), ("acme", 10), ("acme", 10)]
+    assert sum(size for _, size in handler.batches) == 46

@@ -86,13 +86,14 @@ class Consumer:
         self.retry_policy = retry or RetryPolicy()
         # Handlers with a ``batch`` method (``transactional``) take up to this many waiting
         # messages of one tenant in one transaction; batches form only from messages already
-        # waiting, so a lone message is not delayed. One batch per (handler, tenant) runs at a
-        # time: what arrives meanwhile waits and goes in the next one, so under load batches grow
-        # (one transaction and one ack for many messages) instead of many small transactions
-        # queueing on the same tenant database.
+        # waiting, so a lone message is not delayed. While a batch of a (handler, tenant) runs, what
+        # arrives waits and goes in its next one, so batches grow with the load (one transaction
+        # and one ack for many messages) instead of many small transactions queueing on the same
+        # tenant database; only a full waiting batch starts beside a running one (a backlog, where
+        # overlapping transactions help a PostgreSQL tenant), up to ``concurrency``.
         self.batch_size = max(1, batch_size)
         self._waiting: dict[tuple[int, str], list[Delivery]] = {}
-        self._running: set[tuple[int, str]] = set()
+        self._running: dict[tuple[int, str], int] = {}
         self._pool = ThreadPoolExecutor(max_workers=concurrency, thread_name_prefix=f"consumer-{name}")
         self._slots = asyncio.Semaphore(concurrency)
         self._tasks: set[asyncio.Task[None]] = set()
@@ -177,23 +178,28 @@ class Consumer:
         task.add_done_callback(self._tasks.discard)
 
     def _next_batch(self, subscription: Subscription, key: tuple[int, str]) -> None:
-        """Start the next batch of ``key`` unless one is running (it starts the next when done)."""
-        waiting = self._waiting.get(key)
-        if self._stopping or key in self._running or not waiting or subscription is not self._subscription:
-            return
-        self._running.add(key)
-        self._spawn(self._run_batch(subscription, key))
-
-    async def _run_batch(self, subscription: Subscription, key: tuple[int, str]) -> None:
-        try:
-            waiting = self._waiting.get(key) or []
+        """Start batches of ``key``: one if none runs, more only for full batches waiting."""
+        while True:
+            waiting = self._waiting.get(key)
+            running = self._running.get(key, 0)
             if self._stopping or subscription is not self._subscription or not waiting:
-                return  # not started: the deliveries come back with the subscription's close
+                return
+            if running and (running >= self.concurrency or len(waiting) < self.batch_size):
+                return  # a running batch starts the next one when it ends
             group, self._waiting[key] = waiting[: self.batch_size], waiting[self.batch_size :]
+            self._running[key] = running + 1
+            self._spawn(self._run_batch(subscription, key, group))
+
+    async def _run_batch(
+        self, subscription: Subscription, key: tuple[int, str], group: list[Delivery]
+    ) -> None:
+        try:
             await self._slots.acquire()  # the consumer's concurrency bounds batches too
             await self._process_group(subscription, group)  # releases the slot
         finally:
-            self._running.discard(key)
+            self._running[key] -= 1
+            if not self._running[key]:
+                del self._running[key]
             if self._subscription is not None:  # after a reconnect, the new subscription's waiting ones
                 self._next_batch(self._subscription, key)
 
