@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Final
 
 from genius.fiscal.ro.efactura.subdivisions import BUCHAREST, BUCHAREST_SECTORS, RO_COUNTY_CODES
@@ -50,6 +50,17 @@ def _county_report(address: Node | None) -> Iterator[Hit]:
     country = norm_first(address, "cac:Country/cbc:IdentificationCode")
     if country == "RO" and subdivision not in RO_COUNTY_CODES:
         yield Hit(address.first("cbc:CountrySubentity") or address, {"value": subdivision})
+
+
+def _lacking(addresses: list[Node], element: str) -> Iterator[Node]:
+    """The addresses (tax representative's, deliver-to) without a non-blank ``element``."""
+    return (address for address in addresses if not has_nonblank(address, element))
+
+
+def _each(addresses: list[Node], report: Callable[[Node | None], Iterator[Hit]]) -> Iterator[Hit]:
+    """``report`` (sector or county) over every address of a kind that may repeat."""
+    for address in addresses:
+        yield from report(address)
 
 
 def _address(doc: UblDocument, path: str) -> Node | None:
@@ -168,9 +179,7 @@ def _tax_representative_addresses(doc: UblDocument) -> list[Node]:
     needs=("cac:TaxRepresentativeParty",),
 )
 def br_ro_140(doc: UblDocument) -> Iterator[Node]:
-    for address in _tax_representative_addresses(doc):
-        if not has_nonblank(address, "cbc:StreetName"):
-            yield address
+    return _lacking(_tax_representative_addresses(doc), "cbc:StreetName")
 
 
 @RULES.rule(
@@ -181,9 +190,7 @@ def br_ro_140(doc: UblDocument) -> Iterator[Node]:
     needs=("cac:TaxRepresentativeParty",),
 )
 def br_ro_150(doc: UblDocument) -> Iterator[Node]:
-    for address in _tax_representative_addresses(doc):
-        if not has_nonblank(address, "cbc:CityName"):
-            yield address
+    return _lacking(_tax_representative_addresses(doc), "cbc:CityName")
 
 
 @RULES.rule(
@@ -193,8 +200,7 @@ def br_ro_150(doc: UblDocument) -> Iterator[Node]:
     needs=("cac:TaxRepresentativeParty",),
 )
 def br_ro_160(doc: UblDocument) -> Iterator[Hit]:
-    for address in _tax_representative_addresses(doc):
-        yield from _sector_report(address)
+    return _each(_tax_representative_addresses(doc), _sector_report)
 
 
 @RULES.rule(
@@ -204,8 +210,7 @@ def br_ro_160(doc: UblDocument) -> Iterator[Hit]:
     needs=("cac:TaxRepresentativeParty",),
 )
 def br_ro_170(doc: UblDocument) -> Iterator[Hit]:
-    for address in _tax_representative_addresses(doc):
-        yield from _county_report(address)
+    return _each(_tax_representative_addresses(doc), _county_report)
 
 
 # --- deliver-to address (BG-15; invoices only, see invoice_only) ---------------------------------
@@ -224,9 +229,7 @@ def _delivery_addresses(doc: UblDocument) -> list[Node]:
     needs=("cac:DeliveryLocation",),
 )
 def br_ro_180(doc: UblDocument) -> Iterator[Node]:
-    for address in _delivery_addresses(doc):
-        if not has_nonblank(address, "cbc:StreetName"):
-            yield address
+    return _lacking(_delivery_addresses(doc), "cbc:StreetName")
 
 
 @RULES.rule(
@@ -236,9 +239,7 @@ def br_ro_180(doc: UblDocument) -> Iterator[Node]:
     needs=("cac:DeliveryLocation",),
 )
 def br_ro_201(doc: UblDocument) -> Iterator[Node]:
-    for address in _delivery_addresses(doc):
-        if not has_nonblank(address, "cbc:CityName"):
-            yield address
+    return _lacking(_delivery_addresses(doc), "cbc:CityName")
 
 
 @RULES.rule(
@@ -248,8 +249,7 @@ def br_ro_201(doc: UblDocument) -> Iterator[Node]:
     needs=("cac:DeliveryLocation",),
 )
 def br_ro_202(doc: UblDocument) -> Iterator[Hit]:
-    for address in _delivery_addresses(doc):
-        yield from _sector_report(address)
+    return _each(_delivery_addresses(doc), _sector_report)
 
 
 @RULES.rule(
@@ -261,9 +261,7 @@ def br_ro_202(doc: UblDocument) -> Iterator[Hit]:
     needs=("cac:DeliveryLocation",),
 )
 def br_ro_211(doc: UblDocument) -> Iterator[Node]:
-    for address in _delivery_addresses(doc):
-        if not has_nonblank(address, "cbc:CountrySubentity"):
-            yield address
+    return _lacking(_delivery_addresses(doc), "cbc:CountrySubentity")
 
 
 @RULES.rule(
@@ -273,5 +271,4 @@ def br_ro_211(doc: UblDocument) -> Iterator[Node]:
     needs=("cac:DeliveryLocation",),
 )
 def br_ro_212(doc: UblDocument) -> Iterator[Hit]:
-    for address in _delivery_addresses(doc):
-        yield from _county_report(address)
+    return _each(_delivery_addresses(doc), _county_report)
