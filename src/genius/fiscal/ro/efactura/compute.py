@@ -41,6 +41,7 @@ from genius.fiscal.ro.efactura.model import (
     VatBreakdown,
     VatCategory,
 )
+from genius.fiscal.ro.vat.categories import EN_RULE_PREFIX
 from genius.kernel.errors import FieldProblem
 from genius.kernel.money import CENT, round_money
 
@@ -52,18 +53,6 @@ RON = "RON"
 ZERO_VAT_CATEGORIES = frozenset({"Z", "E", "AE", "K", "G", "O"})
 # Categories whose rate must be 0 (BR-Z-05, BR-E-05, BR-AE-05, BR-IC-05, BR-G-05 and -06/-07).
 ZERO_RATE_CATEGORIES = frozenset({"Z", "E", "AE", "K", "G"})
-# The rule-id prefix EN 16931 uses for each category (K is "IC", L is "IG", M is "IP").
-RULE_PREFIX = {
-    "S": "BR-S",
-    "Z": "BR-Z",
-    "E": "BR-E",
-    "AE": "BR-AE",
-    "K": "BR-IC",
-    "G": "BR-G",
-    "O": "BR-O",
-    "L": "BR-IG",
-    "M": "BR-IP",
-}
 # Exemption reason codes filled in when the input gives none (BR-AE-10, BR-IC-10, BR-G-10,
 # BR-O-10 require a reason text or code); "E" has many VATEX codes, so it must be given.
 DEFAULT_EXEMPTION_CODES = {"AE": "VATEX-EU-AE", "K": "VATEX-EU-IC", "G": "VATEX-EU-G", "O": "VATEX-EU-O"}
@@ -149,7 +138,7 @@ def _check_category_rate(
             f"{category!r} is not a VAT category of EN 16931 ({', '.join(sorted(VatCategory.ALL))})",
         )
         return
-    rule = f"{RULE_PREFIX[category]}-{suffix}"
+    rule = f"{EN_RULE_PREFIX[category]}-{suffix}"
     if category == "O":
         if rate is not None:
             problems.add(rate_path, rule, "category O (not subject to VAT) takes no VAT rate")
@@ -244,7 +233,7 @@ def _compute_vat_breakdown(problems: _Problems, invoice: Invoice) -> None:
             continue
         given_by_key[key] = (index, entry)
         if key not in groups:
-            rule = f"{RULE_PREFIX.get(entry.category, 'BR-CO')}-08"
+            rule = f"{EN_RULE_PREFIX.get(entry.category, 'BR-CO')}-08"
             problems.add(
                 path,
                 rule,
@@ -260,7 +249,7 @@ def _compute_vat_breakdown(problems: _Problems, invoice: Invoice) -> None:
             else f"vat_breakdown[{group.category} {group.rate}]"
         )
         entry = given if given is not None else VatBreakdown(category=group.category, rate=group.rate)
-        prefix = RULE_PREFIX.get(group.category, "BR-CO")
+        prefix = EN_RULE_PREFIX.get(group.category, "BR-CO")
         entry.taxable_amount = _settle(
             problems, entry.taxable_amount, group.taxable, f"{path}.taxable_amount", f"{prefix}-08"
         )

@@ -24,8 +24,8 @@ RULE_CATEGORY = "RO-VAT-CATEGORY"  # not one of the categories Romania uses (L, 
 RULE_NO_ZERO_RATE = "RO-VAT-NO-ZERO-RATE"  # category Z: Romania has no zero rate
 RULE_VATEX = "RO-VAT-VATEX"  # a VATEX code that belongs to another category
 
-# EN 16931 prefixes of the per-category rules (BR-S-05, BR-AE-05, BR-IC-05 for K, ...).
-_EN_RULE_PREFIX = {
+# EN 16931 prefixes of the per-category rules (BR-S-05, BR-AE-05, BR-IC-05 for K, BR-IG for L, BR-IP for M).
+EN_RULE_PREFIX = {
     "S": "BR-S",
     "Z": "BR-Z",
     "E": "BR-E",
@@ -33,6 +33,8 @@ _EN_RULE_PREFIX = {
     "K": "BR-IC",
     "G": "BR-G",
     "O": "BR-O",
+    "L": "BR-IG",
+    "M": "BR-IP",
 }
 # Which VATEX codes go with which category (EN 16931 code list VATEX; the E codes are the
 # exemption articles of Directive 2006/112 and the margin schemes D, F, I, J).
@@ -103,7 +105,7 @@ def category_rate_problems(
         info = category(code, cat_path)
     except VatRuleError as exc:
         return exc.problems
-    rule = f"{_EN_RULE_PREFIX[code]}-{suffix}"
+    rule = f"{EN_RULE_PREFIX[code]}-{suffix}"
     if not info.takes_rate:
         if rate is not None:
             return [FieldProblem(rate_path, rule, f"category {code} ({info.name}) takes no VAT rate")]
