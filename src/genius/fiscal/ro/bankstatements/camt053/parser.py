@@ -19,6 +19,7 @@ from typing import Final
 
 from lxml import etree
 
+from genius.fiscal.ro.bankstatements.balances import check_balanced
 from genius.fiscal.ro.bankstatements.camt053.loader import load_xml
 from genius.fiscal.ro.bankstatements.errors import MalformedStatement, UnknownStatementFormat
 from genius.fiscal.ro.bankstatements.identifiers import bank_of, find_cui, valid_cui, valid_iban
@@ -182,14 +183,9 @@ def _statement(ctx: _Ctx, stmt: etree._Element, where: str) -> BankStatement:
     lines: list[StatementLine] = []
     for index, entry in enumerate(ctx.all(stmt, "Ntry"), start=1):
         lines.extend(_entry(ctx, entry, f"{where}/Ntry[{index}]", iban))
-    movements = sum((line.amount for line in lines), Decimal(0))
-    if opening.amount + movements != closing.amount:
-        raise MalformedStatement(
-            f"closing balance {closing.amount} is not opening {opening.amount} + booked entries {movements} "
-            f"= {opening.amount + movements}: the file is incomplete or altered",
-            field=f"{where}/Bal",
-            line=stmt.sourceline,
-        )
+    check_balanced(
+        opening, lines, closing, lines_name="booked entries", field=f"{where}/Bal", line=stmt.sourceline
+    )
     return BankStatement(
         format=StatementFormat.CAMT053,
         account_iban=iban,

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import Final
 
+from genius.fiscal.ro.bankstatements.balances import check_balanced
 from genius.fiscal.ro.bankstatements.errors import MalformedStatement
 from genius.fiscal.ro.bankstatements.identifiers import bank_of, compact_iban, looks_like_iban, valid_iban
 from genius.fiscal.ro.bankstatements.model import Balance, BankStatement, StatementFormat, StatementLine
@@ -152,14 +152,7 @@ def _check_balances(opening: Balance, closing: Balance, lines: list[StatementLin
             field=f":{f.tag}:",
             line=f.line,
         )
-    movements = sum((line.amount for line in lines), Decimal(0))
-    if opening.amount + movements != closing.amount:
-        raise MalformedStatement(
-            f"closing balance {closing.amount} is not opening {opening.amount} + movements {movements} "
-            f"= {opening.amount + movements}: the file is incomplete or altered",
-            field=f":{f.tag}:",
-            line=f.line,
-        )
+    check_balanced(opening, lines, closing, lines_name="movements", field=f":{f.tag}:", line=f.line)
 
 
 def _line(f: RawField, details_field: RawField | None, currency: str, own_iban: str) -> StatementLine:
