@@ -19,8 +19,20 @@ thread pool are its bulkhead), each cut off after ``job_timeout`` seconds. One d
 
 A worker killed mid-job (SIGKILL) never acknowledged its delivery: the transport delivers it again
 (lease expiry locally, connection loss on RabbitMQ) and the job runs again; handlers are idempotent.
-A Python thread cannot be killed, so a handler past its timeout finishes in the background while
-the job is retried: handlers pass ``JobContext.remaining()`` to their subprocesses and sockets.
+
+One run of a job at a time, on any transport. A delivery is not proof that nobody else works on
+the job: a local lease can lapse under load while its run goes on, RabbitMQ redelivers after a
+lost connection while the handler still runs, a relay may publish a request twice. So step 1
+claims the job on its row (``genius.platform.jobs.runs``): the run beats every
+``heartbeat_seconds`` while its handler thread lives, and the claim ends when both the thread
+has ended and the delivery is settled (the job row says succeeded/failed/queued). A delivery of
+a job held by a live run waits for it, then finds the job finished (acknowledged, skipped) or
+queued again (it runs it). A claim whose heartbeat stopped (the worker died) is taken over, so
+the killed worker's job runs again, once.
+
+A Python thread cannot be killed, so a handler past its timeout finishes in the background: the
+job is queued for its retry, but its claim holds until that thread ends, so the retry waits
+instead of overlapping it. Handlers pass ``JobContext.remaining()`` to subprocesses and sockets.
 """
 
 from __future__ import annotations
@@ -55,7 +67,8 @@ from genius.platform.bus.transport import Delivery, RetryPolicy, Transport
 from genius.platform.db.uow import UnitOfWork
 from genius.platform.jobs.context import JobContext
 from genius.platform.jobs.registry import HEARTBEAT_SECONDS, WorkerRegistry
-from genius.platform.jobs.service import JobService, JobState
+from genius.platform.jobs.runs import Run, RunClaims
+from genius.platform.jobs.service import Job, JobService, JobState
 from genius.platform.tenancy import TenantContext
 
 if TYPE_CHECKING:
@@ -172,6 +185,8 @@ class WorkerRuntime:
         self._consumers: list[Consumer] = []
         self._relay: Relay | None = None
         self._heartbeat: asyncio.Task[None] | None = None
+        # One run per job at a time: the claims of this process's runs and their heartbeats.
+        self.runs = RunClaims(self.jobs, self.instance_id, heartbeat_seconds=heartbeat_seconds)
 
     # -- lifecycle -----------------------------------------------------------------------------
     async def start(self) -> None:
@@ -209,6 +224,7 @@ class WorkerRuntime:
         """Take no more jobs; in-flight ones get ``grace`` seconds, then go back to the queue."""
         await asyncio.gather(*(c.stop(grace) for c in self._consumers))
         self._consumers.clear()
+        await self.runs.stop()
         if self._schedules is not None:
             self._schedules.cancel()
             with contextlib.suppress(asyncio.CancelledError):
@@ -258,53 +274,69 @@ class WorkerRuntime:
                 tenant = await asyncio.to_thread(self.tenants, env.tenant)
             except GeniusError as exc:
                 raise Unprocessable(f"tenant {env.tenant!r}: {exc.message}") from exc
-            job = await asyncio.to_thread(self.jobs.begin, tenant.slug, job_id, tag, env.id, self.instance_id)
-            if job is None:
+            claimed = await self.runs.claim(tenant.slug, job_id, tag, env.id)
+            if claimed is None:
                 return  # finished before: a repeated delivery
-            stats = self.stats[tag]
+            run, job = claimed
             try:
-                spec = CATALOGUE.get(env.type, CATALOGUE.version_of_schema(env.dataschema))
-                request = spec.decode(env.data)
-            except GeniusError as exc:
-                await self._failed(tenant, job_id, JobState.FAILED, exc)
-                stats.failed += 1
-                raise Unprocessable(f"{env.type}: {exc.message}") from exc
-            stats.in_flight += 1
-            try:
-                result = await self._run(tag, handler, request, tenant, job_id, job.attempts)
-            except CALLER_ERRORS as exc:
-                await self._failed(tenant, job_id, JobState.FAILED, exc)
-                stats.failed += 1
-                return  # acknowledged: the request can never succeed as it is
-            except asyncio.CancelledError:
-                # Shutdown past its grace: the consumer hands the delivery back to the queue.
-                with contextlib.suppress(Exception):
-                    await asyncio.shield(
-                        asyncio.to_thread(
-                            self.jobs.fail,
-                            tenant.slug,
-                            job_id,
-                            JobState.QUEUED,
-                            "interrupted",
-                            "worker stopped",
-                        )
-                    )
-                raise
-            except Exception as exc:
-                last = delivery.attempt >= self.retry.max_attempts
-                await self._failed(tenant, job_id, JobState.DEAD if last else JobState.QUEUED, exc)
-                stats.failed += last
-                raise  # the consumer retries later, or dead-letters it on the last attempt
+                await self._attempt(tag, handler, delivery, tenant, run, job)
             finally:
-                stats.in_flight -= 1
-            await asyncio.to_thread(self._succeed, tenant, job_id, env.id, result)
-            stats.processed += 1
+                run.settle()
 
         return on_delivery
 
+    async def _attempt(
+        self,
+        tag: str,
+        handler: WorkerHandler,
+        delivery: Delivery,
+        tenant: TenantContext,
+        run: Run,
+        job: Job,
+    ) -> None:
+        """Run the claimed job once: decode, handle, then record success or the error."""
+        env = delivery.envelope
+        assert env is not None
+        job_id = run.job_id
+        stats = self.stats[tag]
+        try:
+            spec = CATALOGUE.get(env.type, CATALOGUE.version_of_schema(env.dataschema))
+            request = spec.decode(env.data)
+        except GeniusError as exc:
+            await self._failed(tenant, job_id, JobState.FAILED, exc)
+            stats.failed += 1
+            raise Unprocessable(f"{env.type}: {exc.message}") from exc
+        stats.in_flight += 1
+        try:
+            result = await self._run(tag, handler, request, tenant, run, job.attempts)
+        except CALLER_ERRORS as exc:
+            await self._failed(tenant, job_id, JobState.FAILED, exc)
+            stats.failed += 1
+            return  # acknowledged: the request can never succeed as it is
+        except asyncio.CancelledError:
+            # Shutdown past its grace: the consumer hands the delivery back to the queue.
+            with contextlib.suppress(Exception):
+                await asyncio.shield(
+                    asyncio.to_thread(
+                        self.jobs.fail, tenant.slug, job_id, JobState.QUEUED, "interrupted", "worker stopped"
+                    )
+                )
+            raise
+        except Exception as exc:
+            last = delivery.attempt >= self.retry.max_attempts
+            await self._failed(tenant, job_id, JobState.DEAD if last else JobState.QUEUED, exc)
+            stats.failed += last
+            raise  # the consumer retries later, or dead-letters it on the last attempt
+        finally:
+            stats.in_flight -= 1
+        await asyncio.to_thread(self._succeed, tenant, job_id, env.id, result)
+        stats.processed += 1
+
     async def _run(
-        self, tag: str, handler: WorkerHandler, request: Any, tenant: TenantContext, job_id: str, attempt: int
+        self, tag: str, handler: WorkerHandler, request: Any, tenant: TenantContext, run: Run, attempt: int
     ) -> Any:
+        job_id = run.job_id
+
         def report(percent: int, message: str) -> None:
             self.jobs.progress(tenant.slug, job_id, percent, message)
 
@@ -317,11 +349,10 @@ class WorkerRuntime:
             report=report,
         )
         ctx = contextvars.copy_context()
-        future = asyncio.get_running_loop().run_in_executor(
-            self._pools[tag], ctx.run, handler, request, job, self.platform
-        )
+        thread = self._pools[tag].submit(ctx.run, handler, request, job, self.platform)
+        run.watch(thread)  # the claim holds until this thread ends, even past the timeout
         try:
-            return await asyncio.wait_for(future, self.job_timeout)
+            return await asyncio.wait_for(asyncio.wrap_future(thread), self.job_timeout)
         except TimeoutError:
             raise JobTimedOut(f"{tag} job {job_id} ran past {self.job_timeout:g}s") from None
 

@@ -3,7 +3,8 @@
 Public API (import from here)::
 
     JOBS_COMPONENT                         the tenant-database migration component ("jobs")
-    JobService, Job, JobState, JobNotFound start (in a unit of work), read, advance jobs
+    JobService, Job, JobState, JobNotFound start (in a unit of work), read, advance jobs;
+                                           JobRunning: a live run holds the job (one run at a time)
     JobContext                             what a worker handler gets with its request
     WorkerRegistry, TagStatus              heartbeats of worker processes (control plane)
     router                                 (``genius.platform.jobs.api``) the HTTP API
@@ -17,7 +18,7 @@ The runtime that consumes ``worker.<tag>`` queues (``worker.pdf.render``) is an 
 from genius.platform.db.migrate import MigrationComponent, migrations_folder
 from genius.platform.jobs.context import JobContext
 from genius.platform.jobs.registry import TagStatus, WorkerRegistry
-from genius.platform.jobs.service import Job, JobNotFound, JobService, JobState
+from genius.platform.jobs.service import Job, JobNotFound, JobRunning, JobService, JobState
 
 JOBS_COMPONENT = MigrationComponent(name="jobs", schema="jobs", script_location=migrations_folder(__file__))
 
@@ -26,6 +27,7 @@ __all__ = [
     "Job",
     "JobContext",
     "JobNotFound",
+    "JobRunning",
     "JobService",
     "JobState",
     "TagStatus",

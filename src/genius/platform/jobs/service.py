@@ -11,6 +11,17 @@ A job row and its ``worker.request.<tag>`` message commit together (outbox), so 
 queued without its request nor the other way round. The job id travels as the envelope's
 ``idempotencykey``; a redelivered request of a job that already finished is acknowledged
 without running again.
+
+One run at a time. A transport may hand out a request again while its first delivery is still
+being worked on: a local lease that lapsed (its heartbeat stuck behind SQLite's writer lock),
+RabbitMQ redelivering after a lost connection or its consumer timeout, a relay publishing the
+request twice. So a run claims the job on its row (compare-and-set in ``begin``): ``run_id``
+names the live run and ``run_until`` says how long the claim holds without a heartbeat; the run
+pushes ``run_until`` forward (``beat``) while its handler thread lives and clears the claim when
+it ends (``end_run``). ``begin`` refuses a job claimed by a live run (``JobRunning``: the caller
+waits and tries again) and takes over a claim whose heartbeat stopped (its worker died), so a
+killed worker's job still runs again, once. A run whose claim was taken over learns it from
+``beat`` (False).
 """
 
 from __future__ import annotations
@@ -21,10 +32,11 @@ from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any
 
+import sqlalchemy as sa
 from sqlalchemy import Connection, Engine
 
 from genius.kernel.clock import utcnow
-from genius.kernel.errors import NotFound, ValidationError
+from genius.kernel.errors import Conflict, NotFound, ValidationError
 from genius.kernel.ids import new_id
 from genius.platform.bus.catalogue import CATALOGUE, Catalogue, MessageKind, tag_of
 from genius.platform.db.engine import SQLITE_IMMEDIATE
@@ -47,6 +59,12 @@ class JobState(StrEnum):
 
 class JobNotFound(NotFound):
     code = "job_not_found"
+
+
+class JobRunning(Conflict):
+    """The job is held by a live run (its heartbeat is fresh): do not start another one now."""
+
+    code = "job_running"
 
 
 @dataclass(frozen=True)
@@ -144,30 +162,54 @@ class JobService:
         return self._from_values(**row)
 
     # -- the worker's side ---------------------------------------------------------------------
-    def begin(self, slug: str, job_id: str, tag: str, event_id: str, worker: str) -> Job | None:
-        """Mark the job running for one more attempt; None when it already finished (skip it).
+    def begin(
+        self,
+        slug: str,
+        job_id: str,
+        tag: str,
+        event_id: str,
+        worker: str,
+        *,
+        run_id: str | None = None,
+        run_until: datetime | None = None,
+    ) -> Job | None:
+        """Claim the job for run ``run_id`` (until ``run_until``) and mark it running for one more
+        attempt; None when it already finished (skip it); ``JobRunning`` while another live run
+        holds it. A claim past its ``run_until`` (the run's worker stopped beating) is taken over.
 
         A request published without ``start`` (another app's outbox) gets its job row here.
         """
         now = utcnow()
         with self._writer(slug) as conn:
-            row = conn.execute(jobs.select().where(jobs.c.id == job_id)).mappings().first()
+            row = self._locked(conn, job_id)
             if row is None:
-                conn.execute(
-                    jobs.insert().values(
-                        id=job_id,
-                        tag=tag,
-                        state=JobState.QUEUED.value,
-                        progress=0,
-                        message="",
-                        request_event_id=event_id,
-                        attempts=0,
-                        created_at=now,
-                        updated_at=now,
-                    )
-                )
-            elif JobState(row["state"]).terminal:
+                try:
+                    with conn.begin_nested():
+                        conn.execute(
+                            jobs.insert().values(
+                                id=job_id,
+                                tag=tag,
+                                state=JobState.QUEUED.value,
+                                progress=0,
+                                message="",
+                                request_event_id=event_id,
+                                attempts=0,
+                                created_at=now,
+                                updated_at=now,
+                            )
+                        )
+                except sa.exc.IntegrityError:
+                    pass  # a concurrent delivery of the same request inserted it first
+                row = self._locked(conn, job_id)
+                assert row is not None
+            if JobState(row["state"]).terminal:
                 return None
+            held_until = _aware(row["run_until"])
+            if row["run_id"] is not None and row["run_id"] != run_id and held_until and held_until > now:
+                raise JobRunning(
+                    f"job {job_id} is being run by worker {row['worker']} (run {row['run_id']})",
+                    details={"job_id": job_id, "worker": row["worker"], "run_id": row["run_id"]},
+                )
             conn.execute(
                 jobs.update()
                 .where(jobs.c.id == job_id)
@@ -176,12 +218,36 @@ class JobService:
                     attempts=jobs.c.attempts + 1,
                     started_at=now,
                     worker=worker,
+                    run_id=run_id,
+                    run_until=run_until if run_id is not None else None,
                     message="running",
                     updated_at=now,
                 )
             )
             found = conn.execute(jobs.select().where(jobs.c.id == job_id)).mappings().one()
         return self._from_values(**found)
+
+    def beat(self, slug: str, job_id: str, run_id: str, run_until: datetime) -> bool:
+        """Extend run ``run_id``'s claim; False when the job is no longer held by that run."""
+        with self._writer(slug) as conn:
+            done = conn.execute(
+                jobs.update().where(jobs.c.id == job_id, jobs.c.run_id == run_id).values(run_until=run_until)
+            )
+        return bool(done.rowcount)
+
+    def end_run(self, slug: str, job_id: str, run_id: str) -> None:
+        """Run ``run_id`` is over (its handler returned or raised): another delivery may run the job."""
+        with self._writer(slug) as conn:
+            conn.execute(
+                jobs.update()
+                .where(jobs.c.id == job_id, jobs.c.run_id == run_id)
+                .values(run_id=None, run_until=None)
+            )
+
+    @staticmethod
+    def _locked(conn: Connection, job_id: str) -> Any:
+        # SQLite: the writer's BEGIN IMMEDIATE serialises; PostgreSQL: the row lock does.
+        return conn.execute(jobs.select().where(jobs.c.id == job_id).with_for_update()).mappings().first()
 
     def progress(self, slug: str, job_id: str, percent: int, message: str) -> None:
         with self._writer(slug) as conn:

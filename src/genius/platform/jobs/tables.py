@@ -23,6 +23,9 @@ jobs = sa.Table(
     sa.Column("error", sa.Text),
     sa.Column("attempts", sa.Integer, nullable=False, server_default=sa.text("0")),
     sa.Column("worker", sa.String(100)),
+    # The live run's claim: its id and how long it holds without a heartbeat (service.begin).
+    sa.Column("run_id", sa.String(64)),
+    sa.Column("run_until", sa.DateTime(timezone=True)),
     sa.Column("created_by", sa.String(64)),
     sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
     sa.Column("started_at", sa.DateTime(timezone=True)),
