@@ -25,9 +25,9 @@ row per issue.
 
 from __future__ import annotations
 
-import asyncio
 import json
 import os
+import resource
 import signal
 import statistics
 import subprocess
@@ -40,11 +40,12 @@ from urllib.parse import urlsplit
 
 import httpx
 
+from bench._proc_cpu import CpuMeter, postgres_backends, process_tree
+from bench._sales_load import API, BATCH
 from bench.api import PROJECT_ROOT, Server, _percentile
 
-SECONDS = 20
+SECONDS = 15
 WARMUP_SECONDS = 3
-BATCH = 20
 SERVE = 0  # "processes" of a run: 0 = `genius serve` (embedded relay and subscribers)
 # (flow, API processes or SERVE, concurrent callers)
 RUNS = (
@@ -53,9 +54,9 @@ RUNS = (
     ("two steps", 1, 8),
     (f"batch of {BATCH}", 1, 4),
     ("one step", 2, 16),
+    ("two steps", 2, 16),
     (f"batch of {BATCH}", 2, 6),
 )
-API = "/api/v1/sales"
 DEMO_CUI = "RO12345674"  # genius.platform.auth.demo.DEMO_CUI, as a VAT payer
 
 
@@ -79,13 +80,16 @@ class Result:
     failures: int
     gapless: bool
     outbox_rows: int
+    cpu_ms: tuple[float, float | None, float]  # per invoice: server processes, PostgreSQL backends, client
 
     def row(self) -> str:
+        server, database, client = self.cpu_ms
         return (
             f"| {self.backend} | {self.flow} | {self.server} | {self.connections} | {self.issued} |"
             f" {self.per_second:.0f} | "
             f"{self.p50:.1f} | {self.p99:.1f} | {self.failures} | {'yes' if self.gapless else 'NO'} | "
-            f"{self.outbox_rows} |"
+            f"{self.outbox_rows} | {server:.2f} | {'-' if database is None else f'{database:.2f}'} |"
+            f" {client:.2f} |"
         )
 
 
@@ -158,71 +162,6 @@ def draft(ids: dict[str, str]) -> dict[str, Any]:
     }
 
 
-# -- the load generator (a separate process) -------------------------------------------------
-class _Connection:
-    def __init__(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        self.reader, self.writer = reader, writer
-
-    async def post(self, host: str, path: str, token: str, body: bytes) -> tuple[int, bytes]:
-        self.writer.write(
-            (
-                f"POST {path} HTTP/1.1\r\nHost: {host}\r\nAuthorization: Bearer {token}\r\n"
-                "Accept: application/json\r\nContent-Type: application/json\r\n"
-                f"Content-Length: {len(body)}\r\n\r\n"
-            ).encode()
-            + body
-        )
-        status = int((await self.reader.readline()).split()[1])
-        length = 0
-        while (line := await self.reader.readline()) not in (b"\r\n", b""):
-            name, _, value = line.partition(b":")
-            if name.strip().lower() == b"content-length":
-                length = int(value.strip())
-        return status, (await self.reader.readexactly(length)) if length else b""
-
-
-async def _load(config: dict[str, Any]) -> dict[str, Any]:
-    parts = urlsplit(config["url"])
-    host, port = parts.hostname or "127.0.0.1", parts.port or 80
-    hostport = f"{host}:{port}"
-    flow, token = config["flow"], config["token"]
-    one = json.dumps(config["draft"]).encode()
-    batch = json.dumps({"documents": [config["draft"]] * BATCH}).encode()
-    latencies: list[float] = []  # per request (a batch request carries BATCH invoices)
-    statuses: dict[str, int] = {}
-    issued = 0
-
-    async def caller(stop_at: float) -> None:
-        nonlocal issued
-        conn = _Connection(*await asyncio.open_connection(host, port))
-        try:
-            while time.perf_counter() < stop_at:
-                began = time.perf_counter()
-                if flow == "one step":
-                    status, _ = await conn.post(hostport, f"{API}/invoices/issue", token, one)
-                    issued += status == 201
-                elif flow == "two steps":
-                    status, answer = await conn.post(hostport, f"{API}/invoices", token, one)
-                    if status == 201:
-                        invoice_id = json.loads(answer)["id"]
-                        status, _ = await conn.post(
-                            hostport, f"{API}/invoices/{invoice_id}/issue", token, b""
-                        )
-                    issued += status == 200
-                else:
-                    status, _ = await conn.post(hostport, f"{API}/invoices/issue-batch", token, batch)
-                    issued += BATCH if status == 201 else 0
-                latencies.append((time.perf_counter() - began) * 1000)
-                statuses[str(status)] = statuses.get(str(status), 0) + 1
-        finally:
-            conn.writer.close()
-
-    start = time.perf_counter()
-    await asyncio.gather(*(caller(start + config["seconds"]) for _ in range(config["connections"])))
-    elapsed = time.perf_counter() - start
-    return {"latencies_ms": latencies, "statuses": statuses, "issued": issued, "elapsed": elapsed}
-
-
 def load(
     url: str, token: str, ids: dict[str, str], flow: str, connections: int, seconds: float
 ) -> dict[str, Any]:
@@ -235,7 +174,7 @@ def load(
         "seconds": seconds,
     }
     output = subprocess.run(
-        [sys.executable, "-m", "bench.sales", json.dumps(config)],
+        [sys.executable, "-m", "bench._sales_load", json.dumps(config)],
         cwd=PROJECT_ROOT,
         capture_output=True,
         text=True,
@@ -352,7 +291,15 @@ def bench_one(backend: str, postgres_url: str | None, flow: str, workers: int, c
             with_workers(server, workers)
         load(server.url, token, ids, flow, connections, WARMUP_SECONDS)
         before, _, events_before = read_back(server)
+        meters = [CpuMeter(lambda: process_tree(server.process.pid))]
+        if postgres_url is not None:
+            meters.append(CpuMeter(lambda: postgres_backends({f"{server.demo}_core", server.control_db})))
+        for meter in meters:
+            meter.start()
+        client_before = resource.getrusage(resource.RUSAGE_CHILDREN)
         run = load(server.url, token, ids, flow, connections, SECONDS)
+        client_after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        cpu = [meter.stop() for meter in meters]
         issued, gapless, events = read_back(server)
     finally:
         server.stop()
@@ -373,27 +320,34 @@ def bench_one(backend: str, postgres_url: str | None, flow: str, workers: int, c
         sum(n for status, n in run["statuses"].items() if not 200 <= int(status) < 300),
         gapless,
         events - events_before,
+        _per_invoice(cpu, client_before, client_after, run["issued"]),
     )
 
 
+def _per_invoice(
+    cpu: list[float], before: resource.struct_rusage, after: resource.struct_rusage, issued: int
+) -> tuple[float, float | None, float]:
+    client = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    per = 1000 / max(issued, 1)
+    return cpu[0] * per, (cpu[1] * per if len(cpu) > 1 else None), client * per
+
+
 def run() -> str:
+    load_before = " / ".join(f"{x:.1f}" for x in os.getloadavg())
     postgres_url = os.environ.get("GENIUS_TEST_DATABASE_URL")
     backends = [("sqlite", None)] + ([("postgresql", postgres_url)] if postgres_url else [])
     results = [bench_one(b, url, *spec) for b, url in backends for spec in RUNS]
     missing = "" if postgres_url else "\nPostgreSQL skipped: set GENIUS_TEST_DATABASE_URL to include it.\n"
     load_average = " / ".join(f"{x:.1f}" for x in os.getloadavg())
     lines = [
-        f"{SECONDS} s per row after {WARMUP_SECONDS} s of warm-up; load average after the run: {load_average}"
+        f"{SECONDS} s per row after {WARMUP_SECONDS} s of warm-up; load average (1/5/15 min) before the run:"
+        f" {load_before}, after: {load_average}"
         " (2 cores, shared with other work). Latency is per request (a batch request carries"
         f" {BATCH} invoices).",
         "",
         "| backend | flow | server | callers | invoices issued | invoices/s | p50 ms | p99 ms |"
-        " failed requests | gapless | outbox rows |",
-        "|---|---|---:|---:|---:|---:|---:|---:|---:|---|---:|",
+        " failed requests | gapless | outbox rows | CPU ms/invoice: server | PostgreSQL | client |",
+        "|---|---|---|---:|---:|---:|---:|---:|---:|---|---:|---:|---:|---:|",
         *(r.row() for r in results),
     ]
     return "\n".join(lines) + "\n" + missing
-
-
-if __name__ == "__main__":
-    json.dump(asyncio.run(_load(json.loads(sys.argv[1]))), sys.stdout)
