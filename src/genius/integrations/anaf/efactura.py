@@ -26,7 +26,8 @@ from genius.integrations.anaf import limits as L
 from genius.integrations.anaf.archive import DownloadedMessage, open_download
 from genius.integrations.anaf.config import AnafEndpoints, Timeouts
 from genius.integrations.anaf.errors import AnafAuthError, AnafProtocolError
-from genius.integrations.anaf.guard import CallGuard, ResilientGuard
+from genius.integrations.anaf.guard import CallGuard
+from genius.integrations.anaf.http_client import AnafHttpClient
 from genius.integrations.anaf.limits import AnafLimiter, LimitRule
 from genius.integrations.anaf.results import (
     MessageFilter,
@@ -65,7 +66,7 @@ def _numeric_id(value: str | int, field: str) -> str:
     return text
 
 
-class EfacturaClient:
+class EfacturaClient(AnafHttpClient):
     """One tenant's e-Factura SPV access (the token decides which CIFs it may act for)."""
 
     def __init__(
@@ -79,26 +80,11 @@ class EfacturaClient:
         timeouts: Timeouts | None = None,
         limit_rules: dict[str, LimitRule] | None = None,
     ) -> None:
-        self.endpoints = endpoints
+        super().__init__(endpoints, guard=guard, http=http, timeouts=timeouts)
         self._tokens = tokens
         self._limiter = limiter
-        self._guard = guard or ResilientGuard()
-        self._http = http or httpx.Client()
-        self._owns_http = http is None
-        timeouts = timeouts or Timeouts()
-        self._timeout = make_timeout(timeouts.default, timeouts.connect)
-        self._upload_timeout = make_timeout(timeouts.upload, timeouts.connect)
+        self._upload_timeout = make_timeout(self._timeouts.upload, self._timeouts.connect)
         self._rules = limit_rules or {rule.name: rule for rule in L.PUBLISHED_LIMITS}
-
-    def close(self) -> None:
-        if self._owns_http:
-            self._http.close()
-
-    def __enter__(self) -> EfacturaClient:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
 
     # -- plumbing ------------------------------------------------------------------------------
     def _rule(self, published: LimitRule) -> LimitRule:

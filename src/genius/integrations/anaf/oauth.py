@@ -27,8 +27,9 @@ import jwt
 
 from genius.integrations.anaf.config import AnafEndpoints, OAuthClientConfig, Timeouts
 from genius.integrations.anaf.errors import AnafAuthError, AnafProtocolError, AnafRejected
-from genius.integrations.anaf.guard import CallGuard, ResilientGuard
-from genius.integrations.anaf.transport import check_status, make_timeout, request
+from genius.integrations.anaf.guard import CallGuard
+from genius.integrations.anaf.http_client import AnafHttpClient
+from genius.integrations.anaf.transport import check_status, request
 from genius.kernel.errors import ValidationError
 
 FAMILY = "oauth"
@@ -168,7 +169,7 @@ def _unb64(text: str) -> bytes:
     return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
 
 
-class AnafOAuthClient:
+class AnafOAuthClient(AnafHttpClient):
     """Talks to ``logincert.anaf.ro/anaf-oauth2/v1`` (or the double) for one OAuth profile."""
 
     def __init__(
@@ -180,17 +181,8 @@ class AnafOAuthClient:
         guard: CallGuard | None = None,
         timeouts: Timeouts | None = None,
     ) -> None:
-        self.endpoints = endpoints
+        super().__init__(endpoints, guard=guard, http=http, timeouts=timeouts)
         self.credentials = credentials
-        self._http = http or httpx.Client()
-        self._owns_http = http is None
-        self._guard = guard or ResilientGuard()
-        timeouts = timeouts or Timeouts()
-        self._timeout = make_timeout(timeouts.default, timeouts.connect)
-
-    def close(self) -> None:
-        if self._owns_http:
-            self._http.close()
 
     def authorize_url(self, state: str = "") -> str:
         """The browser URL where the certificate holder approves our application."""

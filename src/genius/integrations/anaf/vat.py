@@ -21,9 +21,10 @@ import httpx
 from genius.integrations.anaf import limits as L
 from genius.integrations.anaf.config import AnafEndpoints, Timeouts
 from genius.integrations.anaf.errors import AnafLimitReached, AnafProtocolError
-from genius.integrations.anaf.guard import CallGuard, ResilientGuard
+from genius.integrations.anaf.guard import CallGuard
+from genius.integrations.anaf.http_client import AnafHttpClient
 from genius.integrations.anaf.limits import AnafLimiter
-from genius.integrations.anaf.transport import make_timeout, send
+from genius.integrations.anaf.transport import send
 from genius.kernel.errors import ProblemCollector
 
 FAMILY = "vat"
@@ -272,7 +273,7 @@ def _cui_number(value: int | str, index: int, problems: ProblemCollector) -> int
     return int(text)
 
 
-class VatRegistryClient:
+class VatRegistryClient(AnafHttpClient):
     """Asks ANAF's public registry about up to 100 CUIs per call, one call per second."""
 
     def __init__(
@@ -287,20 +288,11 @@ class VatRegistryClient:
         max_wait_seconds: float = MAX_WAIT_SECONDS,
         sleep: Callable[[float], None] = time.sleep,
     ) -> None:
-        self.endpoints = endpoints
+        super().__init__(endpoints, guard=guard, http=http, timeouts=timeouts)
         self._limiter = limiter
-        self._guard = guard or ResilientGuard()
-        self._http = http or httpx.Client()
-        self._owns_http = http is None
-        timeouts = timeouts or Timeouts()
-        self._timeout = make_timeout(timeouts.default, timeouts.connect)
         self._pacing = pacing_seconds
         self._max_wait = max_wait_seconds
         self._sleep = sleep
-
-    def close(self) -> None:
-        if self._owns_http:
-            self._http.close()
 
     def lookup(self, cuis: Sequence[int | str], on: date) -> VatLookupResult:
         """One registry call for at most 100 CUIs, as of the day ``on``."""
