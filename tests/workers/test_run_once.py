@@ -62,7 +62,7 @@ async def test_a_lapsed_lease_does_not_start_a_second_run_of_a_running_job(
 ) -> None:
     # The lease heartbeat never lands (stuck behind the writer lock): the message is leased again
     # after 0.3 s while the first run works for 1.5 s.
-    monkeypatch.setattr(LocalTransport, "_extend", lambda self, ids, owner: None)
+    monkeypatch.setattr(LocalTransport, "_extend", lambda self, ids, owner: 0)
     handler = Overlap(1.5)
     job_id = start(platform, tenant, EchoRequested(text="salut"))
     worker = _runtime(platform, tmp_path, handler, lease=0.3, retry=FAST_RETRY)

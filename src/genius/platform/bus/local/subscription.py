@@ -1,9 +1,18 @@
-"""A consumer's lease on the local queue: claims up to ``prefetch`` messages and keeps them leased."""
+"""A consumer's lease on the local queue: claims up to ``prefetch`` messages and keeps them leased.
+
+The lease heartbeat (every third of the lease) survives a failed write: it logs and beats again
+next time, on the transport's own heartbeat thread. A claim that finds the file locked past the
+busy timeout is not a lost subscription: ``take`` waits and claims again, so the consumer does
+not close the subscription (which would hand back messages whose handlers are still running).
+"""
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
+import logging
+import sqlite3
 from typing import TYPE_CHECKING
 
 from genius.kernel.ids import new_id
@@ -12,6 +21,8 @@ from genius.platform.bus.transport import Delivery, Subscription
 
 if TYPE_CHECKING:
     from genius.platform.bus.local.transport import LocalTransport
+
+log = logging.getLogger("genius.bus.local")
 
 
 class LocalSubscription(Subscription):
@@ -47,10 +58,15 @@ class LocalSubscription(Subscription):
                 rows = await asyncio.shield(claim)
             except asyncio.CancelledError:
                 # The claim runs on in its thread: hand back whatever it leased, then stop.
-                rows = await claim
-                if rows:
-                    await self._t._run(self._t._release, [r[0] for r in rows], self.owner)
+                with contextlib.suppress(sqlite3.OperationalError):
+                    rows = await claim
+                    if rows:
+                        await self._t._run(self._t._release, [r[0] for r in rows], self.owner)
                 raise
+            except sqlite3.OperationalError as exc:  # locked past the busy timeout: claim again
+                log.warning("queue %s: claim failed (%s); trying again", self.queue, exc)
+                await asyncio.sleep(self._t.poll_seconds)
+                continue
             if self._closed:  # closed while claiming: hand the leases straight back
                 await self._t._run(self._t._release, [r[0] for r in rows], self.owner)
                 return []
@@ -100,8 +116,24 @@ class LocalSubscription(Subscription):
     async def _keep_leases(self) -> None:
         while True:
             await asyncio.sleep(self._t.lease_seconds / 3)
-            if self._inflight:
-                await self._t._run(self._t._extend, sorted(self._inflight), self.owner)
+            inflight = sorted(self._inflight)
+            if not inflight:
+                continue
+            try:
+                held = await self._t.extend(inflight, self.owner)
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:  # the file stayed locked: the lease has two more beats to spare
+                log.warning("queue %s: lease heartbeat failed (%r); beating again", self.queue, exc)
+                continue
+            if held < len(inflight):
+                log.warning(
+                    "queue %s: %d of %d leases lapsed before their heartbeat; those messages may be"
+                    " delivered again while they are being handled",
+                    self.queue,
+                    len(inflight) - held,
+                    len(inflight),
+                )
 
     async def close(self) -> None:
         if self._closed:

@@ -8,6 +8,15 @@ table until ``available_at``; dead letters stay in it with ``state = 'dead'``.
 Several processes may share the file: every claim is one ``BEGIN IMMEDIATE`` transaction with
 ``UPDATE .. RETURNING``, so two consumers never lease the same message at once. Within a process
 all statements run on one thread (SQLite has one writer anyway) and acks are coalesced.
+
+Lease heartbeats have a connection and a thread of their own: on the shared thread an extension
+would queue behind claims, publishes and acks, each of which may wait up to the busy timeout for
+another process's write, and a lease could lapse while its consumer still works on the message.
+A heartbeat that fails (the file stayed locked past the busy timeout) is tried again at the next
+one; the lease outlives two missed beats. A lease can still lapse (a process frozen for longer
+than the lease): the message is then delivered again while the first delivery runs, and the
+consumer must bear it (inbox for subscribers; the job's run claim for workers,
+``genius.platform.jobs.runs``).
 """
 
 from __future__ import annotations
@@ -90,6 +99,9 @@ class LocalTransport(Transport):
         self.poll_seconds = poll_seconds
         self._executor: ThreadPoolExecutor | None = None
         self._db: sqlite3.Connection | None = None
+        # Lease heartbeats: a connection and a thread of their own (see the module docstring).
+        self._keeper: ThreadPoolExecutor | None = None
+        self._keeper_db: sqlite3.Connection | None = None
         self._waiters: set[tuple[asyncio.AbstractEventLoop, asyncio.Event]] = set()
         self._waiters_lock = threading.Lock()
         self._declared_workers: set[str] = set()
@@ -100,16 +112,21 @@ class LocalTransport(Transport):
             return
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="genius-local-bus")
+        self._keeper = ThreadPoolExecutor(max_workers=1, thread_name_prefix="genius-local-bus-leases")
         await self._run(self._open)
 
     def _open(self) -> None:
+        db = self._connect()
+        db.executescript(SCHEMA)
+        upgrade_layout(db)  # files written by an older release: renamed worker tags
+        self._db = db
+
+    def _connect(self) -> sqlite3.Connection:
         db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False, timeout=30)
         db.execute("PRAGMA journal_mode=WAL")
         db.execute("PRAGMA synchronous=NORMAL")  # committed = survives a process crash (WAL)
         db.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
-        db.executescript(SCHEMA)
-        upgrade_layout(db)  # files written by an older release: renamed worker tags
-        self._db = db
+        return db
 
     async def close(self) -> None:
         if self._executor is None:
@@ -117,11 +134,20 @@ class LocalTransport(Transport):
         await self._run(self._close_db)
         self._executor.shutdown(wait=True)
         self._executor = None
+        if self._keeper is not None:
+            keeper, self._keeper = self._keeper, None
+            await asyncio.get_running_loop().run_in_executor(keeper, self._close_keeper_db)
+            keeper.shutdown(wait=True)
 
     def _close_db(self) -> None:
         if self._db is not None:
             self._db.close()
             self._db = None
+
+    def _close_keeper_db(self) -> None:
+        if self._keeper_db is not None:
+            self._keeper_db.close()
+            self._keeper_db = None
 
     async def _run(self, fn: Callable[..., T], *args: Any) -> T:
         if self._executor is None:
@@ -233,14 +259,31 @@ class LocalTransport(Transport):
 
         return self._write(work)
 
-    def _extend(self, ids: Sequence[int], owner: str) -> None:
-        until = time.time() + self.lease_seconds
-        self._write(
-            lambda db: db.executemany(
-                "UPDATE messages SET lease_until = ? WHERE id = ? AND lease_owner = ?",
-                [(until, i, owner) for i in ids],
+    async def extend(self, ids: Sequence[int], owner: str) -> int:
+        """Push the leases of ``owner`` on ``ids`` forward (its own thread); how many it still held."""
+        if self._keeper is None:
+            raise TransportError("the local transport is not started")
+        return await asyncio.get_running_loop().run_in_executor(self._keeper, self._extend, ids, owner)
+
+    def _extend(self, ids: Sequence[int], owner: str) -> int:
+        if self._keeper_db is None:
+            self._keeper_db = self._connect()
+        db = self._keeper_db
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            # The deadline from when the write got the lock, not from when it was asked for.
+            until = time.time() + self.lease_seconds
+            held = sum(
+                db.execute(
+                    "UPDATE messages SET lease_until = ? WHERE id = ? AND lease_owner = ?", (until, i, owner)
+                ).rowcount
+                for i in ids
             )
-        )
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
+        db.execute("COMMIT")
+        return held
 
     def _ack(self, ids: Sequence[int]) -> None:
         self._write(lambda db: db.executemany("DELETE FROM messages WHERE id = ?", [(i,) for i in ids]))
