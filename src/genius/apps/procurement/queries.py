@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
@@ -60,32 +60,19 @@ class SupplierInvoicePage:
     offset: int
 
 
-_COLUMNS = [c for c in t.supplier_invoices.c if c.name != "ubl"]
+# Amounts are stored as text (exact decimals); the VAT breakdown as JSON text.
+_DECIMALS = ("tax_exclusive_amount", "vat_total", "vat_total_ron", "payable_amount")
+_STORED_AS = {"vat_breakdown": "vat_breakdown_json"}
+# The view's columns, in its field order (no UBL, no bookkeeping columns).
+_COLUMNS = [t.supplier_invoices.c[_STORED_AS.get(f.name, f.name)] for f in fields(SupplierInvoiceView)]
 
 
 def _view(row: Row[Any]) -> SupplierInvoiceView:
-    return SupplierInvoiceView(
-        id=row.id,
-        status=row.status,
-        document_kind=row.document_kind,
-        type_code=row.type_code,
-        supplier_cui=row.supplier_cui,
-        supplier_name=row.supplier_name,
-        supplier_vat_id=row.supplier_vat_id,
-        number=row.number,
-        issue_date=row.issue_date,
-        due_date=row.due_date,
-        currency=row.currency,
-        tax_exclusive_amount=Decimal(row.tax_exclusive_amount),
-        vat_total=Decimal(row.vat_total),
-        vat_total_ron=Decimal(row.vat_total_ron),
-        payable_amount=Decimal(row.payable_amount),
-        vat_breakdown=json.loads(row.vat_breakdown_json),
-        source=row.source,
-        anaf_download_id=row.anaf_download_id,
-        anaf_upload_index=row.anaf_upload_index,
-        received_at=row.received_at,
-    )
+    data = dict(row._mapping)
+    for name in _DECIMALS:
+        data[name] = Decimal(data[name])
+    data["vat_breakdown"] = json.loads(data.pop("vat_breakdown_json"))
+    return SupplierInvoiceView(**data)
 
 
 class ProcurementQueries:
