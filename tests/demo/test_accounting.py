@@ -39,7 +39,7 @@ from tests.apps.sales.conftest import OTHER_CUI, company_partner, setup_world
 from tests.web.conftest import base_settings
 
 TODAY = date(2026, 11, 25)
-SEED = 11
+SEED = 12
 D = Decimal
 
 

@@ -3,8 +3,9 @@
 A seeded plan, decided from the open invoices the bank part knows (``bank_open_items``):
 
 * customers pay most invoices, on time or late, some in part, some never (and invoices whose
-  payment would fall after the last month stay open); the payer writes the invoice number in
-  the details, or only the CUI, or nothing but the name and IBAN (the matcher then proposes);
+  payment would fall after the last month stay open), now and then two in one transfer; the
+  payer writes the invoice number in the details, or only the CUI, or nothing but the name and
+  IBAN (the matcher then proposes);
 * the company pays most supplier invoices, quoting their number, with a transfer fee;
 * every month: the account fee, a little interest, the salaries and the payroll taxes to the
   State Treasury and, when last month's VAT closing left VAT to pay (4423), the VAT: lines with
@@ -18,7 +19,7 @@ from __future__ import annotations
 import itertools
 import random
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Final
@@ -32,6 +33,7 @@ RECEIVABLE_LATE: Final = 0.35
 PAYABLE_UNPAID: Final = 0.15
 STYLE_NUMBER: Final = 0.50  # the invoice number in the details
 STYLE_CUI: Final = 0.20  # the payer's CUI, no number; the rest: name and IBAN only
+RECEIVABLE_TOGETHER: Final = 0.25  # paid in one transfer with the partner's previous invoice
 ACCOUNT_FEE: Final = Decimal("15.00")  # lei a month, "comision administrare cont"
 TRANSFER_FEE: Final = Decimal("2.50")  # lei per outgoing transfer
 PAYER_BANKS: Final = ("BTRL", "RNCB", "BRDE", "INGB", "RZBR", "CECE")
@@ -67,9 +69,27 @@ class Month:
 @dataclass
 class Plan:
     lines: dict[str, list[BankLine]] = field(default_factory=dict)  # month "YYYY-MM" -> lines
+    # A partner's last receipt that named one invoice in full: another may join it.
+    joinable: dict[str, tuple[str, int]] = field(default_factory=dict)
 
-    def add(self, month: Month, line: BankLine) -> None:
-        self.lines.setdefault(str(month), []).append(line)
+    def add(self, month: Month, line: BankLine) -> int:
+        found = self.lines.setdefault(str(month), [])
+        found.append(line)
+        return len(found) - 1
+
+    def join(self, partner_key: str, month: Month, item: DemoItem) -> bool:
+        """Add ``item`` to the partner's joinable receipt of ``month`` ("Factura A, B")."""
+        where = self.joinable.pop(partner_key, None)
+        if where is None or where[0] != str(month):
+            return False
+        lines = self.lines[where[0]]
+        line = lines[where[1]]
+        if line.booking_date < item.issue_date:
+            return False
+        lines[where[1]] = replace(
+            line, amount=line.amount + item.open_amount, remittance=f"{line.remittance}, {item.number}"
+        )
+        return True
 
 
 def business_day(day: date) -> date:
@@ -133,6 +153,9 @@ def _receipt(
     style = rng.random()
     if month is None:
         return
+    together = rng.random() < RECEIVABLE_TOGETHER
+    if together and not partial and style < STYLE_NUMBER and plan.join(item.partner_key, month, item):
+        return
     amount = item.open_amount
     if partial:
         share = Decimal(str(rng.uniform(0.3, 0.7)))
@@ -156,7 +179,7 @@ def _receipt(
         )
     else:
         text = rng.choice(("Plata furnizor", "Transfer bancar", "Plata", "Contravaloare servicii"))
-    plan.add(
+    index = plan.add(
         month,
         BankLine(
             booking_date=day,
@@ -167,6 +190,8 @@ def _receipt(
             counterparty_iban=partner_iban(item.partner_key, seed),
         ),
     )
+    if style < STYLE_NUMBER and not partial:
+        plan.joinable[item.partner_key] = (str(month), index)
 
 
 def _payment(
