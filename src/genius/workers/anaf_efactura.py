@@ -10,8 +10,8 @@ Actions (``EfacturaWorkRequested.action``):
 - ``inbound`` (scheduled): received invoices into the procurement register (``InboundScan``);
 - ``tokens`` (scheduled): refresh the ANAF grant ahead of expiry, keeping the new refresh token.
 
-Idempotent by construction: every step resumes from the state committed last, the job id
-holds the invoice's lease, so a redelivered job picks up where the killed one stopped.
+Idempotent by construction: every step resumes from the state committed last, the job id (with
+its run) holds the invoice's lease, so a redelivered job picks up where the killed one stopped.
 """
 
 from __future__ import annotations
@@ -78,6 +78,7 @@ def submission_engine(
         job.tenant,
         cui,
         holder=job.job_id,
+        run_id=job.run_id,
         clock=clock,
         poll_budget=max(1.0, budget),
     )

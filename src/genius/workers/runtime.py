@@ -347,6 +347,7 @@ class WorkerRuntime:
             attempt=attempt,
             deadline=time.monotonic() + self.job_timeout,
             report=report,
+            run_id=run.id,
         )
         ctx = contextvars.copy_context()
         thread = self._pools[tag].submit(ctx.run, handler, request, job, self.platform)

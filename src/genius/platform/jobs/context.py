@@ -23,6 +23,10 @@ class JobContext:
     # time.monotonic() by which the handler should be done (the runtime enforces it too).
     deadline: float = field(default_factory=lambda: time.monotonic() + 3600)
     report: ProgressSink | None = None
+    # This run's claim on the job (``genius.platform.jobs.runs``); None outside the worker runtime.
+    # Effects that lock a resource for the job may name the run, to tell a dead run of the same job
+    # (whose claim this run took over) from a live one.
+    run_id: str | None = None
 
     def progress(self, percent: int, message: str = "") -> None:
         if not 0 <= percent <= 100:

@@ -18,11 +18,11 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy import Connection, Engine
+from sqlalchemy import Connection
 
 from genius.apps.sales import repository as repo
 from genius.apps.sales import tables as t
@@ -40,10 +40,10 @@ from genius.apps.sales.events import (
     InvoiceEfacturaSubmitted,
 )
 from genius.apps.sales.spv import tables as st
+from genius.apps.sales.spv.leases import check_lease
 from genius.integrations.anaf.results import rule_id_of
 from genius.kernel.errors import Conflict, NotFound
 from genius.kernel.ids import new_id
-from genius.platform.db.engine import SQLITE_IMMEDIATE
 from genius.platform.db.uow import UnitOfWork
 
 S = SubmissionState
@@ -187,15 +187,22 @@ def move(
     messages: tuple[str, ...] = (),
     error: str | None = None,
     invoice_status: InvoiceStatus | None = None,
+    lease: str | None = None,
 ) -> Submission:
-    """Move ``attempt`` (locked first, re-read: the stored state wins) and the invoice with it."""
+    """Move ``attempt`` (locked first, re-read: the stored state wins) and the invoice with it.
+
+    With ``lease`` (the worker's holder), the move happens only while that holder still has the
+    invoice's lease (``submission_lease_lost`` otherwise): a run that lost it stops writing.
+    """
     conn = uow.connection
     repo.get_invoice_row(conn, facts.id, for_update=True)
+    if lease is not None:
+        check_lease(conn, facts.id, facts.number, lease)
     current = latest(conn, facts.id, lock=True)
     if current is None or current.attempt != attempt.attempt or current.state != attempt.state:
         raise Conflict(
             f"submission {attempt.attempt} of {facts.number} changed meanwhile"
-            f" ({current.state.value if current else 'gone'}); starting over",
+            f" ({current.state.value if current else 'gone'})",
             code="submission_changed",
         )
     after = current.move(
@@ -240,11 +247,13 @@ def _publish(uow: UnitOfWork, facts: InvoiceFacts, attempt: Submission) -> None:
 
 
 def restart_after_failure(
-    uow: UnitOfWork, facts: InvoiceFacts, failed: Submission, now: datetime
+    uow: UnitOfWork, facts: InvoiceFacts, failed: Submission, now: datetime, *, lease: str | None = None
 ) -> Submission:
     """After a ``failed`` attempt (certainly not filed): the next attempt, pending."""
     conn = uow.connection
     repo.get_invoice_row(conn, facts.id, for_update=True)
+    if lease is not None:
+        check_lease(conn, facts.id, facts.number, lease)
     current = latest(conn, facts.id, lock=True)
     if current is None or current.attempt != failed.attempt or current.state is not S.FAILED:
         raise Conflict(f"submission of {facts.number} changed meanwhile", code="submission_changed")
@@ -305,43 +314,6 @@ def archives_of(conn: Connection, invoice_id: str) -> list[ArchiveRecord]:
         )
         for r in rows
     ]
-
-
-# -- leases: one worker per invoice at a time ----------------------------------------------------
-def claim_lease(engine: Engine, invoice_id: str, holder: str, ttl: timedelta, now: datetime) -> bool:
-    """Take the invoice for ``holder`` until ``now + ttl``; True when free, expired or already ours.
-
-    The holder is the job id: a redelivered job (its worker died) takes its own lease back at
-    once, while a different job waits for the lease to expire.
-    """
-    with engine.execution_options(**{SQLITE_IMMEDIATE: True}).begin() as conn:
-        row = conn.execute(
-            sa.select(st.leases).where(st.leases.c.invoice_id == invoice_id).with_for_update()
-        ).first()
-        if row is None:
-            try:
-                with conn.begin_nested():
-                    conn.execute(
-                        st.leases.insert().values(invoice_id=invoice_id, holder=holder, until=now + ttl)
-                    )
-            except sa.exc.IntegrityError:
-                return False  # another worker inserted it first
-            return True
-        if row.holder != holder and aware(row.until) > now:
-            return False
-        conn.execute(
-            st.leases.update()
-            .where(st.leases.c.invoice_id == invoice_id)
-            .values(holder=holder, until=now + ttl)
-        )
-        return True
-
-
-def release_lease(engine: Engine, invoice_id: str, holder: str) -> None:
-    with engine.execution_options(**{SQLITE_IMMEDIATE: True}).begin() as conn:
-        conn.execute(
-            st.leases.delete().where(st.leases.c.invoice_id == invoice_id, st.leases.c.holder == holder)
-        )
 
 
 def unsettled(conn: Connection, older_than: datetime) -> list[str]:

@@ -27,7 +27,13 @@ an answer we cannot read) is recorded as ``outcome_unknown`` and reconciled. A f
 certainly kept the file from ANAF (connection refused, open breaker, a limit, 401/403) is
 ``failed`` and the error goes up for the job's retry, which starts the next attempt. Errors
 asking for a person (no ANAF authorization) fail the job without retries (``Conflict``).
-A lease per invoice (the job id holds it) keeps two workers off the same invoice.
+
+A lease per invoice (``leases``: the job id and this run, ``<job>/<run>``) keeps two runs off
+the same invoice; every move checks it in its transaction, so a run whose lease passed to
+another (it lost its job's run claim) stops with outcome "busy" instead of writing over it. A
+step that finds the attempt moved meanwhile (``submission_changed``: the API cancelled it,
+another run settled it before its lease passed) reads the state again and goes on from there; a
+final state found so is the run's outcome.
 """
 
 from __future__ import annotations
@@ -38,10 +44,11 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
+from typing import Any
 
 from genius.apps.sales.domain.invoices import DocumentType, InvoiceStatus
 from genius.apps.sales.domain.submissions import TERMINAL, Submission, SubmissionState
-from genius.apps.sales.spv import records
+from genius.apps.sales.spv import leases, records
 from genius.apps.sales.spv.crashpoints import crash_point
 from genius.apps.sales.spv.records import InvoiceFacts, aware
 from genius.integrations.anaf import (
@@ -76,6 +83,8 @@ POLL_FIRST = 1.0
 POLL_FACTOR = 2.0
 POLL_MAX = 60.0
 MAX_STEPS = 12  # state moves in one run; a run needs at most ~6
+CHANGED = "submission_changed"  # records.move: the attempt moved meanwhile
+LEASE_LOST = "submission_lease_lost"  # leases.check_lease: the invoice is another run's now
 
 
 @dataclass(frozen=True)
@@ -102,7 +111,13 @@ class SubmissionEngine:
     sleep: Callable[[float], None] = time.sleep
     poll_budget: float = 120.0  # seconds of polling in one run before handing over to the sweep
     lease_ttl: timedelta = timedelta(minutes=15)
+    run_id: str | None = None  # the job's run (JobContext.run_id): the lease names it with the job
     polls: int = field(default=0, init=False)
+
+    @property
+    def lease(self) -> str:
+        """This run's holder of the invoice's lease (``<job>/<run>``)."""
+        return leases.lease_holder(self.holder, self.run_id)
 
     def _uow(self) -> UnitOfWork:
         return UnitOfWork(self.databases, tenant=self.tenant)
@@ -113,12 +128,12 @@ class SubmissionEngine:
     # -- the run ---------------------------------------------------------------------------------
     def run(self, invoice_id: str) -> Outcome:
         engine = self._engine()
-        if not records.claim_lease(engine, invoice_id, self.holder, self.lease_ttl, self.clock()):
+        if not leases.claim_lease(engine, invoice_id, self.lease, self.lease_ttl, self.clock()):
             return Outcome("busy", invoice_id)
         try:
             return self._run(invoice_id)
         finally:
-            records.release_lease(engine, invoice_id, self.holder)
+            leases.release_lease(engine, invoice_id, self.lease)
 
     def _run(self, invoice_id: str) -> Outcome:
         for _ in range(MAX_STEPS):
@@ -127,29 +142,50 @@ class SubmissionEngine:
                 attempt = records.latest(conn, invoice_id)
             if attempt is None:
                 return Outcome("nothing", invoice_id)
-            state = attempt.state
-            if state in TERMINAL and state is not S.FAILED:
-                return self._final(facts, attempt)
-            if state is S.FAILED:
-                if facts.status is InvoiceStatus.CANCELLED:
-                    return Outcome("cancelled", invoice_id, attempt)
-                with self._uow() as uow:
-                    records.restart_after_failure(uow, facts, attempt, self.clock())
-            elif state is S.PENDING:
-                waiting = self._upload(facts, attempt)
-                if waiting is not None:
-                    return waiting
-            elif state in (S.UPLOADING, S.OUTCOME_UNKNOWN):
-                waiting = self._reconcile(facts, attempt)
-                if waiting is not None:
-                    return waiting
-            else:  # uploaded / processing
-                waiting = self._poll(facts, attempt)
-                if waiting is not None:
-                    return waiting
+            try:
+                done = self._step(facts, attempt)
+            except Conflict as exc:
+                if exc.code == CHANGED:
+                    log.info("%s: reading it again", exc.message)
+                    continue  # the state read next decides (a final one is the outcome)
+                if exc.code == LEASE_LOST:
+                    log.warning("%s", exc.message)
+                    return Outcome("busy", invoice_id, attempt)
+                raise
+            if done is not None:
+                return done
         raise Conflict(
             f"submission of {invoice_id} did not settle in {MAX_STEPS} steps", code="submission_loop"
         )
+
+    def _step(self, facts: InvoiceFacts, attempt: Submission) -> Outcome | None:
+        """One step from the state found; an outcome ends the run, None reads the state again."""
+        state = attempt.state
+        if state in TERMINAL and state is not S.FAILED:
+            return self._final(facts, attempt)
+        if state is S.FAILED:
+            if facts.status is InvoiceStatus.CANCELLED:
+                return Outcome("cancelled", facts.id, attempt)
+            with self._uow() as uow:
+                records.restart_after_failure(uow, facts, attempt, self.clock(), lease=self.lease)
+            return None
+        if state is S.PENDING:
+            return self._upload(facts, attempt)
+        if state in (S.UPLOADING, S.OUTCOME_UNKNOWN):
+            return self._reconcile(facts, attempt)
+        return self._poll(facts, attempt)  # uploaded / processing
+
+    def _move(
+        self,
+        uow: UnitOfWork,
+        facts: InvoiceFacts,
+        attempt: Submission,
+        state: SubmissionState,
+        now: datetime,
+        **values: Any,
+    ) -> Submission:
+        """``records.move`` as this run: only while it holds the invoice's lease."""
+        return records.move(uow, facts, attempt, state, now, lease=self.lease, **values)
 
     def _final(self, facts: InvoiceFacts, attempt: Submission) -> Outcome:
         names = {
@@ -163,7 +199,7 @@ class SubmissionEngine:
     # -- upload ----------------------------------------------------------------------------------
     def _upload(self, facts: InvoiceFacts, attempt: Submission) -> Outcome | None:
         with self._uow() as uow:  # committed BEFORE anything leaves: a crash now means "maybe filed"
-            attempt = records.move(uow, facts, attempt, S.UPLOADING, self.clock())
+            attempt = self._move(uow, facts, attempt, S.UPLOADING, self.clock())
         facts = _with_status(facts, InvoiceStatus.SUBMITTED)
         crash_point("before_upload")
         standard = (
@@ -176,11 +212,11 @@ class SubmissionEngine:
         except (UploadOutcomeUnknown, AnafProtocolError) as exc:
             log.warning("upload of %s: outcome unknown (%s); reconciling", facts.number, exc)
             with self._uow() as uow:
-                records.move(uow, facts, attempt, S.OUTCOME_UNKNOWN, self.clock(), error=str(exc)[:2000])
+                self._move(uow, facts, attempt, S.OUTCOME_UNKNOWN, self.clock(), error=str(exc)[:2000])
             return None
         except AnafRejected as exc:  # ExecutionStatus=1: ANAF did not take the file
             with self._uow() as uow:
-                after = records.move(
+                after = self._move(
                     uow,
                     facts,
                     attempt,
@@ -194,7 +230,7 @@ class SubmissionEngine:
         except (AnafUnavailable, AnafLimitReached, AnafAuthError) as exc:
             # Nothing reached ANAF (refused connection, open breaker, a limit, 401/403).
             with self._uow() as uow:
-                records.move(uow, facts, attempt, S.FAILED, self.clock(), error=str(exc)[:2000])
+                self._move(uow, facts, attempt, S.FAILED, self.clock(), error=str(exc)[:2000])
             if isinstance(exc, AnafAuthError):
                 raise Conflict(
                     f"ANAF refused our authorization for CUI {self.cui}: {exc.message}. Authorize again"
@@ -204,7 +240,7 @@ class SubmissionEngine:
             raise
         crash_point("after_upload")
         with self._uow() as uow:
-            records.move(uow, facts, attempt, S.UPLOADED, self.clock(), upload_index=receipt.upload_index)
+            self._move(uow, facts, attempt, S.UPLOADED, self.clock(), upload_index=receipt.upload_index)
         crash_point("after_index")
         return None
 
@@ -231,7 +267,7 @@ class SubmissionEngine:
         if not safe_to_upload_again(aware(attempt.updated_at), now):
             if attempt.state is S.UPLOADING:
                 with self._uow() as uow:
-                    attempt = records.move(
+                    attempt = self._move(
                         uow,
                         facts,
                         attempt,
@@ -241,7 +277,7 @@ class SubmissionEngine:
                     )
             return Outcome("waiting", facts.id, attempt)
         with self._uow() as uow:  # the list had time to show it and does not: never filed
-            records.move(
+            self._move(
                 uow,
                 facts,
                 attempt,
@@ -255,13 +291,13 @@ class SubmissionEngine:
         """The lost upload was filed and accepted (a sent invoice): record its index, keep the download."""
         stored = self._store(facts, filed.message.id, filed.download)
         with self._uow() as uow:
-            uploaded = records.move(
+            uploaded = self._move(
                 uow, facts, attempt, S.UPLOADED, self.clock(), upload_index=filed.upload_index
             )
             records.record_archive(
                 uow.connection, self._archive(facts, uploaded, filed.message.id, "accepted", stored)
             )
-            records.move(
+            self._move(
                 uow,
                 _with_status(facts, InvoiceStatus.SUBMITTED),
                 uploaded,
@@ -291,7 +327,7 @@ class SubmissionEngine:
                 return None
             if attempt.state is S.UPLOADED:
                 with self._uow() as uow:
-                    attempt = records.move(uow, facts, attempt, S.PROCESSING, self.clock())
+                    attempt = self._move(uow, facts, attempt, S.PROCESSING, self.clock())
             if time.monotonic() + wait > deadline:
                 return Outcome("waiting", facts.id, attempt)
             self.sleep(wait)
@@ -300,7 +336,7 @@ class SubmissionEngine:
     def _settle(self, facts: InvoiceFacts, attempt: Submission, state: MessageState) -> None:
         if state.state is ProcessingState.XML_ERRORS:
             with self._uow() as uow:
-                records.move(
+                self._move(
                     uow,
                     facts,
                     attempt,
@@ -330,7 +366,7 @@ class SubmissionEngine:
                     facts, attempt, state.download_id, "accepted" if accepted else "rejected", stored
                 ),
             )
-            records.move(
+            self._move(
                 uow,
                 facts,
                 attempt,
