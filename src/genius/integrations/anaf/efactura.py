@@ -25,7 +25,7 @@ import httpx
 from genius.integrations.anaf import limits as L
 from genius.integrations.anaf.archive import DownloadedMessage, open_download
 from genius.integrations.anaf.config import AnafEndpoints, Timeouts
-from genius.integrations.anaf.errors import AnafAuthError, AnafProtocolError
+from genius.integrations.anaf.errors import AnafAuthError
 from genius.integrations.anaf.guard import CallGuard
 from genius.integrations.anaf.http_client import AnafHttpClient
 from genius.integrations.anaf.limits import AnafLimiter, LimitRule
@@ -43,7 +43,7 @@ from genius.integrations.anaf.results import (
     read_upload_answer,
 )
 from genius.integrations.anaf.tokens import AccessTokenSource
-from genius.integrations.anaf.transport import make_timeout, send
+from genius.integrations.anaf.transport import json_object, make_timeout, send
 from genius.kernel.errors import ValidationError
 from genius.platform.tenancy import validate_cui
 
@@ -277,15 +277,7 @@ class EfacturaClient(AnafHttpClient):
             page += 1
 
     def _json(self, response: httpx.Response, family: str) -> dict[str, object]:
-        try:
-            data = json.loads(response.content)
-        except ValueError as exc:
-            raise AnafProtocolError(
-                f"ANAF {family}: answer is not JSON: {response.content[:200]!r}", family=family
-            ) from exc
-        if not isinstance(data, dict):
-            raise AnafProtocolError(f"ANAF {family}: answer is not a JSON object", family=family)
-        return data
+        return json_object(response, what=f"ANAF {family}: answer", family=family)
 
     @staticmethod
     def _no_messages(data: dict[str, object], family: str, limit: str, cif: str) -> bool:

@@ -29,7 +29,7 @@ from genius.integrations.anaf.config import AnafEndpoints, OAuthClientConfig, Ti
 from genius.integrations.anaf.errors import AnafAuthError, AnafProtocolError, AnafRejected
 from genius.integrations.anaf.guard import CallGuard
 from genius.integrations.anaf.http_client import AnafHttpClient
-from genius.integrations.anaf.transport import check_status, request
+from genius.integrations.anaf.transport import check_status, json_object, request
 from genius.kernel.errors import ValidationError
 
 FAMILY = "oauth"
@@ -251,14 +251,7 @@ class AnafOAuthClient(AnafHttpClient):
                 oauth_error=error,
             )
         check_status(response, family=FAMILY)
-        try:
-            data = response.json()
-        except ValueError as exc:
-            raise AnafProtocolError(
-                f"ANAF token answer is not JSON: {response.text[:200]!r}", family=FAMILY
-            ) from exc
-        if not isinstance(data, dict):
-            raise AnafProtocolError("ANAF token answer is not a JSON object", family=FAMILY)
+        data = json_object(response, what="ANAF token answer", family=FAMILY)
         if "error" in data and "access_token" not in data:
             raise AnafAuthError(
                 f"ANAF OAuth refused: {data['error']}", family=FAMILY, oauth_error=str(data["error"])

@@ -166,3 +166,14 @@ def make_timeout(read: float, connect: float) -> httpx.Timeout:
 
 
 __all__ = ["FIREWALL_MARKER", "check_status", "is_firewall_page", "make_timeout", "request", "send"]
+
+
+def json_object(response: httpx.Response, *, what: str, family: str) -> dict[str, Any]:
+    """The answer's JSON object; ``AnafProtocolError`` naming ``what`` when it is not JSON or an object."""
+    try:
+        data = json.loads(response.content)
+    except ValueError as exc:
+        raise AnafProtocolError(f"{what} is not JSON: {response.content[:200]!r}", family=family) from exc
+    if not isinstance(data, dict):
+        raise AnafProtocolError(f"{what} is not a JSON object", family=family)
+    return data

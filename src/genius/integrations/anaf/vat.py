@@ -9,7 +9,6 @@ batches. The answer's JSON keys are kept in the field comments; attribute names 
 
 from __future__ import annotations
 
-import json
 import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -24,7 +23,7 @@ from genius.integrations.anaf.errors import AnafLimitReached, AnafProtocolError
 from genius.integrations.anaf.guard import CallGuard
 from genius.integrations.anaf.http_client import AnafHttpClient
 from genius.integrations.anaf.limits import AnafLimiter
-from genius.integrations.anaf.transport import send
+from genius.integrations.anaf.transport import json_object, send
 from genius.kernel.errors import ProblemCollector
 
 FAMILY = "vat"
@@ -351,13 +350,8 @@ class VatRegistryClient(AnafHttpClient):
             self._sleep(wait)
 
     def _read(self, response: httpx.Response) -> VatLookupResult:
-        try:
-            data = json.loads(response.content)
-        except ValueError as exc:
-            raise AnafProtocolError(
-                f"VAT registry: answer is not JSON: {response.content[:200]!r}", family=FAMILY
-            ) from exc
-        if not isinstance(data, dict) or "found" not in data:
+        data = json_object(response, what="VAT registry: answer", family=FAMILY)
+        if "found" not in data:
             raise AnafProtocolError(f"VAT registry: unexpected answer {str(data)[:200]}", family=FAMILY)
         found = tuple(read_record(item) for item in data.get("found") or [] if isinstance(item, dict))
         not_found: list[int] = []
