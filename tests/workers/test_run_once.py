@@ -24,6 +24,7 @@ from genius.platform.jobs import JobService, JobState
 from genius.platform.jobs.context import JobContext
 from genius.platform.tenancy import TenantContext
 from genius.workers.runtime import WorkerRuntime
+from tests.platform.bus.conftest import dispose, namespace
 from tests.workers.test_runtime import FAST_RETRY, eventually, responses, start, state
 
 
@@ -79,12 +80,21 @@ async def test_a_lapsed_lease_does_not_start_a_second_run_of_a_running_job(
     assert len(responses(platform, tenant, "worker.response.echo")) == 1
 
 
+@pytest.mark.parametrize("kind", ["local", pytest.param("rabbitmq", marks=pytest.mark.rabbitmq)])
 async def test_the_same_request_published_again_during_the_run_waits_for_it(
-    platform: Platform, tenant: TenantContext, tmp_path: Path
+    platform: Platform, tenant: TenantContext, tmp_path: Path, kind: str, request: pytest.FixtureRequest
 ) -> None:
     handler = Overlap(1.0)
     job_id = start(platform, tenant, EchoRequested(text="salut"))
-    worker = _runtime(platform, tmp_path, handler, lease=5.0)
+    if kind == "local":
+        worker = _runtime(platform, tmp_path, handler, lease=5.0)
+    else:  # the guard is the runtime's, not the transport's
+        from genius.platform.bus.rabbit import RabbitTransport
+
+        rabbit = RabbitTransport(request.getfixturevalue("amqp_url"), namespace=namespace())
+        worker = WorkerRuntime(
+            platform, {"echo": handler}, transport=rabbit, heartbeat_seconds=0.2, concurrency=2
+        )
     await worker.start()
     try:
         await eventually(lambda: bool(handler.calls), what="the first run")
@@ -94,6 +104,6 @@ async def test_the_same_request_published_again_during_the_run_waits_for_it(
         await asyncio.sleep(0.8)
     finally:
         await worker.stop(grace=5)
-        await worker.transport.close()
+        await dispose(worker.transport)
     assert handler.most == 1 and handler.calls == [1]
     assert len(responses(platform, tenant, "worker.response.echo")) == 1
