@@ -11,6 +11,7 @@ import pytest
 
 from genius.apps.accounting import repository as acc_repo
 from genius.apps.accounting import subscriptions as acc_subscriptions
+from genius.apps.accounting.bank import queries
 from genius.apps.accounting.bank.handlers import read_model
 from genius.apps.accounting.bank.handlers.imports import import_statement_file
 from genius.apps.accounting.bank.handlers.matching import run_match
@@ -120,6 +121,9 @@ def test_a_receipt_at_a_higher_rate_posts_the_gain_on_765(books: Books) -> None:
     ]
     (rec,) = books.rows("bank_reconciliations")
     assert (rec.amount, rec.booked_amount, rec.posting) == ("2380.00", "11828.60", "posted")
+    with books.uow(write=False) as uow:
+        _, shown = queries.line(uow.connection, rec.line_id)
+    assert [(r.amount, r.booked_amount) for r in shown] == [(D("2380.00"), D("11828.60"))]
     # The fee in EUR too: 4.00 x 4.98 on 627 = 5124.
     fee = next(e for e in books.rows("acc_entries") if e.source_role == "fee")
     with books.uow(write=False) as uow:

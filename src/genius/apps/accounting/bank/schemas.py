@@ -107,5 +107,6 @@ class ReconciliationOut(BaseModel):
     entry_id: str | None
     posting: str
     posting_note: str | None
+    booked_amount: Decimal | None = None  # lei of the invoice cleared (a currency line, at its own rate)
     created_at: datetime
     created_by: str | None
