@@ -28,6 +28,7 @@ from starlette.responses import JSONResponse, PlainTextResponse, RedirectRespons
 from starlette.routing import Route
 
 from genius.integrations.anaf import limits as L
+from genius.integrations.anaf.double.admin import admin_routes
 from genius.integrations.anaf.double.authority import (
     Authority,
     Grant,
@@ -111,11 +112,7 @@ class AnafDouble:
             Route(f"{rest}/descarcare", self._download, methods=["GET"]),
             Route(f"{rest}/{{rest:path}}", self._forbidden, methods=["GET", "POST"]),
             Route("/api/PlatitorTvaRest/v9/tva", self._vat, methods=["POST"]),
-            Route("/_double/faults", self._admin_faults, methods=["POST", "DELETE"]),
-            Route("/_double/inbound", self._admin_inbound, methods=["POST"]),
-            Route("/_double/config", self._admin_config, methods=["POST"]),
-            Route("/_double/calls", self._admin_calls, methods=["GET"]),
-            Route("/_double/uploads", self._admin_uploads, methods=["GET"]),
+            *admin_routes(self),
         ]
         return Starlette(routes=routes)
 
@@ -328,67 +325,6 @@ class AnafDouble:
             return JSONResponse(answer, status)
 
         return await self._guarded(request, "tva", handle, auth=False)
-
-    # -- admin over HTTP -----------------------------------------------------------------------
-    async def _admin_faults(self, request: Request) -> Response:
-        if request.method == "DELETE":
-            self.faults.clear()
-            return JSONResponse({"faults": 0})
-        try:
-            fault = Fault(**(await request.json()))
-        except (TypeError, ValueError) as exc:
-            return JSONResponse({"error": str(exc)}, 400)
-        self.faults.add(fault)
-        return JSONResponse({"added": fault.kind.value, "target": fault.target, "times": fault.times}, 201)
-
-    async def _admin_inbound(self, request: Request) -> Response:
-        buyer = request.query_params.get("cif", "")
-        if not buyer.isdigit():
-            return JSONResponse({"error": "cif: the buyer's numeric CUI is required"}, 400)
-        try:
-            index, download_id = self.deliver_inbound(await request.body(), buyer)
-        except SpvAnswer as refusal:
-            return JSONResponse({"error": refusal.text}, 422)
-        except Exception as exc:  # unreadable XML: say why
-            return JSONResponse({"error": f"{type(exc).__name__}: {exc}"}, 422)
-        return JSONResponse({"index_incarcare": index, "id_descarcare": download_id}, 201)
-
-    async def _admin_config(self, request: Request) -> Response:
-        data = await request.json()
-        if "processing_seconds" in data:
-            self.spv.processing_seconds = float(data["processing_seconds"])
-        if "page_size" in data:
-            self.spv.page_size = int(data["page_size"])
-        if "certificate" in data:
-            self.set_certificate(TestCertificate() if data["certificate"] else None)
-        return JSONResponse(
-            {
-                "processing_seconds": self.spv.processing_seconds,
-                "page_size": self.spv.page_size,
-                "certificate": self.authority.certificate is not None,
-            }
-        )
-
-    async def _admin_calls(self, request: Request) -> Response:
-        return JSONResponse(dict(self.calls))
-
-    async def _admin_uploads(self, request: Request) -> Response:
-        return JSONResponse(
-            [
-                {
-                    "index_incarcare": u.index,
-                    "cif": u.cif,
-                    "standard": u.standard,
-                    "b2c": u.b2c,
-                    "verdict": u.verdict.value,
-                    "id_descarcare": u.download_id,
-                    "number": u.number,
-                    "issue_date": u.issue_date,
-                    "errors": u.errors,
-                }
-                for u in self.spv.uploads.values()
-            ]
-        )
 
 
 def _basic_auth(header: str) -> tuple[str, str] | None:
