@@ -54,7 +54,7 @@ class Overlap:
 def _runtime(platform: Platform, tmp_path: Path, handler: Any, lease: float, **options: Any) -> WorkerRuntime:
     transport = LocalTransport(tmp_path / "bus" / "queue.db", lease_seconds=lease)
     return WorkerRuntime(
-        platform, {"echo": handler}, transport=transport, heartbeat_seconds=0.2, concurrency=2, **options
+        platform, {"echo": handler}, transport=transport, heartbeat_seconds=0.5, concurrency=2, **options
     )
 
 
@@ -93,7 +93,7 @@ async def test_the_same_request_published_again_during_the_run_waits_for_it(
 
         rabbit = RabbitTransport(request.getfixturevalue("amqp_url"), namespace=namespace())
         worker = WorkerRuntime(
-            platform, {"echo": handler}, transport=rabbit, heartbeat_seconds=0.2, concurrency=2
+            platform, {"echo": handler}, transport=rabbit, heartbeat_seconds=0.5, concurrency=2
         )
     await worker.start()
     try:
