@@ -23,7 +23,9 @@ from genius.apps.accounting.domain.postings import DocumentPart, PurchaseDocumen
 from genius.apps.accounting.handlers.fx_rates import store_rates
 from genius.apps.accounting.handlers.postings import SUPPLIER, partner_account, post_purchase_document
 from genius.apps.accounting.queries import PeriodRange, account_statement, trial_balance
+from genius.apps.accounting.saft.streams import payments
 from genius.apps.sales.events import InvoiceIssued
+from genius.fiscal.ro.saft.model import Amount
 from genius.kernel.clock import utcnow
 from genius.kernel.ids import new_id
 from genius.platform.bus.handlers import RegistryTenants
@@ -134,6 +136,20 @@ def test_a_receipt_at_a_higher_rate_posts_the_gain_on_765(books: Books) -> None:
     ]
     assert balance(books, "4111") == D("0.00")
     assert balance(books, "5124") == D("11852.40") - D("19.92")
+    # Each side keeps its currency amount at its own rate, so D406 writes both with the currency
+    # (DUK: Amount = round(CurrencyAmount x ExchangeRate)); the difference is in lei alone.
+    with books.uow(write=False) as uow:
+        (payment,) = [
+            p
+            for p in payments(uow.connection, date(2026, 1, 1), date(2026, 1, 31), "RO18547290")
+            if any(x.account_id.startswith("5124") for x in p.lines) and len(list(p.lines)) == 3
+        ]
+        amounts = sorted((x.account_id[:4], x.amount) for x in payment.lines)
+    assert amounts == [
+        ("4111", Amount(D("11828.60"), "EUR", D("2380.00"), D("4.9700"))),
+        ("5124", Amount(D("11852.40"), "EUR", D("2380.00"), D("4.9800"))),
+        ("7651", Amount(D("23.80"))),
+    ]
 
 
 def test_a_receipt_at_a_lower_rate_posts_the_loss_on_665(books: Books) -> None:

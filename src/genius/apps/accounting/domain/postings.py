@@ -84,7 +84,8 @@ class Settlement:
 
     ``booked_amount``: the lei value at which the settled receivable/payable was booked (the
     invoice's rate); when it differs from ``amount`` (lei received or paid now), the difference
-    is an exchange difference (665/765). Leave it None for a lei document.
+    is an exchange difference (665/765). Leave it None for a lei document. ``exchange_rate`` is the
+    rate of the day (the treasury line's); the partner line carries ``booked_rate`` when given.
     """
 
     kind: str  # "receipt" or "payment"
@@ -98,6 +99,7 @@ class Settlement:
     currency_amount: Decimal | None = None
     exchange_rate: Decimal | None = None
     booked_amount: Decimal | None = None
+    booked_rate: Decimal | None = None  # the settled documents' rate, when they share one
     description: str = ""
 
 
@@ -269,7 +271,7 @@ def settlement_entry(s: Settlement, rules: PostingRules) -> EntryDraft:
         Line(s.partner_account, partner_id=s.partner_id),
         s.currency,
         s.currency_amount or s.amount,
-        s.exchange_rate,
+        s.booked_rate or s.exchange_rate,
     )
     lines: list[Line]
     if s.kind == "receipt":

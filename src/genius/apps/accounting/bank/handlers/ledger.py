@@ -101,9 +101,12 @@ def _booked_line(uow: UnitOfWork, item: Any, account: str) -> Line | None:
     return found[0] if len(found) == 1 else None
 
 
-def _booked_parts(uow: UnitOfWork, settled: Sequence[Settled], account: str) -> dict[str, Decimal]:
-    """The lei value each settled item was booked at, for the part of it settled now."""
+def _booked_parts(
+    uow: UnitOfWork, settled: Sequence[Settled], account: str
+) -> tuple[dict[str, Decimal], set[Decimal]]:
+    """The lei value each settled item was booked at, for the part of it settled now; their rates."""
     booked: dict[str, Decimal] = {}
+    rates: set[Decimal] = set()
     for index, s in enumerate(settled):
         item = s.item
         line = _booked_line(uow, item, account)
@@ -113,6 +116,7 @@ def _booked_parts(uow: UnitOfWork, settled: Sequence[Settled], account: str) -> 
                 f"items[{index}]",
                 f"invoice {item.number} in {item.currency} has no exchange rate: its lei value is unknown",
             )
+        rates.add(rate)
         cleared, cleared_lei = repo.cleared_of(uow.connection, item.id)
         booked[item.id] = booked_value(
             BookedPart(
@@ -124,7 +128,7 @@ def _booked_parts(uow: UnitOfWork, settled: Sequence[Settled], account: str) -> 
                 cleared_lei=cleared_lei,
             )
         )
-    return booked
+    return booked, rates
 
 
 def post_line(
@@ -164,7 +168,7 @@ def post_line(
         if not settled:
             raise ValidationError.for_field("items", f"a {line.currency} line needs the invoices it settles")
         rate = rate_on(uow.connection, line.currency, line.booking_date, "booking_date").per_unit
-        booked = _booked_parts(uow, settled, account)
+        booked, rates = _booked_parts(uow, settled, account)
         settlement = Settlement(
             kind="receipt" if receipt else "payment",
             source=source,
@@ -177,6 +181,7 @@ def post_line(
             currency_amount=amount,
             exchange_rate=rate,
             booked_amount=sum(booked.values(), Decimal(0)),
+            booked_rate=rates.pop() if len(rates) == 1 else None,
             description=description,
         )
     try:
