@@ -6,10 +6,11 @@
     GET  /lines?status=&statement_id=, /lines/{id}
     GET  /lines/{id}/candidates      the matcher's proposals, best first, with their invoices
     POST /lines/{id}/confirm         {candidate_id} or {items: [{item_id, amount?}]} -> reconciled
+    POST /lines/{id}/post            {account, partner_id?, description?} -> posted to that account
     GET  /open-items?kind=&partner_id=
 
 Permissions: ``accounting.bank_statement.import|read``, ``accounting.bank_match.start``,
-``accounting.bank_line.read|confirm`` (the built-in ``accountant`` role has ``accounting.*``).
+``accounting.bank_line.read|confirm|post`` (the built-in ``accountant`` role has ``accounting.*``).
 The original file is kept in the tenant's bucket (``accounting/bank-statements/<sha256>``).
 """
 
@@ -21,10 +22,11 @@ from fastapi import APIRouter, Depends, File, Form, Query, Request, UploadFile
 from fastapi.responses import JSONResponse
 
 from genius.apps.accounting.bank import queries
+from genius.apps.accounting.bank.handlers.direct import post_to_account
 from genius.apps.accounting.bank.handlers.imports import import_statement_file
 from genius.apps.accounting.bank.handlers.reconcile import confirm
 from genius.apps.accounting.bank.messages import MatchRequested
-from genius.apps.accounting.bank.schemas import ConfirmBody, MatchBody
+from genius.apps.accounting.bank.schemas import ConfirmBody, MatchBody, PostBody
 from genius.fiscal.ro.bankstatements import MAX_STATEMENT_BYTES, StatementTooLarge
 from genius.kernel.errors import ValidationError
 from genius.platform.auth.deps import require
@@ -197,6 +199,39 @@ def confirm_line(
         line, reconciliations = queries.line(uow.connection, line_id)
     return {
         **line.model_dump(mode="json"),
+        "reconciliations": [r.model_dump(mode="json") for r in reconciliations],
+    }
+
+
+@router.post("/lines/{line_id}/post")
+def post_line_to_account(
+    line_id: str,
+    body: PostBody,
+    request: Request,
+    ctx: TenantContext = Depends(require("accounting.bank_line.post")),
+) -> dict[str, Any]:
+    """A line that pays no invoice (salaries, taxes, VAT, interest, own transfers) posted to an account."""
+    with _writer(request, ctx) as uow:
+        done = post_to_account(
+            uow,
+            line_id,
+            account=body.account,
+            partner_id=body.partner_id,
+            description=body.description,
+            by=ctx.user_id,
+            trail=request.app.state.platform.audit,
+        )
+        line, reconciliations = queries.line(uow.connection, line_id)
+    return {
+        **line.model_dump(mode="json"),
+        "posting": {
+            "entry_id": done.entry_id,
+            "account": done.account,
+            "treasury_account": done.treasury,
+            "amount": str(done.amount),
+            "amount_lei": str(done.amount_lei),
+            "exchange_rate": str(done.exchange_rate) if done.exchange_rate is not None else None,
+        },
         "reconciliations": [r.model_dump(mode="json") for r in reconciliations],
     }
 

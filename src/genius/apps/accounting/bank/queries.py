@@ -20,7 +20,7 @@ from genius.apps.accounting.bank.schemas import (
 )
 from genius.kernel.errors import NotFound, ValidationError
 
-LINE_STATUSES = (repo.NEW, repo.PROPOSED, repo.UNMATCHED, repo.RECONCILED, repo.FEE)
+LINE_STATUSES = (repo.NEW, repo.PROPOSED, repo.UNMATCHED, repo.RECONCILED, repo.FEE, repo.POSTED)
 MAX_PAGE = 500
 
 

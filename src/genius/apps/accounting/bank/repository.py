@@ -15,8 +15,9 @@ from sqlalchemy.dialects import postgresql, sqlite
 from genius.apps.accounting.bank import tables as t
 from genius.apps.accounting.bank.domain.model import Candidate, ItemKind, LineFacts, OpenItem
 
-# Line statuses.
+# Line statuses (posted: a person posted the line straight to an account, handlers.direct).
 NEW, PROPOSED, UNMATCHED, RECONCILED, FEE = "new", "proposed", "unmatched", "reconciled", "fee"
+POSTED = "posted"
 MATCHABLE = (NEW, PROPOSED, UNMATCHED)
 # Open-item statuses (credit notes: pending until their invoice is known, then applied).
 OPEN, SETTLED, CANCELLED, PENDING, APPLIED = "open", "settled", "cancelled", "pending", "applied"

@@ -24,6 +24,12 @@ class ConfirmBody(BaseModel):
     items: list[ConfirmItem] = Field(default_factory=list, description="Or the invoices the line settles")
 
 
+class PostBody(BaseModel):
+    account: str = Field(description="The counter-account (421, 4423, 766, 581, 5311, an analytic ...)")
+    partner_id: str | None = Field(None, description="The partner of the counter-account line, if any")
+    description: str | None = Field(None, description="The entry's text; default the line's details")
+
+
 class StatementOut(BaseModel):
     id: str
     account_iban: str
