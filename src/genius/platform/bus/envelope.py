@@ -40,6 +40,9 @@ EXTENSIONS = ("tenant", "traceparent", "tracestate", "correlationid", "idempoten
 CORE_ATTRIBUTES = ("specversion", "id", "source", "type", "time", "datacontenttype", "dataschema", "subject")
 # W3C Trace Context: version-traceid-parentid-flags, all lowercase hex.
 TRACEPARENT_RE = re.compile(r"^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$")
+_KNOWN_ATTRIBUTES = frozenset((*CORE_ATTRIBUTES, *EXTENSIONS))
+# Binary-mode header name -> attribute, for the attributes we know (one dict lookup per header).
+_AMQP_HEADER_ATTRIBUTE = {f"{prefix}{name}": name for prefix in AMQP_PREFIXES for name in _KNOWN_ATTRIBUTES}
 
 
 class EnvelopeError(ValidationError):
@@ -135,10 +138,14 @@ class Envelope:
     @classmethod
     def from_amqp(cls, headers: Mapping[str, Any], body: bytes, content_type: str | None) -> Envelope:
         attrs: dict[str, Any] = {}
+        known = _AMQP_HEADER_ATTRIBUTE
         for key, value in (headers or {}).items():
-            for prefix in AMQP_PREFIXES:
-                if key.startswith(prefix):
-                    attrs[key[len(prefix) :]] = value.decode() if isinstance(value, bytes) else value
+            name = known.get(key)
+            if name is None:  # an unknown extension (validated below) or not an attribute at all
+                name = next((key[len(p) :] for p in AMQP_PREFIXES if key.startswith(p)), None)
+                if name is None:
+                    continue
+            attrs[name] = value.decode() if isinstance(value, bytes) else value
         attrs["datacontenttype"] = content_type or JSON_CONTENT_TYPE
         try:
             data = json.loads(body) if body else {}
@@ -151,8 +158,8 @@ class Envelope:
         for required in ("specversion", "id", "source", "type", "time", "tenant"):
             if not attrs.get(required):
                 raise EnvelopeError.for_field(required, "required CloudEvents attribute is missing")
-        unknown = sorted(k for k in attrs if k not in CORE_ATTRIBUTES and k not in EXTENSIONS)
-        for name in unknown:
+        unknown = [k for k in attrs if k not in _KNOWN_ATTRIBUTES]
+        for name in sorted(unknown) if unknown else ():
             if not _ATTRIBUTE_NAME.fullmatch(name):
                 raise EnvelopeError.for_field(name, "attribute names are [a-z0-9], at most 20 characters")
         return cls(

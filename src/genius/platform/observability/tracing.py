@@ -30,6 +30,9 @@ _propagator = TraceContextTextMapPropagator()
 _lock = threading.Lock()
 _provider: TracerProvider | None = None
 _exporting_to: set[str] = set()
+# get_tracer() per handled event: trace.get_tracer() builds a new tracer (a scope object, a
+# deprecation-aware lookup) every call; the tracer is kept for the provider that made it.
+_tracer: tuple[trace.TracerProvider, trace.Tracer] | None = None
 
 
 def otlp_traces_url(endpoint: str) -> str:
@@ -79,7 +82,15 @@ def configure_tracing(service_name: str = SERVICE_NAME, otlp_endpoint: str | Non
 
 
 def get_tracer() -> trace.Tracer:
-    return trace.get_tracer(TRACER_NAME)
+    """The ``genius`` tracer of the current global provider (made once per provider)."""
+    global _tracer
+    provider = trace.get_tracer_provider()
+    cached = _tracer
+    if cached is not None and cached[0] is provider:
+        return cached[1]
+    tracer = provider.get_tracer(TRACER_NAME)
+    _tracer = (provider, tracer)
+    return tracer
 
 
 def inject_trace_context() -> dict[str, str]:
