@@ -1,5 +1,5 @@
 """The processes of bench/bus.py: where they find the databases and the broker, the consumer
-process with its timed exactly-once handler, the producer process, CPU accounting."""
+processes with their timed exactly-once handler, the producer process, CPU accounting."""
 
 from __future__ import annotations
 
@@ -28,9 +28,10 @@ from genius.platform.tenancy import TenantContext, TenantDatabases, TenantRegist
 
 LATENCY_RATE = 1_000  # events per second
 PRODUCER_THREADS = 8  # on PostgreSQL
-CONSUMER_CONCURRENCY = 2  # batches in flight in the consumer process
-CONSUMER_PREFETCH = 500
+CONSUMER_CONCURRENCY = 2  # batches in flight in each consumer process
+CONSUMER_PREFETCH = 500  # per consumer process
 CONSUMER_BATCH = 100  # events per transaction at most
+DEFAULT_CONSUMERS = {"rabbitmq": 2, "local": 1}  # consumer processes per transport
 
 
 def _databases(folder: str | Path, postgres: str) -> TenantDatabases:
@@ -144,33 +145,63 @@ def _broker_cpu() -> float | None:
     return None
 
 
-class ConsumerProcess:
-    def __init__(self, where: Where, out: Path) -> None:
-        context = multiprocessing.get_context("spawn")
-        self.ready, self.stop = context.Event(), context.Event()
-        self.out = out
-        self.process = context.Process(target=_consume, args=(where, self.ready, self.stop, str(out)))
+def consumer_count(kind: str) -> int:
+    """Consumer processes on the subscriber queue: GENIUS_BENCH_BUS_CONSUMERS, else the default
+    for the transport (measured: a RabbitMQ consumer process is CPU-bound at about one core, the
+    local transport's leaves room to spare)."""
+    chosen = os.environ.get("GENIUS_BENCH_BUS_CONSUMERS", "")
+    if not chosen:
+        return DEFAULT_CONSUMERS[kind]
+    if not chosen.isdigit() or int(chosen) < 1:
+        raise ValueError(f"GENIUS_BENCH_BUS_CONSUMERS must be a whole number >= 1, not {chosen!r}")
+    return int(chosen)
 
-    async def __aenter__(self) -> ConsumerProcess:
-        self.process.start()
-        if not await asyncio.to_thread(self.ready.wait, 60):
-            raise RuntimeError("the consumer process did not start")
+
+class ConsumerProcesses:
+    """``count`` consumer processes on the same subscriber queue (competing consumers, as several
+    processes of a subscriber run in production), each with its own prefetch."""
+
+    def __init__(self, where: Where, out: Path, count: int) -> None:
+        context = multiprocessing.get_context("spawn")
+        self.ready = [context.Event() for _ in range(count)]
+        self.stop = context.Event()
+        self.outs = [out.with_name(f"{out.stem}-{i}{out.suffix}") for i in range(count)]
+        self.processes = [
+            context.Process(target=_consume, args=(where, ready, self.stop, str(path)))
+            for ready, path in zip(self.ready, self.outs, strict=True)
+        ]
+
+    async def __aenter__(self) -> ConsumerProcesses:
+        for process in self.processes:
+            process.start()
+        for ready in self.ready:
+            if not await asyncio.to_thread(ready.wait, 60):
+                raise RuntimeError("a consumer process did not start")
         return self
 
     async def __aexit__(self, *exc: object) -> None:
         self.stop.set()
-        await asyncio.to_thread(self.process.join, 60)
-        if self.process.is_alive():
-            self.process.kill()
+        for process in self.processes:
+            await asyncio.to_thread(process.join, 60)
+            if process.is_alive():
+                process.kill()
 
     def times(self) -> dict[str, dict[int, float]]:
-        """{"started": {seq: t}, "committed": {seq: t}} as the consumer process noted them."""
-        found = json.loads(self.out.read_text())
-        return {what: {int(k): v for k, v in found[what].items()} for what in ("started", "committed")}
+        """{"started": {seq: t}, "committed": {seq: t}} over every consumer process: the earliest
+        time any process noted (a redelivered event's second pass finds the inbox row and writes
+        no effect)."""
+        merged: dict[str, dict[int, float]] = {"started": {}, "committed": {}}
+        for out in self.outs:
+            found = json.loads(out.read_text())
+            for what, seen in merged.items():
+                for key, value in found[what].items():
+                    seq = int(key)
+                    seen[seq] = min(value, seen.get(seq, value))
+        return merged
 
     def cpu(self) -> float:
-        """CPU seconds the consumer process used between start and stop."""
-        return float(json.loads(self.out.read_text())["cpu"])
+        """CPU seconds the consumer processes used together between start and stop."""
+        return sum(float(json.loads(out.read_text())["cpu"]) for out in self.outs)
 
 
 def _produce(where: Where, ctx: TenantContext, total: int, result: Any) -> None:

@@ -1,9 +1,10 @@
 """Event bus: outbox -> broker -> consumer throughput and end-to-end latency, local and RabbitMQ.
 
 Throughput: N events are committed to a tenant's outbox first; then the relay (this process,
-publisher confirms) and an exactly-once consumer (another process: inbox row + effect row per
-event, batched transactions) run together; events/s is N over the time until the last effect
-is committed. Latency: a producer process commits one event per unit of work at a fixed rate;
+publisher confirms) and exactly-once consumers (GENIUS_BENCH_BUS_CONSUMERS processes competing
+on one subscriber queue: inbox row + effect row per event, batched transactions) run together;
+events/s is N over the time until the last effect is committed; then the effect rows are counted
+(one per event). Latency: a producer process commits one event per unit of work at a fixed rate;
 each event's latency runs from the end of its outbox commit (producer process) to the end of its
 effect's commit (consumer process; wall clock, the same on both sides). RabbitMQ runs only when
 GENIUS_TEST_AMQP_URL is set; it uses a unique namespace and deletes it afterwards.
@@ -27,12 +28,13 @@ import sqlalchemy as sa
 from bench._bus_processes import (
     CONSUMER_BATCH,
     LATENCY_RATE,
-    ConsumerProcess,
+    ConsumerProcesses,
     Where,
     _broker_cpu,
     _cpu,
     _databases,
     _produce,
+    consumer_count,
 )
 from genius.platform.bus.messages import ProbeSent
 from genius.platform.bus.relay import Relay
@@ -66,6 +68,17 @@ class Setup:
         with self.databases.engine_for_slug(self.slug).connect() as conn:
             return int(conn.execute(sa.text("SELECT count(*) FROM effects")).scalar() or 0)
 
+    def check_exactly_once(self, total: int) -> None:
+        """Every event 0..total-1 has exactly one effect row (consumers stopped, rows counted)."""
+        query = sa.text("SELECT count(*), count(DISTINCT seq), min(seq), max(seq) FROM effects")
+        with self.databases.engine_for_slug(self.slug).connect() as conn:
+            rows, distinct, low, high = conn.execute(query).one()
+        if (rows, distinct, low, high) != (total, total, 0, total - 1):
+            raise RuntimeError(
+                f"exactly-once broken: {rows} effect rows for {distinct} distinct events "
+                f"(seq {low}..{high}), expected {total} rows, one per event 0..{total - 1}"
+            )
+
 
 def _setup(folder: Path, slug: str, postgres: str) -> Setup:
     upgrade(make_engine(sqlite_url(folder / "control.db"), schemas=["control"]), [CONTROL])
@@ -91,17 +104,17 @@ class Throughput:
     end_to_end: float  # events/s, outbox full -> last effect committed
     relay: float  # events/s, outbox full -> outbox empty
     cpu_relay: float  # microseconds of CPU per event: this process (the relay), the consumer process,
-    cpu_consumer: float  # and the broker when it runs on this machine
+    cpu_consumer: float  # (every consumer process together), and the broker when it runs here
     cpu_broker: float | None
 
 
-async def _throughput(setup: Setup, where: Where, transport: Transport) -> Throughput:
+async def _throughput(setup: Setup, where: Where, transport: Transport, consumers: int) -> Throughput:
     for first in range(0, THROUGHPUT_EVENTS, OUTBOX_BATCH):
         with UnitOfWork(setup.databases, tenant=setup.ctx) as uow:
             for seq in range(first, first + OUTBOX_BATCH):
                 uow.publish(ProbeSent(seq=seq))
     relay = Relay(transport, setup.databases, lambda: [setup.slug], batch_size=1000)
-    consumer = ConsumerProcess(where, setup.folder / "throughput-commits.json")
+    consumer = ConsumerProcesses(where, setup.folder / "throughput-commits.json", consumers)
     async with consumer:
         broker = _broker_cpu() if where.kind == "rabbitmq" else None
         cpu = _cpu()
@@ -115,6 +128,7 @@ async def _throughput(setup: Setup, where: Where, transport: Transport) -> Throu
     await asyncio.to_thread(relay.release_leases)  # else the next relay waits for the lease to expire
     if not ok:
         raise RuntimeError("throughput run did not finish in 600 s")
+    setup.check_exactly_once(THROUGHPUT_EVENTS)
     elapsed = max(consumer.times()["committed"].values()) - wall
     per_event = 1e6 / THROUGHPUT_EVENTS
     return Throughput(
@@ -140,7 +154,7 @@ def _quantiles(values: list[float]) -> tuple[float, float]:
     return q[49], q[98]
 
 
-async def _latency(setup: Setup, where: Where, transport: Transport) -> Latency:
+async def _latency(setup: Setup, where: Where, transport: Transport, consumers: int) -> Latency:
     """Latency at LATENCY_RATE events/s, and its legs."""
     with setup.databases.engine_for_slug(setup.slug).begin() as conn:
         conn.execute(sa.text("DELETE FROM effects"))
@@ -162,7 +176,7 @@ async def _latency(setup: Setup, where: Where, transport: Transport) -> Latency:
     total = LATENCY_RATE * LATENCY_SECONDS
     context = multiprocessing.get_context("spawn")
     result = context.Queue()
-    consumer = ConsumerProcess(where, setup.folder / "latency-commits.json")
+    consumer = ConsumerProcesses(where, setup.folder / "latency-commits.json", consumers)
     try:
         async with consumer:
             await relay.start()
@@ -176,6 +190,7 @@ async def _latency(setup: Setup, where: Where, transport: Transport) -> Latency:
         transport.publish = publish  # type: ignore[method-assign]
     if not ok:
         raise RuntimeError("latency run did not finish in 300 s")
+    setup.check_exactly_once(total)
     times = consumer.times()
     started, committed = times["started"], times["committed"]
     seqs = range(total)
@@ -195,12 +210,13 @@ async def _run(kind: str, database: str, folder: Path) -> tuple[str, str]:
     unique = uuid.uuid4().hex[:8]
     setup = _setup(folder, f"bench{unique}", postgres)
     where = Where(str(folder), kind, os.environ.get("GENIUS_TEST_AMQP_URL", ""), f"bench{unique}", postgres)
+    consumers = consumer_count(kind)
     transport = where.transport()
     await transport.start()
     try:
         await transport.declare(QueueSpec("bench", ("bus.probe.sent",)))
-        throughput = await _throughput(setup, where, transport)
-        latency = await _latency(setup, where, transport)
+        throughput = await _throughput(setup, where, transport, consumers)
+        latency = await _latency(setup, where, transport, consumers)
     finally:
         destroy = getattr(transport, "destroy", None)
         if destroy is not None:
@@ -212,13 +228,13 @@ async def _run(kind: str, database: str, folder: Path) -> tuple[str, str]:
     load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
     t = throughput
     row = (
-        f"| {kind} | {database} | {t.end_to_end:,.0f} | {t.relay:,.0f} | {latency.rate:,.0f} "
+        f"| {kind} | {database} | {consumers} | {t.end_to_end:,.0f} | {t.relay:,.0f} | {latency.rate:,.0f} "
         f"| {latency.p50:.1f} | {latency.p99:.1f} | {latency.worst:.1f} | {load} |"
     )
     broker = f", broker {throughput.cpu_broker:.0f}" if throughput.cpu_broker is not None else ""
     note = (
         f"{kind}, {database}: CPU per event in the throughput run, microseconds: relay "
-        f"{throughput.cpu_relay:.0f}, consumer {throughput.cpu_consumer:.0f}{broker}; "
+        f"{throughput.cpu_relay:.0f}, consumers (together) {throughput.cpu_consumer:.0f}{broker}; "
         f"latency legs, p50/p99 ms: {latency.parts}"
     )
     return row, note
@@ -242,11 +258,13 @@ def run() -> str:
         f"exactly-once consumer (transactions of up to {CONSUMER_BATCH}). "
         f"Latency: {LATENCY_RATE:,} events/s for {LATENCY_SECONDS} s from a producer process, "
         "one event per unit of work, from the end of its outbox commit to the end of its effect's commit. "
-        "Producer, relay and consumer are separate processes, as in production.",
+        "Producer, relay and consumers are separate processes, as in production; the consumers "
+        "(column 3, GENIUS_BENCH_BUS_CONSUMERS) compete on one subscriber queue, each with its own "
+        "prefetch. Exactly once checked after each run: one effect row per event.",
         "",
-        "| transport | tenant database | end-to-end events/s | relay events/s | latency run events/s "
-        "| p50 ms | p99 ms | max ms | load average at the end (1, 5, 15 min) |",
-        "| --- | --- | --- | --- | --- | --- | --- | --- | --- |",
+        "| transport | tenant database | consumer processes | end-to-end events/s | relay events/s "
+        "| latency run events/s | p50 ms | p99 ms | max ms | load average at the end (1, 5, 15 min) |",
+        "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
         *rows,
         "",
         *notes,
