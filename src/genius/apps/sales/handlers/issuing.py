@@ -1,15 +1,19 @@
 """Handlers that issue sales documents (number + UBL + validation + outbox); cancel: .cancelling.
 
 Issuing has two steps. First, with no lock held, the draft's references
-are resolved and the document expanded, computed, authorized (the amount limit) and checked
-against the CIUS-RO rules under the number the series would give next. Then one unit of work
-locks the series and takes the real number, builds the UBL with it, runs the e-Factura
-validator on those bytes, and only when ANAF would accept them stores the XML and its hash,
-moves the series on, appends the audit record and queues the event. Any refusal or exception
-rolls the unit of work back, so no number is consumed (the series row stays as it was) and
-nothing is half-written; and the series is locked only while the UBL is built, validated and
-stored. On PostgreSQL both steps share one connection and transaction (the planning reads take
-no lock); on SQLite the plan is read on a connection of its own before ``BEGIN IMMEDIATE``.
+are resolved and the document expanded, computed, authorized (the amount limit), checked
+against the CIUS-RO rules, built as UBL and run through the e-Factura validator, all under the
+number the series would give next (a placeholder of the series' own format): a document ANAF
+would refuse is refused here, before any number is taken. Then one unit of work locks the
+series, takes the real number, writes it into the bytes already built (``prebuilt.splice``,
+whose docstring says why they and the validator's verdict are exactly those of a build under
+the real number; when it cannot say so the UBL is built and validated again under the lock),
+stores the XML and its hash, moves the series on, appends the audit record and queues the
+event. Any refusal or exception rolls the unit of work back, so no number is consumed (the
+series row stays as it was) and nothing is half-written; and the series is locked only for
+the numbering and the writes. On PostgreSQL both steps share one connection and transaction
+(the planning reads take no lock); on SQLite the plan is read on a connection of its own
+before ``BEGIN IMMEDIATE``.
 """
 
 from __future__ import annotations
@@ -42,6 +46,7 @@ from genius.apps.sales.handlers.drafts import (
     resolve,
 )
 from genius.apps.sales.handlers.issued_events import issued_event
+from genius.apps.sales.handlers.prebuilt import splice
 from genius.fiscal.ro.efactura import build_xml, check_rules, invoice_to_dict
 from genius.fiscal.ro.efactura.validate import validate_xml
 from genius.kernel.clock import utcnow
@@ -80,6 +85,7 @@ class _Plan:
     placeholder: str
     prepared: PreparedDocument
     context: ExpansionContext
+    xml: bytes  # the UBL under the placeholder, validated: ANAF would accept it
     partner_id: str | None
     corrects_invoice_id: str | None
     draft_version: int | None  # None: created and issued in one step
@@ -230,11 +236,11 @@ def _plan(
     kind: DocumentType,
     draft_version: int | None,
 ) -> _Plan:
-    """Resolve, expand, compute, authorize and check the document under the series' next number.
+    """Resolve, expand, compute, authorize, check, build and validate the document under the
+    series' next number.
 
-    Runs on a read connection with no lock held: the number is taken afterwards, in the writing
-    transaction, so concurrent issues queue on the series only for the few milliseconds that
-    building, validating and storing the UBL take.
+    Runs with no lock held: the number is taken afterwards, in the writing transaction, so
+    concurrent issues queue on the series only while the number is taken and the rows written.
     """
     resolved = resolve(conn, deps, ctx, document, kind, number="0")
     if resolved.series_id is not None:
@@ -260,6 +266,7 @@ def _plan(
         amount = totals.payable_in_ron(prepared.invoice.currency, prepared.exchange_rate)
         deps.authorizer.check(ctx, ISSUE_PERMISSION, {"amount": f"{amount:f}"})
     check_rules(prepared.invoice)  # CIUS-RO rules on the model: field paths and rule ids
+    xml = _validated_xml(prepared)
     return _Plan(
         invoice_id=invoice_id,
         kind=kind,
@@ -268,14 +275,24 @@ def _plan(
         placeholder=placeholder,
         prepared=prepared,
         context=context,
+        xml=xml,
         partner_id=partner_id_of(resolved),
         corrects_invoice_id=resolved.refs.corrects_invoice_id,
         draft_version=draft_version,
     )
 
 
+def _validated_xml(prepared: PreparedDocument) -> bytes:
+    """The UBL of ``prepared``, refused (``InvoiceRejected``) unless ANAF would accept it."""
+    xml = build_xml(prepared.invoice, check=False)
+    report = validate_xml(xml)
+    if not report.anaf_ok:
+        raise InvoiceRejected(report.fatal)
+    return xml
+
+
 def _commit(uow: UnitOfWork, deps: SalesDeps, ctx: TenantContext, plan: _Plan) -> IssuedDocument:
-    """Take the number under the series lock, build and validate the UBL, store, audit, publish."""
+    """Take the number under the series lock, put it into the built UBL, store, audit, publish."""
     conn = uow.connection
     kind, invoice_id = plan.kind, plan.invoice_id
     # The gapless counter: locked here, moved below, all in this transaction (FOR UPDATE on PostgreSQL).
@@ -288,10 +305,9 @@ def _commit(uow: UnitOfWork, deps: SalesDeps, ctx: TenantContext, plan: _Plan) -
         assert corrected is not None
         rules.check_credit(corrected, plan.prepared.invoice.currency, plan.prepared.totals.payable_amount)
     prepared = renumbered(plan.prepared, plan.placeholder, number)
-    xml = build_xml(prepared.invoice, check=False)
-    report = validate_xml(xml)  # the bytes that are stored, under their real number
-    if not report.anaf_ok:
-        raise InvoiceRejected(report.fatal)
+    xml = splice(plan.xml, plan.placeholder, number)
+    if xml is None:  # a number the splice cannot vouch for: build and validate it here
+        xml = _validated_xml(prepared)
     digest = hashlib.sha256(xml).hexdigest()
     now = utcnow()
     repo.advance_series(conn, plan.series_id, advanced)
