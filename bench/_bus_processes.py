@@ -199,6 +199,10 @@ class ConsumerProcesses:
                     seen[seq] = min(value, seen.get(seq, value))
         return merged
 
+    def shares(self) -> list[int]:
+        """How many events each consumer process handled (committed or found in the inbox)."""
+        return [len(json.loads(out.read_text())["committed"]) for out in self.outs]
+
     def cpu(self) -> float:
         """CPU seconds the consumer processes used together between start and stop."""
         return sum(float(json.loads(out.read_text())["cpu"]) for out in self.outs)

@@ -106,6 +106,7 @@ class Throughput:
     cpu_relay: float  # microseconds of CPU per event: this process (the relay), the consumer process,
     cpu_consumer: float  # (every consumer process together), and the broker when it runs here
     cpu_broker: float | None
+    shares: list[int]  # events each consumer process handled
 
 
 async def _throughput(setup: Setup, where: Where, transport: Transport, consumers: int) -> Throughput:
@@ -137,6 +138,7 @@ async def _throughput(setup: Setup, where: Where, transport: Transport, consumer
         cpu_relay * per_event,
         consumer.cpu() * per_event,
         broker * per_event if broker is not None else None,
+        consumer.shares(),
     )
 
 
@@ -235,6 +237,7 @@ async def _run(kind: str, database: str, folder: Path) -> tuple[str, str]:
     note = (
         f"{kind}, {database}: CPU per event in the throughput run, microseconds: relay "
         f"{throughput.cpu_relay:.0f}, consumers (together) {throughput.cpu_consumer:.0f}{broker}; "
+        f"events per consumer process {'/'.join(f'{n:,}' for n in throughput.shares)}; "
         f"latency legs, p50/p99 ms: {latency.parts}"
     )
     return row, note
