@@ -1,7 +1,15 @@
-"""`genius serve`: migrate, make sure the demo tenant exists, and serve the API with uvicorn."""
+"""`genius serve`: migrate, make sure the demo tenant exists, and serve the API with uvicorn.
+
+``--workers N`` (or ``GENIUS_WEB_WORKERS``) serves the API from N uvicorn processes. Exactly
+one of them, the first to take the lock file ``<data_dir>/serve.primary.lock``, also runs the
+embedded relay, subscribers and workers (if it dies, uvicorn starts another process, which takes
+the lock over). ``--api-only`` runs none of them in any process: the relay and workers then run as
+``genius worker`` processes. Several processes need PostgreSQL: on SQLite ``--workers`` stays 1.
+"""
 
 from __future__ import annotations
 
+import os
 import socket
 
 import typer
@@ -10,6 +18,12 @@ import typer
 def serve(
     host: str | None = typer.Option(None, "--host", help="Interface to listen on (settings.host)."),
     port: int | None = typer.Option(None, "--port", help="Port to listen on (settings.port)."),
+    workers: int = typer.Option(
+        1, "--workers", envvar="GENIUS_WEB_WORKERS", min=1, help="API processes (PostgreSQL only above 1)."
+    ),
+    api_only: bool = typer.Option(
+        False, "--api-only", help="No embedded relay/subscribers/workers: run `genius worker` beside it."
+    ),
 ) -> None:
     """Serve Genius ERP: migrations, demo tenant (admin password shown on first start), HTTP API."""
     import uvicorn
@@ -33,6 +47,14 @@ def serve(
         from genius.demo.anaf import double_settings
 
         settings = settings.model_copy(update=double_settings(double.base_url, settings.base_url))
+    if workers > 1 and settings.database_url is None:
+        if double is not None:
+            double.stop()
+        raise typer.BadParameter(
+            "several API processes need PostgreSQL (set GENIUS_DATABASE_URL): on the embedded"
+            " SQLite default, serve with --workers 1",
+            param_hint="--workers",
+        )
     platform = build_platform(settings)  # migrates the control plane
     try:
         tenants = platform.tenants.list()
@@ -40,12 +62,16 @@ def serve(
             platform.databases.migrate(tenant.slug)
         typer.echo(f"data in {platform.databases.data_dir}; {len(tenants)} tenant(s) migrated")
         demo = ensure_demo_tenant(platform, echo=typer.echo)
+        if workers > 1:
+            _serve_processes(settings, double, workers, api_only)
+            return
         app = create_app(platform)
         # Embedded default: every worker (PDF, e-mail, OCR) and the outbox relay run in this process.
         from genius.workers.runtime import embed_workers
 
-        embed_workers(app, platform)
-        embed_subscribers(app, platform)
+        if not api_only:
+            embed_workers(app, platform)
+            embed_subscribers(app, platform)
         if double is not None and settings.demo_data:  # demo data goes to the double, never to ANAF
             from genius.cli.demo import embed_demo_seed
 
@@ -66,6 +92,61 @@ def serve(
         platform.close()
         if double is not None:
             double.stop()
+
+
+PRIMARY_LOCK = "serve.primary.lock"
+_API_ONLY_ENV = "GENIUS_SERVE_API_ONLY"
+
+
+def _serve_processes(settings, double, workers: int, api_only: bool) -> None:  # type: ignore[no-untyped-def]
+    """uvicorn's process manager over :func:`process_app`; the settings reach the processes
+    through the environment (host and port as uvicorn's own arguments)."""
+    import uvicorn
+
+    if double is not None:
+        from genius.demo.anaf import double_settings
+
+        for key, value in double_settings(double.base_url, settings.base_url).items():
+            secret = getattr(value, "get_secret_value", None)
+            os.environ[f"GENIUS_{key.upper()}"] = secret() if secret else str(value)
+    os.environ[_API_ONLY_ENV] = "1" if api_only else "0"
+    mode = "API only" if api_only else "one of them also runs the relay, subscribers and workers"
+    typer.echo(f"Genius ERP: {workers} API processes on {settings.base_url} ({mode})")
+    uvicorn.run(
+        "genius.cli.serve:process_app",
+        factory=True,
+        workers=workers,
+        host=settings.host,
+        port=settings.port,
+        access_log=False,
+        log_config=None,
+        server_header=False,
+        lifespan="on",
+    )
+
+
+def process_app():  # type: ignore[no-untyped-def]
+    """One API process of ``genius serve --workers N`` (uvicorn calls this in each process)."""
+    import fcntl
+
+    from genius.web.app import create_app
+
+    app = create_app()  # builds its platform from settings and closes it at shutdown
+    if os.environ.get(_API_ONLY_ENV) == "1":
+        return app
+    platform = app.state.platform
+    lock = open(platform.databases.data_dir / PRIMARY_LOCK, "a")  # noqa: SIM115 (held for life)
+    try:
+        fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        lock.close()
+        return app  # another process is the primary
+    from genius.workers.runtime import embed_workers
+
+    app.state.primary_lock = lock  # released by the OS when this process ends
+    embed_workers(app, platform)
+    embed_subscribers(app, platform)
+    return app
 
 
 def _anaf_double(settings):  # type: ignore[no-untyped-def]
