@@ -10,11 +10,13 @@ keep-alive callers, back to back (closed loop), each issuing invoices as fast as
 * ``two steps``: ``POST /api/v1/sales/invoices`` (draft) then ``POST .../{id}/issue``;
 * ``batch of 20``: ``POST /api/v1/sales/invoices/issue-batch`` (20 invoices, one transaction).
 
-Two ways to serve: ``genius serve`` as a laptop runs it (one process that also embeds the outbox
-relay, the workers and every app's subscribers, so each issued invoice is also relayed and posted
-to the ledger by accounting in the same process), and the API alone under ``uvicorn --workers N``
-(``genius.web.app:create_app``; relay and subscribers would run as their own processes), with
-one process or two (a 2-core machine has a second core that one Python process cannot use).
+Servers, all supported ``genius serve`` modes: ``genius serve`` as a laptop runs it (one process
+that also embeds the outbox relay, the workers and every app's subscribers, so each issued invoice
+is also relayed and posted to the ledger by accounting in the same process); ``--api-only`` (the
+API alone: relay and workers would run as ``genius worker`` processes); and on PostgreSQL
+``--workers 2`` (two API processes, one of which also runs the relay, subscribers and workers)
+and ``--api-only --workers 2`` (a 2-core machine has a second core that one Python process cannot
+use).
 
 Every issue takes the gapless number inside its transaction, expands the draft (partner and
 product by reference), builds the CIUS-RO UBL, runs the e-Factura validator, stores XML + hash,
@@ -42,21 +44,27 @@ import httpx
 
 from bench._proc_cpu import CpuMeter, postgres_backends, process_tree
 from bench._sales_load import API, BATCH
-from bench.api import PROJECT_ROOT, Server, _percentile
+from bench.api import GENIUS, PROJECT_ROOT, Server, _percentile
 
 SECONDS = 15
 WARMUP_SECONDS = 3
-SERVE = 0  # "processes" of a run: 0 = `genius serve` (embedded relay and subscribers)
-# (flow, API processes or SERVE, concurrent callers)
+SERVE: tuple[str, ...] = ()  # `genius serve` as a laptop runs it (embedded relay and subscribers)
+API_ONLY = ("--api-only",)
+TWO = ("--workers", "2")  # two API processes, one also running the relay and subscribers
+TWO_API_ONLY = ("--api-only", "--workers", "2")
+# (flow, `genius serve` arguments, concurrent callers); several processes on PostgreSQL only
 RUNS = (
     ("one step", SERVE, 8),
-    ("one step", 1, 8),
-    ("two steps", 1, 8),
-    (f"batch of {BATCH}", 1, 4),
-    ("one step", 2, 16),
-    ("two steps", 2, 16),
-    (f"batch of {BATCH}", 2, 6),
+    ("one step", API_ONLY, 8),
+    ("two steps", API_ONLY, 8),
+    (f"batch of {BATCH}", API_ONLY, 4),
+    ("one step", TWO, 16),
+    ("one step", TWO_API_ONLY, 16),
+    ("two steps", TWO_API_ONLY, 16),
+    (f"batch of {BATCH}", TWO_API_ONLY, 6),
 )
+# BENCH_SALES_ONLY="one step" runs only the rows of that flow (and BENCH_SALES_BACKENDS=postgresql
+# only that backend): a short run.
 DEMO_CUI = "RO12345674"  # genius.platform.auth.demo.DEMO_CUI, as a VAT payer
 
 
@@ -64,14 +72,12 @@ DEMO_CUI = "RO12345674"  # genius.platform.auth.demo.DEMO_CUI, as a VAT payer
 class Result:
     backend: str
     flow: str
-    workers: int
+    serve_args: tuple[str, ...]
     connections: int
 
     @property
     def server(self) -> str:
-        return (
-            "genius serve (embedded relay, subscribers)" if self.workers == SERVE else f"API x{self.workers}"
-        )
+        return " ".join(("genius serve", *self.serve_args))
 
     issued: int
     per_second: float
@@ -184,11 +190,12 @@ def load(
 
 
 # -- servers -----------------------------------------------------------------------------------------
-def with_workers(server: Server, workers: int) -> None:
-    """Replace ``genius serve`` (which migrated and made the demo tenant) by ``uvicorn --workers``.
+def with_args(server: Server, args: tuple[str, ...]) -> None:
+    """Restart the server as ``genius serve ARGS`` (``--workers N``: N API processes, one of them
+    also running the relay, subscribers and workers; ``--api-only``: none of them runs those).
 
-    Same data folder, database, port and settings; tokens stay valid (keys live in the control
-    plane). ``Server.stop`` then stops this process instead.
+    Same data folder, database, port and demo tenant; tokens stay valid (keys live in the control
+    plane). ``Server.stop`` then stops this process (uvicorn's manager) instead.
     """
     server.process.send_signal(signal.SIGINT)
     server.process.wait(timeout=30)
@@ -207,22 +214,7 @@ def with_workers(server: Server, workers: int) -> None:
     if server.postgres_url is not None:
         env["GENIUS_DATABASE_URL"] = server._url(server.control_db)
     server.process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "uvicorn",
-            "genius.web.app:create_app",
-            "--factory",
-            "--workers",
-            str(workers),
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-            "--no-access-log",
-            "--log-level",
-            "warning",
-        ],
+        [str(GENIUS), "serve", *args],
         env=env,
         cwd=server.folder.name,
         stdin=subprocess.DEVNULL,
@@ -237,7 +229,7 @@ def with_workers(server: Server, workers: int) -> None:
         except httpx.HTTPError:
             pass
         time.sleep(0.2)
-    raise RuntimeError("uvicorn --workers did not start")
+    raise RuntimeError(f"genius serve {' '.join(args)} did not start")
 
 
 # -- reading the result back ---------------------------------------------------------------------
@@ -282,13 +274,15 @@ def read_back(server: Server) -> tuple[int, bool, int]:
     )
 
 
-def bench_one(backend: str, postgres_url: str | None, flow: str, workers: int, connections: int) -> Result:
+def bench_one(
+    backend: str, postgres_url: str | None, flow: str, args: tuple[str, ...], connections: int
+) -> Result:
     server = Server(backend, postgres_url)  # a fresh tenant per run: counts and numbers start at 0
     try:
         token = server.token()
         ids = setup(server, token)
-        if workers != SERVE:
-            with_workers(server, workers)
+        if args != SERVE:
+            with_args(server, args)
         load(server.url, token, ids, flow, connections, WARMUP_SECONDS)
         before, _, events_before = read_back(server)
         meters = [CpuMeter(lambda: process_tree(server.process.pid))]
@@ -311,7 +305,7 @@ def bench_one(backend: str, postgres_url: str | None, flow: str, workers: int, c
     return Result(
         backend,
         flow,
-        workers,
+        args,
         connections,
         run["issued"],
         run["issued"] / run["elapsed"],
@@ -336,7 +330,16 @@ def run() -> str:
     load_before = " / ".join(f"{x:.1f}" for x in os.getloadavg())
     postgres_url = os.environ.get("GENIUS_TEST_DATABASE_URL")
     backends = [("sqlite", None)] + ([("postgresql", postgres_url)] if postgres_url else [])
-    results = [bench_one(b, url, *spec) for b, url in backends for spec in RUNS]
+    wanted = os.environ.get("BENCH_SALES_BACKENDS")
+    if wanted:
+        backends = [(b, url) for b, url in backends if b in wanted.split(",")]
+    only = os.environ.get("BENCH_SALES_ONLY")
+    results = [
+        bench_one(b, url, *spec)
+        for b, url in backends
+        for spec in RUNS
+        if ("--workers" not in spec[1] or url is not None) and (not only or spec[0] == only)
+    ]
     missing = "" if postgres_url else "\nPostgreSQL skipped: set GENIUS_TEST_DATABASE_URL to include it.\n"
     load_average = " / ".join(f"{x:.1f}" for x in os.getloadavg())
     lines = [
