@@ -31,7 +31,10 @@ PRODUCER_THREADS = 8  # on PostgreSQL
 CONSUMER_CONCURRENCY = 2  # batches in flight in each consumer process
 CONSUMER_PREFETCH = 500  # per consumer process
 CONSUMER_BATCH = 100  # events per transaction at most
-DEFAULT_CONSUMERS = {"rabbitmq": 2, "local": 1}  # consumer processes per transport
+# Consumer processes per transport. Measured on the shared 2-core VM (load 3-7): 2 RabbitMQ
+# consumer processes gave no more throughput than 1 (no free core) and a worse p99 (more writers
+# on the SQLite tenant file wait in its busy handler); try GENIUS_BENCH_BUS_CONSUMERS=2 on a quiet VM.
+DEFAULT_CONSUMERS = {"rabbitmq": 1, "local": 1}
 
 
 def _databases(folder: str | Path, postgres: str) -> TenantDatabases:
@@ -147,8 +150,7 @@ def _broker_cpu() -> float | None:
 
 def consumer_count(kind: str) -> int:
     """Consumer processes on the subscriber queue: GENIUS_BENCH_BUS_CONSUMERS, else the default
-    for the transport (measured: a RabbitMQ consumer process is CPU-bound at about one core, the
-    local transport's leaves room to spare)."""
+    for the transport (DEFAULT_CONSUMERS)."""
     chosen = os.environ.get("GENIUS_BENCH_BUS_CONSUMERS", "")
     if not chosen:
         return DEFAULT_CONSUMERS[kind]

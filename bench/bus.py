@@ -1,7 +1,7 @@
 """Event bus: outbox -> broker -> consumer throughput and end-to-end latency, local and RabbitMQ.
 
 Throughput: N events are committed to a tenant's outbox first; then the relay (this process,
-publisher confirms) and exactly-once consumers (GENIUS_BENCH_BUS_CONSUMERS processes competing
+publisher confirms) and exactly-once consumers (GENIUS_BENCH_BUS_CONSUMERS processes, default 1, competing
 on one subscriber queue: inbox row + effect row per event, batched transactions) run together;
 events/s is N over the time until the last effect is committed; then the effect rows are counted
 (one per event). Latency: a producer process commits one event per unit of work at a fixed rate;
