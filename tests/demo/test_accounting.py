@@ -131,6 +131,32 @@ def documents(books: Books) -> dict[str, list[str]]:
     return numbers
 
 
+def august_statuses(books: Books) -> set[str]:
+    with books.engine().connect() as conn:
+        return set(
+            conn.execute(
+                sa.select(bank.lines.c.status)
+                .where(bank.lines.c.booking_date.between(date(2026, 8, 1), date(2026, 8, 31)))
+                .distinct()
+            ).scalars()
+        )
+
+
+def closing_balances(books: Books, period: Period, accounts: tuple[str, ...]) -> dict[str, Decimal]:
+    """Debit less credit of each account up to the end of ``period``."""
+    lines, entries = acc.lines.c, acc.entries.c
+    out = {}
+    with books.engine().connect() as conn:
+        for account in accounts:
+            value = conn.execute(
+                sa.select(sa.func.coalesce(sa.func.sum(lines.debit) - sa.func.sum(lines.credit), 0))
+                .select_from(acc.lines.join(acc.entries, entries.id == lines.entry_id))
+                .where(lines.account == account, entries.entry_date <= period.last_day)
+            ).scalar_one()
+            out[account] = acc_repo.from_bani(value)
+    return out
+
+
 def system(books: Books) -> TenantContext:
     return TenantContext(books.world.tenant.id, books.slug, system=True)
 
@@ -157,7 +183,9 @@ async def test_seeded_books_are_partly_reconciled_closed_and_exportable(books: B
     assert counts["confirmed_before_close"] > 0  # August's proposals, confirmed before closing it
     assert counts["reconciled"] == counts["reconciled_now"] + counts["confirmed_before_close"]
     posted = counts["bank_entries"] + counts["confirmed_before_close"] + counts["vat_closings"]
+    posted += counts["payroll_entries"] + counts["posted_now"]
     assert counts["entries"] == posted + 1  # and the opening balance
+    assert counts["payroll_entries"] == 3 and counts["posted"] == counts["posted_now"] > 0
     # The ledger balances, and the bank account moved.
     lines, entries = acc.lines.c, acc.entries.c
     assert scalar(books, sa.select(sa.func.sum(lines.debit) - sa.func.sum(lines.credit))) == 0
@@ -177,13 +205,31 @@ async def test_seeded_books_are_partly_reconciled_closed_and_exportable(books: B
             )
         ).scalar_one()
     assert august_proposed == 0  # the closed month's proposals were confirmed before closing
+    # August is fully explained: every line reconciled, a fee, or posted to its account.
+    assert august_statuses(books) <= {"reconciled", "fee", "posted"}
+    # Salaries, payroll taxes and VAT paid clear what the payroll and the VAT closing booked:
+    # at the end of September only September's payroll and VAT are left to pay.
+    september = closing_balances(books, Period(2026, 9), ("421", "4315", "4316", "444", "436", "4423"))
+    assert all(september[a] < 0 for a in ("421", "4315", "4316", "444", "436")), september
+    with books.engine().connect() as conn:
+        vat_closing = conn.execute(
+            sa.select(sa.func.coalesce(sa.func.sum(lines.credit) - sa.func.sum(lines.debit), 0))
+            .select_from(acc.lines.join(acc.entries, entries.id == lines.entry_id))
+            .where(
+                lines.account == "4423",
+                entries.source_type == "vat_closing",
+                entries.entry_date == date(2026, 9, 30),
+            )
+        ).scalar_one()
+    assert september["4423"] == -acc_repo.from_bani(vat_closing)  # August's VAT paid in September
+    assert closing_balances(books, Period(2026, 9), ("766",))["766"] < 0  # interest earned
     paid = [r for r in rows if D(r.open_amount) < D(r.total)]
     assert paid and len(paid) < len(rows)
     # What the bank reconciled is what 5121 = 4111 posted.
     bank_posted = (
         sa.select(sa.func.sum(lines.debit))
         .select_from(acc.lines.join(acc.entries, entries.id == lines.entry_id))
-        .where(lines.account == "5121", entries.source_type == "bank_line")
+        .where(lines.account == "5121", entries.source_type == "bank_line", entries.source_role == "settle")
     )
     with books.engine().connect() as conn:
         applied = conn.execute(
@@ -247,7 +293,12 @@ async def test_an_interrupted_seed_is_finished_by_the_next_call(
     assert counts["new_lines"] == 0 and counts["duplicate_lines"] == counts["lines"] == first
     assert counts["imported_statements"] == 0
     assert counts["vat_closings"] == 0 and counts["opening_entries"] == 0
-    assert counts["entries"] == counts["bank_entries"] + counts["confirmed_before_close"]
+    assert counts["entries"] == (
+        counts["bank_entries"]
+        + counts["confirmed_before_close"]
+        + counts["payroll_entries"]
+        + counts["posted_now"]
+    )
     assert counts["periods_closed"] == 2 and counts["closed_periods"] == 1
     assert scalar(books, sa.select(sa.func.count()).where(acc.entries.c.source_type == "vat_closing")) == 3
     again = seed_accounting(books.platform, books.slug, today=TODAY, seed=SEED)

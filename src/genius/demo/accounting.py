@@ -14,8 +14,11 @@ posted them. Through the accounting and bank services, the way an accountant's m
    sure matches reconciled and posted (5121 = 4111, 401 = 5121), fees posted (627 = 5121), the
    rest left proposed or unmatched;
 4. the first month finished the way an accountant finishes it: its proposed bank lines confirmed
-   with their best candidate (``reconcile.confirm``), then closed and locked through the periods
-   service; lines without an invoice behind them (salaries, taxes, interest) stay unmatched;
+   with their best candidate (``reconcile.confirm``); each month's payroll booked (641 = 421 ...)
+   and the lines without an invoice behind them (salaries 421, payroll taxes 4315/4316/444/436,
+   VAT 4423, interest 766) posted to their account through the bank service (``bank_postings``;
+   the last month's lines from the 21st stay open, as in a month still in progress); then the
+   first month closed and locked through the periods service;
 5. the D406 contact person set (``accounting.saft`` settings) when nobody has, so that a D406
    of each month can be exported at once.
 
@@ -53,6 +56,7 @@ from genius.apps.accounting.saft import settings as saft_settings
 from genius.apps.sales import tables as sales
 from genius.demo.bank_files import BankLine, daily_statements, iban, write_camt053
 from genius.demo.bank_plan import DemoItem, Month, plan_bank
+from genius.demo.bank_postings import liabilities_total, opening_lines, post_direct_lines, post_payrolls
 from genius.demo.ledger_check import check_posted
 from genius.fiscal.ro.bankstatements.identifiers import valid_iban
 from genius.kernel.errors import GeniusError
@@ -124,9 +128,10 @@ def seed_accounting(platform: Platform, slug: str, *, today: datetime.date, seed
     plan = plan_bank(items, months, seed=seed, vat_payable=vat_payable, bank_code=account[4:8])
     all_lines = [line for month in months for line in plan.lines.get(str(month), [])]
     opening = _opening_balance(all_lines)
+    carried = opening_lines(plan, months)
     with unit() as uow:
         on = months[0].first
-        opened = _once(uow, _opening_source(slug, on), lambda: _post_opening(uow, slug, on, opening))
+        opened = _once(uow, _opening_source(slug, on), lambda: _post_opening(uow, slug, on, opening, carried))
     imported = {"statements": 0, "new_lines": 0, "duplicate_lines": 0}
     balance, sequence = opening, 1
     matched = {"reconciled": 0, "fees": 0, "bank_entries": 0}
@@ -152,6 +157,8 @@ def seed_accounting(platform: Platform, slug: str, *, today: datetime.date, seed
         for note in summary.not_posted:
             log.warning("demo %s: bank line not posted: %s", slug, note)
     confirmed = _confirm_proposals(unit, months[0], slug)
+    payrolls = post_payrolls(unit, plan, months)
+    direct = post_direct_lines(unit, account, plan, months, platform.audit)
     closed = _close_and_lock(unit, first, platform)
     with unit() as uow:
         contact = _d406_contact(uow.connection)
@@ -168,6 +175,8 @@ def seed_accounting(platform: Platform, slug: str, *, today: datetime.date, seed
             vat_closings=vat_closings,
             opening_entries=int(opened is not None),
             confirmed_before_close=confirmed,
+            payroll_entries=payrolls,
+            posted_now=direct,
             periods_closed=closed,
             d406_contact_set=int(contact),
             entries=_entry_count(conn) - entries_before,
@@ -273,13 +282,18 @@ def _opening_balance(lines: list[BankLine]) -> Decimal:
     return (needed / step).to_integral_value(rounding=ROUND_CEILING) * step
 
 
-def _post_opening(uow: UnitOfWork, slug: str, on: datetime.date, amount: Decimal) -> Entry:
+def _post_opening(
+    uow: UnitOfWork, slug: str, on: datetime.date, amount: Decimal, carried: list[Line]
+) -> Entry:
+    """5121 = 1171 for the money in the account, and the liabilities carried (last month's payroll)."""
     source = _opening_source(slug, on)
+    rest = amount - liabilities_total(carried)
+    contra = Line(OPENING_CONTRA, credit=rest) if rest >= 0 else Line(OPENING_CONTRA, debit=-rest)
     draft = EntryDraft(
         GENERAL_JOURNAL,
         on,
-        f"Sold inițial la {on:%d.%m.%Y}: disponibil în contul bancar, preluat în Genius",
-        (Line("5121", debit=amount), Line(OPENING_CONTRA, credit=amount)),
+        f"Sold inițial la {on:%d.%m.%Y}: disponibil în contul bancar, salarii și contribuții de plată",
+        (Line("5121", debit=amount), *carried, contra),
         source=source,
     )
     return entry_handlers.post(uow, draft)
@@ -357,6 +371,7 @@ def _counts(conn: sa.Connection, account: str, months: list[Month]) -> dict[str,
         "proposed": int(by_status.get(bank_repo.PROPOSED, 0)),
         "unmatched": int(by_status.get(bank_repo.UNMATCHED, 0) + by_status.get(bank_repo.NEW, 0)),
         "fees": int(by_status.get(bank_repo.FEE, 0)),
+        "posted": int(by_status.get(bank_repo.POSTED, 0)),
         "vat_closing_entries": int(vat),
         "closed_periods": int(closed),
         "months": len(months),

@@ -42,6 +42,7 @@ class BankLine:
     counterparty_cui: str | None = None
     end_to_end_id: str | None = None
     code: tuple[str, str, str] | None = None
+    account: str | None = None  # not in the file: the counter-account the demo's accountant posts it to
 
 
 @dataclass(frozen=True)

@@ -7,9 +7,12 @@ A seeded plan, decided from the open invoices the bank part knows (``bank_open_i
   payer writes the invoice number in the details, or only the CUI, or nothing but the name and
   IBAN (the matcher then proposes);
 * the company pays most supplier invoices, quoting their number, with a transfer fee;
-* every month: the account fee, a little interest, the salaries and the payroll taxes to the
-  State Treasury and, when last month's VAT closing left VAT to pay (4423), the VAT: lines with
-  no invoice behind them, which stay unmatched for the accountant to post.
+* every month: the account fee, a little interest (766), last month's net salaries (421) and
+  its payroll taxes to the State Treasury (CAS 4315, CASS 4316, income tax 444, CAM 436, one
+  order each) and, when last month's VAT closing left VAT to pay (4423), the VAT: lines with no
+  invoice behind them, each carrying the counter-account the accountant posts it to
+  (``BankLine.account``); ``Plan.payroll`` holds each month's payroll (``Payroll``), so the
+  ledger can book the salaries those lines pay.
 
 Pure: items, months and the seed in; ``BankLine``s per month out.
 """
@@ -58,6 +61,47 @@ class DemoItem:
 
 
 @dataclass(frozen=True)
+class Payroll:
+    """A month's payroll from the gross salaries (no personal deductions): the employee's CAS 25 %,
+    CASS 10 %, income tax 10 % of what is left, the net; the employer's CAM 2.25 %."""
+
+    gross: Decimal
+
+    @property
+    def cas(self) -> Decimal:
+        return _cents(self.gross * Decimal("0.25"))
+
+    @property
+    def cass(self) -> Decimal:
+        return _cents(self.gross * Decimal("0.10"))
+
+    @property
+    def income_tax(self) -> Decimal:
+        return _cents((self.gross - self.cas - self.cass) * Decimal("0.10"))
+
+    @property
+    def net(self) -> Decimal:
+        return self.gross - self.cas - self.cass - self.income_tax
+
+    @property
+    def cam(self) -> Decimal:
+        return _cents(self.gross * Decimal("0.0225"))
+
+    def taxes(self) -> list[tuple[str, Decimal, str]]:
+        """(account, amount, what) of each payroll tax paid to the State Treasury."""
+        return [
+            ("4315", self.cas, "CAS"),
+            ("4316", self.cass, "CASS"),
+            ("444", self.income_tax, "impozit pe salarii"),
+            ("436", self.cam, "CAM"),
+        ]
+
+
+def _cents(value: Decimal) -> Decimal:
+    return value.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+
+@dataclass(frozen=True)
 class Month:
     first: date
     last: date
@@ -71,6 +115,7 @@ class Plan:
     lines: dict[str, list[BankLine]] = field(default_factory=dict)  # month "YYYY-MM" -> lines
     # A partner's last receipt that named one invoice in full: another may join it.
     joinable: dict[str, tuple[str, int]] = field(default_factory=dict)
+    payroll: dict[str, Payroll] = field(default_factory=dict)  # salary month "YYYY-MM" -> its payroll
 
     def add(self, month: Month, line: BankLine) -> int:
         found = self.lines.setdefault(str(month), [])
@@ -131,7 +176,13 @@ def plan_bank(
             _payment(rng, plan, item, month_of, ref, seed)
     for month in months:
         _monthly(rng, plan, month, ref, vat_payable, seed)
+    if months:  # the last month's salaries, paid in the month after the demo
+        plan.payroll[str(months[-1])] = _payroll(rng)
     return plan
+
+
+def _payroll(rng: random.Random) -> Payroll:
+    return Payroll(Decimal(rng.randrange(2_800_000, 3_700_000)) / 100)
 
 
 def _pay_day(rng: random.Random, item: DemoItem, late_share: float) -> date:
@@ -234,30 +285,36 @@ def _monthly(
 ) -> None:
     treasury = iban("TREZ", f"{seed}:treasury")
     previous = f"{month.first - timedelta(days=1):%m.%Y}"
-    salaries = Decimal(rng.randrange(1_650_000, 2_150_000)) / 100
-    contributions = (salaries * Decimal("0.72")).quantize(Decimal("0.01"))
+    payroll = plan.payroll[f"{month.first - timedelta(days=1):%Y-%m}"] = _payroll(rng)
+    paid_on, taxes_on = (
+        business_day(month.first + timedelta(days=9)),
+        business_day(month.first + timedelta(days=22)),
+    )
     fixed = [
-        (business_day(month.first + timedelta(days=9)), -salaries, f"Plata salarii {previous} conform stat",
-         "SALARII ANGAJATI", iban("BTRL", f"{seed}:payroll")),
-        (business_day(month.first + timedelta(days=22)), -contributions,
-         f"Plata CAS CASS impozit salarii {previous} D112", "TREZORERIA OPERATIVA CLUJ", treasury),
+        (paid_on, -payroll.net, f"Plata salarii {previous} conform stat", "SALARII ANGAJATI",
+         iban("BTRL", f"{seed}:payroll"), "421"),
     ]  # fmt: skip
+    for account, amount, what in payroll.taxes():
+        fixed.append(
+            (taxes_on, -amount, f"Plata {what} salarii {previous} D112", "TREZORERIA OPERATIVA CLUJ",
+             treasury, account)
+        )  # fmt: skip
     vat = vat_payable.get(f"{month.first - timedelta(days=1):%Y-%m}")
     if vat is not None and vat > 0:
         fixed.append(
             (business_day(month.first + timedelta(days=21)), -vat, f"Plata TVA {previous} D300",
-             "TREZORERIA OPERATIVA CLUJ", treasury)
+             "TREZORERIA OPERATIVA CLUJ", treasury, "4423")
         )  # fmt: skip
-    for day, amount, text, name, account in fixed:
+    for day, amount, text, name, account, counter in fixed:
         if day <= month.last:
-            plan.add(month, BankLine(day, amount, ref(day), text, name, account))
+            plan.add(month, BankLine(day, amount, ref(day), text, name, account, account=counter))
     last = month.last
     while last.weekday() >= 5:
         last -= timedelta(days=1)
     plan.add(month, BankLine(last, -ACCOUNT_FEE, ref(last), f"Comision administrare cont {month.first:%m.%Y}",
                              code=BANK_CHARGE))  # fmt: skip
     interest = Decimal(rng.randrange(40, 400)) / 100
-    plan.add(month, BankLine(last, interest, ref(last), "Dobanda cont curent", code=INTEREST))
+    plan.add(month, BankLine(last, interest, ref(last), "Dobanda cont curent", code=INTEREST, account="766"))
 
 
-__all__ = ["DemoItem", "Month", "Plan", "business_day", "partner_iban", "plan_bank"]
+__all__ = ["DemoItem", "Month", "Payroll", "Plan", "business_day", "partner_iban", "plan_bank"]
