@@ -205,6 +205,7 @@ def with_args(server: Server, args: tuple[str, ...]) -> None:
         GENIUS_DATA_DIR=str(Path(server.folder.name) / "var"),
         GENIUS_PORT=str(port),
         GENIUS_DEMO_TENANT=server.demo,
+        GENIUS_DEMO_DATA="false",  # as bench/api.py: the tenant is the benchmark's, no demo seed
         GENIUS_LOG_LEVEL="INFO",
         GENIUS_RATE_LIMIT__TENANT_RATE="1000000",
         GENIUS_RATE_LIMIT__TENANT_BURST="1000000",
