@@ -17,7 +17,7 @@ import sqlalchemy as sa
 
 from genius.apps.sales import handlers as h
 from genius.apps.sales import tables as t
-from genius.apps.sales.commands import CreateSeries, IssueBatch
+from genius.apps.sales.commands import CreateAndIssue, CreateSeries, IssueBatch
 from genius.apps.sales.domain.drafts import prepare
 from genius.apps.sales.domain.series import Series, SeriesInput, validate_series
 from genius.apps.sales.handlers.prebuilt import splice
@@ -114,6 +114,25 @@ def draft_for(world: World, series_id: str, index: int) -> dict[str, Any]:
 
 def test_batch_stores_the_direct_build_on_sqlite(world: World) -> None:
     _stored_match_direct_build(world)
+
+
+def test_credit_note_batch_stores_the_direct_build(world: World) -> None:
+    lines = [{"id": "1", "product_id": world.ids["product"], "quantity": "1"}]
+    with world.scope():
+        invoice = h.create_and_issue(world.deps, CreateAndIssue(world.draft(issue_date="2025-09-15")))
+        notes = [{"corrects_invoice_id": invoice.invoice_id, "issue_date": "2025-09-20", "lines": lines}] * 5
+        issued = h.issue_batch(world.deps, IssueBatch(notes, credit_note=True))
+    assert [d.number for d in issued] == [f"GCN2025-{n:04d}" for n in range(1, 6)]
+    with world.engine().connect() as conn:
+        rows = conn.execute(
+            sa.select(t.invoices.c.xml, t.invoices.c.document_json).where(
+                t.invoices.c.id.in_([d.invoice_id for d in issued])
+            )
+        ).all()
+    for row in rows:
+        direct = build_xml(invoice_from_dict(json.loads(row.document_json)), check=False)
+        assert bytes(row.xml) == direct and b"<CreditNote" in direct
+        assert validate_xml(direct).anaf_ok
 
 
 def test_batch_stores_the_direct_build_on_postgresql(pg_platform: Platform) -> None:
