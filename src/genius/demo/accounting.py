@@ -12,7 +12,8 @@ posted them. Through the accounting and bank services, the way an accountant's m
    a CAMT.053 file of daily statements (``bank_plan`` + ``bank_files``), imported through the
    bank import service (dedup by bank reference) and matched by the ``match`` worker's logic:
    sure matches reconciled and posted (5121 = 4111, 401 = 5121), fees posted (627 = 5121), the
-   rest left proposed or unmatched;
+   rest left proposed or unmatched; the EUR account (5124, ``bank_currency``) the same way, its
+   receipts of EUR invoices posted at the day's BNR rate with their exchange differences;
 4. the first month finished the way an accountant finishes it: its proposed bank lines confirmed
    with their best candidate (``reconcile.confirm``); each month's payroll booked (641 = 421 ...)
    and the lines without an invoice behind them (salaries 421, payroll taxes 4315/4316/444/436,
@@ -54,6 +55,7 @@ from genius.apps.accounting.handlers.periods import change_period
 from genius.apps.accounting.handlers.postings import close_vat
 from genius.apps.accounting.saft import settings as saft_settings
 from genius.apps.sales import tables as sales
+from genius.demo.bank_currency import eur_counts, seed_eur_account
 from genius.demo.bank_files import BankLine, daily_statements, iban, write_camt053
 from genius.demo.bank_plan import DemoItem, Month, plan_bank
 from genius.demo.bank_postings import liabilities_total, opening_lines, post_direct_lines, post_payrolls
@@ -111,7 +113,7 @@ def seed_accounting(platform: Platform, slug: str, *, today: datetime.date, seed
         conn = uow.connection
         account = _account_iban(conn, seed)
         if _demo_statements(conn, account) and acc_repo.period_status(conn, first) is PeriodStatus.LOCKED:
-            return {"already_seeded": 1, **_counts(conn, account, months)}
+            return {"already_seeded": 1, **_counts(conn, account, months), **eur_counts(conn, account, seed)}
         documents = check_posted(conn)
         entries_before = _entry_count(conn)
         items = _items(conn)
@@ -156,6 +158,7 @@ def seed_accounting(platform: Platform, slug: str, *, today: datetime.date, seed
         matched["bank_entries"] += summary.posted
         for note in summary.not_posted:
             log.warning("demo %s: bank line not posted: %s", slug, note)
+    eur = seed_eur_account(platform, ctx, account, months, seed=seed, prefix=STATEMENT_PREFIX)
     confirmed = _confirm_proposals(unit, months[0], slug)
     payrolls = post_payrolls(unit, plan, months)
     direct = post_direct_lines(unit, account, plan, months, platform.audit)
@@ -165,6 +168,8 @@ def seed_accounting(platform: Platform, slug: str, *, today: datetime.date, seed
     with unit(write=False) as uow:
         conn = uow.connection
         counts.update(_counts(conn, account, months))
+        counts.update(eur_counts(conn, account, seed))
+        counts.update(eur)
         counts.update(
             imported_statements=imported["statements"],
             new_lines=imported["new_lines"],
