@@ -17,7 +17,9 @@ inbox. The ledger's 4111/401 partner balances cannot say *which* invoice a line 
 due dates, what is still open of each), and matching needs exactly that; the reconciliation
 itself posts to the ledger through ``handlers.postings.post_settlement`` (512x = 4111, 401 =
 512x; a currency line at the BNR rate of its date, the difference from the invoice's booked lei
-value on 7651/6651) and bank fees through ``handlers.entries.post`` (627 = 512x). The treasury
+value on 7651/6651) and bank fees through ``handlers.entries.post`` (627 = 512x); a line that pays no invoice
+(salaries, taxes, VAT, interest, own transfers) is posted by a person to the account they name
+(``handlers.direct``, ``POST /lines/{id}/post``). The treasury
 account (5121, 5124 or an IBAN's analytic) is accounting's ``handlers.treasury.treasury_account``.
 """
 
