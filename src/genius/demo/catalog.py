@@ -100,71 +100,20 @@ REVERSE_CHARGE = (
 )
 
 
+def _made(group: str, row: tuple[str, ...], **vat: str) -> DemoProduct:
+    code, name, kind, unit, price = row[:5]
+    return DemoProduct(
+        code,
+        group,
+        ProductInput(code=code, name=name, kind=kind, unit_code=unit, price=price, **vat),
+    )
+
+
 def products() -> list[DemoProduct]:
     """The 60 products (fixed: the same for every seed; only the invoices vary)."""
-    out: list[DemoProduct] = []
-    for code, name, kind, unit, price in STANDARD:
-        out.append(
-            DemoProduct(
-                code,
-                "standard",
-                ProductInput(
-                    code=code,
-                    name=name,
-                    kind=kind,
-                    unit_code=unit,
-                    vat_category="S",
-                    vat_rate_kind="standard",
-                    price=price,
-                ),
-            )
-        )
-    for code, name, kind, unit, price in REDUCED:
-        out.append(
-            DemoProduct(
-                code,
-                "reduced",
-                ProductInput(
-                    code=code,
-                    name=name,
-                    kind=kind,
-                    unit_code=unit,
-                    vat_category="S",
-                    vat_rate_kind="reduced",
-                    price=price,
-                ),
-            )
-        )
-    for code, name, kind, unit, price, vatex in EXEMPT:
-        out.append(
-            DemoProduct(
-                code,
-                "exempt",
-                ProductInput(
-                    code=code,
-                    name=name,
-                    kind=kind,
-                    unit_code=unit,
-                    vat_category="E",
-                    vatex_code=vatex,
-                    price=price,
-                ),
-            )
-        )
-    for code, name, kind, unit, price, nc in REVERSE_CHARGE:
-        out.append(
-            DemoProduct(
-                code,
-                "reverse_charge",
-                ProductInput(
-                    code=code,
-                    name=name,
-                    kind=kind,
-                    unit_code=unit,
-                    vat_category="AE",
-                    nc_code=nc,
-                    price=price,
-                ),
-            )
-        )
-    return out
+    return [
+        *(_made("standard", row, vat_category="S", vat_rate_kind="standard") for row in STANDARD),
+        *(_made("reduced", row, vat_category="S", vat_rate_kind="reduced") for row in REDUCED),
+        *(_made("exempt", row, vat_category="E", vatex_code=row[5]) for row in EXEMPT),
+        *(_made("reverse_charge", row, vat_category="AE", nc_code=row[5]) for row in REVERSE_CHARGE),
+    ]
