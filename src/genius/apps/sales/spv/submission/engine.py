@@ -1,45 +1,12 @@
-"""The e-Factura submission engine: upload once, reconcile when unsure, poll, archive, settle.
+"""``SubmissionEngine``: one invoice's e-Factura submission carried state by state (see the package).
 
-One ``run(invoice_id)`` carries the invoice's latest attempt as far as it can, committing after
-every step, so a process killed anywhere resumes from the last committed state:
-
-=================  ============================================================================
-state found        what happens
-=================  ============================================================================
-pending            commit ``uploading`` FIRST, then upload (``uploadb2c`` for a buyer without
-                   CUI, ``standard=CN`` for a credit note, ``extern=DA`` for a foreign buyer);
-                   the answer's index is committed as ``uploaded``
-uploading          the previous run died during the upload: outcome unknown -> reconcile
-outcome_unknown    reconcile: look for the invoice among the sent invoices in the SPV list
-                   (``find_filed_invoice``: seller, number, date). Found: it is filed (``uploaded``,
-                   and the download in hand settles it). Not found while the list may still lag
-                   (``safe_to_upload_again``): wait, the sweep comes back. Not found after the lag:
-                   it was never filed (``failed``) and a new attempt uploads it
-uploaded           poll ``stareMesaj`` with backoff until ``ok`` / ``nok`` (or the poll budget ends:
-processing         "waiting", the sweep comes back); then download the ZIP once, store it in the
-                   tenant's storage as the legal original (invoice or error document + ANAF's
-                   signature) and settle: ``accepted`` / ``rejected`` with ANAF's messages as
-                   ``RULE-ID: text`` (events ``sales.invoice.efactura_accepted|rejected``)
-=================  ============================================================================
-
-The upload itself is never retried: ``UploadOutcomeUnknown`` (timeout, 5xx, broken connection,
-an answer we cannot read) is recorded as ``outcome_unknown`` and reconciled. A failure that
-certainly kept the file from ANAF (connection refused, open breaker, a limit, 401/403) is
-``failed`` and the error goes up for the job's retry, which starts the next attempt. Errors
-asking for a person (no ANAF authorization) fail the job without retries (``Conflict``).
-
-A lease per invoice (``leases``: the job id and this run, ``<job>/<run>``) keeps two runs off
-the same invoice; every move checks it in its transaction, so a run whose lease passed to
-another (it lost its job's run claim) stops with outcome "busy" instead of writing over it. A
-step that finds the attempt moved meanwhile (``submission_changed``: the API cancelled it,
-another run settled it before its lease passed) reads the state again and goes on from there; a
-final state found so is the run's outcome.
+Each step is its own unit of work under the invoice's lease, so a run killed anywhere resumes
+from the state committed last; the package docstring draws the states and what each one does.
 """
 
 from __future__ import annotations
 
 import logging
-import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
@@ -51,13 +18,14 @@ from genius.apps.sales.domain.submissions import TERMINAL, Submission, Submissio
 from genius.apps.sales.spv import leases, records
 from genius.apps.sales.spv.crashpoints import crash_point
 from genius.apps.sales.spv.records import InvoiceFacts, aware
+from genius.apps.sales.spv.submission.archive import SubmissionArchive
+from genius.apps.sales.spv.submission.outcome import Outcome, rule_message
 from genius.integrations.anaf import (
     AnafAuthError,
     AnafLimitReached,
     AnafProtocolError,
     AnafRejected,
     AnafUnavailable,
-    DownloadedMessage,
     EfacturaClient,
     FiledInvoice,
     MessageState,
@@ -65,7 +33,6 @@ from genius.integrations.anaf import (
     UploadOutcomeUnknown,
     UploadStandard,
     find_filed_invoice,
-    open_download,
     safe_to_upload_again,
 )
 from genius.kernel.clock import utcnow
@@ -76,7 +43,6 @@ from genius.platform.tenancy import TenantContext, TenantDatabases
 
 log = logging.getLogger("genius.sales.spv")
 S = SubmissionState
-ZIP = "application/zip"
 XML_NOT_TAKEN = "XML cu erori nepreluat de sistem"
 # Polling stareMesaj: first wait, growth, cap (ANAF counts 100 queries per index a day).
 POLL_FIRST = 1.0
@@ -85,16 +51,6 @@ POLL_MAX = 60.0
 MAX_STEPS = 12  # state moves in one run; a run needs at most ~6
 CHANGED = "submission_changed"  # records.move: the attempt moved meanwhile
 LEASE_LOST = "submission_lease_lost"  # leases.check_lease: the invoice is another run's now
-
-
-@dataclass(frozen=True)
-class Outcome:
-    """Where one run left the invoice's submission."""
-
-    outcome: str  # accepted, rejected, refused, waiting, cancelled, nothing, busy
-    invoice_id: str
-    attempt: Submission | None = None
-    messages: tuple[str, ...] = ()
 
 
 @dataclass
@@ -124,6 +80,11 @@ class SubmissionEngine:
 
     def _engine(self):  # type: ignore[no-untyped-def]
         return self.databases.engine_for_slug(self.tenant.slug)
+
+    @property
+    def archive(self) -> SubmissionArchive:
+        """Downloads of ANAF's answers and their place in the tenant's storage."""
+        return SubmissionArchive(self.storage, self.efactura, self.tenant.slug, self.clock)
 
     # -- the run ---------------------------------------------------------------------------------
     def run(self, invoice_id: str) -> Outcome:
@@ -289,13 +250,13 @@ class SubmissionEngine:
 
     def _settle_filed(self, facts: InvoiceFacts, attempt: Submission, filed: FiledInvoice) -> None:
         """The lost upload was filed and accepted (a sent invoice): record its index, keep the download."""
-        stored = self._store(facts, filed.message.id, filed.download)
+        stored = self.archive.store(facts, filed.message.id, filed.download)
         with self._uow() as uow:
             uploaded = self._move(
                 uow, facts, attempt, S.UPLOADED, self.clock(), upload_index=filed.upload_index
             )
             records.record_archive(
-                uow.connection, self._archive(facts, uploaded, filed.message.id, "accepted", stored)
+                uow.connection, self.archive.record(facts, uploaded, filed.message.id, "accepted", stored)
             )
             self._move(
                 uow,
@@ -347,9 +308,9 @@ class SubmissionEngine:
                 )
             return
         assert state.download_id is not None
-        download = self._download(facts, state.download_id)
+        download = self.archive.download(facts, state.download_id)
         accepted = state.state is ProcessingState.OK
-        stored = self._store(facts, state.download_id, download)
+        stored = self.archive.store(facts, state.download_id, download)
         messages: tuple[str, ...] = ()
         status: InvoiceStatus | None = None
         if not accepted:
@@ -362,7 +323,7 @@ class SubmissionEngine:
         with self._uow() as uow:
             records.record_archive(
                 uow.connection,
-                self._archive(
+                self.archive.record(
                     facts, attempt, state.download_id, "accepted" if accepted else "rejected", stored
                 ),
             )
@@ -377,54 +338,9 @@ class SubmissionEngine:
                 invoice_status=status,
             )
 
-    def _download(self, facts: InvoiceFacts, download_id: str) -> DownloadedMessage:
-        """The ZIP from storage when a previous run stored it already, else from ANAF (once)."""
-        key = records.archive_key(facts.id, facts.number, download_id)
-        if self.storage.exists(self.tenant.slug, key):
-            return open_download(self.storage.get(self.tenant.slug, key), download_id)
-        download = self.efactura.download(download_id)
-        crash_point("during_download")
-        return download
-
-    def _store(
-        self, facts: InvoiceFacts, download_id: str, download: DownloadedMessage
-    ) -> tuple[str, str, int]:
-        key = records.archive_key(facts.id, facts.number, download_id)
-        stored = self.storage.put(self.tenant.slug, key, download.archive, ZIP)
-        return stored.key, stored.sha256, stored.size
-
-    def _archive(
-        self,
-        facts: InvoiceFacts,
-        attempt: Submission,
-        download_id: str,
-        verdict: str,
-        stored: tuple[str, str, int],
-    ) -> records.ArchiveRecord:
-        key, sha256, size = stored
-        return records.ArchiveRecord(
-            invoice_id=facts.id,
-            attempt=attempt.attempt,
-            download_id=download_id,
-            upload_index=attempt.upload_index,
-            verdict=verdict,
-            storage_key=key,
-            sha256=sha256,
-            size=size,
-            stored_at=self.clock(),
-        )
-
-
-def rule_message(rule_id: str | None, message: str) -> str:
-    """``RULE-ID: text`` from ANAF's ``[RULE-ID]-text`` (the id once, first); the text alone without one."""
-    if not rule_id:
-        return message
-    text = re.sub(rf"^\[{re.escape(rule_id)}\]\s*-?\s*", "", message.strip())
-    return f"{rule_id}: {text}"
-
 
 def _with_status(facts: InvoiceFacts, status: InvoiceStatus) -> InvoiceFacts:
     return replace(facts, status=status)
 
 
-__all__ = ["Outcome", "SubmissionEngine"]
+__all__ = ["SubmissionEngine"]
