@@ -1,20 +1,17 @@
-"""Reads and writes of the ledger on a connection of the caller's transaction (amounts in bani)."""
+"""Journal entries and their lines: insert a draft, post it, read entries back (amounts in bani)."""
 
 from __future__ import annotations
 
-import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy import Connection
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import DBAPIError
 
 from genius.apps.accounting import tables as t
-from genius.apps.accounting.domain.accounts import AccountGrade, LedgerAccount, posting_problem
 from genius.apps.accounting.domain.entries import (
     Entry,
     EntryDraft,
@@ -29,118 +26,15 @@ from genius.apps.accounting.domain.errors import (
     PeriodClosed,
     UnbalancedEntry,
 )
-from genius.apps.accounting.domain.periods import Period, PeriodStatus
-from genius.apps.accounting.domain.rules import AccountingSettings, PostingRule, PostingRules
-from genius.kernel.errors import Conflict, ValidationError
+from genius.kernel.errors import ValidationError
+
+from .rows import dialect_insert, from_bani, to_bani
 
 
-# -- amounts --------------------------------------------------------------------------------------
-def to_bani(amount: Decimal) -> int:
-    return int((amount * 100).to_integral_value())
-
-
-def from_bani(value: int | None) -> Decimal:
-    return (Decimal(int(value or 0)) / 100).quantize(Decimal("0.01"))
-
-
-def _insert(conn: Connection):  # type: ignore[no-untyped-def]
-    return postgresql.insert if conn.dialect.name == "postgresql" else sqlite.insert
-
-
-# -- accounts -------------------------------------------------------------------------------------
-def _account(row: Any) -> LedgerAccount:
-    return LedgerAccount(
-        code=row.code,
-        name=row.name,
-        grade=AccountGrade(row.grade),
-        synthetic=row.synthetic,
-        parent=row.parent,
-        account_class=row.account_class,
-        type=row.type,
-        partner_id=row.partner_id,
-        official=bool(row.official),
-        postable=bool(row.postable),
-    )
-
-
-def accounts_by_code(conn: Connection, codes: Iterable[str]) -> dict[str, LedgerAccount]:
-    wanted = sorted(set(codes))
-    if not wanted:
-        return {}
-    rows = conn.execute(sa.select(t.accounts).where(t.accounts.c.code.in_(wanted), t.accounts.c.active)).all()
-    return {r.code: _account(r) for r in rows}
-
-
-def account_checker(conn: Connection, codes: Iterable[str]):  # type: ignore[no-untyped-def]
-    """``account_problem`` for ``domain.entries.validate``, from one query for all the codes."""
-    known = accounts_by_code(conn, codes)
-    return lambda code: posting_problem(known.get(code), code)
-
-
-def list_accounts(
-    conn: Connection, *, prefix: str | None = None, grade: str | None = None
-) -> list[LedgerAccount]:
-    query = sa.select(t.accounts).where(t.accounts.c.active).order_by(t.accounts.c.code)
-    if prefix:
-        query = query.where(t.accounts.c.code.startswith(prefix, autoescape=True))
-    if grade:
-        query = query.where(t.accounts.c.grade == grade)
-    return [_account(r) for r in conn.execute(query)]
-
-
-def insert_account(conn: Connection, account: LedgerAccount) -> None:
-    exists = conn.execute(sa.select(t.accounts.c.code).where(t.accounts.c.code == account.code)).first()
-    if exists is not None:
-        raise Conflict(f"account {account.code} already exists", code="account_exists")
-    conn.execute(
-        t.accounts.insert().values(
-            code=account.code,
-            name=account.name,
-            grade=account.grade.value,
-            synthetic=account.synthetic,
-            parent=account.parent,
-            account_class=account.account_class,
-            type=account.type,
-            partner_id=account.partner_id,
-            official=account.official,
-            postable=account.postable,
-            saft_account_id=account.saft_account_id,
-            active=True,
-        )
-    )
-
-
-def next_analytic_number(conn: Connection, synthetic: str) -> int:
-    stmt = (
-        _insert(conn)(t.analytic_sequences)
-        .values(synthetic=synthetic, last_number=1)
-        .on_conflict_do_update(
-            index_elements=["synthetic"], set_={"last_number": t.analytic_sequences.c.last_number + 1}
-        )
-        .returning(t.analytic_sequences.c.last_number)
-    )
-    return int(conn.execute(stmt).scalar_one())
-
-
-# -- partners -------------------------------------------------------------------------------------
-def upsert_partner(conn: Connection, partner_id: str, **values: Any) -> None:
-    values = {k: v for k, v in values.items() if v is not None}
-    found = conn.execute(sa.select(t.partners.c.id).where(t.partners.c.id == partner_id)).first()
-    if found is None:
-        conn.execute(t.partners.insert().values(id=partner_id, name=values.pop("name", partner_id), **values))
-    elif values:
-        conn.execute(t.partners.update().where(t.partners.c.id == partner_id).values(**values))
-
-
-def partner_row(conn: Connection, partner_id: str) -> Any:
-    return conn.execute(sa.select(t.partners).where(t.partners.c.id == partner_id)).first()
-
-
-# -- entries --------------------------------------------------------------------------------------
 def next_number(conn: Connection, journal: str, year: int) -> str:
     """The next number of ``journal`` in ``year`` (``VZ-2026-000042``); gap-free per journal and year."""
     stmt = (
-        _insert(conn)(t.journal_sequences)
+        dialect_insert(conn)(t.journal_sequences)
         .values(journal=journal, year=year, last_number=1)
         .on_conflict_do_update(
             index_elements=["journal", "year"], set_={"last_number": t.journal_sequences.c.last_number + 1}
@@ -341,77 +235,3 @@ def list_entries(
         query = query.where(t.entries.c.entry_date <= last)
     query = query.order_by(t.entries.c.entry_date, t.entries.c.journal, t.entries.c.number, t.entries.c.id)
     return list(conn.execute(query.limit(limit).offset(offset)))
-
-
-# -- periods --------------------------------------------------------------------------------------
-def period_status(conn: Connection, period: Period) -> PeriodStatus:
-    row = conn.execute(
-        sa.select(t.periods.c.status).where(
-            t.periods.c.year == period.year, t.periods.c.month == period.month
-        )
-    ).first()
-    return PeriodStatus(row.status) if row else PeriodStatus.OPEN
-
-
-def set_period_status(
-    conn: Connection, period: Period, status: PeriodStatus, *, by: str | None, at: datetime
-) -> None:
-    stmt = (
-        _insert(conn)(t.periods)
-        .values(year=period.year, month=period.month, status=status.value, changed_by=by, changed_at=at)
-        .on_conflict_do_update(
-            index_elements=["year", "month"],
-            set_={"status": status.value, "changed_by": by, "changed_at": at},
-        )
-    )
-    conn.execute(stmt)
-
-
-def list_periods(conn: Connection) -> list[Any]:
-    return list(conn.execute(sa.select(t.periods).order_by(t.periods.c.year, t.periods.c.month)))
-
-
-# -- rules and settings ---------------------------------------------------------------------------
-def load_rules(conn: Connection) -> PostingRules:
-    from genius.apps.accounting.domain.rules import parse_rule
-
-    rules = [
-        parse_rule(r.flow, r.selector, r.value, r.account, r.description)
-        for r in conn.execute(sa.select(t.posting_rules))
-    ]
-    return PostingRules(rules, load_settings(conn))
-
-
-def save_rule(conn: Connection, rule: PostingRule) -> None:
-    values = {"account": rule.account, "description": rule.description}
-    conn.execute(
-        _insert(conn)(t.posting_rules)
-        .values(flow=rule.flow.value, selector=rule.selector.value, value=rule.value, **values)
-        .on_conflict_do_update(index_elements=["flow", "selector", "value"], set_=values)
-    )
-
-
-def delete_rule(conn: Connection, flow: str, selector: str, value: str) -> int:
-    result = conn.execute(
-        t.posting_rules.delete().where(
-            t.posting_rules.c.flow == flow,
-            t.posting_rules.c.selector == selector,
-            t.posting_rules.c.value == value,
-        )
-    )
-    return int(result.rowcount or 0)
-
-
-def load_settings(conn: Connection) -> AccountingSettings:
-    stored = {r.key: json.loads(r.value) for r in conn.execute(sa.select(t.settings))}
-    return AccountingSettings().with_values(stored)
-
-
-def save_settings(conn: Connection, values: dict[str, Any]) -> None:
-    for key, value in values.items():
-        encoded = json.dumps(value.value if hasattr(value, "value") else value)
-        conn.execute(
-            _insert(conn)(t.settings)
-            .values(key=key, value=encoded)
-            .on_conflict_do_update(index_elements=["key"], set_={"value": encoded})
-        )
