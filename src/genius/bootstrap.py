@@ -16,6 +16,7 @@ from pathlib import Path
 from sqlalchemy import Engine
 
 from genius.apps.accounting import ACCOUNTING_COMPONENT
+from genius.apps.accounting.assets import ASSETS_COMPONENT
 from genius.apps.accounting.bank import BANK_COMPONENT
 from genius.apps.procurement import PROCUREMENT_COMPONENT
 from genius.apps.sales import SALES_COMPONENT
@@ -56,6 +57,7 @@ def tenant_components() -> list[MigrationComponent]:
         SALES_COMPONENT,
         ACCOUNTING_COMPONENT,
         BANK_COMPONENT,
+        ASSETS_COMPONENT,
         SPV_COMPONENT,
         PROCUREMENT_COMPONENT,
     ]

@@ -22,6 +22,7 @@ from starlette.middleware import Middleware
 
 from genius import __version__
 from genius.apps.accounting.api import router as accounting_router
+from genius.apps.accounting.assets.api import router as assets_router
 from genius.apps.accounting.bank.api import router as bank_router
 from genius.apps.accounting.saft.api import router as saft_router
 from genius.apps.procurement.api import router as procurement_router
@@ -114,5 +115,6 @@ def create_app(
     app.include_router(procurement_router)
     app.include_router(accounting_router)
     app.include_router(bank_router)
+    app.include_router(assets_router)
     app.include_router(saft_router)
     return app
