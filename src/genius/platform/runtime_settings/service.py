@@ -1,15 +1,8 @@
-"""Runtime settings: the top configuration layer, changed by administrators without a restart.
+"""``RuntimeSettings``: the layered value of a whitelisted key, and its audited changes.
 
-Layers, lowest first: code defaults < genius.toml < GENIUS_* environment < secret files / Vault
-(all in ``genius.platform.settings``) < the installation-wide row of ``control.runtime_settings``
-(``tenant_id`` null) < the tenant's own row. Only keys of the typed whitelist ``SETTINGS`` may be
-stored; values are validated by type and range, unknown keys are refused. Reads are cached per
-tenant for ``RUNTIME_CACHE_SECONDS``; a change here drops the cache at once, other processes see
-it within that time. Every change writes an audit record (before/after, who, why) in the acting
-caller's tenant while the control-plane transaction is open, so nothing changes unaudited.
-
-The gateway's rate limiter reads ``effective_rate_limits(tenant_id)`` (or ``RuntimeSettings`` as
-its ``LimitSource``); the admin API is ``router`` (``/api/v1/admin/settings/{key}``).
+Reads are cached per tenant for ``RUNTIME_CACHE_SECONDS``; a change here drops the cache at once,
+other processes see it within that time. Every change writes an audit record (before/after, who,
+why) in the acting caller's tenant while the control-plane transaction is open.
 """
 
 from __future__ import annotations
@@ -18,19 +11,17 @@ import threading
 import time
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Annotated, Any, Literal
+from typing import Any, Literal
 
 import sqlalchemy as sa
-from fastapi import APIRouter, Depends, Request
-from pydantic import BaseModel, Field
 from sqlalchemy import Engine
 
 from genius.kernel.clock import utcnow
-from genius.kernel.errors import GeniusError, NotFound, ValidationError
+from genius.kernel.errors import NotFound, ValidationError
 from genius.platform.audit import AuditEntry, AuditTrail
-from genius.platform.auth.deps import require
 from genius.platform.db import controlplane as cp
 from genius.platform.db.engine import SQLITE_IMMEDIATE
+from genius.platform.runtime_settings.model import RATE_LIMIT_KEYS, SETTINGS, SettingSpec, spec_for
 from genius.platform.settings import RateLimitSettings, Settings
 from genius.platform.tenancy import TenantContext
 
@@ -41,78 +32,10 @@ Scope = Literal["tenant", "installation"]
 Source = Literal["tenant", "installation", "settings"]
 
 
-@dataclass(frozen=True)
-class SettingSpec:
-    """One whitelisted key: its type, bounds and where its value comes from below the database."""
-
-    key: str
-    kind: type[int] | type[float] | type[bool] | type[str]
-    description: str
-    minimum: float | None = None
-    maximum: float | None = None
-    choices: tuple[str, ...] = ()
-    # False: one value for the whole installation (e.g. read before the tenant is known).
-    per_tenant: bool = True
-
-    def from_settings(self, settings: Settings) -> Any:
-        value: Any = settings
-        for part in self.key.split("."):
-            value = getattr(value, part)
-        return value
-
-    def validate(self, value: Any) -> Any:
-        """The value in its proper type, or ValidationError naming ``value`` and the rule."""
-        if self.kind is bool:
-            if not isinstance(value, bool):
-                raise ValidationError.for_field("value", f"{self.key} takes true or false")
-            return value
-        if self.kind is str:
-            if not isinstance(value, str) or (self.choices and value not in self.choices):
-                raise ValidationError.for_field("value", f"{self.key} takes one of {', '.join(self.choices)}")
-            return value
-        if isinstance(value, bool) or not isinstance(value, int | float):
-            raise ValidationError.for_field("value", f"{self.key} takes a number")
-        if self.kind is int:
-            if isinstance(value, float) and not value.is_integer():
-                raise ValidationError.for_field("value", f"{self.key} takes a whole number")
-            value = int(value)
-        else:
-            value = float(value)
-        if self.minimum is not None and value < self.minimum:
-            raise ValidationError.for_field("value", f"{self.key} must be at least {self.minimum:g}", "range")
-        if self.maximum is not None and value > self.maximum:
-            raise ValidationError.for_field("value", f"{self.key} must be at most {self.maximum:g}", "range")
-        return value
-
-
-# A key is listed only when its consumer reads it through RuntimeSettings each time it is used:
-# the token buckets read ``limits_for(tenant_id)`` on every request. Values read once at start
-# (body limit, token lifetime, log level, the failed-login limiter) are not listed, since storing
-# them here would change nothing. To add a key: one line here, and its consumer calls
-# ``RuntimeSettings.value(key, tenant_id)`` (or ``installed().value``) where it uses it.
-SETTINGS: dict[str, SettingSpec] = {
-    spec.key: spec
-    for spec in (
-        SettingSpec("rate_limit.tenant_rate", float, "Requests per second per tenant", 0.1, 1_000_000),
-        SettingSpec("rate_limit.tenant_burst", int, "Burst of requests per tenant", 1, 10_000_000),
-        SettingSpec("rate_limit.user_rate", float, "Requests per second per user", 0.1, 1_000_000),
-        SettingSpec("rate_limit.user_burst", int, "Burst of requests per user", 1, 10_000_000),
-    )
-}
-# Rate-limit fields with a runtime key; the others (login failures) come from settings only.
-RATE_LIMIT_KEYS = {name: f"rate_limit.{name}" for name in RateLimitSettings.model_fields}
-
-
-class UnknownSetting(ValidationError):
-    code = "unknown_setting"
-
-
 class SettingNotSet(NotFound):
+    """``delete`` of a value the scope does not hold."""
+
     code = "setting_not_set"
-
-
-class RuntimeSettingsNotConfigured(GeniusError):
-    code = "runtime_settings_not_configured"
 
 
 @dataclass(frozen=True)
@@ -129,15 +52,6 @@ class EffectiveSetting:
     settings_value: Any = None
     updated_at: datetime | None = None
     updated_by: str | None = None
-
-
-def spec_for(key: str) -> SettingSpec:
-    spec = SETTINGS.get(key)
-    if spec is None:
-        raise UnknownSetting.for_field(
-            "key", f"{key!r} is not a runtime setting; known: {', '.join(SETTINGS)}"
-        )
-    return spec
 
 
 @dataclass(frozen=True)
@@ -343,86 +257,11 @@ def _row_filter(tenant_id: str | None, key: str) -> sa.ColumnElement[bool]:
     return sa.and_(owner, t.c.key == key)
 
 
-# -- the process's store, for callers that hold no Platform ----------------------------------------
-_store: RuntimeSettings | None = None
-
-
-def use(store: RuntimeSettings | None) -> None:
-    """Install the process's runtime settings (bootstrap does this; ``None`` removes it)."""
-    global _store
-    _store = store
-
-
-def installed() -> RuntimeSettings:
-    if _store is None:
-        raise RuntimeSettingsNotConfigured(
-            "no runtime settings installed: build the platform first (bootstrap)"
-        )
-    return _store
-
-
-def effective_rate_limits(tenant_id: str | None) -> RateLimitSettings:
-    """Rate limits in force for a tenant: its row > installation row > settings (cached briefly)."""
-    return installed().rate_limits(tenant_id)
-
-
-# -- the admin API ---------------------------------------------------------------------------------
-# It changes the caller's tenant's values only. Installation-wide values reach every tenant, and
-# every tenant has an admin holding ``*``: no tenant's token may change them, so the operator sets
-# them through ``RuntimeSettings.put(..., scope="installation")``.
-READ_PERMISSION = "admin.settings.read"
-WRITE_PERMISSION = "admin.settings.write"
-
-router = APIRouter(prefix="/api/v1/admin/settings", tags=["admin"])
-
-
-class SettingOut(BaseModel):
-    key: str
-    value: Any
-    source: str
-    description: str
-    per_tenant: bool
-    tenant_value: Any
-    installation_value: Any
-    settings_value: Any
-    updated_at: datetime | None
-    updated_by: str | None
-
-    @classmethod
-    def of(cls, setting: EffectiveSetting) -> SettingOut:
-        return cls(**{name: getattr(setting, name) for name in cls.model_fields})
-
-
-class SettingIn(BaseModel):
-    value: Any = Field(description="Typed as the key's whitelist entry says")
-    reason: str | None = Field(default=None, max_length=500, description="Why: kept in the audit record")
-
-
-def runtime_store(request: Request) -> RuntimeSettings:
-    """The process's runtime settings, from the platform the gateway put on ``app.state``."""
-    return request.app.state.platform.runtime_settings  # type: ignore[no-any-return]
-
-
-Reader = Annotated[TenantContext, Depends(require(READ_PERMISSION))]
-Writer = Annotated[TenantContext, Depends(require(WRITE_PERMISSION))]
-Store = Annotated[RuntimeSettings, Depends(runtime_store)]
-
-
-@router.get("", response_model=list[SettingOut])
-def list_settings(ctx: Reader, runtime: Store) -> list[SettingOut]:
-    return [SettingOut.of(s) for s in runtime.all(ctx.tenant_id)]
-
-
-@router.get("/{key}", response_model=SettingOut)
-def get_setting(key: str, ctx: Reader, runtime: Store) -> SettingOut:
-    return SettingOut.of(runtime.effective(key, ctx.tenant_id))
-
-
-@router.put("/{key}", response_model=SettingOut)
-def put_setting(key: str, body: SettingIn, ctx: Writer, runtime: Store) -> SettingOut:
-    return SettingOut.of(runtime.put(ctx, key, body.value, reason=body.reason))
-
-
-@router.delete("/{key}", response_model=SettingOut)
-def delete_setting(key: str, ctx: Writer, runtime: Store, reason: str | None = None) -> SettingOut:
-    return SettingOut.of(runtime.delete(ctx, key, reason=reason))
+__all__ = [
+    "RUNTIME_CACHE_SECONDS",
+    "EffectiveSetting",
+    "RuntimeSettings",
+    "Scope",
+    "SettingNotSet",
+    "Source",
+]
