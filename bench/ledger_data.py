@@ -26,6 +26,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
+from typing import Protocol
 
 import sqlalchemy as sa
 
@@ -57,6 +58,42 @@ class LedgerStats:
     seconds: float
     customers: int
     suppliers: int
+
+
+@dataclass(frozen=True)
+class DrawnEntry:
+    """One entry of the mix as drawn, before it is inserted (lines as tuples in bani)."""
+
+    id: str
+    journal: str
+    day: date
+    lines: list[tuple]
+
+
+@dataclass(frozen=True)
+class SourceRef:
+    """The document an entry was posted from (``acc_entries.source_*``)."""
+
+    type: str
+    id: str
+    number: str
+    role: str
+
+
+class LedgerExtension(Protocol):
+    """What a benchmark adds to the generated ledger, written in the generator's transactions."""
+
+    def seed(self, conn: sa.Connection, customers: list[str], suppliers: list[str]) -> None:
+        """Called once, in the transaction that creates the partners' accounts."""
+
+    def source(self, entry: DrawnEntry, number: int, rng: random.Random) -> SourceRef | None:
+        """The entry's source document (``number``: its place in the journal's year), or None.
+
+        Draws from ``rng`` (the generator's), so the ledger stays deterministic for a seed.
+        """
+
+    def flush(self, conn: sa.Connection) -> None:
+        """Called in each batch's transaction, after its entries are posted."""
 
 
 @contextmanager
@@ -247,21 +284,29 @@ def generate(
     seed: int = 42,
     first_year: int = FIRST_YEAR,
     months: int = MONTHS,
+    extension: LedgerExtension | None = None,
 ) -> LedgerStats:
-    """Post about ``lines`` journal lines over ``months`` months from January ``first_year``."""
+    """Post about ``lines`` journal lines over ``months`` months from January ``first_year``.
+
+    ``extension`` adds rows beside the ledger (the D406 bench's read model) and the entries'
+    source references, in the same transactions.
+    """
     rng = random.Random(seed)
     started = time.perf_counter()
     entries_t, lines_t = _table(engine, "acc_entries"), _table(engine, "acc_lines")
     with engine.begin() as conn:
         customers, suppliers = _partners(conn, engine)
+        if extension is not None:
+            extension.seed(conn, customers, suppliers)
     builder = _Builder(rng, customers, suppliers)
     numbers: dict[tuple[str, int], int] = {}
     made_entries = made_lines = 0
     now = datetime.now(UTC)
     insert_entry = sa.text(
         f"INSERT INTO {entries_t} (id, journal, number, entry_date, year, month, status, storno, "
-        "description, total, created_at) "
-        "VALUES (:id, :journal, :number, :d, :y, :m, 'draft', false, :desc, :total, :now)"
+        "description, total, created_at, source_type, source_id, source_number, source_role) "
+        "VALUES (:id, :journal, :number, :d, :y, :m, 'draft', false, :desc, :total, :now, "
+        ":st, :sid, :sno, :sr)"
     )
     insert_line = sa.text(
         f"INSERT INTO {lines_t} (entry_id, line_no, account, partner_id, debit, credit, currency, "
@@ -279,6 +324,11 @@ def generate(
             key = (journal, day.year)
             numbers[key] = numbers.get(key, 0) + 1
             entry_id = f"b{made_entries:09d}"
+            ref = (
+                extension.source(DrawnEntry(entry_id, journal, day, drawn), numbers[key], rng)
+                if extension is not None
+                else None
+            )
             entry_rows.append(
                 {
                     "id": entry_id,
@@ -290,6 +340,10 @@ def generate(
                     "desc": f"Bench {journal}",
                     "total": sum(x[1] for x in drawn),
                     "now": now,
+                    "st": ref.type if ref else None,
+                    "sid": ref.id if ref else None,
+                    "sno": ref.number if ref else None,
+                    "sr": ref.role if ref else None,
                 }
             )
             for no, (account, debit, credit, pid, vt, vr, vo) in enumerate(drawn, 1):
@@ -314,6 +368,8 @@ def generate(
             conn.execute(insert_entry, entry_rows)
             conn.execute(insert_line, line_rows)
             conn.execute(post, {"now": now, "lo": entry_rows[0]["id"], "hi": entry_rows[-1]["id"]})
+            if extension is not None:
+                extension.flush(conn)
     with engine.begin() as conn:
         for (journal, year), last in numbers.items():
             conn.execute(
