@@ -23,41 +23,12 @@ from stdnum.ro import cnp as ro_cnp
 from stdnum.ro import cui as ro_cui
 from stdnum.ro import onrc as ro_onrc
 
+# The one list of member states and VAT prefixes (EL for Greece) is fiscal's; EU_MEMBER_STATES is
+# re-exported for the partner invariants (domain.partners) that import it from here.
+from genius.fiscal.ro.vat.eu import EU_MEMBER_STATES as EU_MEMBER_STATES
+from genius.fiscal.ro.vat.eu import vat_prefix
 from genius.kernel.errors import ProblemCollector
 
-# EU member states by ISO 3166-1 code; their VAT numbers use these prefixes, except Greece (EL).
-EU_MEMBER_STATES = frozenset(
-    [
-        "AT",
-        "BE",
-        "BG",
-        "CY",
-        "CZ",
-        "DE",
-        "DK",
-        "EE",
-        "ES",
-        "FI",
-        "FR",
-        "GR",
-        "HR",
-        "HU",
-        "IE",
-        "IT",
-        "LT",
-        "LU",
-        "LV",
-        "MT",
-        "NL",
-        "PL",
-        "PT",
-        "RO",
-        "SE",
-        "SI",
-        "SK",
-    ]
-)
-VAT_PREFIX_EXCEPTIONS = {"GR": "EL"}
 _EMAIL_RE = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]{2,}$")
 MAX_EMAIL = 100  # CIUS-RO: contact e-mail BT-43/BT-58 at most 100 characters
 MAX_TAX_ID = 50
@@ -122,10 +93,6 @@ def check_iban(problems: ProblemCollector, path: str, value: str) -> str | None:
         )
         problems.add(path, f"{value!r} is not a valid IBAN: {exc.message}{hint}", "iban_invalid")
         return None
-
-
-def vat_prefix(country_code: str) -> str:
-    return VAT_PREFIX_EXCEPTIONS.get(country_code, country_code)
 
 
 def check_eu_vat(problems: ProblemCollector, path: str, value: str, country_code: str) -> str | None:
