@@ -8,6 +8,15 @@ is an individual (B2C: uploaded to ANAF with ``uploadb2c``).
 Amounts are decimal strings in the document currency, except ``vat_total_ron`` (BT-111, VAT in
 lei). ``vat_breakdown`` holds one object per VAT category and rate (BG-23) with the string keys
 ``category``, ``rate`` (absent for O), ``taxable_amount`` and ``tax_amount``.
+
+Versions: ``sales.invoice.issued`` and ``sales.credit_note.issued`` v2 (``InvoiceIssuedV2``,
+``CreditNoteIssuedV2``) add ``revenue``: the same amounts split by what was sold, one object
+per (item kind, product category, VAT category, rate) with the string keys ``item_kind``
+(goods or service, from the product; absent when unknown), ``product_category`` (the item
+classification, ``STI:<CPV code>`` or ``HS:<NC code>``; absent when none), ``vat_category``,
+``vat_rate`` (absent for O), ``net`` and ``vat``; per VAT group they add up exactly to the
+breakdown. The sales app publishes v2; v1 rows (older outboxes, replays) stay readable. A v2
+class extends its v1 class, so a consumer that reads only v1 fields handles both.
 """
 
 from __future__ import annotations
@@ -83,6 +92,21 @@ class InvoiceIssued(Event):
     issued_by: Annotated[str | None, "User id of who issued it"]
 
 
+_REVENUE = (
+    "Net and VAT per (item_kind, product_category, vat_category, vat_rate); per VAT group they add"
+    " up to vat_breakdown"
+)
+
+
+@dataclass(frozen=True)
+class InvoiceIssuedV2(InvoiceIssued):
+    """An invoice was issued (numbered, validated, frozen), with its amounts per revenue class."""
+
+    schema_version: ClassVar[int] = 2
+
+    revenue: Annotated[list[dict[str, str]], _REVENUE]
+
+
 @dataclass(frozen=True)
 class CreditNoteIssued(Event):
     """A credit note (381) was issued for an invoice: numbered, validated, and frozen."""
@@ -112,6 +136,15 @@ class CreditNoteIssued(Event):
     vat_breakdown: Annotated[list[dict[str, str]], "VAT breakdown (BG-23): category, rate, taxable, tax"]
     xml_sha256: Annotated[str, "SHA-256 (hex) of the stored UBL XML"]
     issued_by: Annotated[str | None, "User id of who issued it"]
+
+
+@dataclass(frozen=True)
+class CreditNoteIssuedV2(CreditNoteIssued):
+    """A credit note was issued for an invoice, with its credited amounts per revenue class (positive)."""
+
+    schema_version: ClassVar[int] = 2
+
+    revenue: Annotated[list[dict[str, str]], _REVENUE]
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from genius.apps.sales.domain.drafts import ExpansionContext, PreparedDocument
-from genius.apps.sales.events import CreditNoteIssued, InvoiceIssued
+from genius.apps.sales.events import CreditNoteIssuedV2, InvoiceIssuedV2
+from genius.fiscal.ro.efactura.classes import LineClass, amounts_by_class, classification_class
+from genius.fiscal.ro.efactura.model import InvoiceLine
 from genius.platform.tenancy import TenantContext
 
 
@@ -23,6 +25,19 @@ def _breakdown(prepared: PreparedDocument) -> list[dict[str, str]]:
     return out
 
 
+def _revenue(prepared: PreparedDocument, context: ExpansionContext) -> list[dict[str, str]]:
+    """Amounts per revenue class: the product's kind (goods/service) wins over what the
+    classification implies; a typed-in line without a product has only its classification."""
+    kinds = {p.code: p.kind.value for p in context.products.values()}
+
+    def classify(line: InvoiceLine) -> LineClass:
+        found = classification_class(line)
+        kind = kinds.get(line.item.seller_id or "")
+        return LineClass(kind or found.item_kind, found.product_category)
+
+    return [part.as_strings() for part in amounts_by_class(prepared.invoice, classify)]
+
+
 def issued_event(
     invoice_id: str,
     number: str,
@@ -32,7 +47,7 @@ def issued_event(
     context: ExpansionContext,
     digest: str,
     ctx: TenantContext,
-) -> InvoiceIssued | CreditNoteIssued:
+) -> InvoiceIssuedV2 | CreditNoteIssuedV2:
     model, totals = prepared.invoice, prepared.totals
     common: dict[str, Any] = {
         "invoice_id": invoice_id,
@@ -51,13 +66,14 @@ def issued_event(
         "vat_total_ron": totals.vat_total_ron,
         "payable_amount": totals.payable_amount,
         "vat_breakdown": _breakdown(prepared),
+        "revenue": _revenue(prepared, context),
         "xml_sha256": digest,
         "issued_by": ctx.user_id,
     }
     if context.corrected is not None:
-        return CreditNoteIssued(
+        return CreditNoteIssuedV2(
             corrected_invoice_id=context.corrected.id,
             corrected_invoice_number=context.corrected.number,
             **common,
         )
-    return InvoiceIssued(type_code=model.type_code, due_date=model.due_date, **common)
+    return InvoiceIssuedV2(type_code=model.type_code, due_date=model.due_date, **common)
