@@ -114,3 +114,46 @@ def test_our_own_sent_invoices_are_not_registered_as_purchases(seller: World, an
     start_submission(seller, invoice_id)
     assert run_job(seller, invoice_id).outcome == "accepted"
     assert scan(seller).received == 0 and register(seller) == []
+
+
+def test_classified_lines_reach_the_ledger_by_kind_and_category(seller: World, anaf: Anaf) -> None:
+    """v2 parts: a CPV service line posts to 628, an NC goods line to 371, an unclassified one by default."""
+    from types import SimpleNamespace
+
+    from genius.apps.accounting import subscriptions
+    from genius.apps.accounting import tables as acc
+    from genius.platform.bus.catalogue import CATALOGUE
+    from genius.platform.db.uow import UnitOfWork
+
+    data = json.loads((EXAMPLES / "efactura-domestic-21-11.json").read_text(encoding="utf-8"))
+    data["lines"][0]["item"]["classifications"] = [{"code": "72260000-5", "list_id": "STI"}]
+    data["lines"][1]["item"]["classifications"] = [{"code": "49019900", "list_id": "HS"}]
+    data["buyer"]["vat_id"] = f"RO{SELLER}"
+    data["buyer"]["legal_registration_id"] = {"value": SELLER}
+    anaf.double.deliver_inbound(build_xml(load_json(json.dumps(data))), SELLER)
+    assert scan(seller).received == 1
+    with seller.engine().connect() as conn:
+        body = json.loads(
+            conn.execute(
+                sa.select(outbox.c.body).where(outbox.c.type == "procurement.supplier_invoice.received")
+            ).scalar_one()
+        )
+    assert body["dataschema"] == "urn:genius:schema:procurement.supplier_invoice.received:v2"
+    parts = {(p.get("item_kind"), p.get("product_category")): p for p in body["data"]["parts"]}
+    assert set(parts) == {("service", "STI:72260000-5"), ("goods", "HS:49019900"), (None, None)}
+    assert (parts[("service", "STI:72260000-5")]["net"], parts[(None, None)]["net"]) == ("1255.00", "450.00")
+    assert parts[("goods", "HS:49019900")]["vat_rate"] == "11"
+    # Per VAT group the parts add up to the breakdown (21 %: 1255.00 + 450.00 -> VAT 358.05).
+    assert sum(Decimal(p["vat"]) for p in body["data"]["parts"] if p["vat_rate"] == "21") == Decimal("358.05")
+    event = CATALOGUE.get(body["type"], 2).decode(body["data"])
+    with UnitOfWork(seller.platform.databases, tenant=seller.ctx) as uow:
+        subscriptions.on_supplier_invoice_received(uow, event, SimpleNamespace(envelope=None))  # type: ignore[arg-type]
+    with seller.engine().connect() as conn:
+        debits = dict(
+            conn.execute(
+                sa.select(acc.lines.c.account, sa.func.sum(acc.lines.c.debit))
+                .where(acc.lines.c.debit > 0)
+                .group_by(acc.lines.c.account)
+            ).all()
+        )
+    assert debits == {"628": 125500 + 45000, "371": 14997, "4426": 35805 + 1650}

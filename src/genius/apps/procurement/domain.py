@@ -5,6 +5,13 @@ CUI: BT-31 without ``RO`` for a VAT payer, else BT-32 or BT-30 when numeric (ANA
 invoice under it). The register is keyed by supplier CUI + number (BT-1) + issue date (BT-2).
 Credit notes (381 / CreditNote) keep positive amounts in the register (as the document states
 them) and are told apart by ``document_kind``; the event gives the ledger signed parts.
+
+Parts are per class of line inside each VAT group (``genius.fiscal.ro.efactura.classes``): a line
+whose item carries a classification (BT-158) gives its product category (``HS:<NC code>``,
+``STI:<CPV code>``) and the kind it implies (NC: goods; CPV by division: goods or service), so the
+ledger posts it by the tenant's rules (371 goods, 628 services, or a category rule). A line
+without one has neither, and posts by the VAT category or the tenant's default purchase rule.
+The sales product register is another app's and is not read here (DESIGN.md rule 5).
 """
 
 from __future__ import annotations
@@ -14,6 +21,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from genius.fiscal.ro.efactura.classes import amounts_by_class, classification_class
 from genius.fiscal.ro.efactura.model import Invoice
 from genius.kernel.errors import ValidationError
 
@@ -66,23 +74,39 @@ class SupplierInvoice:
     vat_total_ron: Decimal
     payable_amount: Decimal
     vat_breakdown: tuple[dict[str, str], ...]
+    # Per (item kind, product category, VAT group): string keys of the event's parts, unsigned.
+    classes: tuple[dict[str, str], ...] = ()
 
     @property
     def is_credit_note(self) -> bool:
         return self.document_kind == CREDIT_NOTE
 
     def parts(self) -> list[dict[str, Any]]:
-        """The ledger's view (``procurement.supplier_invoice.received``): signed per VAT group."""
+        """The ledger's view (``procurement.supplier_invoice.received``): signed, per class and VAT group.
+
+        Without classes (an entry rebuilt from the register's breakdown) one part per VAT group.
+        """
         sign = Decimal(-1) if self.is_credit_note else Decimal(1)
+        groups = self.classes or tuple(
+            {
+                "vat_category": g["category"],
+                "vat_rate": g.get("rate"),
+                "net": g["taxable_amount"],
+                "vat": g["tax_amount"],
+            }
+            for g in self.vat_breakdown
+        )
         out = []
-        for group in self.vat_breakdown:
-            category = group["category"]
+        for group in groups:
+            category = str(group["vat_category"])
             part = {
-                "net": f"{sign * Decimal(group['taxable_amount']):f}",
-                "vat": f"{sign * Decimal(group['tax_amount']):f}",
+                "net": f"{sign * Decimal(group['net']):f}",
+                "vat": f"{sign * Decimal(group['vat']):f}",
                 "vat_category": category,
-                "vat_rate": group.get("rate"),
+                "vat_rate": group.get("vat_rate"),
                 "treatment": TREATMENTS.get(category, "exempt"),
+                "item_kind": group.get("item_kind"),
+                "product_category": group.get("product_category"),
             }
             # Unknown values are left out, not sent as null: the bus schema refuses nulls in
             # these maps, which dead-lettered every received supplier invoice.
@@ -119,6 +143,7 @@ def from_invoice(invoice: Invoice) -> SupplierInvoice:
         vat_total_ron=totals.vat_total_accounting if totals.vat_total_accounting is not None else vat_total,
         payable_amount=totals.payable_amount if totals.payable_amount is not None else ZERO,
         vat_breakdown=breakdown,
+        classes=tuple(p.as_strings() for p in amounts_by_class(invoice, classification_class)),
     )
 
 

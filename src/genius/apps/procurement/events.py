@@ -4,7 +4,13 @@
 ``accounting.subscriptions`` reads): signed ``parts`` per VAT group (negative for a credit note),
 each with ``net``, ``vat``, ``vat_category``, ``vat_rate``, ``treatment`` (taxable,
 intra_eu_goods, eu_services, domestic_reverse, import, exempt), ``item_kind`` and
-``product_category`` (null until someone classifies the lines).
+``product_category``.
+
+v1: one part per VAT group, without kind or category. v2 (``SupplierInvoiceReceivedV2``, what
+the app publishes): one part per (item kind, product category, VAT group), the kind and category
+taken from the lines' item classification (``HS:<NC code>`` goods, ``STI:<CPV code>``) and left
+out when a line has none; per VAT group the parts add up to the document's breakdown. v2 extends
+v1, so a consumer of v1 fields reads both; v1 rows (older outboxes, replays) stay readable.
 """
 
 from __future__ import annotations
@@ -41,3 +47,15 @@ class SupplierInvoiceReceived(Event):
         list[dict[str, Any]], "Per VAT group, signed: net, vat, vat_category, vat_rate, treatment"
     ]
     anaf_download_id: Annotated[str | None, "ANAF's download id of the SPV message it came in"]
+
+
+@dataclass(frozen=True)
+class SupplierInvoiceReceivedV2(SupplierInvoiceReceived):
+    """A supplier invoice or credit note reached the register, its amounts split per class of line."""
+
+    schema_version: ClassVar[int] = 2
+
+    parts: Annotated[
+        list[dict[str, Any]],
+        "Per (item_kind, product_category, VAT group), signed: net, vat, vat_category, vat_rate, treatment",
+    ]

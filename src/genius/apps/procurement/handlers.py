@@ -18,7 +18,7 @@ import sqlalchemy as sa
 
 from genius.apps.procurement import tables as t
 from genius.apps.procurement.domain import SupplierInvoice
-from genius.apps.procurement.events import SupplierInvoiceReceived
+from genius.apps.procurement.events import SupplierInvoiceReceivedV2
 from genius.kernel.ids import new_id
 from genius.kernel.money import round_money
 from genius.platform.db.uow import UnitOfWork
@@ -98,7 +98,7 @@ def register_received(
         )
     )
     uow.publish(
-        SupplierInvoiceReceived(
+        SupplierInvoiceReceivedV2(
             supplier_invoice_id=entry_id,
             number=entry.number,
             invoice_date=entry.issue_date,
