@@ -162,7 +162,7 @@ def test_a_supplier_credit_note_posts_in_red(ledger: Ledger) -> None:
     assert ledger.scalar("SELECT source_type FROM acc_entries") == "supplier_credit_note"
 
 
-def test_sales_lines_when_an_event_carries_them_go_to_704_707_7015(ledger: Ledger) -> None:
+def test_sales_revenue_classes_of_a_v2_event_go_to_704_707_7015(ledger: Ledger) -> None:
     event = SimpleNamespace(
         invoice_id="inv-9",
         number="GEN-9",
@@ -175,7 +175,7 @@ def test_sales_lines_when_an_event_carries_them_go_to_704_707_7015(ledger: Ledge
         buyer_kind="company",
         vat_total_ron=D("63.00"),
         vat_breakdown=[],
-        lines=[
+        revenue=[
             {"net": "100.00", "vat": "21.00", "vat_category": "S", "vat_rate": "21", "item_kind": "service"},
             {"net": "200.00", "vat": "42.00", "vat_category": "S", "vat_rate": "21", "item_kind": "goods"},
             {"net": "50.00", "vat": "0", "vat_category": "K", "vat_rate": "0", "item_kind": "own_product"},

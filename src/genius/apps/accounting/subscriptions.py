@@ -18,12 +18,12 @@ posts nothing; the ledger's unique (source type, id, role) is a second guard. A 
 never post (unknown account in a rule, closed period) is ``Unprocessable``: it goes to the dead
 letters with the reason, to be replayed after the accountant fixes the cause (reopen the month).
 
-The sales events (v1) carry the VAT breakdown (BG-23), not the lines, so the revenue account of
-each VAT group is chosen by the tenant's rules for that VAT category, else the sales default
-(707); a service business sets the default to 704. When an event carries ``lines`` (an optional
-field the sales app may add: objects with ``net``, ``vat``, ``vat_category``, ``vat_rate``,
-``item_kind`` (goods, service, own_product) and ``product_category``), each line is posted by
-the rules for its kind and category instead (704 for services, 707 goods, 7015 own products).
+The sales events v2 carry ``revenue``: net and VAT per (item kind, product category, VAT
+category, rate), so each class posts by the tenant's rules (rules.py: product category, then VAT
+category, then kind; defaults 707 goods, 704 services, 706 for rent of own property by its CPV
+class, 708 other). A v1 event (an older outbox row, a replay) carries only the VAT breakdown and
+posts per VAT group by the VAT-category rule, else the sales default (707), as it always did.
+The supplier event v2 carries the same keys in its signed ``parts``.
 """
 
 from __future__ import annotations
@@ -89,6 +89,7 @@ def _parts(breakdown: list[dict[str, str]]) -> tuple[DocumentPart, ...]:
 
 
 def _parts_from_lines(lines: list[dict[str, Any]]) -> tuple[DocumentPart, ...]:
+    """Parts of a v2 ``revenue`` list or a supplier event's ``parts`` (one per class and VAT group)."""
     return tuple(
         DocumentPart(
             net=Decimal(str(line["net"])),
@@ -119,8 +120,8 @@ def _sales_document(
         receivable_account=account,
         currency=event.currency,
         exchange_rate=event.exchange_rate,
-        parts=_parts_from_lines(lines)
-        if (lines := getattr(event, "lines", None))
+        parts=_parts_from_lines(revenue)
+        if (revenue := getattr(event, "revenue", None))
         else _parts(event.vat_breakdown),
         vat_total_ron=event.vat_total_ron if event.currency != "RON" else None,
         buyer_foreign=event.buyer_kind == "foreign",

@@ -4,12 +4,22 @@ A tenant adjusts rules per product category or per VAT category; the defaults fo
 RO-ACCOUNTING.md §2. Resolution, most specific first: ``product_category`` -> ``vat_category``
 -> ``item_kind`` -> ``default``.
 
+A product category is the item classification the documents carry (``STI:<CPV code>``,
+``HS:<NC code>``, fiscal/ro/efactura/classes.py) or any label a tenant gives. Both CPV and the
+Combined Nomenclature are trees coded by prefix (CPV: 2 digits division, 3 group, 4 class; NC: 2
+chapter, 4 heading), so a category rule matches its value exactly or as a prefix, the longest
+matching value winning: ``STI:702`` covers ``STI:70210000-6`` (renting of own residential
+property).
+
 =========  ================  ============  =========================================
 flow       selector          value         account (default)
 =========  ================  ============  =========================================
 sales      item_kind         goods         707 Venituri din vânzarea mărfurilor
 sales      item_kind         service       704 Venituri din servicii prestate
 sales      item_kind         own_product   7015 Venituri din vânzarea produselor finite
+sales      item_kind         other         708 Venituri din activități diverse
+sales      product_category  STI:702       706 Venituri din redevențe, locații de gestiune și chirii
+                                               (CPV 70200000-3 renting or leasing of own property)
 sales      default                         707
 purchase   item_kind         goods         371 Mărfuri
 purchase   item_kind         material      302 Materiale consumabile (3028 if developed)
@@ -59,6 +69,8 @@ DEFAULT_RULES: tuple[PostingRule, ...] = (
     PostingRule(Flow.SALES, Selector.ITEM_KIND, "goods", "707", "Mărfuri vândute"),
     PostingRule(Flow.SALES, Selector.ITEM_KIND, "service", "704", "Servicii prestate"),
     PostingRule(Flow.SALES, Selector.ITEM_KIND, "own_product", "7015", "Produse finite"),
+    PostingRule(Flow.SALES, Selector.ITEM_KIND, "other", "708", "Activități diverse"),
+    PostingRule(Flow.SALES, Selector.PRODUCT_CATEGORY, "STI:702", "706", "Chirii (CPV 702: bunuri proprii)"),
     PostingRule(Flow.SALES, Selector.DEFAULT, "", "707", "Vânzări fără alt criteriu"),
     PostingRule(Flow.PURCHASE, Selector.ITEM_KIND, "goods", "371", "Mărfuri cumpărate"),
     PostingRule(Flow.PURCHASE, Selector.ITEM_KIND, "material", "3028", "Alte materiale consumabile"),
@@ -133,8 +145,11 @@ class PostingRules:
         vat_category: str | None = None,
         item_kind: str | None = None,
     ) -> str:
+        if product_category:
+            rule = self._category_rule(flow, product_category)
+            if rule is not None:
+                return rule.account
         for selector, value in (
-            (Selector.PRODUCT_CATEGORY, product_category),
             (Selector.VAT_CATEGORY, vat_category),
             (Selector.ITEM_KIND, item_kind),
         ):
@@ -143,6 +158,14 @@ class PostingRules:
                 if rule is not None:
                     return rule.account
         return self._rules[(flow, Selector.DEFAULT, "")].account
+
+    def _category_rule(self, flow: Flow, category: str) -> PostingRule | None:
+        """The rule whose value is ``category`` or its longest prefix (classification trees)."""
+        for end in range(len(category), 0, -1):
+            rule = self._rules.get((flow, Selector.PRODUCT_CATEGORY, category[:end]))
+            if rule is not None:
+                return rule
+        return None
 
 
 def parse_rule(flow: str, selector: str, value: str, account: str, description: str = "") -> PostingRule:
