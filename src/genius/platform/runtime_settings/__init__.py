@@ -12,15 +12,14 @@ The gateway's rate limiter reads ``effective_rate_limits(tenant_id)`` (or ``Runt
 its ``LimitSource``); the admin API is ``router`` (``/api/v1/admin/settings/{key}``).
 
 Modules: ``model`` (the whitelist ``SETTINGS`` and ``SettingSpec``), ``service``
-(``RuntimeSettings``: layered reads, audited changes), ``api`` (the admin router, loaded on first
-use). The process's store (``use``, ``installed``, ``effective_rate_limits``) lives here.
+(``RuntimeSettings``: layered reads, audited changes), ``api`` (the admin router). The process's
+store (``use``, ``installed``, ``effective_rate_limits``) lives here.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
-
 from genius.kernel.errors import GeniusError
+from genius.platform.runtime_settings.api import router
 from genius.platform.runtime_settings.model import (
     RATE_LIMIT_KEYS,
     SETTINGS,
@@ -37,9 +36,6 @@ from genius.platform.runtime_settings.service import (
     Source,
 )
 from genius.platform.settings import RateLimitSettings
-
-if TYPE_CHECKING:
-    from fastapi import APIRouter
 
 __all__ = [
     "RATE_LIMIT_KEYS",
@@ -88,16 +84,3 @@ def installed() -> RuntimeSettings:
 def effective_rate_limits(tenant_id: str | None) -> RateLimitSettings:
     """Rate limits in force for a tenant: its row > installation row > settings (cached briefly)."""
     return installed().rate_limits(tenant_id)
-
-
-def __getattr__(name: str) -> Any:
-    # The admin API loads on first use, so workers and the CLI never import FastAPI through here.
-    if name == "router":
-        from genius.platform.runtime_settings.api import router
-
-        return router
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-
-
-if TYPE_CHECKING:
-    router: APIRouter
