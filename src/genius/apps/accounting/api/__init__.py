@@ -2,7 +2,7 @@
 
 ``router`` is mounted by the gateway. Permissions: ``accounting.account.read|create``,
 ``accounting.journal.read|create|approve|reverse`` (approve: another user than the creator),
-``accounting.period.read|close|lock|reopen``, ``accounting.vat.close``,
+``accounting.period.read|close|lock|reopen``, ``accounting.vat.close``, ``accounting.fx.revalue``,
 ``accounting.rule.read|write`` (posting rules and bank accounts), ``accounting.settings.read|write``,
 ``accounting.report.read``.
 The built-in ``accountant`` role has ``accounting.*``; ``auditor`` reads (``**.read``).
@@ -12,6 +12,7 @@ from genius.apps.accounting.api import (  # noqa: F401  (their routes join the r
     bank_accounts,
     entries,
     reports,
+    revaluation,
     setup,
 )
 from genius.apps.accounting.api.routes import router

@@ -15,6 +15,13 @@ from genius.apps.accounting.repository.accounts import (
     partner_row,
     upsert_partner,
 )
+from genius.apps.accounting.repository.currency import (
+    REVALUATION_SOURCE,
+    currency_items,
+    last_revaluation,
+    revaluation_entries,
+    revalued_after,
+)
 from genius.apps.accounting.repository.entries import (
     delete_draft,
     entry_from_rows,
@@ -40,8 +47,10 @@ from genius.apps.accounting.repository.setup import (
 )
 
 __all__ = [
+    "REVALUATION_SOURCE",
     "account_checker",
     "accounts_by_code",
+    "currency_items",
     "delete_draft",
     "delete_rule",
     "dialect_insert",
@@ -51,6 +60,7 @@ __all__ = [
     "get_entry",
     "insert_account",
     "insert_draft",
+    "last_revaluation",
     "line_row",
     "list_accounts",
     "list_entries",
@@ -62,6 +72,8 @@ __all__ = [
     "next_number",
     "partner_row",
     "period_status",
+    "revaluation_entries",
+    "revalued_after",
     "save_rule",
     "save_settings",
     "set_period_status",

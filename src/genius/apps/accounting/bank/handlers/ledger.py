@@ -12,13 +12,19 @@
   booked at (the invoice's rate; the exact remainder of its ledger line when the line clears it),
   the difference on 7651 (gain) or 6651 (loss). No rate for the date: ``NoFxRate``, and the caller's
   unit of work rolls everything back (nothing reconciled, nothing posted).
+* An invoice revalued at a month's end (``handlers.revaluation``) is cleared at its revalued
+  carrying amount, so the exchange difference of the receipt counts only from the revaluation on.
+* A lei line paying a currency invoice (a RON transfer for an EUR invoice): the invoice part it
+  clears is the lei paid at the BNR rate of the booking date (``reconcile.apply``); 512x takes the
+  lei paid, 4111/401 is cleared at the carrying amount of that part, the difference on 7651/6651.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from datetime import date
 from decimal import Decimal
 from typing import Any, Final
 
@@ -27,10 +33,10 @@ from genius.apps.accounting.bank import repository as repo
 from genius.apps.accounting.domain.entries import EntryDraft, Line, SourceDocument
 from genius.apps.accounting.domain.errors import AlreadyPosted
 from genius.apps.accounting.domain.fx import RON, BookedPart, booked_value, lei
-from genius.apps.accounting.domain.postings import BANK_JOURNAL, Settlement
+from genius.apps.accounting.domain.postings import BANK_JOURNAL, Settlement, settlement_entry
 from genius.apps.accounting.handlers import entries as entry_handlers
 from genius.apps.accounting.handlers.fx_rates import rate_on
-from genius.apps.accounting.handlers.postings import CUSTOMER, SUPPLIER, partner_account, post_settlement
+from genius.apps.accounting.handlers.postings import CUSTOMER, SUPPLIER, partner_account
 from genius.apps.accounting.handlers.treasury import treasury_account
 from genius.kernel.errors import ValidationError
 from genius.platform.db.uow import UnitOfWork
@@ -102,13 +108,25 @@ def _booked_line(uow: UnitOfWork, item: Any, account: str) -> Line | None:
 
 
 def _booked_parts(
-    uow: UnitOfWork, settled: Sequence[Settled], account: str
+    uow: UnitOfWork, settled: Sequence[Settled], account: str, partner_id: str | None, on: date
 ) -> tuple[dict[str, Decimal], set[Decimal]]:
-    """The lei value each settled item was booked at, for the part of it settled now; their rates."""
+    """The lei value each settled item is carried at, for the part of it settled now; their rates.
+
+    An invoice revalued at a month's end since it was issued (``handlers.revaluation``) is carried at
+    that revaluation's rate; otherwise at its own rate, the exact remainder of its booked line
+    when this clears it. When the settlement clears the whole currency balance of the partner's
+    item (account + partner + currency), it takes exactly the item's carrying amount in lei.
+    """
+    conn = uow.connection
     booked: dict[str, Decimal] = {}
     rates: set[Decimal] = set()
     for index, s in enumerate(settled):
         item = s.item
+        revalued = acc_repo.last_revaluation(conn, account, partner_id, item.currency, on)
+        if revalued is not None and revalued[0] >= item.issue_date:
+            rates.add(revalued[1])
+            booked[item.id] = lei(s.amount, revalued[1])
+            continue
         line = _booked_line(uow, item, account)
         rate = Decimal(item.exchange_rate) if item.exchange_rate else (line.exchange_rate if line else None)
         if rate is None or rate <= 0:
@@ -117,7 +135,7 @@ def _booked_parts(
                 f"invoice {item.number} in {item.currency} has no exchange rate: its lei value is unknown",
             )
         rates.add(rate)
-        cleared, cleared_lei = repo.cleared_of(uow.connection, item.id)
+        cleared, cleared_lei = repo.cleared_of(conn, item.id)
         booked[item.id] = booked_value(
             BookedPart(
                 amount=s.amount,
@@ -128,6 +146,12 @@ def _booked_parts(
                 cleared_lei=cleared_lei,
             )
         )
+    currency = settled[0].item.currency
+    whole = acc_repo.currency_items(conn, on, (account,), only=(account, partner_id, currency))
+    paid = sum((s.amount for s in settled), Decimal(0))
+    if len(whole) == 1 and abs(whole[0].amount) == paid and booked:
+        last = settled[-1].item.id
+        booked[last] += abs(whole[0].carrying) - sum(booked.values(), Decimal(0))
     return booked, rates
 
 
@@ -143,7 +167,10 @@ def post_line(
     """512x = 4111 (a credit line) or 401 = 512x (a debit line) for ``amount`` of the line.
 
     A currency line needs ``settled`` (the items and what it pays of each) to clear them at their
-    booked lei value; the difference from the lei at the BNR rate of the day goes to 7651 / 6651.
+    carrying amount; the difference from the lei at the BNR rate of the day goes to 7651 / 6651.
+    A lei line paying currency invoices (``settled`` amounts in the invoices' currency, converted
+    by ``reconcile.apply``) posts the lei paid on the bank side and clears the invoices at their
+    carrying amount, the difference on 7651 / 6651 too.
     """
     receipt = Decimal(line.amount) > 0
     role = CUSTOMER if receipt else SUPPLIER
@@ -152,40 +179,56 @@ def post_line(
     account = partner_account(uow, partner_id, role, partner_name or None)
     treasury = treasury_account(uow, line.account_iban, line.currency)
     description = f"{label} {', '.join(numbers)} ({partner_name})"[:500]
+    item_currency = settled[0].item.currency if settled else line.currency
+    kind = "receipt" if receipt else "payment"
     booked: dict[str, Decimal] = {}
-    if line.currency == RON:
-        settlement = Settlement(
-            kind="receipt" if receipt else "payment",
-            source=source,
-            on=line.booking_date,
-            partner_id=partner_id,
-            partner_account=account,
-            treasury_account=treasury,
-            amount=amount,
-            description=description,
+    rules = acc_repo.load_rules(uow.connection)
+    if line.currency == RON and item_currency == RON:
+        draft = settlement_entry(
+            Settlement(
+                kind=kind,
+                source=source,
+                on=line.booking_date,
+                partner_id=partner_id,
+                partner_account=account,
+                treasury_account=treasury,
+                amount=amount,
+                description=description,
+            ),
+            rules,
         )
     else:
         if not settled:
             raise ValidationError.for_field("items", f"a {line.currency} line needs the invoices it settles")
-        rate = rate_on(uow.connection, line.currency, line.booking_date, "booking_date").per_unit
-        booked, rates = _booked_parts(uow, settled, account)
-        settlement = Settlement(
-            kind="receipt" if receipt else "payment",
-            source=source,
-            on=line.booking_date,
-            partner_id=partner_id,
-            partner_account=account,
-            treasury_account=treasury,
-            amount=lei(amount, rate),
-            currency=line.currency,
-            currency_amount=amount,
-            exchange_rate=rate,
-            booked_amount=sum(booked.values(), Decimal(0)),
-            booked_rate=rates.pop() if len(rates) == 1 else None,
-            description=description,
+        rate = rate_on(uow.connection, item_currency, line.booking_date, "booking_date").per_unit
+        booked, rates = _booked_parts(uow, settled, account, partner_id, line.booking_date)
+        cross = line.currency != item_currency
+        draft = settlement_entry(
+            Settlement(
+                kind=kind,
+                source=source,
+                on=line.booking_date,
+                partner_id=partner_id,
+                partner_account=account,
+                treasury_account=treasury,
+                amount=amount if cross else lei(amount, rate),
+                currency=item_currency,
+                currency_amount=sum((s.amount for s in settled), Decimal(0)),
+                exchange_rate=rate,
+                booked_amount=sum(booked.values(), Decimal(0)),
+                booked_rate=rates.pop() if len(rates) == 1 else None,
+                description=description,
+            ),
+            rules,
         )
+        if cross:  # the bank side is the lei paid, in lei alone
+            plain = {"currency": RON, "currency_amount": None, "exchange_rate": None}
+            draft = replace(
+                draft,
+                lines=tuple(replace(x, **plain) if x.account == treasury else x for x in draft.lines),
+            )
     try:
-        return Posting(post_settlement(uow, settlement).id, booked=booked)
+        return Posting(entry_handlers.post(uow, draft).id, booked=booked)
     except AlreadyPosted:
         return Posting(acc_repo.find_by_source(uow.connection, source), "already posted")
 

@@ -3,7 +3,8 @@
 ``apply`` runs in the caller's unit of work: it checks the line is still waiting and every item
 still open for at least its allocation (a stale candidate is a Conflict), records the
 reconciliations, lowers what is open, remembers the payer's IBAN as the partner's, posts the
-receipt or payment (a currency line at the BNR rate of its date, with its exchange difference),
+receipt or payment (a currency line at the BNR rate of its date, with its exchange difference;
+a lei line paying currency invoices converted at that rate, ``_cleared``),
 and publishes ``accounting.bank_line.reconciled`` - all in one transaction, so a failure (a
 missing BNR rate, a closed month) leaves nothing half done.
 """
@@ -14,15 +15,22 @@ import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any, Final
 
 from genius.apps.accounting.bank import repository as repo
 from genius.apps.accounting.bank.domain.model import Allocation, Candidate, ItemKind
 from genius.apps.accounting.bank.events import BankLineReconciled
 from genius.apps.accounting.bank.handlers.ledger import Posting, Settled, post_fee, post_line
+from genius.apps.accounting.domain.fx import RON, lei
+from genius.apps.accounting.handlers.fx_rates import rate_on
 from genius.kernel.clock import utcnow
 from genius.kernel.errors import Conflict, NotFound, ValidationError
 from genius.kernel.ids import new_id
+from genius.kernel.money import round_money
 from genius.platform.db.uow import UnitOfWork
+
+# A lei payment of a currency invoice converted at the day's rate may miss what is open by a cent.
+CROSS_TOLERANCE: Final = Decimal("0.01")
 
 
 class LineNotFound(NotFound):
@@ -85,28 +93,36 @@ def apply(
                 else "a payment settles supplier invoices"
             )
             raise ValidationError.for_field(where, f"invoice {row.number} is a {row.kind}; {side}")
-        if row.currency != line.currency:
+        if row.currency != line.currency and line.currency != RON:
             raise ValidationError.for_field(
                 where, f"invoice {row.number} is in {row.currency}, the line in {line.currency}"
-            )
-        if row.status != repo.OPEN or allocation.amount > repo.dec(row.open_amount):
-            raise StaleMatch(
-                f"invoice {row.number} has {row.open_amount} open ({row.status}); "
-                f"{allocation.amount} cannot be applied",
-                details={"item_id": row.id},
             )
         if allocation.amount <= 0:
             raise ValidationError.for_field(f"{where}.amount", "must be positive")
         partners.add(row.partner_id or row.partner_name)
     if len(partners) > 1:
         raise ValidationError.for_field("items", "one line settles invoices of one partner only")
+    currencies = {rows[a.item_id].currency for a in allocations}
+    if len(currencies) > 1:
+        raise ValidationError.for_field(
+            "items", f"one line settles invoices of one currency: {sorted(currencies)}"
+        )
+    cleared = _cleared(uow, line, allocations, rows)
+    for index, allocation in enumerate(allocations):
+        row = rows[allocation.item_id]
+        if row.status != repo.OPEN or cleared[row.id] > repo.dec(row.open_amount):
+            raise StaleMatch(
+                f"invoice {row.number} has {row.open_amount} {row.currency} open ({row.status}); "
+                f"{cleared[row.id]} cannot be applied",
+                details={"item_id": row.id, "field": f"items[{index}]"},
+            )
     total = sum((a.amount for a in allocations), Decimal(0))
     if total > abs(amount):
         raise ValidationError.for_field("items", f"the invoices take {total}, the line brings {abs(amount)}")
     now = utcnow()
     first = rows[allocations[0].item_id]
     numbers = [rows[a.item_id].number for a in allocations]
-    settled = [Settled(rows[a.item_id], a.amount) for a in allocations]
+    settled = [Settled(rows[a.item_id], cleared[a.item_id]) for a in allocations]
     posting = post_line(uow, line, total, first.partner_id, first.partner_name, numbers, settled)
     repo.insert_reconciliations(
         conn,
@@ -115,7 +131,7 @@ def apply(
                 "id": new_id(),
                 "line_id": line.id,
                 "item_id": a.item_id,
-                "amount": str(a.amount),
+                "amount": str(cleared[a.item_id]),
                 "method": method,
                 "confidence": confidence,
                 "entry_id": posting.entry_id,
@@ -129,7 +145,7 @@ def apply(
         ],
     )
     for a in allocations:
-        left = repo.dec(rows[a.item_id].open_amount) - a.amount
+        left = repo.dec(rows[a.item_id].open_amount) - cleared[a.item_id]
         repo.update_open_item(
             conn,
             a.item_id,
@@ -163,7 +179,8 @@ def apply(
                     "item_id": a.item_id,
                     "number": rows[a.item_id].number,
                     "kind": kind.value,
-                    "amount": str(a.amount),
+                    "amount": str(cleared[a.item_id]),
+                    "currency": rows[a.item_id].currency,
                 }
                 for a in allocations
             ],
@@ -172,6 +189,36 @@ def apply(
         subject=line.id,
     )
     return Applied(line.id, tuple(a.item_id for a in allocations), total, posting)
+
+
+def _cleared(
+    uow: UnitOfWork, line: Any, allocations: Sequence[Allocation], rows: dict[str, Any]
+) -> dict[str, Decimal]:
+    """What each allocation clears of its invoice, in the invoice's currency.
+
+    The same currency: the allocation itself. A lei line paying currency invoices: the lei
+    allocated at the BNR rate of the booking date (OMFP 1802 pct. 322: the rate of the transaction
+    date), rounded to the cent; what the rounding leaves open (at most a cent) is cleared with it,
+    more lei than the open part is worth is refused naming the invoice.
+    """
+    out: dict[str, Decimal] = {}
+    for index, a in enumerate(allocations):
+        row = rows[a.item_id]
+        if row.currency == line.currency:
+            out[row.id] = a.amount
+            continue
+        rate = rate_on(uow.connection, row.currency, line.booking_date, "booking_date").per_unit
+        worth = round_money(a.amount / rate)
+        left = repo.dec(row.open_amount)
+        if worth > left + CROSS_TOLERANCE:
+            raise ValidationError.for_field(
+                f"items[{index}].amount",
+                f"{a.amount} lei is {worth} {row.currency} at the BNR rate of "
+                f"{line.booking_date.isoformat()} ({rate}); invoice {row.number} has {left} "
+                f"{row.currency} open ({lei(left, rate)} lei)",
+            )
+        out[row.id] = left if left - worth <= CROSS_TOLERANCE else worth
+    return out
 
 
 def propose(
@@ -225,7 +272,8 @@ def confirm(
 ) -> Applied:
     """A person confirms one of the line's candidates, or names the invoices (and amounts) it settles.
 
-    Without amounts, invoices take what is open of them in the order given, up to the line's amount.
+    Without amounts, invoices take what is open of them in the order given, up to the line's amount
+    (amounts are in the line's currency; a lei line paying a currency invoice gives it the lei left).
     """
     if (candidate_id is None) == (not items):
         raise ValidationError.for_field(
@@ -243,7 +291,12 @@ def confirm(
             row = rows.get(item_id)
             if row is None:
                 raise ValidationError.for_field(f"items[{index}]", f"{item_id!r} is not a known invoice")
-            take = wanted if wanted is not None else min(left, repo.dec(row.open_amount))
+            if wanted is not None:
+                take = wanted
+            elif row.currency != line.currency:  # a lei line paying a currency invoice: the lei left
+                take = left
+            else:
+                take = min(left, repo.dec(row.open_amount))
             if take <= 0:
                 raise ValidationError.for_field(
                     f"items[{index}].amount", "nothing of the line is left for this invoice"
