@@ -36,6 +36,7 @@ from bench._bus_processes import (
     _produce,
     consumer_count,
 )
+from genius.platform.bus.heap import settle_heap
 from genius.platform.bus.messages import ProbeSent
 from genius.platform.bus.relay import Relay
 from genius.platform.bus.transport import QueueSpec, Transport
@@ -217,6 +218,7 @@ async def _run(kind: str, database: str, folder: Path) -> tuple[str, str]:
     await transport.start()
     try:
         await transport.declare(QueueSpec("bench", ("bus.probe.sent",)))
+        settle_heap()  # the relay's process, as Bus.start does in production
         throughput = await _throughput(setup, where, transport, consumers)
         latency = await _latency(setup, where, transport, consumers)
     finally:

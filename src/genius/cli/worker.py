@@ -52,6 +52,7 @@ def worker(
 
 
 async def _run(runtime: object, grace: float) -> None:
+    from genius.platform.bus.heap import settle_heap
     from genius.workers.runtime import WorkerRuntime
 
     assert isinstance(runtime, WorkerRuntime)
@@ -60,6 +61,7 @@ async def _run(runtime: object, grace: float) -> None:
     for sig in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(sig, stop.set)
     await runtime.start()
+    settle_heap()
     typer.echo(f"worker {runtime.instance_id} ready: {', '.join(runtime.handlers)}")
     try:
         await stop.wait()
