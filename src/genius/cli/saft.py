@@ -3,6 +3,7 @@
     genius saft settings --tenant acme --contact-first-name Ioana --contact-last-name Popescu \\
         --contact-telephone +40264000000
     genius saft export --tenant acme --period 2026-10 --out D406_2026-10.xml
+    genius saft export --tenant acme --period 2026 --out D406_2026.xml     # annual: fixed assets (A)
     genius saft sync --tenant acme --period 2026-10      # copy documents the read model missed
 
 ``export`` runs in the foreground with its progress on stderr. It writes a temporary file beside
@@ -57,7 +58,9 @@ class _Bar:
 @app.command("export")
 def export(
     tenant: str = typer.Option(..., "--tenant", help="The tenant's slug."),
-    period: str = typer.Option(..., "--period", help="2026-10 (monthly, L) or 2026-Q3 (quarterly, T)."),
+    period: str = typer.Option(
+        ..., "--period", help="2026-10 (monthly, L), 2026-Q3 (quarterly, T) or 2026 (annual fixed assets, A)."
+    ),
     out: Path = typer.Option(..., "--out", help="Where to write the D406 XML."),
     test_namespace: bool = typer.Option(
         False, "--test-namespace", help="Write ANAF's test declaration namespace (d406t) instead."

@@ -134,18 +134,21 @@ async def test_blocking_prevalidation_findings_refuse_with_their_messages(books:
     assert findings[0]["message_ro"] and "PARTNER_NO_ADDRESS 0023456783" in error.message
 
 
-@pytest.mark.parametrize("text", ["2026-13", "2026-Q5", "26-10", "2019-05", "", "2026"])
-def test_periods_that_are_not_a_month_or_a_quarter_are_refused(text: str) -> None:
+@pytest.mark.parametrize("text", ["2026-13", "2026-Q5", "26-10", "2019-05", "", "2019", "20261"])
+def test_periods_that_are_not_a_month_a_quarter_or_a_year_are_refused(text: str) -> None:
     with pytest.raises(ValidationError) as caught:
         parse_period(text)
     assert caught.value.problems[0].field == "period"
 
 
-def test_the_annual_assets_declaration_is_refused_with_its_reason() -> None:
-    with pytest.raises(ValidationError) as caught:
-        parse_period("2026")
-    problem = caught.value.problems[0]
-    assert problem.code == "saft_not_applicable" and "fixed-asset register" in problem.message
+def test_a_year_is_the_annual_assets_declaration_of_that_calendar_year() -> None:
+    period = parse_period("2026")
+    assert (period.label, period.report_type.value, period.first, period.last) == (
+        "2026",
+        "A",
+        date(2026, 1, 1),
+        date(2026, 12, 31),
+    )
 
 
 async def test_the_ledger_consumer_catching_up_clears_the_refusal(tmp_path: Path) -> None:

@@ -1,9 +1,9 @@
 """Pure D406 rules of the accounting side: the period asked for, partner IDs, tax codes of ledger VAT tags.
 
 * ``parse_period``: ``2026-10`` is a monthly D406 (HeaderComment L), ``2026-Q3`` a quarterly one
-  (T). The annual assets declaration (A) and the on-request stock declaration (C) need a
-  fixed-asset register and an inventory, which Genius does not have yet: asked for, they are
-  refused with that reason rather than filed empty.
+  (T), ``2026`` the annual fixed-asset declaration (A) of that financial year (Genius keeps the
+  calendar year as the financial year). The on-request stock declaration (C) needs an inventory,
+  which Genius does not keep: it has no period syntax.
 * ``partner_saft_id``: the prefixed partner ID of ANAF's rule S.C.1 from what the sales events
   say about a partner (00 + CUI, 01 + EU VAT ID, 02/05/06 + country + code, 04 + internal code).
 * ``tax_code_for``: the ANAF tax code (D406 TaxCode) of a ledger VAT treatment and rate on a day,
@@ -34,7 +34,7 @@ FIRST_YEAR = 2020
 
 @dataclass(frozen=True)
 class ReportPeriod:
-    """What was asked for: ``2026-10`` (monthly, L) or ``2026-Q3`` (quarterly, T)."""
+    """What was asked for: ``2026-10`` (monthly, L), ``2026-Q3`` (quarterly, T) or ``2026`` (annual, A)."""
 
     label: str
     report_type: ReportType
@@ -55,25 +55,25 @@ def _month_end(year: int, month: int) -> date:
 
 
 def parse_period(text: str) -> ReportPeriod:
-    """``2026-10`` or ``2026-Q3``; anything else is refused naming the field ``period``."""
+    """``2026-10``, ``2026-Q3`` or ``2026``; anything else is refused naming the field ``period``."""
     value = (text or "").strip()
     month = _MONTH.fullmatch(value)
     quarter = _QUARTER.fullmatch(value)
-    year_text = month.group(1) if month else quarter.group(1) if quarter else None
-    if _YEAR.fullmatch(value):
-        raise ValidationError.for_field(
-            "period",
-            f"{value}: the annual D406 (A) reports fixed assets, and Genius has no fixed-asset register "
-            "yet; give a month (2026-10) or a quarter (2026-Q3)",
-            code="saft_not_applicable",
-        )
+    whole = _YEAR.fullmatch(value)
+    year_text = (
+        month.group(1) if month else quarter.group(1) if quarter else whole.group(1) if whole else None
+    )
     if year_text is None:
         raise ValidationError.for_field(
-            "period", f"{value!r}: give a month as YYYY-MM (2026-10) or a quarter as YYYY-Qn (2026-Q3)"
+            "period",
+            f"{value!r}: give a month as YYYY-MM (2026-10), a quarter as YYYY-Qn (2026-Q3) or a year as "
+            "YYYY (2026, the annual fixed-asset D406)",
         )
     year = int(year_text)
     if year < FIRST_YEAR:
         raise ValidationError.for_field("period", f"{value}: D406 periods start in {FIRST_YEAR}")
+    if whole:
+        return ReportPeriod(str(year), ReportType.ANNUAL_ASSETS, date(year, 1, 1), date(year, 12, 31))
     if month:
         number = int(month.group(2))
         if not 1 <= number <= 12:

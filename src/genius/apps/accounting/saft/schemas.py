@@ -10,7 +10,11 @@ from pydantic import BaseModel, ConfigDict, Field
 class SaftExportIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    period: str = Field(..., description="2026-10 (monthly, L) or 2026-Q3 (quarterly, T)", max_length=10)
+    period: str = Field(
+        ...,
+        description="2026-10 (monthly, L), 2026-Q3 (quarterly, T) or 2026 (annual assets, A)",
+        max_length=10,
+    )
     target: Literal["filing", "test"] = Field(
         "filing", description="filing: namespace d406; test: ANAF's test declaration d406t"
     )

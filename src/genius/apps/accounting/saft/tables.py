@@ -136,7 +136,7 @@ exports = Table(
     "acc_saft_exports",
     metadata,
     Column("id", String(64), primary_key=True),  # the job id (or a new id for the CLI)
-    Column("period", String(10), nullable=False),  # 2026-10 or 2026-Q3
+    Column("period", String(10), nullable=False),  # 2026-10, 2026-Q3 or 2026
     Column("report_type", String(2), nullable=False),
     Column("first_day", Date, nullable=False),
     Column("last_day", Date, nullable=False),

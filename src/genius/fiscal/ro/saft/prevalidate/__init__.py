@@ -14,7 +14,8 @@ TRIAL_BALANCE_UNBALANCED, PARTNER_BALANCES_MISMATCH; VAT_COLLECTED_MISMATCH,
 VAT_DEDUCTIBLE_MISMATCH; TAX_CODE_INVALID, TAX_CODE_UNKNOWN, TAX_CODE_INACTIVE, TAX_CODE_GL_ONLY,
 TAX_CODE_NOT_IN_TABLE; AMOUNT_RATE_MISMATCH, AMOUNT_RATE_MISSING, AMOUNT_CURRENCY_MISMATCH;
 ENTRY_OUTSIDE_PERIOD; INVOICE_ACCOUNT; PAYMENT_METHOD_INVALID, PAYMENT_MECHANISM_MISMATCH,
-PAYMENT_TAX_NOT_NONE.
+PAYMENT_TAX_NOT_NONE; ASSET_DUPLICATE, ASSET_ACCOUNT_NOT_IN_MASTER, ASSET_BOOK_VALUE_ARITHMETIC,
+ASSET_LEDGER_MISMATCH, ASSET_TRANSACTION_UNKNOWN_ASSET (annual D406, ``assets``).
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from genius.fiscal.ro.saft.model.documents import SourceDocuments
 from genius.fiscal.ro.saft.model.entries import GeneralLedgerEntries
 from genius.fiscal.ro.saft.model.header import Header
 from genius.fiscal.ro.saft.model.masterfiles import MasterFiles
+from genius.fiscal.ro.saft.prevalidate.assets import check_assets
 from genius.fiscal.ro.saft.prevalidate.balances import check_balances, check_vat
 from genius.fiscal.ro.saft.prevalidate.context import Context
 from genius.fiscal.ro.saft.prevalidate.documents import check_invoices, check_payments
@@ -80,6 +82,8 @@ def prevalidate(
     check_customers(ctx, masters.customers, bank)
     check_suppliers(ctx, masters.suppliers, bank)
     collect_tax_table(ctx, masters.tax_table)
+    asset_section = source_documents.asset_transactions if source_documents is not None else None
+    check_assets(ctx, masters.assets, asset_section.transactions if asset_section is not None else ())
     if general_ledger is not None:
         check_ledger(ctx, general_ledger)
     if source_documents is not None:

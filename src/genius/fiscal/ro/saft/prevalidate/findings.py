@@ -24,6 +24,7 @@ class EntityKind(StrEnum):
     INVOICE = "invoice"
     PAYMENT = "payment"
     LEDGER = "ledger"
+    ASSET = "asset"
 
 
 @dataclass(frozen=True, slots=True)
