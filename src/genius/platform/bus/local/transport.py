@@ -17,6 +17,9 @@ one; the lease outlives two missed beats. A lease can still lapse (a process fro
 than the lease): the message is then delivered again while the first delivery runs, and the
 consumer must bear it (inbox for subscribers; the job's run claim for workers,
 ``genius.platform.jobs.runs``).
+
+Here: the file, topology, publishing, claims and settlement of deliveries. A consumer's lease is
+``local/subscription.py``; the dead letters' list/replay/purge ``local/dead_letters.py``.
 """
 
 from __future__ import annotations
@@ -27,11 +30,11 @@ import threading
 import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
 from genius.platform.bus.catalogue import tag_of
+from genius.platform.bus.local import dead_letters as dead
 from genius.platform.bus.local.upgrade import upgrade_layout
 from genius.platform.bus.transport import (
     DEFAULT_MAX_DELIVERIES,
@@ -316,7 +319,7 @@ class LocalTransport(Transport):
             )
         )
 
-    # -- dead letters ----------------------------------------------------------------------------
+    # -- dead letters (local/dead_letters.py) ---------------------------------------------------
     async def dead_letters(
         self,
         *,
@@ -325,41 +328,7 @@ class LocalTransport(Transport):
         type: str | None = None,
         limit: int = 100,
     ) -> list[DeadLetter]:
-        sql, args = self._dead_filter(queue, tenant, type, None)
-        rows = await self._run(
-            lambda: self._db.execute(  # type: ignore[union-attr]
-                "SELECT queue, event_id, type, tenant, dead_reason, attempt, dead_at, body FROM messages"
-                f" WHERE {sql} ORDER BY id LIMIT ?",
-                (*args, limit),
-            ).fetchall()
-        )
-        return [
-            DeadLetter(
-                queue=r[0],
-                event_id=r[1],
-                type=r[2],
-                tenant=r[3],
-                reason=r[4] or "",
-                attempts=r[5],
-                dead_at=datetime.fromtimestamp(r[6], UTC) if r[6] else None,
-                body=r[7].decode() if isinstance(r[7], bytes) else r[7],
-            )
-            for r in rows
-        ]
-
-    @staticmethod
-    def _dead_filter(
-        queue: str | None, tenant: str | None, type_: str | None, ids: Sequence[str] | None
-    ) -> tuple[str, list[Any]]:
-        clauses, args = ["state = 'dead'"], []
-        for column, value in (("queue", queue), ("tenant", tenant), ("type", type_)):
-            if value is not None:
-                clauses.append(f"{column} = ?")
-                args.append(value)
-        if ids is not None:
-            clauses.append(f"event_id IN ({', '.join('?' * len(ids))})" if ids else "0")
-            args += list(ids)
-        return " AND ".join(clauses), args
+        return await self._run(dead.letters, self._db, queue, tenant, type, limit)
 
     async def replay(
         self,
@@ -369,17 +338,7 @@ class LocalTransport(Transport):
         tenant: str | None = None,
         type: str | None = None,
     ) -> list[str]:
-        sql, args = self._dead_filter(queue, tenant, type, event_ids)
-
-        def work(db: sqlite3.Connection) -> list[str]:
-            rows = db.execute(
-                "UPDATE messages SET state = 'ready', attempt = 1, deliveries = 0, available_at = ?,"
-                f" dead_reason = NULL, dead_at = NULL, last_error = NULL WHERE {sql} RETURNING event_id",
-                (time.time(), *args),
-            ).fetchall()
-            return [r[0] for r in rows]
-
-        replayed = await self._run(self._write, work)
+        replayed = await self._run(self._write, lambda db: dead.replay(db, queue, event_ids, tenant, type))
         self._wake()
         return replayed
 
@@ -391,12 +350,7 @@ class LocalTransport(Transport):
         tenant: str | None = None,
         type: str | None = None,
     ) -> list[str]:
-        sql, args = self._dead_filter(queue, tenant, type, event_ids)
-        rows = await self._run(
-            self._write,
-            lambda db: db.execute(f"DELETE FROM messages WHERE {sql} RETURNING event_id", args).fetchall(),
-        )
-        return [r[0] for r in rows]
+        return await self._run(self._write, lambda db: dead.purge(db, queue, event_ids, tenant, type))
 
     async def queue_depth(self, queue: str) -> int:
         row = await self._run(

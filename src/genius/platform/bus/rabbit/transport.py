@@ -18,6 +18,9 @@ Topology for namespace ``ns`` (``genius`` in production; tests use a unique one 
 Retries and dead letters are explicit publishes (with confirms) followed by the ack of the
 original, so a crash in between gives a duplicate, never a loss. Publishes always wait for the
 broker's confirm; an unroutable command (``mandatory``) counts as not confirmed.
+
+Here: the connection, the topology and publishing. Consuming is ``rabbit/subscription.py``, the
+dead-letter queue's list/replay/purge ``rabbit/dead_letters.py``, the publish frames ``rabbit/frames.py``.
 """
 
 from __future__ import annotations
@@ -26,23 +29,15 @@ import asyncio
 import contextlib
 import math
 from collections.abc import Sequence
-from datetime import datetime
 from typing import Any
 
 import aio_pika
 import aiormq
-from aio_pika.abc import AbstractChannel, AbstractConnection, AbstractIncomingMessage
+from aio_pika.abc import AbstractChannel, AbstractConnection
 
 from genius.platform.bus.catalogue import tag_of
-from genius.platform.bus.envelope import Envelope, EnvelopeError
+from genius.platform.bus.rabbit import dead_letters as dead
 from genius.platform.bus.rabbit.frames import Publish, publish_batch
-from genius.platform.bus.rabbit.headers import (
-    ATTEMPT_HEADER,
-    DEAD_AT_HEADER,
-    QUEUE_HEADER,
-    REASON_HEADER,
-    header_text,
-)
 from genius.platform.bus.transport import (
     DEFAULT_MAX_DELIVERIES,
     DeadLetter,
@@ -51,13 +46,10 @@ from genius.platform.bus.transport import (
     Subscription,
     Transport,
     TransportError,
-    matches_filters,
     worker_queue,
 )
 
 PUBLISH_TIMEOUT_SECONDS = 30.0
-# Dead letters read per browse of the dead-letter queue (list/replay/purge).
-BROWSE_LIMIT = 10_000
 
 
 class RabbitTransport(Transport):
@@ -281,48 +273,7 @@ class RabbitTransport(Transport):
         self._subscriptions.add(sub)
         return sub
 
-    # -- dead letters ----------------------------------------------------------------------------
-    async def _browse(self) -> tuple[AbstractConnection, AbstractChannel, list[AbstractIncomingMessage]]:
-        """Take (unacked) up to BROWSE_LIMIT dead letters; closing the channel puts the rest back."""
-        await self._ensure()
-        conn = await aio_pika.connect(self.url, timeout=10)
-        channel = await conn.channel()
-        queue = await channel.get_queue(self.dead_queue, ensure=True)
-        taken: list[AbstractIncomingMessage] = []
-        while len(taken) < BROWSE_LIMIT:
-            message = await queue.get(no_ack=False, fail=False, timeout=10)
-            if message is None:
-                break
-            taken.append(message)
-        return conn, channel, taken
-
-    def _letter(self, message: AbstractIncomingMessage) -> DeadLetter:
-        headers = dict(message.headers or {})
-        queue = header_text(headers.get(QUEUE_HEADER))
-        reason = header_text(headers.get(REASON_HEADER))
-        if not queue:
-            deaths = headers.get("x-death") or []
-            first = deaths[0] if deaths else {}
-            queue = self.short(header_text(first.get("queue")))
-            reason = reason or f"{header_text(first.get('reason'))} (broker)"
-        try:
-            env = Envelope.from_amqp(headers, message.body, message.content_type)
-            event_id, type_, tenant, body = env.id, env.type, env.tenant, env.to_json().decode()
-        except EnvelopeError:
-            event_id = message.message_id or ""
-            type_, tenant, body = header_text(message.type), "", message.body.decode(errors="replace")
-        dead_at = header_text(headers.get(DEAD_AT_HEADER))
-        return DeadLetter(
-            queue=queue,
-            event_id=event_id,
-            type=type_,
-            tenant=tenant,
-            reason=reason,
-            attempts=int(headers.get(ATTEMPT_HEADER) or 1),
-            dead_at=datetime.fromisoformat(dead_at) if dead_at else None,
-            body=body,
-        )
-
+    # -- dead letters (rabbit/dead_letters.py) --------------------------------------------------
     async def dead_letters(
         self,
         *,
@@ -331,49 +282,7 @@ class RabbitTransport(Transport):
         type: str | None = None,
         limit: int = 100,
     ) -> list[DeadLetter]:
-        conn, _channel, taken = await self._browse()
-        try:
-            letters = [self._letter(m) for m in taken]
-            return [
-                x
-                for x in letters
-                if (queue is None or x.queue == queue) and matches_filters(x, tenant, type, None)
-            ][:limit]
-        finally:
-            await conn.close()  # everything taken goes back to the dead-letter queue
-
-    async def _settle_dead(
-        self, queue: str, ids: Sequence[str] | None, tenant: str | None, type_: str | None, replay: bool
-    ) -> list[str]:
-        conn, _channel, taken = await self._browse()
-        done: list[str] = []
-        try:
-            for message in taken:
-                letter = self._letter(message)
-                if letter.queue != queue or not matches_filters(letter, tenant, type_, ids):
-                    continue
-                if replay:
-                    headers = {
-                        k: v
-                        for k, v in (message.headers or {}).items()
-                        if k not in ("x-death", ATTEMPT_HEADER, QUEUE_HEADER, REASON_HEADER, DEAD_AT_HEADER)
-                        and not k.startswith(("x-first-death", "x-last-death"))
-                    }
-                    properties = aiormq.spec.Basic.Properties(
-                        content_type=message.content_type,
-                        headers=headers,
-                        delivery_mode=2,
-                        message_id=message.message_id,
-                        correlation_id=message.correlation_id,
-                        timestamp=message.timestamp,
-                        message_type=message.type,
-                    )
-                    await self._publish_raw("", self.qname(queue), message.body, properties)
-                await message.ack()
-                done.append(letter.event_id)
-        finally:
-            await conn.close()
-        return done
+        return await dead.letters(self, queue=queue, tenant=tenant, type_=type, limit=limit)
 
     async def replay(
         self,
@@ -383,7 +292,7 @@ class RabbitTransport(Transport):
         tenant: str | None = None,
         type: str | None = None,
     ) -> list[str]:
-        return await self._settle_dead(queue, event_ids, tenant, type, replay=True)
+        return await dead.settle(self, queue, event_ids, tenant, type, replay=True)
 
     async def purge(
         self,
@@ -393,7 +302,7 @@ class RabbitTransport(Transport):
         tenant: str | None = None,
         type: str | None = None,
     ) -> list[str]:
-        return await self._settle_dead(queue, event_ids, tenant, type, replay=False)
+        return await dead.settle(self, queue, event_ids, tenant, type, replay=False)
 
     async def queue_depth(self, queue: str) -> int:
         channel = await self._ensure()
