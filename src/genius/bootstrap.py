@@ -152,8 +152,11 @@ def subscriber_factories() -> list[Callable[..., Consumer]]:
 
 
 @asynccontextmanager
-async def running_subscribers(platform: Platform) -> AsyncIterator[list[Consumer]]:
-    """Start every app subscriber on the platform's bus for the duration of the block."""
+async def running_subscribers(
+    platform: Platform, *, select: Callable[[str], bool] | None = None, grace: float = 10.0
+) -> AsyncIterator[list[Consumer]]:
+    """Start every app subscriber (or those whose name ``select`` accepts) on the platform's bus for
+    the duration of the block; at its end in-flight events get ``grace`` seconds, the rest go back."""
     transport = platform.bus.transport
     await transport.start()
     consumers = [
@@ -163,8 +166,9 @@ async def running_subscribers(platform: Platform) -> AsyncIterator[list[Consumer
     started: list[Consumer] = []
     try:
         for consumer in consumers:
-            await consumer.start()
-            started.append(consumer)
+            if select is None or select(consumer.name):
+                await consumer.start()
+                started.append(consumer)
         yield started
     finally:
-        await asyncio.gather(*(c.stop() for c in started))
+        await asyncio.gather(*(c.stop(grace) for c in started))

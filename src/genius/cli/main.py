@@ -14,6 +14,7 @@ from genius.cli import (
     saft,
     serve,
     settings_cmd,
+    subscribers,
     tenant,
     user,
     worker,
@@ -30,6 +31,7 @@ app.add_typer(user.auth_app, name="auth")
 app.add_typer(efactura.app, name="efactura")
 app.add_typer(dlq.app, name="dlq")
 app.add_typer(worker.app, name="worker")
+app.command("subscribers")(subscribers.subscribers)
 app.add_typer(anaf_sandbox.app, name="anaf-sandbox")
 app.add_typer(settings_cmd.app, name="settings")
 app.add_typer(saft.app, name="saft")
