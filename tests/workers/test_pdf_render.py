@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import subprocess
 from pathlib import Path
 
 import pytest
@@ -13,6 +12,7 @@ from genius.platform.jobs.context import JobContext
 from genius.platform.jobs.messages import PdfRenderRequested
 from genius.platform.storage import InvalidKey
 from genius.workers.pdf_render import RenderFailed, handle, render_pdf
+from tests.workers.pdf_text import pdftotext
 
 # Every Romanian letter with a diacritic, lower and upper case, with the comma-below ș ț Ș Ț
 # (U+0219, U+021B, U+0218, U+021A), in words an invoice really carries.
@@ -26,15 +26,6 @@ LINES = [
 TEMPLATE = """<!doctype html><html lang="ro"><head><meta charset="utf-8"></head><body>
 {% for line in lines %}<p>{{ line }}</p>
 {% endfor %}</body></html>"""
-
-
-def pdftotext(pdf: bytes, tmp_path: Path) -> str:
-    """The text in content order (-raw keeps the space glyphs between single letters)."""
-    path = tmp_path / "out.pdf"
-    path.write_bytes(pdf)
-    return subprocess.run(
-        ["pdftotext", "-raw", "-enc", "UTF-8", str(path), "-"], check=True, capture_output=True, text=True
-    ).stdout
 
 
 def test_romanian_diacritics_come_back_exactly(tmp_path: Path) -> None:

@@ -8,9 +8,8 @@ from decimal import Decimal
 import pytest
 
 from tests.apps.procurement.test_inbound import SELLER, scan, supplier_xml
-from tests.apps.sales.conftest import setup_world
-from tests.apps.sales.spv.conftest import Anaf, Client, authorize
-from tests.web.conftest import PASSWORD, Gateway, issue_token
+from tests.apps.sales.spv.conftest import Anaf, Client, admin_client, authorize
+from tests.web.conftest import Gateway
 
 FIELDS = {
     "id", "status", "document_kind", "type_code", "supplier_cui", "supplier_name", "supplier_vat_id",
@@ -21,16 +20,12 @@ FIELDS = {
 
 @pytest.fixture
 def reader(make_gateway: Callable[..., Gateway], anaf: Anaf) -> Client:
-    gateway = make_gateway(**anaf.overrides())
-    world = setup_world(gateway.platform)
-    email_address = f"admin@{world.tenant.slug}.example"
-    gateway.platform.auth.users.create(world.tenant.slug, email_address, PASSWORD, ["admin"])
-    token = issue_token(gateway.client, world.tenant.slug, email_address)
-    authorize(world)
+    client = admin_client(make_gateway, anaf)
+    authorize(client.world)
     anaf.double.deliver_inbound(supplier_xml(), SELLER)
     anaf.double.deliver_inbound(supplier_xml(number="GEN-2025-0002", issue_date="2025-10-20"), SELLER)
-    scan(world)
-    return Client(gateway, world, {"Authorization": f"Bearer {token}"})
+    scan(client.world)
+    return client
 
 
 def _get(reader: Client, path: str, expected: int = 200, **params: object) -> object:

@@ -171,14 +171,19 @@ class Client:
         return response.json() if "json" in response.headers.get("content-type", "") else response
 
 
-@pytest.fixture
-def spv(make_gateway: Callable[..., Any], anaf: Anaf) -> Client:
+def admin_client(make_gateway: Callable[..., Any], anaf: Anaf) -> Client:
+    """A gateway pointed at the ANAF double, a sales tenant, and its admin's bearer token."""
     gateway = make_gateway(**anaf.overrides())
     world = setup_world(gateway.platform)
     email = f"admin@{world.tenant.slug}.example"
     gateway.platform.auth.users.create(world.tenant.slug, email, PASSWORD, ["admin"])
     token = issue_token(gateway.client, world.tenant.slug, email)
     return Client(gateway, world, {"Authorization": f"Bearer {token}"})
+
+
+@pytest.fixture
+def spv(make_gateway: Callable[..., Any], anaf: Anaf) -> Client:
+    return admin_client(make_gateway, anaf)
 
 
 def authorize_through_the_api(spv: Client) -> dict[str, Any]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import subprocess
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -13,29 +12,16 @@ from genius.integrations.smtp.double import SmtpDouble
 from genius.integrations.smtp.senders import MailSender, MailSenders
 from genius.kernel.clock import utcnow
 from genius.workers import anaf_efactura, email_send, pdf_render
-from tests.apps.sales.conftest import setup_world
-from tests.apps.sales.spv.conftest import Anaf, Client, authorize, issue, run_queued
-from tests.web.conftest import PASSWORD, Gateway, issue_token
+from tests.apps.sales.spv.conftest import Anaf, Client, admin_client, authorize, issue, run_queued
+from tests.web.conftest import Gateway
+from tests.workers.pdf_text import pdftotext
 
 PDF_REQUEST = "worker.request.pdf.render"
 
 
-def pdftotext(pdf: bytes, tmp_path: Path) -> str:
-    path = tmp_path / "out.pdf"
-    path.write_bytes(pdf)
-    return subprocess.run(
-        ["pdftotext", "-raw", "-enc", "UTF-8", str(path), "-"], check=True, capture_output=True, text=True
-    ).stdout
-
-
 @pytest.fixture
 def docs(make_gateway: Callable[..., Gateway], anaf: Anaf) -> Client:
-    gateway = make_gateway(**anaf.overrides())
-    world = setup_world(gateway.platform)
-    email_address = f"admin@{world.tenant.slug}.example"
-    gateway.platform.auth.users.create(world.tenant.slug, email_address, PASSWORD, ["admin"])
-    token = issue_token(gateway.client, world.tenant.slug, email_address)
-    return Client(gateway, world, {"Authorization": f"Bearer {token}"})
+    return admin_client(make_gateway, anaf)
 
 
 @pytest.fixture
