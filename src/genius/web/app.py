@@ -29,11 +29,12 @@ from genius.apps.procurement.api import router as procurement_router
 from genius.apps.sales.api import router as sales_router
 from genius.apps.sales.documents.api import router as sales_documents_router
 from genius.apps.sales.spv.api import router as sales_spv_router
-from genius.bootstrap import Platform, build_platform
+from genius.bootstrap import Platform, build_platform, subscriber_factories
 from genius.platform import flags, runtime_settings
 from genius.platform.audit import AuditMiddleware
 from genius.platform.audit import router as audit_router
 from genius.platform.auth.api import router as auth_router
+from genius.platform.bus.depth import watch as watch_queue_depth
 from genius.platform.jobs.api import router as jobs_router
 from genius.platform.observability.logs import configure_logging_for
 from genius.platform.observability.tracing import configure_tracing
@@ -100,6 +101,7 @@ def create_app(
         ],
     )
     app.state.platform = platform
+    watch_queue_depth(platform.bus, subscriber_factories)  # genius_bus_queue_depth on /metrics
     app.state.rate_limiter = limiter
     install_error_handlers(app)
     app.include_router(health.router)

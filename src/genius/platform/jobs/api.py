@@ -4,6 +4,7 @@
     GET  /api/v1/jobs/{id}            state, progress, result or error
     GET  /api/v1/jobs/{id}/events     text/event-stream: a "job" event at every change, then "end"
     GET  /api/v1/workers              per tag: instances, last heartbeat, processed, failed, queue depth
+                                      (null with ``queue_depth_error`` when the transport cannot tell)
 
 Starting a job through this generic endpoint needs ``jobs.job.start``; apps start their own jobs in
 their handlers (``JobService.start``). A job is readable by whoever started it, or with
@@ -17,6 +18,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 import time
 from collections.abc import AsyncIterator
 from typing import Any
@@ -36,6 +38,7 @@ from genius.platform.jobs.service import Job, JobService
 from genius.platform.tenancy import TenantContext
 
 router = APIRouter(prefix="/api/v1", tags=["jobs"])
+log = logging.getLogger("genius.jobs.api")
 
 # How often the event stream looks at the job row, and sends a keep-alive comment when idle.
 EVENTS_POLL_SECONDS = 0.25
@@ -146,10 +149,13 @@ async def list_workers(
     out = []
     for status in statuses:
         shown = status.as_dict()
+        queue = worker_queue(status.tag).name
         try:
-            shown["queue_depth"] = await transport.queue_depth(worker_queue(status.tag).name)
-        except Exception:  # transport not started in this process, or the broker is away
-            shown["queue_depth"] = None
+            shown["queue_depth"] = await transport.queue_depth(queue)
+        except Exception as exc:  # transport not started in this process, the broker away, no queue
+            # Unknown, not zero: null with the reason beside it, and logged for the operator.
+            log.warning("queue depth of %s unavailable: %r", queue, exc)
+            shown["queue_depth"], shown["queue_depth_error"] = None, f"{type(exc).__name__}: {exc}"
         out.append(shown)
     return {"workers": out}
 
