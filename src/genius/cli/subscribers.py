@@ -11,10 +11,11 @@ for ``--grace`` seconds and hands the rest back to the queue.
 from __future__ import annotations
 
 import asyncio
-import signal
 from collections.abc import Callable
 
 import typer
+
+from .service import migrate_tenants, service_platform, stop_on_signals
 
 
 def subscribers(
@@ -27,23 +28,10 @@ def subscribers(
     relay: bool = typer.Option(True, "--relay/--no-relay", help="Also publish the outbox of every tenant."),
 ) -> None:
     """Run app subscribers until SIGTERM or Ctrl-C."""
-    from genius.bootstrap import build_platform
-    from genius.kernel.errors import GeniusError
-    from genius.platform.observability.logs import configure_logging
-
-    from .tenant import fail
-
-    platform = build_platform()
-    configure_logging(platform.settings.log_level, json_output=platform.settings.log_json)
-    try:
+    with service_platform() as platform:
         select = selector(apps, subscriber_names(platform))
-        for tenant in platform.tenants.list():
-            platform.databases.migrate(tenant.slug)
+        migrate_tenants(platform)
         asyncio.run(_run(platform, select, grace, relay))
-    except GeniusError as exc:
-        raise fail(exc) from None
-    finally:
-        platform.close()
 
 
 def subscriber_names(platform: object) -> list[str]:
@@ -79,10 +67,7 @@ async def _run(platform: object, select: Callable[[str], bool] | None, grace: fl
     from genius.platform.bus.heap import settle_heap
 
     assert isinstance(platform, Platform)
-    stop = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for sig in (signal.SIGTERM, signal.SIGINT):
-        loop.add_signal_handler(sig, stop.set)
+    stop = stop_on_signals()
     try:
         # Subscribers first: their queues must be bound before the relay publishes, or events
         # committed while no subscriber ran would be routed to no queue.

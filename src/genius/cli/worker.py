@@ -8,9 +8,10 @@ finish for ``--grace`` seconds and hands the rest back to the queue.
 from __future__ import annotations
 
 import asyncio
-import signal
 
 import typer
+
+from .service import migrate_tenants, service_platform, stop_on_signals
 
 app = typer.Typer(help="Run worker processes (PDF, e-mail, OCR jobs).")
 
@@ -26,29 +27,17 @@ def worker(
     relay: bool = typer.Option(True, "--relay/--no-relay", help="Also publish the outbox of every tenant."),
 ) -> None:
     """Run workers until SIGTERM or Ctrl-C."""
-    from genius.bootstrap import build_platform
-    from genius.kernel.errors import GeniusError
-    from genius.platform.observability.logs import configure_logging
     from genius.workers.runtime import WorkerRuntime, select_handlers
 
-    from .tenant import fail
-
-    platform = build_platform()
-    configure_logging(platform.settings.log_level, json_output=platform.settings.log_json)
-    try:
+    with service_platform() as platform:
         handlers = select_handlers(
             None if tags.strip() == "all" else [t for t in tags.split(",") if t.strip()]
         )
-        for tenant in platform.tenants.list():
-            platform.databases.migrate(tenant.slug)
+        migrate_tenants(platform)
         runtime = WorkerRuntime(
             platform, handlers, concurrency=concurrency, job_timeout=timeout, run_relay=relay
         )
         asyncio.run(_run(runtime, grace))
-    except GeniusError as exc:
-        raise fail(exc) from None
-    finally:
-        platform.close()
 
 
 async def _run(runtime: object, grace: float) -> None:
@@ -56,10 +45,7 @@ async def _run(runtime: object, grace: float) -> None:
     from genius.workers.runtime import WorkerRuntime
 
     assert isinstance(runtime, WorkerRuntime)
-    stop = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for sig in (signal.SIGTERM, signal.SIGINT):
-        loop.add_signal_handler(sig, stop.set)
+    stop = stop_on_signals()
     await runtime.start()
     settle_heap()
     typer.echo(f"worker {runtime.instance_id} ready: {', '.join(runtime.handlers)}")
