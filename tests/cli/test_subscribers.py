@@ -3,10 +3,7 @@ invoice once, and the process stops cleanly on SIGTERM; `--apps` names apps or s
 
 from __future__ import annotations
 
-import os
 import signal
-import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -22,36 +19,16 @@ from genius.bootstrap import build_platform
 from genius.cli.subscribers import selector
 from genius.platform.bus.tables import inbox, outbox
 from tests.apps.sales.conftest import setup_world
-from tests.web.conftest import MASTER_KEY, base_settings
+from tests.cli.genius_process import start_genius
+from tests.web.conftest import base_settings
 
-PROJECT_ROOT = Path(__file__).resolve().parents[2]
 KNOWN = ["accounting.postings", "accounting.bank-open-items", "accounting.saft"]
-
-
-def _process_env(data_dir: Path) -> dict[str, str]:
-    env = {
-        **os.environ,
-        "GENIUS_DATA_DIR": str(data_dir),
-        "GENIUS_MASTER_KEY": MASTER_KEY,
-        "GENIUS_LOG_JSON": "false",
-        "GENIUS_CONFIG_FILE": str(data_dir / "none.toml"),
-    }
-    for name in ("GENIUS_DATABASE_URL", "GENIUS_AMQP_URL", "GENIUS_REDIS_URL"):
-        env.pop(name, None)  # the embedded default: SQLite and the local transport
-    return env
 
 
 def test_a_subscriber_process_posts_an_issued_invoice_once_and_stops_on_sigterm(tmp_path: Path) -> None:
     platform = build_platform(base_settings(tmp_path))
     world = setup_world(platform)
-    process = subprocess.Popen(
-        [sys.executable, "-m", "genius.cli.main", "subscribers", "--apps", "accounting", "--grace", "5"],
-        cwd=PROJECT_ROOT,
-        env=_process_env(tmp_path),
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
+    process = start_genius(["subscribers", "--apps", "accounting", "--grace", "5"], tmp_path)
     try:
         with world.scope():
             h.create_and_issue(world.deps, CreateAndIssue(world.draft()))

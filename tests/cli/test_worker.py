@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import os
 import signal
-import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -15,9 +12,8 @@ from genius.platform.jobs import JobService, JobState, WorkerRegistry
 from genius.platform.jobs.messages import PdfRenderRequested
 from genius.platform.settings import Settings
 from genius.platform.tenancy import TenantContext
-
-MASTER_KEY = "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA="
-PROJECT_ROOT = Path(__file__).resolve().parents[2]
+from tests.cli.genius_process import start_genius
+from tests.web.conftest import MASTER_KEY
 
 
 def test_a_worker_process_runs_a_job_and_stops_on_sigterm(tmp_path: Path) -> None:
@@ -30,23 +26,7 @@ def test_a_worker_process_runs_a_job_and_stops_on_sigterm(tmp_path: Path) -> Non
             .start(uow, PdfRenderRequested(template="<p>Țară</p>", key="sales/x.pdf"))
             .id
         )
-    env = {
-        **os.environ,
-        "GENIUS_DATA_DIR": str(tmp_path),
-        "GENIUS_MASTER_KEY": MASTER_KEY,
-        "GENIUS_LOG_JSON": "false",
-        "GENIUS_CONFIG_FILE": str(tmp_path / "none.toml"),
-    }
-    for name in ("GENIUS_DATABASE_URL", "GENIUS_AMQP_URL", "GENIUS_REDIS_URL"):
-        env.pop(name, None)
-    process = subprocess.Popen(
-        [sys.executable, "-m", "genius.cli.main", "worker", "--tags", "pdf.render", "--grace", "5"],
-        cwd=PROJECT_ROOT,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
+    process = start_genius(["worker", "--tags", "pdf.render", "--grace", "5"], tmp_path)
     try:
         deadline = time.monotonic() + 60
         jobs = JobService(platform.databases)
