@@ -18,6 +18,7 @@ from sqlalchemy import Engine
 from genius.apps.accounting import ACCOUNTING_COMPONENT
 from genius.apps.accounting.assets import ASSETS_COMPONENT
 from genius.apps.accounting.bank import BANK_COMPONENT
+from genius.apps.accounting.cash import CASH_COMPONENT
 from genius.apps.procurement import PROCUREMENT_COMPONENT
 from genius.apps.sales import SALES_COMPONENT
 from genius.apps.sales.spv import SPV_COMPONENT
@@ -58,6 +59,7 @@ def tenant_components() -> list[MigrationComponent]:
         ACCOUNTING_COMPONENT,
         BANK_COMPONENT,
         ASSETS_COMPONENT,
+        CASH_COMPONENT,
         SPV_COMPONENT,
         PROCUREMENT_COMPONENT,
     ]

@@ -16,5 +16,8 @@ from genius.apps.accounting.api import (  # noqa: F401  (their routes join the r
     setup,
 )
 from genius.apps.accounting.api.routes import router
+from genius.apps.accounting.cash.api import router as cash_router
+
+router.include_router(cash_router)  # /api/v1/accounting/cash (the cash register component)
 
 __all__ = ["router"]

@@ -1,0 +1,139 @@
+"""The cash register's API under ``/api/v1/accounting/cash`` (thin routes: input in, handler or query out).
+
+    POST /receipts        SettlementBody -> 201 a chitanță: 5311 = 4111(.x) for a sales invoice
+    POST /payments        SettlementBody -> 201 a supplier invoice paid in cash: 401(.x) = 5311
+    POST /operations      OperationBody  -> 201 in: 5311 = counter; out: counter = 5311
+    GET  /operations?account=&from=&to=        the operations recorded, by day and number
+    GET  /register?account=&from=&to=&format=  the daily register (json, csv, xlsx, pdf)
+
+Refusals: 422 for bad input (each naming its field), 409 ``cash_limit_exceeded`` (Law 70/2015),
+``negative_cash_balance`` (the day and the amounts), ``overpaid`` and ``cancelled``; 404 for an
+invoice the ledger does not hold. Permissions: ``accounting.cash_operation.create|read`` (the
+built-in ``accountant`` role has ``accounting.*``).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from fastapi import APIRouter, Depends, Query, Request, Response
+from fastapi.responses import JSONResponse
+
+from genius.apps.accounting import exports
+from genius.apps.accounting.cash import queries
+from genius.apps.accounting.cash import repository as repo
+from genius.apps.accounting.cash.domain import check_register_account
+from genius.apps.accounting.cash.handlers import CashInput, record
+from genius.apps.accounting.cash.schemas import OperationBody, SettlementBody
+from genius.kernel.errors import NotFound
+from genius.platform.auth.deps import require
+from genius.platform.db.uow import UnitOfWork
+from genius.platform.tenancy import TenantContext
+
+# Joins accounting's router (prefix /api/v1/accounting) in accounting.api.
+router = APIRouter(prefix="/cash", tags=["accounting-cash"])
+CREATE = "accounting.cash_operation.create"
+READ = "accounting.cash_operation.read"
+
+
+def _uow(request: Request, ctx: TenantContext, write: bool = True) -> UnitOfWork:
+    return UnitOfWork(request.app.state.platform.databases, tenant=ctx, write=write)
+
+
+def _record(request: Request, ctx: TenantContext, given: CashInput) -> JSONResponse:
+    with _uow(request, ctx) as uow:
+        done = record(uow, given, by=ctx.user_id, trail=request.app.state.platform.audit)
+    return JSONResponse(
+        done.as_dict(), status_code=201, headers={"Location": f"/api/v1/accounting/cash/operations/{done.id}"}
+    )
+
+
+def _view(r: Any) -> dict[str, Any]:
+    return {
+        "id": r.id,
+        "register": r.register,
+        "number": r.number,
+        "kind": r.kind,
+        "on": r.op_date.isoformat(),
+        "amount": r.amount,
+        "partner_id": r.partner_id,
+        "document_number": r.document_number,
+        "counter_account": r.counter_account,
+        "description": r.description,
+        "entry_id": r.entry_id,
+    }
+
+
+@router.post("/receipts", status_code=201, summary="Record a cash receipt (chitanță) for a sales invoice")
+def cash_receipt(
+    body: SettlementBody, request: Request, ctx: TenantContext = Depends(require(CREATE))
+) -> JSONResponse:
+    given = CashInput("receipt", body.on, body.amount, body.account, body.invoice_id, None, body.description)
+    return _record(request, ctx, given)
+
+
+@router.post("/payments", status_code=201, summary="Record a cash payment of a supplier invoice")
+def cash_payment(
+    body: SettlementBody, request: Request, ctx: TenantContext = Depends(require(CREATE))
+) -> JSONResponse:
+    given = CashInput("payment", body.on, body.amount, body.account, body.invoice_id, None, body.description)
+    return _record(request, ctx, given)
+
+
+@router.post("/operations", status_code=201, summary="Record another cash movement against a counter account")
+def cash_operation(
+    body: OperationBody, request: Request, ctx: TenantContext = Depends(require(CREATE))
+) -> JSONResponse:
+    kind = "cash_in" if body.direction == "in" else "cash_out"
+    given = CashInput(kind, body.on, body.amount, body.account, None, body.counter_account, body.description)
+    return _record(request, ctx, given)
+
+
+@router.get("/operations", summary="The cash operations of a register over some days")
+def list_operations(
+    request: Request,
+    first: date = Query(..., alias="from"),
+    last: date = Query(..., alias="to"),
+    account: str = Query("5311", max_length=20, description="the cash account: 5311 or an analytic"),
+    ctx: TenantContext = Depends(require(READ)),
+) -> dict[str, Any]:
+    account = check_register_account(account)
+    with _uow(request, ctx, write=False) as uow:
+        rows = repo.list_operations(uow.connection, account, first, last)
+    return {
+        "register": account,
+        "operations": [_view(r) for r in rows],
+    }
+
+
+@router.get("/register", summary="The daily cash register: opening, movements, closing (json/csv/xlsx/pdf)")
+def daily_register(
+    request: Request,
+    first: date = Query(..., alias="from"),
+    last: date | None = Query(None, alias="to"),
+    account: str = Query("5311", max_length=20, description="the cash account: 5311 or an analytic"),
+    format: str = Query("json", pattern="^(json|csv|xlsx|pdf)$"),
+    ctx: TenantContext = Depends(require(READ)),
+) -> Response:
+    with _uow(request, ctx, write=False) as uow:
+        report = queries.daily_register(uow.connection, account, first, last or first)
+    if format == "json":
+        return JSONResponse(report.as_json())
+    exported = exports.export(report, format)
+    return Response(
+        exported.content,
+        media_type=exported.media_type,
+        headers={"Content-Disposition": f'attachment; filename="{exported.filename}"'},
+    )
+
+
+@router.get("/operations/{operation_id}", summary="One cash operation")
+def get_operation(
+    operation_id: str, request: Request, ctx: TenantContext = Depends(require(READ))
+) -> dict[str, Any]:
+    with _uow(request, ctx, write=False) as uow:
+        row = repo.get_operation(uow.connection, operation_id)
+    if row is None:
+        raise NotFound(f"no cash operation {operation_id!r}")
+    return _view(row)
