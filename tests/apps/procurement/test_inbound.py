@@ -41,6 +41,15 @@ def register(world: World) -> list[Any]:
         return list(conn.execute(sa.select(t.supplier_invoices).order_by(t.supplier_invoices.c.number)).all())
 
 
+def received_events(world: World) -> list[dict[str, Any]]:
+    """The outbox bodies of ``procurement.supplier_invoice.received``, parsed."""
+    with world.engine().connect() as conn:
+        bodies = conn.execute(
+            sa.select(outbox.c.body).where(outbox.c.type == "procurement.supplier_invoice.received")
+        ).scalars()
+        return [json.loads(body) for body in bodies]
+
+
 def test_received_invoices_are_registered_once_with_their_archive(seller: World, anaf: Anaf) -> None:
     anaf.double.deliver_inbound(supplier_xml(), SELLER)
     anaf.double.deliver_inbound(supplier_xml(number="GEN-2025-0002"), SELLER)
@@ -59,15 +68,7 @@ def test_received_invoices_are_registered_once_with_their_archive(seller: World,
     downloads = anaf.double.calls["descarcare"]
     again = scan(seller)  # nothing new: no download at all
     assert (again.received, anaf.double.calls["descarcare"]) == (0, downloads)
-    with seller.engine().connect() as conn:
-        events = (
-            conn.execute(
-                sa.select(outbox.c.body).where(outbox.c.type == "procurement.supplier_invoice.received")
-            )
-            .scalars()
-            .all()
-        )
-    data = [json.loads(e)["data"] for e in events]
+    data = [event["data"] for event in received_events(seller)]
     assert sorted(d["number"] for d in data) == ["GEN-2025-0001", "GEN-2025-0002"]
     assert all(p["treatment"] == "taxable" and Decimal(p["net"]) > 0 for d in data for p in d["parts"])
 
@@ -94,15 +95,7 @@ def test_a_credit_note_and_a_foreign_currency_invoice_keep_their_kind_and_ron_va
     foreign, credit = by_kind["invoice"], by_kind["credit_note"]
     assert foreign.currency == "EUR" and Decimal(foreign.vat_total_ron) > Decimal(foreign.vat_total)
     assert Decimal(credit.payable_amount) > 0  # as the document states it
-    with seller.engine().connect() as conn:
-        bodies = (
-            conn.execute(
-                sa.select(outbox.c.body).where(outbox.c.type == "procurement.supplier_invoice.received")
-            )
-            .scalars()
-            .all()
-        )
-    events = {json.loads(b)["data"]["document_kind"]: json.loads(b)["data"] for b in bodies}
+    events = {e["data"]["document_kind"]: e["data"] for e in received_events(seller)}
     assert all(Decimal(p["net"]) < 0 for p in events["credit_note"]["parts"])  # the ledger's storno
     assert Decimal(events["invoice"]["exchange_rate"]) > 1
 
@@ -132,12 +125,7 @@ def test_classified_lines_reach_the_ledger_by_kind_and_category(seller: World, a
     data["buyer"]["legal_registration_id"] = {"value": SELLER}
     anaf.double.deliver_inbound(build_xml(load_json(json.dumps(data))), SELLER)
     assert scan(seller).received == 1
-    with seller.engine().connect() as conn:
-        body = json.loads(
-            conn.execute(
-                sa.select(outbox.c.body).where(outbox.c.type == "procurement.supplier_invoice.received")
-            ).scalar_one()
-        )
+    [body] = received_events(seller)
     assert body["dataschema"] == "urn:genius:schema:procurement.supplier_invoice.received:v2"
     parts = {(p.get("item_kind"), p.get("product_category")): p for p in body["data"]["parts"]}
     assert set(parts) == {("service", "STI:72260000-5"), ("goods", "HS:49019900"), (None, None)}

@@ -12,6 +12,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from genius.integrations.anaf import (
+    AnafLimiter,
     AnafLimitReached,
     InMemoryAnafLimiter,
     NoLocalLimits,
@@ -22,33 +23,29 @@ from genius.integrations.anaf.limits import with_maximums
 from tests.integrations.anaf.conftest import SELLER, Sandbox, example_xml, make_sandbox
 
 
-def test_download_limit_is_refused_locally_before_anaf(sandbox: Sandbox) -> None:
-    with sandbox.efactura() as client:
+def eleventh_download(sandbox: Sandbox, limiter: AnafLimiter | None = None) -> tuple[str, AnafLimitReached]:
+    """(the download id, the refusal of its 11th download: ANAF allows 10 a day per message)."""
+    with sandbox.efactura(limiter=limiter) as client:
         index = client.upload(example_xml("domestic-21-11"), cif=SELLER).upload_index
         download_id = client.message_state(index).download_id or ""
         for _ in range(10):
             client.download(download_id)
         with pytest.raises(AnafLimitReached) as refused:
             client.download(download_id)
-    assert (
-        refused.value.local
-        and refused.value.limit == "descarcare_per_message"
-        and refused.value.key == download_id
-    )
-    assert refused.value.retry_after_seconds and refused.value.retry_after_seconds <= 24 * 3600
+    return download_id, refused.value
+
+
+def test_download_limit_is_refused_locally_before_anaf(sandbox: Sandbox) -> None:
+    download_id, refusal = eleventh_download(sandbox)
+    assert refusal.local and refusal.limit == "descarcare_per_message" and refusal.key == download_id
+    assert refusal.retry_after_seconds and refusal.retry_after_seconds <= 24 * 3600
     assert sandbox.double.calls["descarcare"] == 10  # the 11th never left
 
 
 def test_download_limit_is_enforced_by_the_double_too(sandbox: Sandbox) -> None:
-    with sandbox.efactura(limiter=NoLocalLimits()) as client:
-        index = client.upload(example_xml("domestic-21-11"), cif=SELLER).upload_index
-        download_id = client.message_state(index).download_id or ""
-        for _ in range(10):
-            client.download(download_id)
-        with pytest.raises(AnafLimitReached) as refused:
-            client.download(download_id)
-    assert not refused.value.local and refused.value.limit == "descarcare_per_message"
-    assert "S-au facut deja 10 descarcari" in refused.value.message
+    _, refusal = eleventh_download(sandbox, NoLocalLimits())
+    assert not refusal.local and refusal.limit == "descarcare_per_message"
+    assert "S-au facut deja 10 descarcari" in refusal.message
     assert sandbox.double.calls["descarcare"] == 11
 
 

@@ -6,6 +6,7 @@ Ground truth is the double's upload table: whatever happens, an invoice reaches 
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import pytest
 
@@ -48,6 +49,20 @@ def run_engine(world: World, invoice_id: str, offset: timedelta = timedelta(0)) 
         return engine.run(invoice_id)
     finally:
         clients.close()
+
+
+def issue_credit_note(world: World, invoice_id: str, *, quantity: str) -> Any:
+    """A credit note of ``quantity`` of the world's product against ``invoice_id``, issued (in scope)."""
+    return h.create_and_issue(
+        world.deps,
+        CreateAndIssue(
+            {
+                "corrects_invoice_id": invoice_id,
+                "lines": [{"id": "1", "product_id": world.ids["product"], "quantity": quantity}],
+            },
+            credit_note=True,
+        ),
+    )
 
 
 def test_a_slow_upload_answer_is_reconciled_not_sent_again(seller: World, anaf: Anaf) -> None:
@@ -135,16 +150,7 @@ def test_a_nok_verdict_keeps_anafs_rules_and_forbids_sending_the_same_document(
     assert refused.value.code == "efactura_rejected_fiscal"
     assert "credit note" in refused.value.message and "new invoice" in refused.value.message
     with seller.scope():  # the way out: a credit note for it (and a new invoice)
-        credit = h.create_and_issue(
-            seller.deps,
-            CreateAndIssue(
-                {
-                    "corrects_invoice_id": invoice_id,
-                    "lines": [{"id": "1", "product_id": seller.ids["product"], "quantity": "10"}],
-                },
-                credit_note=True,
-            ),
-        )
+        credit = issue_credit_note(seller, invoice_id, quantity="10")
     assert credit.number.startswith("GCN")
 
 
@@ -205,16 +211,7 @@ def test_a_credit_note_is_uploaded_with_standard_cn(seller: World, anaf: Anaf) -
     start_submission(seller, invoice_id)
     assert run_job(seller, invoice_id).outcome == "accepted"
     with seller.scope():
-        credit = h.create_and_issue(
-            seller.deps,
-            CreateAndIssue(
-                {
-                    "corrects_invoice_id": invoice_id,
-                    "lines": [{"id": "1", "product_id": seller.ids["product"], "quantity": "2"}],
-                },
-                credit_note=True,
-            ),
-        )
+        credit = issue_credit_note(seller, invoice_id, quantity="2")
     start_submission(seller, credit.invoice_id)
     assert run_job(seller, credit.invoice_id).outcome == "accepted"
     [upload] = anaf.uploads_of(credit.number)
