@@ -20,7 +20,9 @@ from genius.apps.accounting.bank.schemas import (
 )
 from genius.kernel.errors import NotFound, ValidationError
 
-LINE_STATUSES = (repo.NEW, repo.PROPOSED, repo.UNMATCHED, repo.RECONCILED, repo.FEE, repo.POSTED)
+LINE_STATUSES = (
+    repo.NEW, repo.PROPOSED, repo.UNMATCHED, repo.RECONCILED, repo.FEE, repo.POSTED, repo.TRANSFER,
+)  # fmt: skip
 MAX_PAGE = 500
 
 

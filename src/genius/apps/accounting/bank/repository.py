@@ -15,9 +15,10 @@ from sqlalchemy.dialects import postgresql, sqlite
 from genius.apps.accounting.bank import tables as t
 from genius.apps.accounting.bank.domain.model import Candidate, ItemKind, LineFacts, OpenItem
 
-# Line statuses (posted: a person posted the line straight to an account, handlers.direct).
+# Line statuses (posted: a person posted the line straight to an account, handlers.direct;
+# transfer: a move between the tenant's own accounts, posted through 581, handlers.transfers).
 NEW, PROPOSED, UNMATCHED, RECONCILED, FEE = "new", "proposed", "unmatched", "reconciled", "fee"
-POSTED = "posted"
+POSTED, TRANSFER = "posted", "transfer"
 MATCHABLE = (NEW, PROPOSED, UNMATCHED)
 # Open-item statuses (credit notes: pending until their invoice is known, then applied).
 OPEN, SETTLED, CANCELLED, PENDING, APPLIED = "open", "settled", "cancelled", "pending", "applied"

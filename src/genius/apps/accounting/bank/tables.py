@@ -68,7 +68,9 @@ lines = Table(
     Column("customer_reference", String(35)),
     Column("transaction_code", String(40)),
     Column("reversal", Boolean, nullable=False),
-    Column("status", String(12), nullable=False),  # new | proposed | unmatched | reconciled | fee | posted
+    Column(
+        "status", String(12), nullable=False
+    ),  # new | proposed | unmatched | reconciled | fee | posted | transfer
     Column("applied_amount", String(DEC), nullable=False),
     Column("matched_at", TS),
     Column("match_job_id", String(36)),

@@ -1,7 +1,9 @@
-"""The match run (the body of worker ``match``): fees posted, sure matches applied, the rest proposed.
+"""The match run (the body of worker ``match``): transfers and fees posted, sure matches applied, the rest
+proposed.
 
-Lines waiting (new, proposed or unmatched) are read with the open items once; bank fees are
-posted (627 = 5121); the others go through ``domain.matching.match_lines`` in booking order, so
+Lines waiting (new, proposed or unmatched) are read with the open items once; moves between the
+tenant's own accounts are posted through 581 (``transfers``); bank fees are posted (627 = 5121);
+the others go through ``domain.matching.match_lines`` in booking order, so
 an invoice settled by one line is not offered to the next. Each line is then written in its own
 unit of work: a crash part-way leaves the lines done so far done, and a retried job skips them
 (only waiting lines are read; the ledger refuses a second posting of a line).
@@ -20,6 +22,7 @@ from genius.apps.accounting.bank import repository as repo
 from genius.apps.accounting.bank.domain.matching import AUTO_RECONCILE_THRESHOLD, match_lines
 from genius.apps.accounting.bank.handlers.ledger import is_fee
 from genius.apps.accounting.bank.handlers.reconcile import StaleMatch, apply, propose, record_fee
+from genius.apps.accounting.bank.handlers.transfers import post_transfer, transfer_kind
 from genius.kernel.errors import GeniusError, NotFound, ValidationError
 from genius.platform.db.uow import UnitOfWork
 from genius.platform.tenancy import TenantContext, TenantDatabases
@@ -35,6 +38,7 @@ class MatchSummary:
     proposed: int = 0
     unmatched: int = 0
     fees: int = 0
+    transfers: int = 0
     posted: int = 0
     not_posted: list[str] = field(default_factory=list)
 
@@ -57,9 +61,12 @@ def run_match(
             raise NotFound(f"no bank statement {statement_id!r}", details={"statement_id": statement_id})
         rows = repo.list_lines(conn, statement_id=statement_id, statuses=repo.MATCHABLE, line_ids=line_ids)
         items = repo.open_items(conn)
+        transfers = {r.id: kind for r in rows if (kind := transfer_kind(uow, r)) is not None}
     summary = MatchSummary(lines=len(rows))
     report = progress or (lambda _p, _m: None)
     report(5, f"{len(rows)} line(s), {len(items)} open invoice(s)")
+    _transfers(databases, tenant, transfers, job_id, summary)
+    rows = [r for r in rows if r.id not in transfers]
     fees = [r for r in rows if is_fee(r)]
     others = [r for r in rows if not is_fee(r)]
     for row in fees:
@@ -88,6 +95,30 @@ def run_match(
         if done % 25 == 0 or done == len(decisions):
             report(10 + int(85 * done / len(decisions)), f"{done} of {len(decisions)} line(s) matched")
     return summary
+
+
+def _transfers(
+    databases: TenantDatabases,
+    tenant: TenantContext,
+    found: dict[str, str],
+    job_id: str | None,
+    summary: MatchSummary,
+) -> None:
+    """Post each internal transfer in its own unit of work; one that cannot be (a closed month, no
+    BNR rate) waits as unmatched, saying why."""
+    for line_id, kind in found.items():
+        try:
+            with UnitOfWork(databases, tenant=tenant) as uow:
+                post_transfer(uow, line_id, kind, job_id=job_id)
+        except StaleMatch:
+            continue
+        except GeniusError as exc:
+            with contextlib.suppress(StaleMatch), UnitOfWork(databases, tenant=tenant) as uow:
+                propose(uow, line_id, (), job_id=job_id, note=f"internal transfer not posted: {exc.message}")
+            summary.unmatched += 1
+            continue
+        summary.transfers += 1
+        summary.posted += 1
 
 
 def _write(
