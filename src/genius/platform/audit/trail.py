@@ -109,6 +109,21 @@ def current_trace_id() -> str | None:
     return format(span_context.trace_id, "032x") if span_context.is_valid else None
 
 
+@dataclass(frozen=True)
+class StagedAppend:
+    """Records whose chain position is taken (the head row is locked) but not yet written."""
+
+    record: ChainedRecord  # the entry's own record
+    rows: list[dict[str, Any]]  # its row, then the request's record's row when one rode along
+    last: ChainedRecord  # the record the head moves to
+
+    def write(self, conn: Connection) -> ChainedRecord:
+        """Insert the rows and move the head, in the transaction that staged them."""
+        conn.execute(_INSERT_RECORDS, self.rows)
+        conn.execute(_MOVE_HEAD, {"last_seq": self.last.seq, "last_hash": self.last.hash})
+        return self.record
+
+
 class AuditTrail:
     """Appends, verifies and queries each tenant's audit chain."""
 
@@ -139,6 +154,16 @@ class AuditTrail:
         have begun with the ``SQLITE_IMMEDIATE`` execution option (a unit of work that writes
         does): a deferred transaction that has read before may fail to upgrade to a writer.
         """
+        return self.stage_in(conn, entry).write(conn)
+
+    def stage_in(self, conn: Connection, entry: AuditEntry) -> StagedAppend:
+        """The first half of ``record_in``: lock the chain head and build the rows, write nothing.
+
+        The chain position is taken (the head row stays locked until the transaction ends), so
+        the caller may queue other writes before ``StagedAppend.write`` and send them all in one
+        round trip (the issuing path pipelines them on PostgreSQL): the only statement here
+        whose answer is needed is the head's read.
+        """
         ctx = current_tenant()
         record = self._build(ctx, entry)
         head = conn.execute(_LOCK_HEAD).first()
@@ -163,9 +188,7 @@ class AuditTrail:
                 last = replace(request, hash=request.computed_hash())
                 rows.append(row_values(last))
                 pending.follow(conn)
-        conn.execute(_INSERT_RECORDS, rows)
-        conn.execute(_MOVE_HEAD, {"last_seq": last.seq, "last_hash": last.hash})
-        return record
+        return StagedAppend(record=record, rows=rows, last=last)
 
     def _build(self, ctx: TenantContext, entry: AuditEntry) -> ChainedRecord:
         problems = _entry_problems(entry)

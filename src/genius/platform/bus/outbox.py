@@ -73,7 +73,9 @@ def write(conn: Connection, envelopes: Sequence[Envelope], *, target_queue: str 
         return
     now = utcnow()
     conn.execute(
-        outbox.insert(),
+        # inline(): no RETURNING of the new seq (nobody reads it), so the insert needs no answer
+        # and can be pipelined with the COMMIT (sales issuing, apps/sales/handlers/transaction.py).
+        outbox.insert().inline(),
         [
             {
                 "event_id": e.id,

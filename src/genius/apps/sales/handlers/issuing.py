@@ -12,8 +12,9 @@ stores the XML and its hash, moves the series on, appends the audit record and q
 event. Any refusal or exception rolls the unit of work back, so no number is consumed (the
 series row stays as it was) and nothing is half-written; and the series is locked only for
 the numbering and the writes. On PostgreSQL both steps share one connection and transaction
-(the planning reads take no lock); on SQLite the plan is read on a connection of its own
-before ``BEGIN IMMEDIATE``.
+(the planning reads take no lock), and once the series and the audit chain head are locked
+every write and the COMMIT go to the server in one round trip (``.transaction``); on SQLite the
+plan is read on a connection of its own before ``BEGIN IMMEDIATE``.
 """
 
 from __future__ import annotations
@@ -47,6 +48,7 @@ from genius.apps.sales.handlers.drafts import (
 )
 from genius.apps.sales.handlers.issued_events import issued_event
 from genius.apps.sales.handlers.prebuilt import splice
+from genius.apps.sales.handlers.transaction import IssuingTransaction
 from genius.fiscal.ro.efactura import build_xml, check_rules, invoice_to_dict
 from genius.fiscal.ro.efactura.validate import validate_xml
 from genius.kernel.clock import utcnow
@@ -94,7 +96,7 @@ class _Plan:
 def issue_invoice(deps: SalesDeps, cmd: IssueInvoice) -> IssuedDocument:
     """Issue a draft: number, UBL, validation, storage, audit and event in one transaction."""
     ctx = current_tenant()
-    issuing = _Issuing(deps)
+    issuing = IssuingTransaction(deps)
     with issuing.planning() as conn:
         row = locked_row(conn, cmd.invoice_id, lock=False)
         kind = DocumentType(row.document_type)
@@ -109,7 +111,7 @@ def issue_invoice(deps: SalesDeps, cmd: IssueInvoice) -> IssuedDocument:
                 code="stale_version",
                 details={"version": current.version},
             )
-        return _commit(uow, deps, ctx, plan)
+        return _commit(uow, deps, ctx, plan, issuing)
 
 
 def create_and_issue(deps: SalesDeps, cmd: CreateAndIssue) -> IssuedDocument:
@@ -120,11 +122,11 @@ def create_and_issue(deps: SalesDeps, cmd: CreateAndIssue) -> IssuedDocument:
     """
     ctx = current_tenant()
     kind = document_type_of(cmd.credit_note)
-    issuing = _Issuing(deps)
+    issuing = IssuingTransaction(deps)
     with issuing.planning() as conn:
         plan = _plan(conn, deps, ctx, new_id(), cmd.document, kind, None)
     with issuing.writing() as uow:
-        return _commit(uow, deps, ctx, plan)
+        return _commit(uow, deps, ctx, plan, issuing)
 
 
 def issue_batch(deps: SalesDeps, cmd: IssueBatch) -> list[IssuedDocument]:
@@ -139,7 +141,7 @@ def issue_batch(deps: SalesDeps, cmd: IssueBatch) -> list[IssuedDocument]:
         raise ValidationError.for_field("documents", f"give 1 to {MAX_BATCH} documents", "batch_size")
     kind = document_type_of(cmd.credit_note)
     plans: list[_Plan] = []
-    issuing = _Issuing(deps)
+    issuing = IssuingTransaction(deps)
     with issuing.planning() as conn:
         for index, document in enumerate(cmd.documents):
             with _document(index):
@@ -152,51 +154,8 @@ def issue_batch(deps: SalesDeps, cmd: IssueBatch) -> list[IssuedDocument]:
         issued = []
         for index, plan in enumerate(plans):
             with _document(index):
-                issued.append(_commit(uow, deps, ctx, plan))
+                issued.append(_commit(uow, deps, ctx, plan, None))
         return issued
-
-
-class _Issuing:
-    """The planning reads and the writing unit of work of one issue, on one or two connections.
-
-    On PostgreSQL the plan is read inside the writing transaction: plain reads take no lock
-    there (READ COMMITTED), the series is still locked only from its ``FOR UPDATE`` on, and one
-    connection spares a pool checkout, a BEGIN and a ROLLBACK per issue. On SQLite a writer
-    holds the whole file from its ``BEGIN IMMEDIATE``, so the plan is read before, on a
-    connection of its own, and the write lock is held only for the numbering and the storing.
-    """
-
-    def __init__(self, deps: SalesDeps) -> None:
-        self.deps = deps
-        self.shared = deps.databases.engine().dialect.name == "postgresql"
-        self.uow: UnitOfWork | None = None
-
-    @contextmanager
-    def planning(self) -> Iterator[Connection]:
-        if self.shared:
-            self.uow = self.deps.uow().__enter__()
-            try:
-                yield self.uow.connection
-            except BaseException as exc:
-                self.uow.__exit__(type(exc), exc, exc.__traceback__)
-                raise
-            return
-        with self.deps.databases.engine().connect() as conn:
-            yield conn
-
-    @contextmanager
-    def writing(self) -> Iterator[UnitOfWork]:
-        if self.uow is None:
-            with self.deps.uow() as uow:
-                yield uow
-            return
-        uow, self.uow = self.uow, None  # entered by planning(); leaving commits or rolls back
-        try:
-            yield uow
-        except BaseException as exc:
-            uow.__exit__(type(exc), exc, exc.__traceback__)
-            raise
-        uow.__exit__(None, None, None)
 
 
 @contextmanager
@@ -291,8 +250,15 @@ def _validated_xml(prepared: PreparedDocument) -> bytes:
     return xml
 
 
-def _commit(uow: UnitOfWork, deps: SalesDeps, ctx: TenantContext, plan: _Plan) -> IssuedDocument:
-    """Take the number under the series lock, put it into the built UBL, store, audit, publish."""
+def _commit(
+    uow: UnitOfWork, deps: SalesDeps, ctx: TenantContext, plan: _Plan, issuing: IssuingTransaction | None
+) -> IssuedDocument:
+    """Take the number under the series lock, put it into the built UBL, store, audit, publish.
+
+    The reads come first (series, corrected invoice, audit chain head), then only writes, which
+    ``issuing.defer_writes`` sends in one round trip with the COMMIT (a batch passes ``None``:
+    its next document reads again).
+    """
     conn = uow.connection
     kind, invoice_id = plan.kind, plan.invoice_id
     # The gapless counter: locked here, moved below, all in this transaction (FOR UPDATE on PostgreSQL).
@@ -310,6 +276,24 @@ def _commit(uow: UnitOfWork, deps: SalesDeps, ctx: TenantContext, plan: _Plan) -
         xml = _validated_xml(prepared)
     digest = hashlib.sha256(xml).hexdigest()
     now = utcnow()
+    totals = prepared.totals
+    audit = deps.audit.stage_in(  # locks the chain head: the last read of this transaction
+        conn,
+        AuditEntry(
+            action=f"sales.{kind.value}.issue",
+            resource_type=f"sales.{kind.value}",
+            resource_id=invoice_id,
+            after={
+                "number": number,
+                "issue_date": prepared.invoice.issue_date.isoformat(),
+                "currency": prepared.invoice.currency,
+                "payable_amount": f"{totals.payable_amount:f}",
+                "xml_sha256": digest,
+            },
+        ),
+    )
+    if issuing is not None:
+        issuing.defer_writes(conn)
     repo.advance_series(conn, plan.series_id, advanced)
     values = {
         "status": InvoiceStatus.ISSUED.value,
@@ -345,22 +329,7 @@ def _commit(uow: UnitOfWork, deps: SalesDeps, ctx: TenantContext, plan: _Plan) -
         )
     else:
         repo.update_invoice(conn, invoice_id, {**values, "version": plan.draft_version + 1})
-    totals = prepared.totals
-    deps.audit.record_in(
-        conn,
-        AuditEntry(
-            action=f"sales.{kind.value}.issue",
-            resource_type=f"sales.{kind.value}",
-            resource_id=invoice_id,
-            after={
-                "number": number,
-                "issue_date": prepared.invoice.issue_date.isoformat(),
-                "currency": prepared.invoice.currency,
-                "payable_amount": f"{totals.payable_amount:f}",
-                "xml_sha256": digest,
-            },
-        ),
-    )
+    audit.write(conn)
     event = issued_event(
         invoice_id, number, plan.series_id, plan.partner_id, prepared, plan.context, digest, ctx
     )
