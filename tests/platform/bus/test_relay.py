@@ -6,6 +6,7 @@ import asyncio
 from collections.abc import Sequence
 from pathlib import Path
 
+from genius.platform.bus import outbox
 from genius.platform.bus.local import LocalTransport
 from genius.platform.bus.relay import MAX_IN_FLIGHT, Relay
 from genius.platform.bus.transport import Outgoing, QueueSpec
@@ -60,3 +61,26 @@ async def test_the_loop_publishes_new_rows_while_earlier_batches_await_confirms(
         await transport.close()
     seqs = [s for batch in transport.batches for s in batch]
     assert seqs == list(range(MAX_IN_FLIGHT + 2))  # each row once, in commit order
+
+
+async def test_rows_another_process_commits_during_a_stream_are_swept_soon_not_after_the_idle_pause(
+    world: World, tmp_path: Path
+) -> None:
+    """A unit of work in the relay's process wakes it; another process's commit does not (here: the
+    commit listener removed). After a pass that found rows the sweep comes back within milliseconds,
+    doubling its pause while it finds none, so the next row is not left for the 30 s idle pause."""
+    transport = LocalTransport(tmp_path / "bus" / "queue.db")
+    await transport.start()
+    await transport.declare(QueueSpec("probes", ("bus.probe.sent",)))
+    relay = Relay(transport, world.databases, lambda: ["acme"], idle_seconds=30.0, mark_delay=0.01)
+    await relay.start()
+    try:
+        publish_probes(world, 1)  # this process: the commit wakes the relay
+        await eventually(lambda: world.outbox_count(pending=True) == 0, what="the first row relayed")
+        outbox.remove_commit_listener(relay._on_commit)  # from now on, as if another process wrote
+        publish_probes(world, 1, start=1)
+        await eventually(lambda: world.outbox_count(pending=True) == 0, what="the second row swept")
+        assert await transport.queue_depth("probes") == 2
+    finally:
+        await relay.stop()
+        await transport.close()

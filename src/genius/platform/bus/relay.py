@@ -13,7 +13,10 @@ a lower ``seq`` late is picked up by the next pass, so consumers must not rely o
 across failures.
 
 Latency: a unit of work in this process wakes the relay at commit; rows committed by other
-processes are found by the sweep every ``idle_seconds`` (one indexed query per tenant). The loop
+processes (``genius serve --api-only`` beside a relaying ``genius subscribers`` or ``genius worker``)
+are found by the sweep (one indexed query per tenant): ``busy_poll_seconds`` after a pass that
+found rows, doubling up to ``idle_seconds`` while it finds none, so a stream is relayed within
+milliseconds and an idle relay costs one query per tenant every ``idle_seconds``. The loop
 keeps up to ``MAX_IN_FLIGHT`` batches of a tenant awaiting their confirms while it publishes the
 next rows (in order, on one channel), so a slow confirm does not hold back what was committed
 meanwhile; sent rows are marked in one UPDATE at most every ``mark_delay`` seconds.
@@ -44,6 +47,7 @@ log = logging.getLogger("genius.bus.relay")
 
 DEFAULT_BATCH = 500
 DEFAULT_IDLE_SECONDS = 0.5
+DEFAULT_BUSY_POLL_SECONDS = 0.005  # the sweep's first pause after a pass that found rows
 DEFAULT_LEASE_SECONDS = 15.0
 # Confirmed rows are marked sent at most this often per tenant (unless a full batch waits): at a
 # trickle of events one UPDATE per 20 ms instead of one per publish keeps the relay off the tenant
@@ -76,6 +80,7 @@ class Relay:
         *,
         batch_size: int = DEFAULT_BATCH,
         idle_seconds: float = DEFAULT_IDLE_SECONDS,
+        busy_poll_seconds: float = DEFAULT_BUSY_POLL_SECONDS,
         lease_seconds: float = DEFAULT_LEASE_SECONDS,
         mark_delay: float = DEFAULT_MARK_DELAY_SECONDS,
     ) -> None:
@@ -84,6 +89,7 @@ class Relay:
         self.tenants = tenants
         self.batch_size = batch_size
         self.idle_seconds = idle_seconds
+        self.busy_poll_seconds = min(busy_poll_seconds, idle_seconds)
         self.lease_seconds = lease_seconds
         self.mark_delay = mark_delay
         self.holder = new_id()
@@ -346,6 +352,7 @@ class Relay:
         observed = -OBSERVE_SECONDS
         housekept = _monotonic()
         failures = 0
+        pause = self.idle_seconds  # until the next sweep, unless a commit here wakes the loop
         while True:
             if _monotonic() - refreshed >= TENANT_REFRESH_SECONDS:
                 with contextlib.suppress(Exception):
@@ -376,10 +383,12 @@ class Relay:
                 await asyncio.sleep(min(5.0, 0.1 * 2**failures))
                 continue
             if busy:
+                pause = self.busy_poll_seconds
                 continue
             self._wake.clear()
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wake.wait(), self.idle_seconds)
+                await asyncio.wait_for(self._wake.wait(), pause)
+            pause = min(self.idle_seconds, pause * 2)
 
 
 def _log_mark_failure(task: asyncio.Task[None]) -> None:
