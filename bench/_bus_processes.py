@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 import json
 import multiprocessing
 import os
@@ -103,6 +104,36 @@ class Timed:
             seen.setdefault(int(delivery.envelope.data["seq"]), now)
 
 
+class GcPauses:
+    """Wall-clock milliseconds of each garbage collection in this process while started: a full
+    collection stops every thread, and each event in flight waits for it (gc.callbacks)."""
+
+    def __init__(self) -> None:
+        self.pauses: list[float] = []
+        self._began = 0.0
+
+    def _callback(self, phase: str, _info: dict[str, int]) -> None:
+        if phase == "start":
+            self._began = time.perf_counter()
+        elif self._began:
+            self.pauses.append((time.perf_counter() - self._began) * 1000)
+
+    def start(self) -> GcPauses:
+        gc.callbacks.append(self._callback)
+        return self
+
+    def stop(self) -> list[float]:
+        with contextlib.suppress(ValueError):
+            gc.callbacks.remove(self._callback)
+        return self.pauses
+
+
+def gc_summary(pauses: list[float]) -> str:
+    if not pauses:
+        return "none"
+    return f"{len(pauses)}, longest {max(pauses):.1f} ms, {sum(pauses):.0f} ms in all"
+
+
 def _consume(where: Where, ready: Any, stop: Any, out: str) -> None:
     """The consumer process: an exactly-once handler; commit times go to ``out`` at the end."""
     asyncio.run(_consume_async(where, ready, stop, out))
@@ -123,14 +154,16 @@ async def _consume_async(where: Where, ready: Any, stop: Any, out: str) -> None:
     )
     await consumer.start()
     settle_heap()  # as the production entry points do once started (genius.platform.bus.heap)
+    pauses = GcPauses().start()
     ready.set()
     cpu = _cpu()
     await asyncio.to_thread(stop.wait)
     await consumer.stop()
     cpu = _cpu() - cpu
+    pauses.stop()
     await transport.close()
     databases.dispose()
-    Path(out).write_text(json.dumps({**handler.times, "cpu": cpu}))
+    Path(out).write_text(json.dumps({**handler.times, "cpu": cpu, "gc": pauses.pauses}))
 
 
 def _cpu() -> float:
@@ -206,6 +239,10 @@ class ConsumerProcesses:
     def shares(self) -> list[int]:
         """How many events each consumer process handled (committed or found in the inbox)."""
         return [len(json.loads(out.read_text())["committed"]) for out in self.outs]
+
+    def gc_pauses(self) -> list[float]:
+        """Garbage-collection pauses (ms) of every consumer process between start and stop."""
+        return [p for out in self.outs for p in json.loads(out.read_text())["gc"]]
 
     def cpu(self) -> float:
         """CPU seconds the consumer processes used together between start and stop."""

@@ -13,6 +13,7 @@ GENIUS_TEST_AMQP_URL is set; it uses a unique namespace and deletes it afterward
 from __future__ import annotations
 
 import asyncio
+import itertools
 import multiprocessing
 import os
 import statistics
@@ -29,12 +30,14 @@ from bench._bus_processes import (
     CONSUMER_BATCH,
     LATENCY_RATE,
     ConsumerProcesses,
+    GcPauses,
     Where,
     _broker_cpu,
     _cpu,
     _databases,
     _produce,
     consumer_count,
+    gc_summary,
 )
 from genius.platform.bus.heap import settle_heap
 from genius.platform.bus.messages import ProbeSent
@@ -48,7 +51,6 @@ from genius.platform.tenancy import TenantContext, TenantDatabases, TenantRegist
 THROUGHPUT_EVENTS = int(os.environ.get("GENIUS_BENCH_BUS_EVENTS", "20000"))
 LATENCY_SECONDS = 5
 OUTBOX_BATCH = 500  # events per unit of work when filling the outbox for the throughput run
-RELAY_POLL_SECONDS = 0.005  # how often the relay looks at an idle outbox written by another process
 
 CONTROL = MigrationComponent(
     "control",
@@ -150,6 +152,8 @@ class Latency:
     p99: float
     worst: float
     parts: str  # p50/p99 of the legs, for the notes
+    histograms: str  # how many events each leg took per bucket of milliseconds
+    gc: str  # garbage-collection pauses of the relay's process and of the consumer processes
 
 
 def _quantiles(values: list[float]) -> tuple[float, float]:
@@ -157,13 +161,26 @@ def _quantiles(values: list[float]) -> tuple[float, float]:
     return q[49], q[98]
 
 
+BUCKETS_MS = (5, 10, 20, 50, 100)
+
+
+def _histogram(values: list[float]) -> str:
+    """Events per bucket (<5, 5-10, 10-20, 20-50, 50-100, >=100 ms): where the tail sits."""
+    counts = [0] * (len(BUCKETS_MS) + 1)
+    for value in values:
+        counts[next((i for i, edge in enumerate(BUCKETS_MS) if value < edge), len(BUCKETS_MS))] += 1
+    labels = [f"<{BUCKETS_MS[0]}"] + [f"{a}-{b}" for a, b in itertools.pairwise(BUCKETS_MS)]
+    return " ".join(f"{label}:{n}" for label, n in zip([*labels, f">={BUCKETS_MS[-1]}"], counts, strict=True))
+
+
 async def _latency(setup: Setup, where: Where, transport: Transport, consumers: int) -> Latency:
     """Latency at LATENCY_RATE events/s, and its legs."""
     with setup.databases.engine_for_slug(setup.slug).begin() as conn:
         conn.execute(sa.text("DELETE FROM effects"))
-    # The producer is another process (as the API is in production), so the relay finds its rows
-    # by polling the outbox's partial index every RELAY_POLL_SECONDS.
-    relay = Relay(transport, setup.databases, lambda: [setup.slug], idle_seconds=RELAY_POLL_SECONDS)
+    # The producer is another process (as the API is beside `genius subscribers` or `genius worker`),
+    # so the relay finds its rows by sweeping the outbox's partial index, with the production
+    # defaults: every 5 ms while it finds rows, backing off to 0.5 s when it finds none.
+    relay = Relay(transport, setup.databases, lambda: [setup.slug])
     confirmed: dict[int, float] = {}
     publish = transport.publish
 
@@ -180,6 +197,7 @@ async def _latency(setup: Setup, where: Where, transport: Transport, consumers: 
     context = multiprocessing.get_context("spawn")
     result = context.Queue()
     consumer = ConsumerProcesses(where, setup.folder / "latency-commits.json", consumers)
+    relay_gc = GcPauses().start()
     try:
         async with consumer:
             await relay.start()
@@ -191,6 +209,7 @@ async def _latency(setup: Setup, where: Where, transport: Transport, consumers: 
             await relay.stop()
     finally:
         transport.publish = publish  # type: ignore[method-assign]
+        relay_gc.stop()
     if not ok:
         raise RuntimeError("latency run did not finish in 300 s")
     setup.check_exactly_once(total)
@@ -205,7 +224,10 @@ async def _latency(setup: Setup, where: Where, transport: Transport, consumers: 
         ("handler start -> effect committed", [(committed[s] - started[s]) * 1000 for s in seqs]),
     ]
     parts = "; ".join(f"{name} {a:.1f}/{b:.1f}" for name, values in legs for a, b in [_quantiles(values)])
-    return Latency(total / sent_in, p50, p99, latencies[-1], parts)
+    legs.append(("end to end", latencies))
+    histograms = "; ".join(f"{name}: {_histogram(values)}" for name, values in legs)
+    gc = f"relay process {gc_summary(relay_gc.pauses)}; consumer processes {gc_summary(consumer.gc_pauses())}"
+    return Latency(total / sent_in, p50, p99, latencies[-1], parts, histograms, gc)
 
 
 async def _run(kind: str, database: str, folder: Path) -> tuple[str, str]:
@@ -240,7 +262,8 @@ async def _run(kind: str, database: str, folder: Path) -> tuple[str, str]:
         f"{kind}, {database}: CPU per event in the throughput run, microseconds: relay "
         f"{throughput.cpu_relay:.0f}, consumers (together) {throughput.cpu_consumer:.0f}{broker}; "
         f"events per consumer process {'/'.join(f'{n:,}' for n in throughput.shares)}; "
-        f"latency legs, p50/p99 ms: {latency.parts}"
+        f"latency legs, p50/p99 ms: {latency.parts}; events per leg and bucket (ms): "
+        f"{latency.histograms}; garbage collections during the latency run: {latency.gc}"
     )
     return row, note
 
