@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from genius.bootstrap import Platform, build_platform
+from genius.bootstrap import Platform
 from genius.kernel.errors import ValidationError
 from genius.platform import runtime_settings
 from genius.platform.audit import AuditQuery
@@ -22,11 +22,11 @@ from genius.platform.runtime_settings import (
     UnknownSetting,
     effective_rate_limits,
 )
-from genius.platform.settings import RateLimitSettings, Settings
+from genius.platform.settings import RateLimitSettings
 from genius.platform.tenancy import Tenant, TenantContext, tenant_scope
 from tests.platform.audit.http import Api, running_api
+from tests.platforms import sqlite_platform
 
-MASTER_KEY = "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA="  # 32 zero bytes, tests only
 # A text key with choices, one value for the installation: the whitelist's other kind of entry.
 ENVIRONMENT = SettingSpec(
     "environment", str, "Deployment", choices=("development", "production"), per_tenant=False
@@ -36,9 +36,8 @@ ENVIRONMENT = SettingSpec(
 @pytest.fixture
 def platform(tmp_path: Path) -> Iterator[Platform]:
     limits = RateLimitSettings(tenant_rate=100.0, tenant_burst=200, user_rate=10.0, user_burst=20)
-    built = build_platform(Settings(data_dir=tmp_path, master_key=MASTER_KEY, rate_limit=limits))
-    yield built
-    built.close()
+    with sqlite_platform(tmp_path, rate_limit=limits) as built:
+        yield built
 
 
 @pytest.fixture

@@ -10,9 +10,9 @@ from genius.bootstrap import build_platform
 from genius.platform.runtime_settings import effective_rate_limits
 from genius.platform.settings import Settings
 from genius.platform.tenancy import TenantContext
+from tests.platforms import MASTER_KEY
 
 KEY = "rate_limit.user_burst"
-MASTER_KEY = "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA="  # 32 zero bytes, tests only
 
 
 def test_each_layer_overrides_the_one_below(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -7,20 +7,17 @@ from pathlib import Path
 
 import pytest
 
-from genius.bootstrap import Platform, build_platform
+from genius.bootstrap import Platform
 from genius.kernel.ids import new_id
 from genius.platform.jobs.context import JobContext
-from genius.platform.settings import Settings
 from genius.platform.tenancy import TenantContext
-
-MASTER_KEY = "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA="  # 32 zero bytes, tests only
+from tests.platforms import sqlite_platform
 
 
 @pytest.fixture
 def platform(tmp_path: Path) -> Iterator[Platform]:
-    built = build_platform(Settings(data_dir=tmp_path, master_key=MASTER_KEY))
-    yield built
-    built.close()
+    with sqlite_platform(tmp_path) as built:
+        yield built
 
 
 @pytest.fixture

@@ -10,45 +10,31 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from genius.bootstrap import Platform, build_platform, tenant_components
+from genius.bootstrap import Platform, tenant_components
 from genius.integrations.anaf import ANAF_COMPONENT, SealedTokenStore, TokenManager, TokenSet
 from genius.integrations.anaf.tokens import anaf_oauth_tokens
 from genius.kernel.errors import Conflict
 from genius.platform.crypto import CryptoError
-from genius.platform.db.engine import make_engine
 from genius.platform.settings import Settings
 from genius.platform.tenancy import Tenant
 from tests.integrations.anaf.conftest import SELLER, Sandbox
-
-MASTER_KEY = "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA="  # 32 zero bytes, tests only
+from tests.platforms import MASTER_KEY, postgres_platform, sqlite_platform
 
 
 @pytest.fixture
 def sqlite_backend(tmp_path: Path) -> Iterator[tuple[Platform, Tenant]]:
-    platform = build_platform(Settings(data_dir=tmp_path, master_key=MASTER_KEY))
-    tenant = platform.tenants.create("acme", name="Acme SRL", cui="RO12345674")
-    yield platform, tenant
-    platform.close()
+    with sqlite_platform(tmp_path) as platform:
+        yield platform, platform.tenants.create("acme", name="Acme SRL", cui="RO12345674")
 
 
 @pytest.fixture
 def pg_backend(postgres_url: str, tmp_path: Path) -> Iterator[tuple[Platform, Tenant]]:
-    suffix = uuid.uuid4().hex[:8]
-    control_db = f"gtest_anaf_{suffix}"
-    server = make_engine(postgres_url)
-    with server.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-        conn.execute(sa.text(f'CREATE DATABASE "{control_db}"'))
-    control_url = sa.make_url(postgres_url).set(database=control_db).render_as_string(hide_password=False)
-    platform = build_platform(Settings(data_dir=tmp_path, master_key=MASTER_KEY, database_url=control_url))
-    try:
-        yield platform, platform.tenants.create(f"a{suffix}", name="Acme SRL", cui="RO12345674")
-    finally:
-        databases = [f"{t.slug}_core" for t in platform.tenants.list()]
-        platform.close()
-        with server.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-            for name in [*databases, control_db]:
-                conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        server.dispose()
+    def settings(url: str) -> Settings:
+        return Settings(data_dir=tmp_path, master_key=MASTER_KEY, database_url=url)
+
+    with postgres_platform(postgres_url, "gtest_anaf", settings) as platform:
+        slug = f"a{uuid.uuid4().hex[:8]}"
+        yield platform, platform.tenants.create(slug, name="Acme SRL", cui="RO12345674")
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])

@@ -20,6 +20,7 @@ from genius.platform.tenancy import (
     tenant_scope,
     validate_cui,
 )
+from tests.platforms import throwaway_control_database
 
 CONTROL = Path(__file__).resolve().parents[3] / "src/genius/platform/db/migrations/control"
 COMPONENT = MigrationComponent("control", "control", CONTROL)
@@ -122,32 +123,25 @@ def test_control_plane_migrations_are_idempotent(tmp_path: Path) -> None:
 
 @pytest.mark.postgres
 def test_postgres_placement_creates_own_database(postgres_url: str, tmp_path: Path) -> None:
-    suffix = uuid.uuid4().hex[:8]
-    control_db = f"gtest_control_{suffix}"
-    server = make_engine(postgres_url)
-    with server.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-        conn.execute(sa.text(f'CREATE DATABASE "{control_db}"'))
-    control_url = sa.make_url(postgres_url).set(database=control_db).render_as_string(hide_password=False)
-    reg = _registry(control_url, tmp_path, {"default": postgres_url})
-    slug = f"t{suffix}"
-    try:
-        tenant = reg.create(slug, name="PG SRL", cui="RO18547290")
-        with server.connect() as conn:
-            names = conn.execute(sa.text("SELECT datname FROM pg_database")).scalars().all()
-        assert f"{slug}_core" in names
-        with (
-            tenant_scope(TenantContext(tenant.id, slug, system=True)),
-            reg.databases.engine().connect() as conn,
-        ):
-            assert conn.execute(sa.text("select current_database()")).scalar() == f"{slug}_core"
-        reg.delete(slug)
-        with server.connect() as conn:
-            names = conn.execute(sa.text("SELECT datname FROM pg_database")).scalars().all()
-        assert f"{slug}_core" not in names
-    finally:
-        reg.databases.dispose()
-        reg.control.dispose()
-        with server.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{slug}_core" WITH (FORCE)'))
-            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{control_db}" WITH (FORCE)'))
-        server.dispose()
+    slug = f"t{uuid.uuid4().hex[:8]}"
+    with throwaway_control_database(postgres_url, "gtest_control") as control:
+        control.tenant_databases.append(f"{slug}_core")  # dropped even if the test fails before delete
+        reg = _registry(control.url, tmp_path, {"default": postgres_url})
+        try:
+            tenant = reg.create(slug, name="PG SRL", cui="RO18547290")
+            assert f"{slug}_core" in _database_names(control.server)
+            with (
+                tenant_scope(TenantContext(tenant.id, slug, system=True)),
+                reg.databases.engine().connect() as conn,
+            ):
+                assert conn.execute(sa.text("select current_database()")).scalar() == f"{slug}_core"
+            reg.delete(slug)
+            assert f"{slug}_core" not in _database_names(control.server)
+        finally:
+            reg.databases.dispose()
+            reg.control.dispose()
+
+
+def _database_names(server: sa.Engine) -> list[str]:
+    with server.connect() as conn:
+        return list(conn.execute(sa.text("SELECT datname FROM pg_database")).scalars())

@@ -7,19 +7,16 @@ from pathlib import Path
 
 import pytest
 
-from genius.bootstrap import Platform, build_platform
-from genius.platform.settings import Settings
+from genius.bootstrap import Platform
 from genius.platform.tenancy import Tenant
 from tests.platform.audit.http import api  # noqa: F401  (the app fixture)
-
-MASTER_KEY = "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA="  # 32 zero bytes, tests only
+from tests.platforms import sqlite_platform
 
 
 @pytest.fixture
 def platform(tmp_path: Path) -> Iterator[Platform]:
-    built = build_platform(Settings(data_dir=tmp_path, master_key=MASTER_KEY))
-    yield built
-    built.close()
+    with sqlite_platform(tmp_path) as built:
+        yield built
 
 
 @pytest.fixture
