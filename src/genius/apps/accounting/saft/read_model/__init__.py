@@ -7,6 +7,9 @@ and tax code. The VAT in lei is spread so that it adds up exactly to what the le
 VAT group round(VAT x rate), the difference to the document's VAT in lei (BT-111) on the largest
 group (as the postings do), then per line in proportion to its net amount, rest on the largest.
 Credit notes are kept with negative quantities and amounts (D406 InvoiceType 381, storno).
+
+Parts: ``parties`` (partners from sales events, addresses from documents, the company as seller),
+``lines`` (a document's item lines and allowances/charges, amounts in bani).
 """
 
 from __future__ import annotations
@@ -15,215 +18,24 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
-from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy import Connection
 
 from genius.apps.accounting.domain.vat import sale_treatment
 from genius.apps.accounting.saft import tables as st
-from genius.apps.accounting.saft.domain import internal_code, partner_saft_id, tax_code_for
-from genius.fiscal.ro.efactura.model import Invoice, InvoiceLine, Party
-from genius.kernel.money import round_money
+from genius.apps.accounting.saft.domain import partner_saft_id, tax_code_for
+from genius.apps.accounting.saft.read_model.lines import NO_COMMODITY, bani, item_lines, spread, to_lei
+from genius.apps.accounting.saft.read_model.parties import (
+    address_values,
+    buyer_id,
+    record_partner,
+    record_seller,
+    upsert,
+)
+from genius.fiscal.ro.efactura.model import Invoice
 
 CREDIT_NOTE = "381"
-NC_LIST = "HS"  # UNTDID 7143 list the sales app writes the Combined Nomenclature code under
-NO_COMMODITY = "00000000"  # ProductCommodityCode of services and goods without an NC code
-
-
-def _bani(amount: Decimal) -> int:
-    return int((round_money(amount) * 100).to_integral_value())
-
-
-def _upsert(conn: Connection, table: sa.Table, key: dict[str, Any], values: dict[str, Any]) -> None:
-    where = sa.and_(*(table.c[name] == value for name, value in key.items()))
-    if conn.execute(sa.select(sa.literal(1)).select_from(table).where(where)).first() is None:
-        conn.execute(table.insert().values(**key, **values))
-    else:
-        conn.execute(table.update().where(where).values(**values))
-
-
-# -- partners ---------------------------------------------------------------------------------------
-def record_partner(
-    conn: Connection,
-    partner_id: str,
-    *,
-    kind: str,
-    name: str,
-    cui: str | None,
-    vat_id: str | None,
-    country_code: str,
-    now: datetime,
-) -> None:
-    """Identity from ``sales.partner.created/updated``; the address comes with documents."""
-    saft_id = partner_saft_id(
-        partner_id=partner_id, kind=kind, cui=cui, vat_id=vat_id, country_code=country_code
-    )
-    _upsert(
-        conn,
-        st.partners,
-        {"partner_id": partner_id},
-        {
-            "kind": kind,
-            "name": name[:300],
-            "cui": cui,
-            "vat_id": vat_id,
-            "country_code": country_code,
-            "saft_id": saft_id,
-            "updated_at": now,
-        },
-    )
-
-
-def _address_values(party: Party) -> dict[str, Any]:
-    address = party.address
-    street = " ".join(part for part in (address.street, address.additional_street) if part) or None
-    return {
-        "street": street[:300] if street else None,
-        "city": (address.city or "")[:100] or None,
-        "postal_code": address.postal_code,
-        "region": address.country_subdivision if address.country_code == "RO" else None,
-    }
-
-
-def _buyer_id(conn: Connection, partner_id: str | None, buyer: Party, buyer_kind: str, doc_id: str) -> str:
-    if partner_id is not None:
-        row = conn.execute(
-            sa.select(st.partners.c.saft_id).where(st.partners.c.partner_id == partner_id)
-        ).first()
-        if row is not None and row.saft_id:
-            return str(row.saft_id)
-    legal = buyer.legal_registration_id.value if buyer.legal_registration_id else None
-    kind = "individual" if buyer_kind == "individual" else "company"
-    cui = legal if legal and legal.isdigit() and len(legal) <= 10 else None
-    return (
-        partner_saft_id(
-            partner_id=partner_id or doc_id,
-            kind=kind,
-            cui=cui,
-            vat_id=buyer.vat_id,
-            country_code=buyer.address.country_code,
-        )
-        if (cui or buyer.vat_id)
-        else internal_code(partner_id or doc_id)
-    )
-
-
-# -- company ----------------------------------------------------------------------------------------
-def _record_seller(conn: Connection, invoice: Invoice, doc_id: str, now: datetime) -> None:
-    seller = invoice.seller
-    iban = next(
-        (t.account_id for p in invoice.payment_instructions for t in p.credit_transfers if t.account_id),
-        None,
-    )
-    contact = seller.contact
-    values = {
-        "name": seller.name[:300],
-        "vat_id": seller.vat_id,
-        **_address_values(seller),
-        "country_code": seller.address.country_code,
-        "iban": iban,
-        "telephone": contact.telephone if contact else None,
-        "email": contact.email if contact else None,
-        "document_id": doc_id,
-        "updated_at": now,
-    }
-    _upsert(conn, st.company, {"id": st.COMPANY_ROW}, values)
-
-
-# -- documents --------------------------------------------------------------------------------------
-@dataclass(frozen=True)
-class _Line:
-    ref: str | None
-    description: str
-    product_code: str
-    quantity: Decimal
-    unit_code: str
-    unit_price: Decimal
-    net: Decimal
-    category: str
-    rate: Decimal | None
-    commodity: str | None
-
-
-def _item_lines(invoice: Invoice) -> list[_Line]:
-    out = []
-    for line in invoice.lines:
-        out.append(_from_line(line))
-    # Document-level allowances and charges (BG-20/21) change the VAT base without being lines;
-    # D406 has no place for them but lines, so each becomes one (a discount is negative).
-    for sign, items, label in (
-        (-1, invoice.allowances, "Reducere"),
-        (1, invoice.charges, "Taxă suplimentară"),
-    ):
-        for item in items:
-            amount = item.amount
-            if amount is None and item.base_amount is not None and item.percentage is not None:
-                amount = round_money(item.base_amount * item.percentage / 100)
-            if not amount:
-                continue
-            value = sign * amount
-            out.append(
-                _Line(
-                    None,
-                    (item.reason or label)[:256],
-                    "",
-                    Decimal(1),
-                    "C62",
-                    value,
-                    value,
-                    item.vat_category,
-                    item.vat_rate,
-                    None,
-                )
-            )
-    return out
-
-
-def _from_line(line: InvoiceLine) -> _Line:
-    item = line.item
-    net = line.net_amount
-    price = line.price.net_price
-    if line.price.base_quantity:
-        price = price / line.price.base_quantity
-    if net is None:
-        net = round_money(line.quantity * price)
-    commodity = next(
-        (
-            c.code
-            for c in item.classifications
-            if (c.list_id or "").upper() == NC_LIST and len(c.code) == 8 and c.code.isdigit()
-        ),
-        None,
-    )
-    code = item.seller_id or (item.standard_id.value if item.standard_id else "")
-    return _Line(
-        line.id,
-        item.name[:256],
-        code[:35],
-        line.quantity,
-        line.unit_code,
-        price,
-        net,
-        item.vat_category,
-        item.vat_rate,
-        commodity,
-    )
-
-
-def _spread(total: int, weights: list[int]) -> list[int]:
-    """``total`` bani split in proportion to ``weights``; the rounding rest on the largest weight."""
-    if not weights:
-        return []
-    base = sum(weights)
-    shares = [total * w // base for w in weights] if base else [0] * len(weights)
-    biggest = max(range(len(weights)), key=lambda i: abs(weights[i]))
-    shares[biggest] += total - sum(shares)
-    return shares
-
-
-def _to_lei(amount: Decimal, rate: Decimal | None) -> int:
-    return _bani(amount * rate if rate is not None else amount)
 
 
 @dataclass(frozen=True)
@@ -267,22 +79,22 @@ def record_document(
     foreign = buyer_kind == "foreign"
     tax_point = invoice.tax_point_date or invoice.issue_date
     party = invoice.seller if purchase is not None else invoice.buyer
-    lines = _item_lines(invoice)
+    lines = item_lines(invoice)
     # VAT in lei per group (category, rate), adjusted to BT-111 on the largest group.
     groups: dict[tuple[str, Decimal | None], int] = {}
     for group in invoice.vat_breakdown:
         key = rate_key(group.category, group.rate)
-        groups[key] = groups.get(key, 0) + _to_lei(group.tax_amount or Decimal(0), rate)
+        groups[key] = groups.get(key, 0) + to_lei(group.tax_amount or Decimal(0), rate)
     if groups and vat_total_ron is not None:
-        delta = _bani(vat_total_ron) - sum(groups.values())
+        delta = bani(vat_total_ron) - sum(groups.values())
         if delta:
             biggest = max(groups, key=lambda k: abs(groups[k]))
             groups[biggest] += delta
-    net_lei = [_to_lei(line.net, rate) for line in lines]
+    net_lei = [to_lei(line.net, rate) for line in lines]
     vat_lei = [0] * len(lines)
     for key, total in groups.items():
         members = [i for i, line in enumerate(lines) if rate_key(line.category, line.rate) == key]
-        for i, share in zip(members, _spread(total, [net_lei[i] for i in members]), strict=True):
+        for i, share in zip(members, spread(total, [net_lei[i] for i in members]), strict=True):
             vat_lei[i] = share
     conn.execute(st.document_lines.delete().where(st.document_lines.c.document_id == document_id))
     rows = []
@@ -315,7 +127,7 @@ def record_document(
             }
         )
         if product_code:
-            _upsert(
+            upsert(
                 conn,
                 st.products,
                 {"code": product_code},
@@ -329,7 +141,7 @@ def record_document(
             )
     if rows:
         conn.execute(st.document_lines.insert(), rows)
-    address = _address_values(party)
+    address = address_values(party)
     if purchase is not None:
         partner_code = partner_saft_id(
             partner_id=partner_id or document_id,
@@ -339,7 +151,7 @@ def record_document(
             country_code=party.address.country_code,
         )
     else:
-        partner_code = _buyer_id(conn, partner_id, party, buyer_kind, document_id)
+        partner_code = buyer_id(conn, partner_id, party, buyer_kind, document_id)
     if partner_id is not None:
         # The address on the latest document is the partner's address for D406.
         found = conn.execute(
@@ -365,7 +177,7 @@ def record_document(
         )
     corrected = invoice.preceding_invoices[0].number if invoice.preceding_invoices else None
     type_code = invoice.type_code if invoice.type_code in ("380", "381", "384", "389", "751") else "380"
-    _upsert(
+    upsert(
         conn,
         st.documents,
         {"id": document_id},
@@ -393,7 +205,7 @@ def record_document(
         },
     )
     if purchase is None:
-        _record_seller(conn, invoice, document_id, now)
+        record_seller(conn, invoice, document_id, now)
 
 
 def record_cancellation(conn: Connection, document_id: str) -> bool:
@@ -408,3 +220,14 @@ def known_document(conn: Connection, document_id: str) -> bool:
     return (
         conn.execute(sa.select(st.documents.c.id).where(st.documents.c.id == document_id)).first() is not None
     )
+
+
+__all__ = [
+    "CREDIT_NOTE",
+    "Purchase",
+    "known_document",
+    "rate_key",
+    "record_cancellation",
+    "record_document",
+    "record_partner",
+]
