@@ -19,6 +19,13 @@ before worker tags became dotted (renaming one would start its period again on e
 
 The ANAF jobs start only for tenants that authorized ANAF (a stored grant). A runtime serving
 ``email.send`` also queues, each tick, the invoice e-mails whose PDF has been rendered since.
+
+A runtime serving ``anaf.efactura`` also looks, each tick, at the clear expiry columns of the
+tenant's ANAF grants (``genius.integrations.anaf.expiry``): when a grant needs a person (refresh
+token ending within ``anaf_token_warn_days``, or an access token past its refresh point), it logs
+a warning, writes an audit record and publishes ``integrations.anaf_token.expiry_warned``, all in
+one transaction with the claim of the ``anaf_token.expiry_warning`` schedule row, so the warning
+goes out once a day per tenant however many processes tick.
 """
 
 from __future__ import annotations
@@ -35,11 +42,14 @@ from genius.apps.sales.rates.messages import BnrRatesRequested
 from genius.apps.sales.spv.messages import INBOUND, RESUME, TOKENS, EfacturaWorkRequested
 from genius.apps.sales.spv.oauth import AnafAccess
 from genius.apps.sales.spv.schedule import claim, remember_job
+from genius.integrations.anaf.events import AnafTokenExpiryWarned
+from genius.integrations.anaf.expiry import ExpiryWarning, expiry_warnings
 from genius.kernel.clock import utcnow
+from genius.platform.audit import AuditEntry
 from genius.platform.db.uow import UnitOfWork
 from genius.platform.jobs import JobService
 from genius.platform.settings import Settings
-from genius.platform.tenancy import TenantContext
+from genius.platform.tenancy import TenantContext, tenant_scope
 
 if TYPE_CHECKING:
     from genius.bootstrap import Platform
@@ -111,9 +121,54 @@ def run_due(
                         started.append((tenant.slug, periodic.name, job.id))
             if "email.send" in tags:
                 SalesDocuments(platform.databases, platform.storage).queue_ready_mails(ctx, now)
+            if "anaf.efactura" in tags:
+                warn_token_expiry(platform, ctx, now)
         except Exception as exc:  # one tenant's trouble (database away, not migrated) spares the others
             log.warning("schedules of tenant %s: %r", tenant.slug, exc)
     return started
+
+
+# The spv_schedule key of the token warning, and how often it may go out per tenant.
+TOKEN_WARNING = "anaf_token.expiry_warning"
+TOKEN_WARNING_EVERY = timedelta(days=1)
+
+
+def warn_token_expiry(platform: Platform, ctx: TenantContext, now: datetime) -> list[ExpiryWarning]:
+    """Warn about the tenant's ANAF grants that need a person; at most once per ``TOKEN_WARNING_EVERY``."""
+    settings = platform.settings
+    warnings = expiry_warnings(
+        AnafAccess.of(platform).store(ctx).expiries(),
+        now,
+        warn=timedelta(days=settings.anaf_token_warn_days),
+        refresh_margin=timedelta(days=settings.anaf_token_refresh_days),
+    )
+    if not warnings:
+        return []
+    # The audit trail writes in the tenant's scope (it names the tenant and the system actor).
+    with tenant_scope(ctx), UnitOfWork(platform.databases, tenant=ctx) as uow:
+        if not claim(uow.connection, TOKEN_WARNING, TOKEN_WARNING_EVERY, now):
+            return []  # warned within the day (here or by another process)
+        for w in warnings:
+            facts = {"token": w.token, "expires_at": w.expires_at.isoformat(), "days_left": w.days_left}
+            uow.publish(
+                AnafTokenExpiryWarned(
+                    cui=w.cui, token=w.token, expires_at=w.expires_at, days_left=w.days_left, action=w.action
+                ),
+                subject=w.cui,
+            )
+            platform.audit.record_in(
+                uow.connection,
+                AuditEntry(
+                    action="anaf.token.expiry_warning",
+                    resource_type="anaf_grant",
+                    resource_id=w.cui,
+                    after=facts,
+                    reason=w.action,
+                ),
+            )
+    for w in warnings:
+        log.warning("tenant %s: %s", ctx.slug, w.message)
+    return warnings
 
 
 async def run_forever(platform: Platform, tags: Collection[str]) -> None:
@@ -128,4 +183,4 @@ async def run_forever(platform: Platform, tags: Collection[str]) -> None:
         await asyncio.sleep(max(1.0, platform.settings.spv_mail_every_seconds))
 
 
-__all__ = ["PERIODIC", "Periodic", "run_due", "run_forever"]
+__all__ = ["PERIODIC", "TOKEN_WARNING", "Periodic", "run_due", "run_forever", "warn_token_expiry"]
