@@ -26,7 +26,7 @@ def _turn_is_free(database: Path) -> bool:
     return True
 
 
-def test_a_writer_holds_the_turn_until_its_commit_has_returned(tmp_path: Path) -> None:
+def test_a_writer_holds_the_turn_until_it_commits(tmp_path: Path) -> None:
     database = tmp_path / "t.db"
     engine = make_engine(sqlite_url(database)).execution_options(**{SQLITE_IMMEDIATE: True})
     with engine.begin() as conn:

@@ -48,8 +48,8 @@ def make_engine(url: str | URL, *, schemas: Iterable[str] = ()) -> Engine:
         engine = create_engine(parsed, connect_args={"check_same_thread": False, "timeout": 30})
         event.listen(engine, "connect", _sqlite_on_connect)
         event.listen(engine, "begin", _sqlite_on_begin)
-        event.listen(engine, "commit", _sqlite_on_commit)
-        event.listen(engine, "rollback", _sqlite_on_rollback)
+        event.listen(engine, "commit", _sqlite_on_end)
+        event.listen(engine, "rollback", _sqlite_on_end)
         translate = {name: None for name in schemas}
         return engine.execution_options(schema_translate_map=translate) if translate else engine
     return create_engine(
@@ -117,27 +117,14 @@ def _sqlite_on_begin(connection) -> None:  # type: ignore[no-untyped-def]
         raise
 
 
-def _sqlite_on_commit(connection) -> None:  # type: ignore[no-untyped-def]
-    # SQLAlchemy fires this before its own COMMIT; the writer turn is handed over only once the
-    # COMMIT has returned, so the next writer (of this or another process) finds the file free
-    # instead of sleeping in SQLite's busy handler for the time the COMMIT takes.
-    _end(connection, "COMMIT")
-
-
-def _sqlite_on_rollback(connection) -> None:  # type: ignore[no-untyped-def]
-    _end(connection, "ROLLBACK")
-
-
-def _end(connection, statement: str) -> None:  # type: ignore[no-untyped-def]
-    try:
-        if _WRITE_LOCK_KEY in connection.info:
-            driver = connection.connection.driver_connection
-            if driver is not None and driver.in_transaction:
-                driver.execute(statement)
-    except Exception:  # SQLAlchemy's own COMMIT/ROLLBACK runs next and raises it, wrapped
-        pass
-    finally:
-        _release(connection)
+def _sqlite_on_end(connection) -> None:  # type: ignore[no-untyped-def]
+    # Fired as the transaction ends (commit or rollback, including a close with it still open),
+    # before SQLAlchemy's COMMIT: the next writer's BEGIN IMMEDIATE may meet SQLite's lock for the
+    # fraction of a millisecond the COMMIT's WAL append takes (one 1 ms busy-handler sleep). Held
+    # until the COMMIT returned instead, the turn would also cover the WAL checkpoint SQLite runs
+    # inside every ~1,000th page's COMMIT (two fsyncs): measured with strace in bench bus, those
+    # turns took 7 ms typically and up to 350 ms under load, and every other writer waited.
+    _release(connection)
 
 
 def _release(connection) -> None:  # type: ignore[no-untyped-def]
@@ -153,8 +140,9 @@ def _release(connection) -> None:  # type: ignore[no-untyped-def]
 # writers take turns on an flock of ``<database>-writer`` before BEGIN IMMEDIATE. Without it a
 # writer that finds the file locked sleeps in SQLite's busy handler (1, 2, 5, 10, 15, 20, 25 ms...,
 # measured with strace in bench/bus.py: most of the RabbitMQ bus's p99) even when the lock is
-# free again after a fraction of a millisecond. The turn is polled in short steps so a writer
-# still gives up after SQLITE_WRITER_WAIT_SECONDS, as SQLite's busy timeout would.
+# free again after a fraction of a millisecond; with it, what is left is a 1 ms sleep when a turn
+# is taken while the previous COMMIT still runs (see _sqlite_on_end). The turn is polled in short
+# steps so a writer still gives up after SQLITE_WRITER_WAIT_SECONDS, as SQLite's busy timeout would.
 WRITER_TURN_SUFFIX = "-writer"
 _WRITE_TURN_KEY = "genius_sqlite_write_turn"
 _TURN_POLL_SECONDS = (0.0001, 0.0002, 0.0005, 0.001)
