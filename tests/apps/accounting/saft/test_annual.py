@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import replace
 from datetime import date
 from decimal import Decimal as D
@@ -9,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from lxml import etree
+from typer.testing import CliRunner
 
 from genius.apps.accounting.assets.domain.model import AssetSpec
 from genius.apps.accounting.assets.handlers.depreciation import run_depreciation
@@ -16,11 +18,15 @@ from genius.apps.accounting.assets.handlers.disposal import dispose
 from genius.apps.accounting.assets.handlers.register import register_asset
 from genius.apps.accounting.domain.periods import Period
 from genius.apps.accounting.saft.export import SaftRefused
+from genius.cli.main import app
 from genius.fiscal.ro.saft import FILING_NAMESPACE
 from genius.platform.db.uow import UnitOfWork
 from genius.platform.tenancy import TenantContext
 from tests.apps.accounting.saft.conftest import Books, assert_valid
+from tests.apps.accounting.saft.test_api import api_of, finished, worker
+from tests.apps.accounting.saft.test_cli import cli_env
 
+__all__ = ["cli_env"]  # the CLI test's fixture
 NS = {"d": FILING_NAMESPACE}
 LAPTOP = AssetSpec(
     inventory_no="MF-001",
@@ -149,3 +155,45 @@ async def test_an_asset_whose_account_is_not_in_the_ledger_is_refused(books: Boo
     codes = {(f["code"], f["entity_id"]) for f in caught.value.details["findings"]}
     assert ("ASSET_ACCOUNT_NOT_IN_MASTER", "MF-003") in codes
     assert "post its acquisition" in caught.value.message
+
+
+async def test_the_annual_job_over_http_stores_a_valid_file(books: Books, xsd_path: Path) -> None:
+    await ready(books)
+    with unit(books) as uow:
+        register_asset(uow, LAPTOP, acquisition_account="404")
+    with unit(books) as uow:
+        run_depreciation(uow, Period(2026, 9))
+    with unit(books) as uow:
+        run_depreciation(uow, Period(2026, 10))
+    with api_of(books) as api:
+        accountant = api.login(books.world.tenant, "accountant")
+        started = api.client.post(
+            "/api/v1/accounting/saft", json={"period": "2026"}, headers=accountant.headers
+        )
+        assert started.status_code == 202, started.text
+        assert started.json()["report_type"] == "A"
+        job_id = started.json()["job"]["id"]
+        async with worker(books):
+            job = await finished(api, accountant, job_id)
+        assert job["state"] == "succeeded", job
+        assert job["result"]["counts"]["asset_transactions"] == 3
+        file = api.client.get(f"/api/v1/accounting/saft/exports/{job_id}/file", headers=accountant.headers)
+        assert 'filename="D406_18547290_2026.xml"' in file.headers["content-disposition"]
+        assert_valid(file.content, xsd_path)
+
+
+async def test_genius_saft_export_of_a_year(
+    books: Books, cli_env: None, tmp_path: Path, xsd_path: Path
+) -> None:
+    await ready(books)
+    with unit(books) as uow:
+        register_asset(uow, CAR, acquisition_account="404")
+    out = tmp_path / "D406_2026.xml"
+    done = CliRunner().invoke(
+        app, ["saft", "export", "--tenant", books.slug, "--period", "2026", "--out", str(out), "--json"]
+    )
+    assert done.exit_code == 0, done.output
+    report = json.loads(done.output.strip().splitlines()[-1])
+    assert report["counts"]["asset_transactions"] == 1  # the acquisition; October is not depreciated:
+    assert [w["code"] for w in report["warnings"]] == ["ASSET_DEPRECIATION_MISSING"]  # a warning
+    assert_valid(out.read_bytes(), xsd_path)
