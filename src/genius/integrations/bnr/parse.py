@@ -110,4 +110,11 @@ def load_file(path: str | Path) -> BnrDocument:
     return parse_bnr_xml(file.read_bytes())
 
 
-__all__ = ["BNR_NAMESPACE", "MAX_DOCUMENT_BYTES", "load_file", "parse_bnr_xml"]
+def load_stored(data: bytes, key: str) -> BnrDocument:
+    """Offline import from object storage: the bytes of a BNR rates file stored under ``key``."""
+    if len(data) > MAX_DOCUMENT_BYTES:
+        raise BnrFormatError.for_field("key", f"{key} is larger than {MAX_DOCUMENT_BYTES} bytes")
+    return parse_bnr_xml(data)
+
+
+__all__ = ["BNR_NAMESPACE", "MAX_DOCUMENT_BYTES", "load_file", "load_stored", "parse_bnr_xml"]
