@@ -6,8 +6,7 @@ import json
 
 import typer
 
-from genius.cli.tenant import fail
-from genius.kernel.errors import GeniusError
+from genius.cli.tenant import command_platform
 
 app = typer.Typer(help="Audit trail: verify a tenant's hash chain.", no_args_is_help=True)
 
@@ -18,15 +17,8 @@ def verify(
     as_json: bool = typer.Option(False, "--json", help="Machine-readable output."),
 ) -> None:
     """Walk every record of the tenant's chain; exit 1 naming the first broken record."""
-    from genius.bootstrap import build_platform
-
-    platform = build_platform()
-    try:
+    with command_platform() as platform:
         result = platform.audit.verify(tenant)
-    except GeniusError as exc:
-        raise fail(exc) from None
-    finally:
-        platform.close()
     if as_json:
         typer.echo(
             json.dumps(

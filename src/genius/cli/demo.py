@@ -16,7 +16,7 @@ from typing import Any
 
 import typer
 
-from genius.cli.tenant import fail
+from genius.cli.tenant import command_platform
 from genius.kernel.errors import GeniusError
 
 
@@ -88,10 +88,8 @@ def demo(
 ) -> None:
     """Seed a tenant with demo data (partners, products, ~330 documents, ANAF, suppliers, bank)."""
     from genius.apps.sales.handlers import romanian_today
-    from genius.bootstrap import build_platform
 
-    platform = build_platform()
-    try:
+    with command_platform() as platform:
         slug = platform.tenants.get(tenant).slug
         _refuse_other_workers(platform)
         platform.databases.migrate(slug)
@@ -103,10 +101,6 @@ def demo(
                 await platform.bus.transport.close()
 
         summary = asyncio.run(run())
-    except GeniusError as exc:
-        raise fail(exc) from None
-    finally:
-        platform.close()
     for line in summary.lines():
         typer.echo(f"  {line}")
 

@@ -24,7 +24,7 @@ from pathlib import Path
 
 import typer
 
-from genius.cli.tenant import fail
+from genius.cli.tenant import command_platform, fail
 from genius.kernel.errors import GeniusError
 
 app = typer.Typer(
@@ -155,7 +155,6 @@ def settings(
 ) -> None:
     """Show the D406 header settings, changing the ones given."""
     from genius.apps.accounting.saft import settings as saft_settings
-    from genius.bootstrap import build_platform
 
     values = {
         "contact_first_name": contact_first_name,
@@ -166,15 +165,10 @@ def settings(
         "tax_accounting_basis": tax_accounting_basis,
     }
     changes = {k: v for k, v in values.items() if v is not None}
-    platform = build_platform()
-    try:
+    with command_platform() as platform:
         engine = platform.databases.engine_for_slug(platform.tenants.get(tenant).slug)
         with engine.begin() as conn:
             shown = saft_settings.update(conn, changes, None) if changes else saft_settings.load(conn)
-    except GeniusError as exc:
-        raise fail(exc) from None
-    finally:
-        platform.close()
     typer.echo(json.dumps(shown.as_dict(), ensure_ascii=False, indent=2))
 
 
@@ -185,17 +179,11 @@ def sync(
 ) -> None:
     """Copy partners and the period's issued documents from sales into the D406 read model."""
     from genius.apps.accounting.saft.domain import parse_period
-    from genius.bootstrap import build_platform
     from genius.workers.anaf_saft import sync_read_model
 
-    platform = build_platform()
-    try:
+    with command_platform() as platform:
         parsed = parse_period(period)
         summary = sync_read_model(platform, platform.tenants.get(tenant).slug, parsed.first, parsed.last)
-    except GeniusError as exc:
-        raise fail(exc) from None
-    finally:
-        platform.close()
     typer.echo(
         f"{tenant}: {summary.partners} partner(s), {summary.documents} document(s) "
         f"({summary.cancelled} cancelled) copied for D406 {parsed.label}"

@@ -15,22 +15,14 @@ if TYPE_CHECKING:
 
 @contextmanager
 def service_platform() -> Iterator[Platform]:
-    """The process's platform with its logging configured, closed at the end; a ``GeniusError``
-    raised inside leaves as the CLI's one-line failure (exit 1)."""
-    from genius.bootstrap import build_platform
-    from genius.kernel.errors import GeniusError
+    """``command_platform`` with the process's logging configured (level and JSON from settings)."""
     from genius.platform.observability.logs import configure_logging
 
-    from .tenant import fail
+    from .tenant import command_platform
 
-    platform = build_platform()
-    configure_logging(platform.settings.log_level, json_output=platform.settings.log_json)
-    try:
+    with command_platform() as platform:
+        configure_logging(platform.settings.log_level, json_output=platform.settings.log_json)
         yield platform
-    except GeniusError as exc:
-        raise fail(exc) from None
-    finally:
-        platform.close()
 
 
 def migrate_tenants(platform: Platform) -> None:

@@ -7,8 +7,7 @@ import json
 
 import typer
 
-from genius.cli.tenant import fail
-from genius.kernel.errors import GeniusError
+from genius.cli.tenant import command_platform
 from genius.platform.tenancy import TenantContext
 
 app = typer.Typer(help="Runtime settings (changeable without restart).", no_args_is_help=True)
@@ -36,17 +35,10 @@ def list_settings(
     tenant: str | None = typer.Option(None, "--tenant", help="Show a tenant's effective values."),
 ) -> None:
     """Every runtime setting with its effective value and the layer it comes from."""
-    from genius.bootstrap import build_platform
-
-    platform = build_platform()
-    try:
+    with command_platform() as platform:
         tenant_id = platform.tenants.get(tenant).id if tenant else None
         for item in platform.runtime_settings.all(tenant_id):
             typer.echo(json.dumps({"key": item.key, "value": item.value, "source": item.source}, default=str))
-    except GeniusError as exc:
-        raise fail(exc) from None
-    finally:
-        platform.close()
 
 
 @app.command("set")
@@ -58,21 +50,15 @@ def set_setting(
     reason: str | None = typer.Option(None, "--reason", help="Why (kept in the audit trail)."),
 ) -> None:
     """Store a runtime setting; audited. Tenant values win over installation values."""
-    from genius.bootstrap import build_platform
 
     scope = _scope(tenant, installation)
     try:
         parsed = json.loads(value)
     except json.JSONDecodeError:
         parsed = value
-    platform = build_platform()
-    try:
+    with command_platform() as platform:
         ctx = _operator_context(tenant, platform)
         result = platform.runtime_settings.put(ctx, key, parsed, scope=scope, reason=reason)  # type: ignore[arg-type]
-    except GeniusError as exc:
-        raise fail(exc) from None
-    finally:
-        platform.close()
     typer.echo(f"{key} = {result.value!r} ({scope})")
 
 
@@ -84,15 +70,9 @@ def unset_setting(
     reason: str | None = typer.Option(None, "--reason"),
 ) -> None:
     """Remove a stored value so the layer below answers again; audited."""
-    from genius.bootstrap import build_platform
 
     scope = _scope(tenant, installation)
-    platform = build_platform()
-    try:
+    with command_platform() as platform:
         ctx = _operator_context(tenant, platform)
         result = platform.runtime_settings.delete(ctx, key, scope=scope, reason=reason)  # type: ignore[arg-type]
-    except GeniusError as exc:
-        raise fail(exc) from None
-    finally:
-        platform.close()
     typer.echo(f"{key} = {result.value!r} (now from {result.source})")

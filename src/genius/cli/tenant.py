@@ -3,10 +3,16 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import TYPE_CHECKING
 
 import typer
 
 from genius.kernel.errors import GeniusError
+
+if TYPE_CHECKING:
+    from genius.bootstrap import Platform
 
 app = typer.Typer(help="Tenants: create, list.", no_args_is_help=True)
 
@@ -21,6 +27,21 @@ def fail(exc: GeniusError) -> typer.Exit:
     return typer.Exit(1)
 
 
+@contextmanager
+def command_platform() -> Iterator[Platform]:
+    """The platform a command works on, closed when it ends; a ``GeniusError`` raised inside
+    leaves as ``fail``'s one readable line (exit 1)."""
+    from genius.bootstrap import build_platform
+
+    platform = build_platform()
+    try:
+        yield platform
+    except GeniusError as exc:
+        raise fail(exc) from None
+    finally:
+        platform.close()
+
+
 @app.command("create")
 def create(
     slug: str = typer.Argument(..., help="Short name: lowercase letters, digits, _ (e.g. acme)."),
@@ -29,15 +50,8 @@ def create(
     cluster: str | None = typer.Option(None, "--cluster", help="PostgreSQL cluster name (placement)."),
 ) -> None:
     """Create a tenant: control-plane rows, its own database, all migrations."""
-    from genius.bootstrap import build_platform
-
-    platform = build_platform()
-    try:
+    with command_platform() as platform:
         tenant = platform.tenants.create(slug, name=name, cui=cui, cluster=cluster)
-    except GeniusError as exc:
-        raise fail(exc) from None
-    finally:
-        platform.close()
     typer.echo(f"created tenant {tenant.slug} ({tenant.name}, CUI {tenant.cui}) id={tenant.id}")
 
 
@@ -62,20 +76,13 @@ def list_tenants(as_json: bool = typer.Option(False, "--json", help="Machine-rea
 
 def migrate() -> None:
     """Apply migrations to the control plane and every tenant database (idempotent)."""
-    from genius.bootstrap import build_platform
-
-    platform = build_platform()
-    try:
+    with command_platform() as platform:
         tenants = platform.tenants.list()
         typer.echo(f"control plane: up to date; {len(tenants)} tenant(s)")
         for index, tenant in enumerate(tenants, 1):
             changed = platform.databases.migrate(tenant.slug)
             status = f"migrated {', '.join(changed)}" if changed else "up to date"
             typer.echo(f"[{index}/{len(tenants)}] {tenant.slug}: {status}")
-    except GeniusError as exc:
-        raise fail(exc) from None
-    finally:
-        platform.close()
 
 
 config_app = typer.Typer(help="Configuration.", no_args_is_help=True)

@@ -7,8 +7,8 @@ from typing import Any
 
 import typer
 
-from genius.cli.tenant import fail
-from genius.kernel.errors import GeniusError, ValidationError
+from genius.cli.tenant import command_platform
+from genius.kernel.errors import ValidationError
 
 app = typer.Typer(help="Users of a tenant: create, list, set a password.", no_args_is_help=True)
 auth_app = typer.Typer(help="Identity: signing keys and roles.", no_args_is_help=True)
@@ -46,32 +46,18 @@ def create(
     attr: list[str] = typer.Option([], "--attr", help="ABAC attribute key=value (branch=CJ); repeatable."),
 ) -> None:
     """Create a user (password stored only as an argon2id hash)."""
-    from genius.bootstrap import build_platform
-
-    platform = build_platform()
-    try:
+    with command_platform() as platform:
         user = platform.auth.users.create(
             tenant, email, password, role, attributes=parse_attributes(attr), display_name=display_name
         )
-    except GeniusError as exc:
-        raise fail(exc) from None
-    finally:
-        platform.close()
     typer.echo(f"created user {user.email} in {tenant} roles={','.join(user.roles)} id={user.id}")
 
 
 @app.command("list")
 def list_users(tenant: str = typer.Option(..., "--tenant")) -> None:
     """List a tenant's users."""
-    from genius.bootstrap import build_platform
-
-    platform = build_platform()
-    try:
+    with command_platform() as platform:
         users = platform.auth.users.list(platform.tenants.get(tenant).id)
-    except GeniusError as exc:
-        raise fail(exc) from None
-    finally:
-        platform.close()
     for u in users:
         state = "active" if u.active else "disabled"
         typer.echo(f"{u.email:<40} {state:<9} {','.join(u.roles):<30} {json.dumps(u.attributes)}")
@@ -84,7 +70,6 @@ def set_password(
     generate: bool = typer.Option(False, "--generate", help="Make a random password and print it once."),
 ) -> None:
     """Set a user's password (prompted, or generated and printed once)."""
-    from genius.bootstrap import build_platform
     from genius.platform.auth.passwords import generate_password
 
     password = (
@@ -92,13 +77,8 @@ def set_password(
         if generate
         else typer.prompt("password", hide_input=True, confirmation_prompt=True)
     )
-    platform = build_platform()
-    try:
+    with command_platform() as platform:
         platform.auth.users.set_password(tenant, email, password)
-    except GeniusError as exc:
-        raise fail(exc) from None
-    finally:
-        platform.close()
     typer.echo(f"password of {email} in {tenant} changed")
     if generate:
         typer.echo(f"  password: {password}  (shown only this once)")
@@ -107,16 +87,9 @@ def set_password(
 @auth_app.command("rotate-keys")
 def rotate_keys(tenant: str = typer.Option(..., "--tenant", help="Tenant slug.")) -> None:
     """Make a new signing key; the old one keeps verifying tokens for the grace period."""
-    from genius.bootstrap import build_platform
-
-    platform = build_platform()
-    try:
+    with command_platform() as platform:
         key = platform.auth.rotate_keys(tenant)
         keys = platform.auth.keys.keys(platform.tenants.get(tenant).id)
-    except GeniusError as exc:
-        raise fail(exc) from None
-    finally:
-        platform.close()
     typer.echo(f"tenant {tenant}: new signing key {key.kid} ({key.algorithm})")
     for k in keys:
         if k.kid != key.kid:
@@ -131,30 +104,16 @@ def define_role(
     description: str = typer.Option("", "--description"),
 ) -> None:
     """Create or replace one of the tenant's own roles."""
-    from genius.bootstrap import build_platform
-
-    platform = build_platform()
-    try:
+    with command_platform() as platform:
         role = platform.auth.roles.define(platform.tenants.get(tenant).id, name, permission, description)
-    except GeniusError as exc:
-        raise fail(exc) from None
-    finally:
-        platform.close()
     typer.echo(f"role {role.name} in {tenant}: {', '.join(role.permissions)}")
 
 
 @auth_app.command("roles")
 def roles(tenant: str = typer.Option(..., "--tenant")) -> None:
     """List the roles a tenant can assign (built-in and its own)."""
-    from genius.bootstrap import build_platform
-
-    platform = build_platform()
-    try:
+    with command_platform() as platform:
         items = platform.auth.roles.list(platform.tenants.get(tenant).id)
-    except GeniusError as exc:
-        raise fail(exc) from None
-    finally:
-        platform.close()
     for r in items:
         kind = "built-in" if r.builtin else "tenant"
         typer.echo(f"{r.name:<20} {kind:<9} {', '.join(r.permissions)}")
