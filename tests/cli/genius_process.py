@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from tests.web.conftest import MASTER_KEY
@@ -26,9 +29,11 @@ def embedded_env(data_dir: Path) -> dict[str, str]:
     return env
 
 
-def start_genius(args: list[str], data_dir: Path) -> subprocess.Popen[str]:
-    """``genius <args>`` started on ``data_dir``; stdout and stderr together as text."""
-    return subprocess.Popen(
+@contextmanager
+def running_genius(args: list[str], data_dir: Path) -> Iterator[subprocess.Popen[str]]:
+    """``genius <args>`` running on ``data_dir`` (stdout and stderr together, as text); killed at
+    the end of the block if it is still running."""
+    process = subprocess.Popen(
         [sys.executable, "-m", "genius.cli.main", *args],
         cwd=PROJECT_ROOT,
         env=embedded_env(data_dir),
@@ -36,3 +41,17 @@ def start_genius(args: list[str], data_dir: Path) -> subprocess.Popen[str]:
         stderr=subprocess.STDOUT,
         text=True,
     )
+    try:
+        yield process
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.communicate()
+
+
+def stop_genius(process: subprocess.Popen[str]) -> str:
+    """SIGTERM, as an orchestrator stops it; its whole output once it exited cleanly (30 s at most)."""
+    process.send_signal(signal.SIGTERM)
+    output, _ = process.communicate(timeout=30)
+    assert process.returncode == 0, output
+    return output

@@ -3,8 +3,8 @@ invoice once, and the process stops cleanly on SIGTERM; `--apps` names apps or s
 
 from __future__ import annotations
 
-import signal
 import time
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -19,40 +19,33 @@ from genius.bootstrap import build_platform
 from genius.cli.subscribers import selector
 from genius.platform.bus.tables import inbox, outbox
 from tests.apps.sales.conftest import setup_world
-from tests.cli.genius_process import start_genius
+from tests.cli.genius_process import running_genius, stop_genius
 from tests.web.conftest import base_settings
 
 KNOWN = ["accounting.postings", "accounting.bank-open-items", "accounting.saft"]
 
 
 def test_a_subscriber_process_posts_an_issued_invoice_once_and_stops_on_sigterm(tmp_path: Path) -> None:
-    platform = build_platform(base_settings(tmp_path))
-    world = setup_world(platform)
-    process = start_genius(["subscribers", "--apps", "accounting", "--grace", "5"], tmp_path)
-    try:
-        with world.scope():
-            h.create_and_issue(world.deps, CreateAndIssue(world.draft()))
-        with world.engine().connect() as conn:
-            event_id = conn.execute(
-                sa.select(outbox.c.event_id).where(outbox.c.type == "sales.invoice.issued")
-            ).scalar_one()
-        deadline = time.monotonic() + 60
-        while _count(world, acc.entries) < 1:  # the process relays the outbox and posts the invoice
-            assert process.poll() is None, process.stdout.read() if process.stdout else ""
-            assert time.monotonic() < deadline, "the subscriber process never posted the invoice"
-            time.sleep(0.1)
-        time.sleep(1.0)  # a second delivery, if there were one, would have been handled by now
-        assert _count(world, acc.entries) == 1
-        handled = sa.select(sa.func.count()).select_from(inbox)
-        assert _scalar(world, handled.where(inbox.c.consumer == POSTINGS, inbox.c.event_id == event_id)) == 1
-        process.send_signal(signal.SIGTERM)
-        output, _ = process.communicate(timeout=30)
-    finally:
-        if process.poll() is None:
-            process.kill()
-            process.communicate()
-        platform.close()
-    assert process.returncode == 0, output
+    with closing(build_platform(base_settings(tmp_path))) as platform:
+        world = setup_world(platform)
+        with running_genius(["subscribers", "--apps", "accounting", "--grace", "5"], tmp_path) as process:
+            with world.scope():
+                h.create_and_issue(world.deps, CreateAndIssue(world.draft()))
+            with world.engine().connect() as conn:
+                event_id = conn.execute(
+                    sa.select(outbox.c.event_id).where(outbox.c.type == "sales.invoice.issued")
+                ).scalar_one()
+            deadline = time.monotonic() + 60
+            while _count(world, acc.entries) < 1:  # the process relays the outbox and posts the invoice
+                assert process.poll() is None, process.stdout.read() if process.stdout else ""
+                assert time.monotonic() < deadline, "the subscriber process never posted the invoice"
+                time.sleep(0.1)
+            time.sleep(1.0)  # a second delivery, if there were one, would have been handled by now
+            assert _count(world, acc.entries) == 1
+            handled = sa.select(sa.func.count()).select_from(inbox)
+            on_postings = handled.where(inbox.c.consumer == POSTINGS, inbox.c.event_id == event_id)
+            assert _scalar(world, on_postings) == 1
+            output = stop_genius(process)
     assert "subscribers ready: " in output and "accounting.postings" in output and "stopping" in output
 
 
