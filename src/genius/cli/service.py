@@ -1,5 +1,9 @@
-"""What the long-running CLI processes (`genius worker`, `genius subscribers`) share: their platform
-(logging configured, tenants migrated, closed at exit) and their stop signal (SIGTERM/SIGINT)."""
+"""What the long-running CLI processes share: their platform and their stop signal.
+
+`genius worker` and `genius subscribers` run on ``service_platform`` (logging configured, closed
+at exit, a ``GeniusError`` as the CLI's one-line failure), migrate every tenant before taking work,
+and stop when SIGTERM or SIGINT sets ``stop_on_signals``' event.
+"""
 
 from __future__ import annotations
 
