@@ -18,6 +18,7 @@ from genius.apps.procurement.events import SupplierInvoiceReceived
 from genius.apps.sales.events import InvoiceIssued, PartnerCreated
 from tests.apps.accounting import conftest as ledger_fixtures
 from tests.apps.accounting.conftest import Ledger
+from tests.apps.accounting.test_api import acme, api  # noqa: F401  (the HTTP tests' fixtures)
 
 NO_DELIVERY = SimpleNamespace(envelope=None)
 D = Decimal

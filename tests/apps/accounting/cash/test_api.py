@@ -3,32 +3,18 @@
 from __future__ import annotations
 
 import io
-from collections.abc import Iterator
 from datetime import date
-from pathlib import Path
 from types import SimpleNamespace
 
-import pytest
 from pypdf import PdfReader
 
 from genius.platform.db.uow import UnitOfWork
 from genius.platform.tenancy import Tenant, TenantContext
 from tests.apps.accounting.cash.conftest import partner, sales_invoice
 from tests.apps.accounting.test_api import login
-from tests.platform.audit.http import Api, running_api
+from tests.platform.audit.http import Api
 
 BASE = "/api/v1/accounting/cash"
-
-
-@pytest.fixture
-def api(tmp_path: Path) -> Iterator[Api]:
-    with running_api(tmp_path) as running:
-        yield running
-
-
-@pytest.fixture
-def acme(api: Api) -> Tenant:
-    return api.platform.tenants.create("acme", name="Acme SRL", cui="RO18547290")
 
 
 def test_receipt_refusals_and_the_daily_register_in_every_format(api: Api, acme: Tenant) -> None:

@@ -65,20 +65,22 @@ def _view(r: Any) -> dict[str, Any]:
     }
 
 
-@router.post("/receipts", status_code=201, summary="Record a cash receipt (chitanță) for a sales invoice")
-def cash_receipt(
-    body: SettlementBody, request: Request, ctx: TenantContext = Depends(require(CREATE))
-) -> JSONResponse:
-    given = CashInput("receipt", body.on, body.amount, body.account, body.invoice_id, None, body.description)
-    return _record(request, ctx, given)
+def _settlement_route(kind: str, path: str, summary: str) -> None:
+    """``POST path``: a receipt (sales invoice) or payment (supplier invoice) of ``kind``."""
+
+    def endpoint(
+        body: SettlementBody, request: Request, ctx: TenantContext = Depends(require(CREATE))
+    ) -> JSONResponse:
+        given = CashInput(kind, body.on, body.amount, body.account, body.invoice_id, None, body.description)
+        return _record(request, ctx, given)
+
+    router.add_api_route(
+        path, endpoint, methods=["POST"], status_code=201, summary=summary, name=f"cash_{kind}"
+    )
 
 
-@router.post("/payments", status_code=201, summary="Record a cash payment of a supplier invoice")
-def cash_payment(
-    body: SettlementBody, request: Request, ctx: TenantContext = Depends(require(CREATE))
-) -> JSONResponse:
-    given = CashInput("payment", body.on, body.amount, body.account, body.invoice_id, None, body.description)
-    return _record(request, ctx, given)
+_settlement_route("receipt", "/receipts", "Record a cash receipt (chitanță) for a sales invoice")
+_settlement_route("payment", "/payments", "Record a cash payment of a supplier invoice")
 
 
 @router.post("/operations", status_code=201, summary="Record another cash movement against a counter account")
