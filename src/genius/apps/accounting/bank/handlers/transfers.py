@@ -11,19 +11,21 @@ invoices are looked at:
   different currencies (a currency purchase or sale), this leg takes 581 for exactly the other
   leg's lei, so 581 is cleared, and the difference between the bank's rate and BNR's goes to
   7651 / 6651 (OMFP 1802 pct. 322: the settlement of a currency operation).
-* **bank and cash** (5121 <-> 5311, 5124 <-> 5314): a cash withdrawal or deposit (ISO 20022 codes
-  CWDL / CDPT, or "retragere / depunere numerar" in the details, no counterparty account): both legs
-  at once, 581 = 5121 in the bank register and 5311 = 581 in the cash register (a deposit the
-  other way round), since the cash side has no statement of its own.
+* **bank and cash** (5121 <-> 5311): a cash withdrawal or deposit (ISO 20022 codes CWDL / CDPT, or
+  "retragere / depunere numerar" in the details, no counterparty account): the bank's leg here,
+  581 = 5121 (a deposit 5121 = 581); the cash leg is the cash register's own numbered operation
+  (``apps/accounting/cash``: ``POST /cash/operations`` in, counter account 581: 5311 = 581), so it
+  is not posted twice.
 
-One entry per leg, sourced ``bank_line``/<line id>/role ``transfer`` (the cash leg ``transfer-cash``),
-so a retried run posts nothing twice; the line's status becomes ``transfer``.
+One entry per line, sourced ``bank_line``/<line id>/role ``transfer``, so a retried run posts
+nothing twice; the line's status becomes ``transfer`` and its note names the entry (and, for cash,
+the cash register's leg still to record).
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
 from typing import Any, Final
@@ -37,7 +39,7 @@ from genius.apps.accounting.bank.handlers.ledger import SOURCE_TYPE, _reference,
 from genius.apps.accounting.bank.handlers.reconcile import waiting_line
 from genius.apps.accounting.domain.entries import EntryDraft, Line, SourceDocument
 from genius.apps.accounting.domain.fx import RON, lei
-from genius.apps.accounting.domain.postings import BANK_JOURNAL, CASH_JOURNAL
+from genius.apps.accounting.domain.postings import BANK_JOURNAL
 from genius.apps.accounting.handlers import entries as entry_handlers
 from genius.apps.accounting.handlers.fx_rates import rate_on
 from genius.apps.accounting.handlers.treasury import find_bank_account, treasury_account
@@ -45,9 +47,7 @@ from genius.kernel.clock import utcnow
 from genius.platform.db.uow import UnitOfWork
 
 TRANSFER_ACCOUNT: Final = "581"  # Viramente interne
-CASH_ACCOUNTS: Final = {True: "5311", False: "5314"}  # Casa în lei / în valută (by "is RON")
 ROLE: Final = "transfer"
-CASH_ROLE: Final = "transfer-cash"
 TWIN_DAYS: Final = 3  # the other leg of a transfer is booked within a few banking days
 CASH_CODES: Final = frozenset({"CWDL", "CDPT"})
 _CASH_TEXT: Final = re.compile(
@@ -59,7 +59,7 @@ _CASH_TEXT: Final = re.compile(
 @dataclass(frozen=True)
 class TransferLeg:
     line_id: str
-    entry_ids: tuple[str, ...]
+    entry_id: str
     kind: str  # "bank" or "cash"
 
 
@@ -136,27 +136,11 @@ def post_transfer(uow: UnitOfWork, line_id: str, kind: str, *, job_id: str | Non
     what = "Virament intern" if kind == "bank" else ("Depunere numerar" if incoming else "Retragere numerar")
     text = f"{what}: {line.remittance or line.counterparty_name or ''}".strip()[:500]
     reference = _reference(line)
-    entries = [
-        entry_handlers.post(
-            uow,
-            EntryDraft(BANK_JOURNAL, line.booking_date, text, tuple(lines),
-                       source=SourceDocument(SOURCE_TYPE, line.id, reference, ROLE)),
-        ).id
-    ]  # fmt: skip
-    if kind == "cash":
-        cash = Line(CASH_ACCOUNTS[line.currency == RON], **currency)
-        cash_lines = (
-            (Line(TRANSFER_ACCOUNT, debit=value), replace(cash, credit=value))
-            if incoming
-            else (replace(cash, debit=value), Line(TRANSFER_ACCOUNT, credit=value))
-        )
-        entries.append(
-            entry_handlers.post(
-                uow,
-                EntryDraft(CASH_JOURNAL, line.booking_date, text, cash_lines,
-                           source=SourceDocument(SOURCE_TYPE, line.id, reference, CASH_ROLE)),
-            ).id
-        )  # fmt: skip
+    entry_id = entry_handlers.post(
+        uow,
+        EntryDraft(BANK_JOURNAL, line.booking_date, text, tuple(lines),
+                   source=SourceDocument(SOURCE_TYPE, line.id, reference, ROLE)),
+    ).id  # fmt: skip
     repo.clear_candidates(uow.connection, line.id)
     repo.set_line_status(
         uow.connection,
@@ -165,6 +149,7 @@ def post_transfer(uow: UnitOfWork, line_id: str, kind: str, *, job_id: str | Non
         applied_amount=str(amount),
         matched_at=utcnow(),
         match_job_id=job_id,
-        note=f"internal transfer through {TRANSFER_ACCOUNT} (entry {', '.join(entries)})",
+        note=f"internal transfer through {TRANSFER_ACCOUNT} (entry {entry_id})"
+        + (f"; the cash register records its leg (5311 = {TRANSFER_ACCOUNT})" if kind == "cash" else ""),
     )
-    return TransferLeg(line.id, tuple(entries), kind)
+    return TransferLeg(line.id, entry_id, kind)
