@@ -7,7 +7,9 @@ events/s is N over the time until the last effect is committed; then the effect 
 (one per event). Latency: a producer process commits one event per unit of work at a fixed rate;
 each event's latency runs from the end of its outbox commit (producer process) to the end of its
 effect's commit (consumer process; wall clock, the same on both sides). RabbitMQ runs only when
-GENIUS_TEST_AMQP_URL is set; it uses a unique namespace and deletes it afterwards.
+GENIUS_TEST_AMQP_URL is set; it uses a unique namespace and deletes it afterwards. RabbitMQ rows
+also measure the broker's floor in the same minutes (bench/_bus_floor.py: our transport at the
+relay's cadence, no database).
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from bench._bus_floor import floor
 from bench._bus_processes import (
     CONSUMER_BATCH,
     LATENCY_RATE,
@@ -243,6 +246,10 @@ async def _run(kind: str, database: str, folder: Path) -> tuple[str, str]:
         settle_heap()  # the relay's process, as Bus.start does in production
         throughput = await _throughput(setup, where, transport, consumers)
         latency = await _latency(setup, where, transport, consumers)
+        # The broker's floor in the same minutes: no database, no relay or consumer process.
+        floor_note = ""
+        if kind == "rabbitmq":
+            floor_note = f"; floor without a database, p50/p99 ms: {await floor(where.url)}"
     finally:
         destroy = getattr(transport, "destroy", None)
         if destroy is not None:
@@ -263,7 +270,7 @@ async def _run(kind: str, database: str, folder: Path) -> tuple[str, str]:
         f"{throughput.cpu_relay:.0f}, consumers (together) {throughput.cpu_consumer:.0f}{broker}; "
         f"events per consumer process {'/'.join(f'{n:,}' for n in throughput.shares)}; "
         f"latency legs, p50/p99 ms: {latency.parts}; events per leg and bucket (ms): "
-        f"{latency.histograms}; garbage collections during the latency run: {latency.gc}"
+        f"{latency.histograms}; garbage collections during the latency run: {latency.gc}{floor_note}"
     )
     return row, note
 
