@@ -102,7 +102,7 @@ async def books(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator
 
 
 def documents(books: Books) -> dict[str, list[str]]:
-    """Invoices to two customers over August-October, a credit note, three supplier invoices."""
+    """Invoices to two customers over August-October, a credit note, four supplier invoices."""
     with books.world.scope():
         other = h.create_partner(
             books.world.deps,
@@ -125,7 +125,9 @@ def documents(books: Books) -> dict[str, list[str]]:
         lines=[{"id": "1", "product_id": books.world.ids["product"], "quantity": "2"}],
     )
     numbers["sales"].append(credit.number)
-    for n, when in enumerate(("2026-08-06", "2026-09-07", "2026-10-05"), start=1):
+    # The last one is still unpaid at the end of October: 401 keeps a balance there, which the
+    # D406 must show on the supplier (PARTNER_BALANCES_MISMATCH otherwise).
+    for n, when in enumerate(("2026-08-06", "2026-09-07", "2026-10-05", "2026-10-30"), start=1):
         books.receive(issued[n], f"FZ-{700 + n}", when)
         numbers["supplier"].append(f"FZ-{700 + n}")
     return numbers
@@ -172,7 +174,7 @@ async def test_seeded_books_are_partly_reconciled_closed_and_exportable(books: B
     counts = seed_accounting(books.platform, books.slug, today=TODAY, seed=SEED)
     await books.deliver()  # the bank postings reach the D406 read model
     assert counts["already_seeded"] == 0
-    assert counts["documents_checked"] == 16
+    assert counts["documents_checked"] == 17
     assert counts["statements"] > 10 and counts["statements"] == counts["imported_statements"]
     assert counts["lines"] == counts["new_lines"] > 0
     assert counts["reconciled"] > 0 and counts["fees"] > 0
@@ -183,7 +185,7 @@ async def test_seeded_books_are_partly_reconciled_closed_and_exportable(books: B
     assert counts["confirmed_before_close"] > 0  # August's proposals, confirmed before closing it
     assert counts["reconciled"] == counts["reconciled_now"] + counts["confirmed_before_close"]
     posted = counts["bank_entries"] + counts["confirmed_before_close"] + counts["vat_closings"]
-    posted += counts["payroll_entries"] + counts["posted_now"]
+    posted += counts["payroll_entries"] + counts["posted_now"] + counts["fx_revaluations"]
     assert counts["entries"] == posted + 1  # and the opening balance
     assert counts["payroll_entries"] == 3 and counts["posted"] == counts["posted_now"] > 0
     # The ledger balances, and the bank account moved.
@@ -248,7 +250,10 @@ async def test_seeded_books_are_partly_reconciled_closed_and_exportable(books: B
         )
         with pytest.raises(PeriodClosed, match="2026-08 is locked"):
             post(uow, late)
-    # A D406 of each month (the demo named the contact): pre-validated while written, XSD-valid.
+    # A D406 of each month (the demo named the contact): pre-validated while written, XSD-valid, with
+    # no warning: October's unpaid supplier invoice is on its supplier's analytic (401.xxxxx), so
+    # the suppliers' balances add up to 401's (no PARTNER_BALANCES_MISMATCH).
+    assert closing_balances(books, Period(2026, 10), ("401",)) == {"401": D(0)}  # nothing on the synthetic
     for month in ("2026-08", "2026-09", "2026-10"):
         result, document = books.export(month)
         assert_valid(document, xsd)
@@ -298,6 +303,7 @@ async def test_an_interrupted_seed_is_finished_by_the_next_call(
         + counts["confirmed_before_close"]
         + counts["payroll_entries"]
         + counts["posted_now"]
+        + counts["fx_revaluations"]
     )
     assert counts["periods_closed"] == 2 and counts["closed_periods"] == 1
     assert scalar(books, sa.select(sa.func.count()).where(acc.entries.c.source_type == "vat_closing")) == 3

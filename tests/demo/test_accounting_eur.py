@@ -1,5 +1,6 @@
 """seed_accounting with EUR invoices: the EUR account (5124) configured, its statements imported and
-matched, receipts posted at the day's BNR rate with their exchange differences (7651 / 6651)."""
+matched, receipts posted at the day's BNR rate with their exchange differences (7651 / 6651), the
+EUR items revalued at each month's end."""
 
 from __future__ import annotations
 
@@ -13,7 +14,9 @@ import sqlalchemy as sa
 from genius.apps.accounting import tables as acc
 from genius.apps.accounting.bank import tables as bank
 from genius.apps.accounting.domain.fx import FxRate
+from genius.apps.accounting.domain.periods import Period
 from genius.apps.accounting.handlers.fx_rates import store_rates
+from genius.apps.accounting.handlers.revaluation import revalue_month
 from genius.apps.accounting.handlers.treasury import list_bank_accounts
 from genius.demo.accounting import seed_accounting
 from genius.kernel.clock import utcnow
@@ -97,6 +100,20 @@ async def test_eur_invoices_are_paid_into_the_eur_account_with_exchange_differen
             )
         ).scalar_one()
     assert settled >= counts["eur_reconciled"] > 0
+    # Each month's EUR items (4111 EUR, 5124) revalued at its last banking day's rate, carried: a
+    # second look at any of the months finds nothing left to revalue.
+    with books.engine().connect() as conn:
+        revalued = conn.execute(
+            sa.select(acc.entries.c.source_id, acc.entries.c.entry_date).where(
+                acc.entries.c.source_type == "fx_revaluation"
+            )
+        ).all()
+    assert counts["fx_revaluations"] == len(revalued) > 0
+    assert all(day == Period.parse(month).last_day for month, day in revalued)
+    with UnitOfWork(books.platform.databases, tenant=system(books), write=False) as uow:
+        for month in (8, 9, 10):
+            found = revalue_month(uow, Period(2026, month), dry_run=True).items
+            assert found and all(r.difference == 0 for r in found), month
     # Balanced, August explained, each month's D406 valid and clean.
     lines = acc.lines.c
     assert scalar(books, sa.select(sa.func.sum(lines.debit) - sa.func.sum(lines.credit))) == 0

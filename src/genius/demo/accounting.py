@@ -18,8 +18,9 @@ posted them. Through the accounting and bank services, the way an accountant's m
    with their best candidate (``reconcile.confirm``); each month's payroll booked (641 = 421 ...)
    and the lines without an invoice behind them (salaries 421, payroll taxes 4315/4316/444/436,
    VAT 4423, interest 766) posted to their account through the bank service (``bank_postings``;
-   the last month's lines from the 21st stay open, as in a month still in progress); then the
-   first month closed and locked through the periods service;
+   the last month's lines from the 21st stay open, as in a month still in progress); each month's
+   currency items revalued at the last banking day's BNR rate (``bank_currency.revalue_months``:
+   4111 EUR, 5124, 665/765); then the first month closed and locked through the periods service;
 5. the D406 contact person set (``accounting.saft`` settings) when nobody has, so that a D406
    of each month can be exported at once.
 
@@ -55,7 +56,7 @@ from genius.apps.accounting.handlers.periods import change_period
 from genius.apps.accounting.handlers.postings import close_vat
 from genius.apps.accounting.saft import settings as saft_settings
 from genius.apps.sales import tables as sales
-from genius.demo.bank_currency import eur_counts, seed_eur_account
+from genius.demo.bank_currency import eur_counts, revalue_months, seed_eur_account
 from genius.demo.bank_files import BankLine, daily_statements, iban, write_camt053
 from genius.demo.bank_plan import DemoItem, Month, plan_bank
 from genius.demo.bank_postings import liabilities_total, opening_lines, post_direct_lines, post_payrolls
@@ -162,6 +163,7 @@ def seed_accounting(platform: Platform, slug: str, *, today: datetime.date, seed
     confirmed = _confirm_proposals(unit, months[0], slug)
     payrolls = post_payrolls(unit, plan, months)
     direct = post_direct_lines(unit, account, plan, months, platform.audit)
+    revalued = revalue_months(platform, ctx, months)
     closed = _close_and_lock(unit, first, platform)
     with unit() as uow:
         contact = _d406_contact(uow.connection)
@@ -182,6 +184,7 @@ def seed_accounting(platform: Platform, slug: str, *, today: datetime.date, seed
             confirmed_before_close=confirmed,
             payroll_entries=payrolls,
             posted_now=direct,
+            fx_revaluations=revalued,
             periods_closed=closed,
             d406_contact_set=int(contact),
             entries=_entry_count(conn) - entries_before,

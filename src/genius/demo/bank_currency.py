@@ -6,11 +6,16 @@ is cleared at the invoice's rate and the difference goes to 7651 / 6651 (``handl
 Customers pay most EUR invoices (``EUR_NEVER_PAID`` never), quoting the number, some late - each
 on its own day, so the day's rate differs from the invoice's. A line is planned only on a day
 with a BNR rate in accounting's copy (``acc_fx_rates``, the demo's rates): no line waits for one.
+
+At each month's end the EUR items (the customers' 4111 balances, the 5124 account) are revalued
+at the last banking day's BNR rate (``revalue_months``, accounting's ``handlers.revaluation``), so
+the next month's receipts count their exchange difference from the revalued amount.
 """
 
 from __future__ import annotations
 
 import datetime
+import logging
 import random
 from collections.abc import Callable, Sequence
 from decimal import Decimal
@@ -18,12 +23,15 @@ from typing import TYPE_CHECKING, Final
 
 import sqlalchemy as sa
 
+from genius.apps.accounting import repository as acc_repo
 from genius.apps.accounting.bank import repository as bank_repo
 from genius.apps.accounting.bank import tables as bank
 from genius.apps.accounting.bank.handlers.imports import import_statement_file
 from genius.apps.accounting.bank.handlers.matching import run_match
 from genius.apps.accounting.domain.fx import NoFxRate
+from genius.apps.accounting.domain.periods import Period, PeriodStatus
 from genius.apps.accounting.handlers.fx_rates import rate_on
+from genius.apps.accounting.handlers.revaluation import revalue_month
 from genius.apps.accounting.handlers.treasury import find_bank_account, save_bank_account
 from genius.demo.bank_files import BankLine, daily_statements, iban, write_camt053
 from genius.demo.bank_plan import DemoItem, Month, business_day, partner_iban
@@ -32,6 +40,8 @@ from genius.platform.tenancy import TenantContext
 
 if TYPE_CHECKING:
     from genius.bootstrap import Platform
+
+log = logging.getLogger(__name__)
 
 CURRENCY: Final = "EUR"
 TREASURY: Final = "5124"  # Conturi la bănci în valută
@@ -157,6 +167,25 @@ def seed_eur_account(
     return done
 
 
+def revalue_months(platform: Platform, ctx: TenantContext, months: Sequence[Month]) -> int:
+    """Revalue each open demo month's currency items, oldest first; how many entries were posted.
+
+    A month already closed is left as it is (a resumed seed); a month without the last banking day's
+    rate is logged and skipped (the demo's rates cover the period, so this means they were not loaded).
+    """
+    posted = 0
+    for month in months:
+        period = Period.of(month.first)
+        try:
+            with UnitOfWork(platform.databases, tenant=ctx) as uow:
+                if acc_repo.period_status(uow.connection, period) is not PeriodStatus.OPEN:
+                    continue
+                posted += revalue_month(uow, period, trail=platform.audit).entry is not None
+        except NoFxRate as exc:
+            log.warning("demo %s: %s not revalued: %s", ctx.slug, period, exc.message)
+    return posted
+
+
 def eur_counts(conn: sa.Connection, lei_iban: str, seed: int) -> dict[str, int]:
     ln = bank.lines.c
     by_status = dict(
@@ -172,4 +201,4 @@ def eur_counts(conn: sa.Connection, lei_iban: str, seed: int) -> dict[str, int]:
     }
 
 
-__all__ = ["eur_counts", "eur_iban", "eur_items", "plan_eur", "seed_eur_account"]
+__all__ = ["eur_counts", "eur_iban", "eur_items", "plan_eur", "revalue_months", "seed_eur_account"]

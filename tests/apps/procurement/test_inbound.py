@@ -71,6 +71,8 @@ def test_received_invoices_are_registered_once_with_their_archive(seller: World,
     data = [event["data"] for event in received_events(seller)]
     assert sorted(d["number"] for d in data) == ["GEN-2025-0001", "GEN-2025-0002"]
     assert all(p["treatment"] == "taxable" and Decimal(p["net"]) > 0 for d in data for p in d["parts"])
+    # The supplier's partner id is its CUI: the ledger keeps it on its own 401 analytic.
+    assert {d["supplier_id"] for d in data} == {"cui:12345674"}
 
 
 def test_the_same_invoice_in_two_messages_is_one_entry(seller: World, anaf: Anaf) -> None:

@@ -24,6 +24,16 @@ from genius.kernel.money import round_money
 from genius.platform.db.uow import UnitOfWork
 
 RATE_PLACES = Decimal("0.0001")
+# The register knows a supplier by its CUI; that is its partner id on the event, so the ledger keeps
+# one payable analytic per supplier (401.xxxxx) and its payments clear the same one, and the D406
+# lists the supplier with its balance (a null id left 401's balance on no partner in the D406:
+# PARTNER_BALANCES_MISMATCH).
+SUPPLIER_PARTNER_PREFIX = "cui:"
+
+
+def supplier_partner_id(cui: str | None) -> str | None:
+    """The partner id of a supplier known by its CUI (``cui:18547290``); None without one."""
+    return f"{SUPPLIER_PARTNER_PREFIX}{cui}" if cui else None
 
 
 @dataclass(frozen=True)
@@ -103,7 +113,7 @@ def register_received(
             number=entry.number,
             invoice_date=entry.issue_date,
             due_date=entry.due_date,
-            supplier_id=None,
+            supplier_id=supplier_partner_id(entry.supplier_cui),
             supplier_cui=entry.supplier_cui,
             supplier_name=entry.supplier_name,
             document_kind=entry.document_kind,
