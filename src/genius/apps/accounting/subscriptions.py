@@ -4,7 +4,7 @@ Consumer ``accounting.postings`` (queue of the same name):
 
 =============================  ===================================================================
 sales.partner.created/updated  keep the partner's name and identifiers (partner statements, D406)
-sales.invoice.issued           4111 = 70x + 4427 (per VAT group; K/G/AE/E without VAT)
+sales.invoice.issued           4111 = 70x + 4427 (per revenue class and VAT group; K/G/AE/E no VAT)
 sales.credit_note.issued       the same in red storno (default) or in black (tenant setting)
 sales.invoice.cancelled        red-storno reversal of the document's entry
 procurement.supplier_invoice.received
