@@ -12,11 +12,9 @@ failed publish is retried after the rows behind it, and on PostgreSQL a transact
 a lower ``seq`` late is picked up by the next pass, so consumers must not rely on strict order
 across failures.
 
-Latency: a unit of work in this process wakes the relay at commit; rows committed by other
-processes (``genius serve --api-only`` beside a relaying ``genius subscribers`` or ``genius worker``)
-are found by the sweep (one indexed query per tenant): ``busy_poll_seconds`` after a pass that
-found rows, doubling up to ``idle_seconds`` while it finds none, so a stream is relayed within
-milliseconds and an idle relay costs one query per tenant every ``idle_seconds``. The loop
+Latency: a unit of work in this process wakes the relay at commit; other processes' rows are
+found by the sweep (one indexed query per tenant), ``busy_poll_seconds`` after a pass that found
+rows, doubling up to ``idle_seconds`` while it finds none (a stream is relayed in ms). The loop
 keeps up to ``MAX_IN_FLIGHT`` batches of a tenant awaiting their confirms while it publishes the
 next rows (in order, on one channel), so a slow confirm does not hold back what was committed
 meanwhile; sent rows are marked in one UPDATE at most every ``mark_delay`` seconds.
