@@ -191,7 +191,12 @@ def seed_demo(
                 run.mark(STARTED, "begin")
             _sales_and_procurement(run, today, size, settle, double)
             run.mark(SALES_DONE, "sales and procurement settled")
-        accounting = _accounting(run, today, settle)
+        run.check()
+        # The fixed-asset register (demo/assets.py), before accounting locks the first month.
+        from genius.demo.assets import seed_assets
+
+        fixed = seed_assets(run.platform, run.slug, today=today)
+        accounting = {**_accounting(run, today, settle), **fixed}
         run.mark(DONE, "done", accounting=accounting)
     counts = count_tenant(platform, slug)
     summary = DemoSummary.of(counts, run.marker, seconds=time.monotonic() - started)
