@@ -7,7 +7,8 @@ work, posting through accounting's ``handlers.entries.post`` with the asset as s
 ``api`` + ``schemas`` (HTTP under ``/api/v1/accounting/assets``). ``ASSETS_COMPONENT`` is the
 tenant-database migration component (schema ``assets``, tables ``ast_*``), listed in
 ``bootstrap.tenant_components`` after accounting's. The annual D406 (HeaderComment A) reads the
-register through ``repository.saft_rows`` (``genius.apps.accounting.saft.assets``).
+register through ``repository.list_assets`` (``genius.apps.accounting.saft.masters.assets``).
+Rules and postings: docs/fixed-assets.md.
 """
 
 from __future__ import annotations
