@@ -238,12 +238,16 @@ def test_a_lei_line_pays_an_eur_invoice_at_its_carrying_amount(books: Books) -> 
         import_statement_file(uow, data.encode())
     run_match(books.platform.databases, books.ctx)
     line = next(r for r in books.rows("bank_lines") if r.amount == "11852.40")
-    assert line.status in ("proposed", "unmatched")  # the matcher pairs same-currency lines only
+    # The details name GEN-0042: proposed (never applied alone: the lei clear what the day's rate says).
+    assert line.status == "proposed"
+    (candidate,) = books.rows("bank_candidates", line_id=line.id)
+    assert event.invoice_id in candidate.allocations and candidate.confidence < 0.85
+    assert "paid in lei" in candidate.reasons
     # Too many lei for what is open is refused, naming the invoice and its worth.
     with pytest.raises(ValidationError, match=r"GEN-000042 has 2380\.00 EUR open"), books.uow() as uow:
         confirm(uow, line.id, items=[(event.invoice_id, D("12000.00"))])
     with books.uow() as uow:
-        applied = confirm(uow, line.id, items=[(event.invoice_id, None)])
+        applied = confirm(uow, line.id, candidate_id=candidate.id)
     assert applied.posting.posted
     assert settle_lines(books, "11852.40") == [
         ("4111", D(0), D("11828.60")),

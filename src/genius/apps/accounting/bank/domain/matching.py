@@ -81,14 +81,17 @@ class Matcher:
         eligible = [
             i for i in self.book.items.values() if i.kind is line.kind and i.currency == line.currency
         ]
-        if not eligible:
-            return []
         evidence = PartnerJudge(line, self.book)
         named: dict[str, Strength] = {}
         spelled: set[str] = set()  # named with a series written out (not the word FCT standing for it)
+        foreign: dict[str, Strength] = {}  # currency invoices a lei line names (cross_currency)
         for ref in refs:
             for core in ref.cores:
                 for item in self.book.core_items(core):
+                    if item.kind is line.kind and item.currency != line.currency and line.currency == "RON":
+                        said = strength(ref, self.book.keys[item.id])  # type: ignore[arg-type]
+                        if said > foreign.get(item.id, Strength.NONE):
+                            foreign[item.id] = said
                     if item.kind is not line.kind or item.currency != line.currency:
                         continue
                     found = strength(ref, self.book.keys[item.id])  # type: ignore[arg-type]
@@ -117,6 +120,9 @@ class Matcher:
                     confidence=clamp(candidate.confidence + W_OTHER_NAMED),
                     reasons=(*candidate.reasons, f"the details name invoice {rival.number} instead"),
                 )
+        for item_id, named_as in foreign.items():
+            cross = self._cross_currency(pay, self.book.items[item_id], named_as, evidence)
+            found[cross.item_ids] = cross
         ranked = sorted(
             (c for c in found.values() if c.confidence >= MIN_CANDIDATE_CONFIDENCE),
             key=lambda c: (-c.confidence, len(c.allocations), c.item_ids),
@@ -182,6 +188,21 @@ class Matcher:
         return Candidate(
             (Allocation(item.id, applied),), clamp(score), tuple(reasons), partner_id=item.partner_id
         )
+
+    def _cross_currency(
+        self, pay: Decimal, item: OpenItem, named: Strength, evidence: PartnerJudge
+    ) -> Candidate:
+        """A lei line naming a currency invoice: proposed, never applied on its own (what the lei
+        clear of it depends on the day's BNR rate, which the ledger applies when a person confirms)."""
+        score = W_REF_FULL if named is Strength.FULL else W_REF_NUMBER
+        score += PARTNER_WEIGHT[evidence.of(item)]
+        reasons = (
+            f"invoice {item.number} ({item.open_amount} {item.currency} open) is named in the details",
+            "paid in lei: cleared at the BNR rate of the booking date when confirmed",
+            *evidence.reasons(item),
+        )
+        capped = min(clamp(score), round(self.threshold - 0.01, 4))
+        return Candidate((Allocation(item.id, pay),), capped, reasons, partner_id=item.partner_id)
 
     def _combinations(
         self, line: LineFacts, pay: Decimal, named: dict[str, Strength], evidence: PartnerJudge
