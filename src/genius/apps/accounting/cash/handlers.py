@@ -183,8 +183,8 @@ def record(
         same_day = (
             repo.partner_day_total(conn, partner_id, kind, given.on)
             if partner_id is not None
-            else repo.document_cash_total(conn, document.source.type, document.source.id)
-        )
+            else repo.document_cash_total(conn, document.source.type, document.source.id, given.on)
+        )  # a one-off buyer (no partner): what this invoice already took that day
         check_limits(
             PartnerCash(
                 kind=kind,

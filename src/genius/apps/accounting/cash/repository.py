@@ -76,12 +76,18 @@ def business_payments_of_day(conn: Connection, on: date) -> Decimal:
     )
 
 
-def document_cash_total(conn: Connection, document_type: str, document_id: str) -> Decimal:
+def document_cash_total(
+    conn: Connection, document_type: str, document_id: str, on: date | None = None
+) -> Decimal:
+    """Cash recorded against one invoice (on one day when ``on`` is given)."""
     op = t.operations.c
-    return _sum(conn, op.document_type == document_type, op.document_id == document_id)
+    where = [op.document_type == document_type, op.document_id == document_id]
+    if on is not None:
+        where.append(op.op_date == on)
+    return _sum(conn, *where)
 
 
-def _net(conn: Connection, account: str, *where: Any) -> Any:
+def _net(account: str, *where: Any) -> Any:
     e, ln = acc.entries.c, acc.lines.c
     return (
         sa.select(sa.func.coalesce(sa.func.sum(ln.debit - ln.credit), 0))
@@ -92,7 +98,7 @@ def _net(conn: Connection, account: str, *where: Any) -> Any:
 
 def balance_before(conn: Connection, account: str, on: date) -> Decimal:
     """The register account's balance at the start of ``on`` (every posted entry before it)."""
-    return from_bani(int(conn.execute(_net(conn, account, acc.entries.c.entry_date < on)).scalar_one()))
+    return from_bani(int(conn.execute(_net(account, acc.entries.c.entry_date < on)).scalar_one()))
 
 
 def movements_from(conn: Connection, account: str, on: date, until: date | None = None) -> list[DayMovement]:
