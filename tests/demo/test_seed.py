@@ -85,6 +85,35 @@ def test_a_small_seed_fills_every_kind_of_record(seeded: Seeded) -> None:
     assert read_marker(seeded.platform, "demo")["stage"] == "done"
 
 
+def d406_warnings(platform: Platform, slug: str) -> dict[str, list[str]]:
+    """The pre-validation warnings of the tenant's D406 of each demo month (codes and entities)."""
+    import io
+
+    from genius.apps.accounting.saft.domain import parse_period
+    from genius.apps.accounting.saft.export import export_d406
+    from genius.workers.anaf_saft import tenant_profile
+
+    out = {}
+    engine = platform.databases.engine_for_slug(slug)
+    for month in ("2026-08", "2026-09", "2026-10"):
+        result = export_d406(
+            engine, tenant_profile(platform, slug), parse_period(month), io.BytesIO(), created=TODAY
+        )
+        out[month] = [f"{f.code} {f.entity_id}" for f in result.warnings]
+    return out
+
+
+def mismatches(found: dict[str, list[str]]) -> list[str]:
+    return [w for ws in found.values() for w in ws if w.startswith("PARTNER_BALANCES_MISMATCH")]
+
+
+def test_the_d406_of_each_month_has_no_partner_balance_mismatch(seeded: Seeded) -> None:
+    """Supplier invoices are on their supplier's 401 analytic, so the suppliers' balances add up to
+    401's (before: payables posted with no supplier gave PARTNER_BALANCES_MISMATCH on 401)."""
+    found = d406_warnings(seeded.platform, seeded.slug)
+    assert not mismatches(found), found
+
+
 def test_every_issued_document_is_valid_numbered_in_date_order_and_within_the_period(seeded: Seeded) -> None:
     rows = seeded.rows(
         sa.select(
@@ -266,5 +295,7 @@ def test_the_full_demo_tenant(tmp_path: Path) -> None:
             == counts["invoices"] + counts["credit_notes"] - counts["rejected_by_anaf"]
         )
         assert 40 <= counts["supplier_invoices_received"] <= 60
+        found = d406_warnings(platform, "full")
+        assert not mismatches(found), found
     finally:
         platform.close()

@@ -258,7 +258,7 @@ async def test_received_supplier_invoices_fill_purchase_invoices(
         "FZ-0077",
         "0014399840",
     ]
-    assert texts(invoice, "d:AccountID") == ["401"]
+    assert texts(invoice, "d:AccountID") == ["40100001"]  # the supplier's own analytic (401.00001)
     assert set(texts(invoice, "d:InvoiceLine/d:DebitCreditIndicator")) == {"D"}
     assert set(texts(invoice, "d:InvoiceLine//d:TaxCode")) == {"301104"}
     assert D(texts(root, "//d:PurchaseInvoices/d:TotalDebit")[0]) == D("1705.00")
