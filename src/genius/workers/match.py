@@ -1,7 +1,8 @@
 """Worker ``match``: bank lines against open invoices; sure matches reconciled and posted, the rest proposed.
 
-The work is the bank part's ``run_match`` (genius.apps.accounting.bank.handlers.matching): bank
-fees posted 627 = 5121, every waiting line scored by the matcher, lines at or above the
+The work is the bank part's ``run_match`` (genius.apps.accounting.bank.handlers.matching): moves
+between the tenant's own accounts posted through 581 (``handlers.transfers``), bank fees posted
+627 = 5121, every waiting line scored by the matcher, lines at or above the
 confidence threshold reconciled and posted (5121 = 4111, 401 = 5121), the others given candidates
 for a person (``GET /api/v1/accounting/bank/lines/{id}/candidates``).
 

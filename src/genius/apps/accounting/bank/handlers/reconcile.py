@@ -180,7 +180,6 @@ def apply(
                     "number": rows[a.item_id].number,
                     "kind": kind.value,
                     "amount": str(cleared[a.item_id]),
-                    "currency": rows[a.item_id].currency,
                 }
                 for a in allocations
             ],
