@@ -16,9 +16,9 @@ import statistics
 import time
 import uuid
 
-from genius.platform.bus.heap import settle_heap
 from genius.platform.bus.messages import ProbeSent
 from genius.platform.bus.outbox import build_envelope
+from genius.platform.bus.process import settle_process
 from genius.platform.bus.rabbit import RabbitTransport
 from genius.platform.bus.transport import Outgoing, QueueSpec
 
@@ -42,7 +42,7 @@ async def floor(url: str) -> str:
         await transport.declare(QueueSpec("floor", ("bus.probe.sent",)))
         subscription = await transport.subscribe("floor", prefetch=500)
         envelopes = [build_envelope(ProbeSent(seq=i), tenant="floor") for i in range(total)]
-        settle_heap()
+        settle_process()
 
         async def consume() -> None:
             seen = 0

@@ -20,9 +20,9 @@ import sqlalchemy as sa
 from genius.platform.bus import BUS_COMPONENT
 from genius.platform.bus.consumer import Consumer
 from genius.platform.bus.handlers import RegistryTenants, transactional
-from genius.platform.bus.heap import settle_heap
 from genius.platform.bus.local import LocalTransport
 from genius.platform.bus.messages import ProbeSent
+from genius.platform.bus.process import settle_process
 from genius.platform.bus.transport import Delivery, Transport
 from genius.platform.db.engine import make_engine, sqlite_url
 from genius.platform.db.uow import UnitOfWork
@@ -153,7 +153,7 @@ async def _consume_async(where: Where, ready: Any, stop: Any, out: str) -> None:
         batch_size=CONSUMER_BATCH,
     )
     await consumer.start()
-    settle_heap()  # as the production entry points do once started (genius.platform.bus.heap)
+    settle_process()  # as the production entry points do once started (genius.platform.bus.process)
     pauses = GcPauses().start()
     ready.set()
     cpu = _cpu()
@@ -259,7 +259,7 @@ def _produce(where: Where, ctx: TenantContext, total: int, result: Any) -> None:
     databases = _databases(where.folder, where.postgres)
     threads = PRODUCER_THREADS if where.postgres else 1
     committed = [0.0] * total
-    settle_heap()
+    settle_process()
     begin = time.perf_counter()
 
     def produce(first: int) -> None:

@@ -42,8 +42,8 @@ from bench._bus_processes import (
     consumer_count,
     gc_summary,
 )
-from genius.platform.bus.heap import settle_heap
 from genius.platform.bus.messages import ProbeSent
+from genius.platform.bus.process import settle_process
 from genius.platform.bus.relay import Relay
 from genius.platform.bus.transport import QueueSpec, Transport
 from genius.platform.db.engine import make_engine, sqlite_url
@@ -243,7 +243,7 @@ async def _run(kind: str, database: str, folder: Path) -> tuple[str, str]:
     await transport.start()
     try:
         await transport.declare(QueueSpec("bench", ("bus.probe.sent",)))
-        settle_heap()  # the relay's process, as Bus.start does in production
+        settle_process()  # the relay's process, as Bus.start does in production
         throughput = await _throughput(setup, where, transport, consumers)
         latency = await _latency(setup, where, transport, consumers)
         # The broker's floor in the same minutes: no database, no relay or consumer process.

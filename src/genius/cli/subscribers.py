@@ -64,7 +64,7 @@ def selector(apps: str, known: list[str]) -> Callable[[str], bool] | None:
 
 async def _run(platform: object, select: Callable[[str], bool] | None, grace: float, relay: bool) -> None:
     from genius.bootstrap import Platform, running_subscribers
-    from genius.platform.bus.heap import settle_heap
+    from genius.platform.bus.process import settle_process
 
     assert isinstance(platform, Platform)
     stop = stop_on_signals()
@@ -75,7 +75,7 @@ async def _run(platform: object, select: Callable[[str], bool] | None, grace: fl
             if not started:
                 raise typer.BadParameter("no subscriber selected", param_hint="--apps")
             await platform.bus.start(relay=relay)
-            settle_heap()
+            settle_process()
             typer.echo(f"subscribers ready: {', '.join(c.name for c in started)}")
             await stop.wait()
             typer.echo("stopping: in-flight events finish or go back to the queue")

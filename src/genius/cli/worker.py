@@ -41,13 +41,13 @@ def worker(
 
 
 async def _run(runtime: object, grace: float) -> None:
-    from genius.platform.bus.heap import settle_heap
+    from genius.platform.bus.process import settle_process
     from genius.workers.runtime import WorkerRuntime
 
     assert isinstance(runtime, WorkerRuntime)
     stop = stop_on_signals()
     await runtime.start()
-    settle_heap()
+    settle_process()
     typer.echo(f"worker {runtime.instance_id} ready: {', '.join(runtime.handlers)}")
     try:
         await stop.wait()

@@ -61,7 +61,7 @@ from genius.kernel.ids import new_id
 from genius.platform.bus.catalogue import CATALOGUE
 from genius.platform.bus.consumer import Consumer, Unprocessable
 from genius.platform.bus.handlers import RegistryTenants
-from genius.platform.bus.heap import settle_heap
+from genius.platform.bus.process import settle_process
 from genius.platform.bus.relay import Relay
 from genius.platform.bus.renames import RENAMED_TAGS
 from genius.platform.bus.transport import Delivery, RetryPolicy, Transport
@@ -386,7 +386,7 @@ def embed_workers(app: FastAPI, platform: Platform, tags: Iterable[str] | None =
         async with inner(the_app) as state:
             runtime = WorkerRuntime(platform, handlers)
             await runtime.start()
-            settle_heap()  # the server has started: short garbage collections from now on
+            settle_process()  # the server has started: short garbage collections from now on
             try:
                 yield state
             finally:
