@@ -25,7 +25,7 @@ from genius.fiscal.ro.chart import chart as shipped_chart
 from genius.fiscal.ro.saft.errors import SaftInputError
 from genius.fiscal.ro.saft.model.documents import SourceDocuments
 from genius.fiscal.ro.saft.model.entries import GeneralLedgerEntries
-from genius.fiscal.ro.saft.model.header import Header
+from genius.fiscal.ro.saft.model.header import Header, ReportType
 from genius.fiscal.ro.saft.model.masterfiles import MasterFiles
 from genius.fiscal.ro.saft.prevalidate.assets import check_assets
 from genius.fiscal.ro.saft.prevalidate.balances import check_balances, check_vat
@@ -83,7 +83,12 @@ def prevalidate(
     check_suppliers(ctx, masters.suppliers, bank)
     collect_tax_table(ctx, masters.tax_table)
     asset_section = source_documents.asset_transactions if source_documents is not None else None
-    check_assets(ctx, masters.assets, asset_section.transactions if asset_section is not None else ())
+    check_assets(
+        ctx,
+        masters.assets,
+        asset_section.transactions if asset_section is not None else (),
+        annual=header.report_type is ReportType.ANNUAL_ASSETS,
+    )
     if general_ledger is not None:
         check_ledger(ctx, general_ledger)
     if source_documents is not None:

@@ -7,9 +7,9 @@
   Transfers - AssetDisposal - DepreciationForPeriod + AppreciationForPeriod - extraordinary
   depreciation; or BookValueEnd differs from AcquisitionAndProductionCostsEnd -
   AccumulatedDepreciation;
-* ASSET_LEDGER_MISMATCH (warning): the register's cost at the period's end on an account differs
-  from that account's closing debit balance in GeneralLedgerAccounts (assets booked without the
-  register, or registered without their acquisition);
+* ASSET_LEDGER_MISMATCH (warning, annual file): the register's cost at the period's end on a 20x/21x
+  account differs from that account's closing balance in GeneralLedgerAccounts (assets booked
+  without the register, or registered without their acquisition);
 * ASSET_TRANSACTION_UNKNOWN_ASSET: an AssetTransaction names an AssetID that is not in Assets.
 """
 
@@ -25,9 +25,13 @@ from genius.fiscal.ro.saft.prevalidate.context import Context
 from genius.fiscal.ro.saft.prevalidate.findings import EntityKind, Severity
 
 _ZERO = Decimal("0.00")
+FIXED_ASSETS = ("20", "21")  # intangible and tangible fixed assets (OMFP 1802/2014 class 2)
 
 
-def check_assets(ctx: Context, assets: Iterable[Asset], transactions: Iterable[AssetTransaction]) -> None:
+def check_assets(
+    ctx: Context, assets: Iterable[Asset], transactions: Iterable[AssetTransaction], *, annual: bool
+) -> None:
+    """``annual``: the file reports the register (A), so fixed-asset accounts are compared with it."""
     add = ctx.findings.add
     seen: set[str] = set()
     cost_by_account: dict[str, Decimal] = defaultdict(lambda: _ZERO)
@@ -83,7 +87,9 @@ def check_assets(ctx: Context, assets: Iterable[Asset], transactions: Iterable[A
                 )
             if v.valuation_type == asset.valuations[0].valuation_type:
                 cost_by_account[asset.account_id] += v.cost_end
-    for account_id, cost in cost_by_account.items():
+    held = {a for a, state in ctx.accounts.items() if a.startswith(FIXED_ASSETS) and state.closing}
+    for account_id in sorted(set(cost_by_account) | held) if annual else ():
+        cost = cost_by_account.get(account_id, _ZERO)
         state = ctx.accounts.get(account_id)
         if state is not None and state.closing != cost:
             add(
