@@ -17,8 +17,8 @@ class SaftExported(Event):
     schema_version: ClassVar[int] = 1
 
     export_id: Annotated[str, "Id of the export (the job id when run as a job)"]
-    period: Annotated[str, "Period asked for: 2026-10 (monthly) or 2026-Q3 (quarterly)"]
-    report_type: Annotated[str, "HeaderComment: L monthly, T quarterly"]
+    period: Annotated[str, "Period: 2026-10 (monthly), 2026-Q3 (quarterly) or 2026 (annual, fixed assets)"]
+    report_type: Annotated[str, "HeaderComment: L monthly, T quarterly, A annual"]
     first_day: Annotated[date, "First day of the period"]
     last_day: Annotated[date, "Last day of the period"]
     file_name: Annotated[str, "File name of the D406 XML"]

@@ -19,7 +19,7 @@ class SaftExportRequested(Event):
     event_type: ClassVar[str] = "worker.request.anaf.saft"
     schema_version: ClassVar[int] = 1
 
-    period: Annotated[str, "2026-10 (monthly, HeaderComment L) or 2026-Q3 (quarterly, T)"]
+    period: Annotated[str, "2026-10 (monthly, HeaderComment L), 2026-Q3 (quarterly, T) or 2026 (annual, A)"]
     target: Annotated[str, "filing (namespace d406) or test (ANAF's d406t test namespace)"] = "filing"
     requested_by: Annotated[str | None, "User who asked for it"] = None
 
@@ -33,7 +33,7 @@ class SaftExportCompleted(Event):
 
     job_id: Annotated[str, "The job that produced it"]
     period: Annotated[str, "Period of the declaration"]
-    report_type: Annotated[str, "HeaderComment: L or T"]
+    report_type: Annotated[str, "HeaderComment: L, T or A"]
     key: Annotated[str, "Storage key of the stored file (gzip-compressed XML, .xml.gz)"]
     file_name: Annotated[str, "File name of the XML (what the download is called)"]
     sha256: Annotated[str, "SHA-256 (hex) of the XML as filed"]
