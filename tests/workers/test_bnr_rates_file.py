@@ -75,3 +75,14 @@ def test_a_missing_or_damaged_file_fails_naming_it(offline: World) -> None:
     with pytest.raises(BnrFormatError):
         bnr_rates.handle(BnrRatesRequested(source="file"), job_of(offline), offline.platform)
     assert stored_rates(offline, st.bnr_rates) == {}  # nothing half-written
+
+
+def test_the_request_may_name_another_stored_key(offline: World) -> None:
+    key = "bnr/2025/nbrfxrates2025.xml"
+    offline.platform.storage.put(offline.tenant.slug, key, render_bnr_xml(SHEETS[:3]))
+    done = bnr_rates.handle(BnrRatesRequested(source="file", key=key), job_of(offline), offline.platform)
+    assert (done.sheets, done.first_day, done.last_day) == (3, SHEETS[0].day, SHEETS[2].day)
+    assert {v[1] for v in stored_rates(offline, st.bnr_rates).values()} == {f"file:{key}"}
+    with pytest.raises(ObjectNotFound) as missing:  # the default key holds nothing here
+        bnr_rates.handle(BnrRatesRequested(source="file"), job_of(offline), offline.platform)
+    assert bnr_rates.FILE_KEY in missing.value.message

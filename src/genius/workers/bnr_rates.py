@@ -7,10 +7,9 @@ Scheduled every ``bnr_import_every_hours`` (BNR publishes around 13:00 Bucharest
 days); storing is an upsert per currency and day, so repeats change nothing.
 
 Offline, without BNR: source ``file`` imports BNR's XML (any ``nbrfxrates*.xml``: daily, ten
-days, a year) that was put in the tenant's object storage under ``FILE_KEY`` (by an operator, an
-upload, or a copy from another installation); ``genius bnr import FILE`` does the same from a
-local path without a worker. The request contract (``BnrRatesRequested``, owned by the sales app)
-has no field for another key yet, so the key is fixed.
+days, a year) that was put in the tenant's object storage under the request's ``key`` (by an
+operator, an upload, or a copy from another installation; ``FILE_KEY`` when the request names
+none); ``genius bnr import FILE`` does the same from a local path without a worker.
 """
 
 from __future__ import annotations
@@ -19,7 +18,12 @@ from typing import TYPE_CHECKING
 
 from genius.apps.accounting.handlers.fx_rates import store_bnr_document
 from genius.apps.sales.rates import store_document
-from genius.apps.sales.rates.messages import SOURCES, BnrRatesImported, BnrRatesRequested
+from genius.apps.sales.rates.messages import (
+    DEFAULT_FILE_KEY,
+    SOURCES,
+    BnrRatesImported,
+    BnrRatesRequested,
+)
 from genius.integrations.bnr import BnrClient, BnrDocument, load_stored
 from genius.kernel.clock import utcnow
 from genius.kernel.errors import ValidationError
@@ -29,22 +33,22 @@ if TYPE_CHECKING:
     from genius.bootstrap import Platform
 
 TAG = "bnr.rates"
-# Source ``file``: BNR's XML read from the tenant's object storage under FILE_KEY.
+# Source ``file``: BNR's XML read from the tenant's object storage (FILE_KEY unless the request names a key).
 FILE_SOURCE = "file"
-FILE_KEY = "bnr/nbrfxrates.xml"
+FILE_KEY = DEFAULT_FILE_KEY
 
 
 def handle(request: BnrRatesRequested, job: JobContext, platform: Platform) -> BnrRatesImported:
-    sources = (*SOURCES, FILE_SOURCE)
-    if request.source not in sources:
+    if request.source not in SOURCES:
         raise ValidationError.for_field(
-            "source", f"must be one of {', '.join(sources)}, got {request.source!r}"
+            "source", f"must be one of {', '.join(SOURCES)}, got {request.source!r}"
         )
     if request.source == "year" and request.year is None:
         raise ValidationError.for_field("year", "required for source year")
     if request.source == FILE_SOURCE:
-        job.progress(10, f"reading {FILE_KEY} from storage")
-        document, origin = stored_document(platform, job.tenant.slug, FILE_KEY), f"file:{FILE_KEY}"
+        key = request.key or FILE_KEY
+        job.progress(10, f"reading {key} from storage")
+        document, origin = stored_document(platform, job.tenant.slug, key), f"file:{key}"
     else:
         job.progress(10, f"fetching BNR {request.source}")
         document, origin = fetched_document(platform, request), f"bnr:{request.source}"
