@@ -116,12 +116,9 @@ def run() -> str:
     validate_s = _best(lambda: [validate_xml(xml) for xml in xmls])
     both_s = _best(lambda: [validate_xml(build_xml(inv, check=False)) for inv in invoices])
     n = len(invoices)
-    from genius.fiscal.ro.efactura._native import NATIVE_MODULES, compiled_modules
-
     out = [
         f"{n} invoices of {LINES} lines ({statistics.mean(len(x) for x in xmls) / 1024:.1f} KiB on average), "
-        f"one process, CPU time, best of {ROUNDS}. Engine modules compiled (optional Cython build): "
-        f"{len(compiled_modules())} of {len(NATIVE_MODULES)}.",
+        f"one process, CPU time, best of {ROUNDS}.",
         "",
         "| step | invoices/s | ms per invoice |",
         "|---|---:|---:|",

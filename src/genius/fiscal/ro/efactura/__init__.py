@@ -11,8 +11,6 @@ Everything here is pure: no database, no clock, no I/O. Errors are ``EfacturaErr
 (see :mod:`genius.fiscal.ro.efactura.errors`), each naming field paths and rule ids.
 """
 
-# First: decides, before any engine module loads, whether its compiled form (if built) is used.
-from genius.fiscal.ro.efactura import _native as _native
 from genius.fiscal.ro.efactura.build import build_xml
 from genius.fiscal.ro.efactura.ciusro import check_rules, rule_problems
 from genius.fiscal.ro.efactura.compute import compute

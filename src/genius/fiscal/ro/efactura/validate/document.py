@@ -278,7 +278,7 @@ class UblDocument:
         containers = self._containers
         node_of = {root.el: root}
         qnames = _QNAME_CACHE
-        new = Node.__new__  # (object.__new__ refuses Node when compiled: document.pxd)
+        new = object.__new__
         for child in root.el.iterdescendants(etree.Element):  # elements only: no comments or PIs
             parent = node_of[child.getparent()]
             tag = child.tag
