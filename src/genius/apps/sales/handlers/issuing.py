@@ -48,7 +48,7 @@ from genius.apps.sales.handlers.drafts import (
 )
 from genius.apps.sales.handlers.issued_events import issued_event
 from genius.apps.sales.handlers.prebuilt import splice
-from genius.apps.sales.handlers.transaction import IssuingTransaction
+from genius.apps.sales.handlers.transaction import IssuingTransaction, issuing_slot
 from genius.fiscal.ro.efactura import build_xml, check_rules, invoice_to_dict
 from genius.fiscal.ro.efactura.validate import validate_xml
 from genius.kernel.clock import utcnow
@@ -94,6 +94,12 @@ class _Plan:
 
 
 def issue_invoice(deps: SalesDeps, cmd: IssueInvoice) -> IssuedDocument:
+    """See ``_issue_invoice``; runs in one of the process's issuing slots (``.transaction``)."""
+    with issuing_slot():
+        return _issue_invoice(deps, cmd)
+
+
+def _issue_invoice(deps: SalesDeps, cmd: IssueInvoice) -> IssuedDocument:
     """Issue a draft: number, UBL, validation, storage, audit and event in one transaction."""
     ctx = current_tenant()
     issuing = IssuingTransaction(deps)
@@ -115,6 +121,12 @@ def issue_invoice(deps: SalesDeps, cmd: IssueInvoice) -> IssuedDocument:
 
 
 def create_and_issue(deps: SalesDeps, cmd: CreateAndIssue) -> IssuedDocument:
+    """See ``_create_and_issue``; runs in one of the process's issuing slots (``.transaction``)."""
+    with issuing_slot():
+        return _create_and_issue(deps, cmd)
+
+
+def _create_and_issue(deps: SalesDeps, cmd: CreateAndIssue) -> IssuedDocument:
     """A draft and its issue in one transaction: a refused issue leaves no draft behind either.
 
     The row is inserted as issued (the draft never exists on its own), which is also why this
@@ -130,6 +142,12 @@ def create_and_issue(deps: SalesDeps, cmd: CreateAndIssue) -> IssuedDocument:
 
 
 def issue_batch(deps: SalesDeps, cmd: IssueBatch) -> list[IssuedDocument]:
+    """See ``_issue_batch``; runs in one of the process's issuing slots (``.transaction``)."""
+    with issuing_slot():
+        return _issue_batch(deps, cmd)
+
+
+def _issue_batch(deps: SalesDeps, cmd: IssueBatch) -> list[IssuedDocument]:
     """Create and issue several documents in one transaction, numbered in the order given.
 
     All or nothing: a refused document refuses the batch (its problems are named under
