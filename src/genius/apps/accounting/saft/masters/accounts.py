@@ -88,19 +88,23 @@ def partners(conn: Connection, period: ReportPeriod) -> tuple[list[Customer], li
     before = (b.year < start[0]) | ((b.year == start[0]) & (b.month < start[1]))
     until = (b.year < end[0]) | ((b.year == end[0]) & (b.month <= end[1]))
     zero = sa.literal(0)
+    # One row per partner analytic account, with the partner's address (selected and grouped by).
+    keys = (
+        a.saft_account_id,
+        a.synthetic,
+        a.partner_id,
+        p.saft_id,
+        p.name,
+        p.street,
+        p.city,
+        p.postal_code,
+        p.region,
+        p.address_country,
+        p.country_code,
+    )
     query = (
         sa.select(
-            a.saft_account_id,
-            a.synthetic,
-            a.partner_id,
-            p.saft_id,
-            p.name,
-            p.street,
-            p.city,
-            p.postal_code,
-            p.region,
-            p.address_country,
-            p.country_code,
+            *keys,
             sa.func.sum(sa.case((before, b.debit - b.credit), else_=zero)).label("opening"),
             sa.func.sum(b.debit - b.credit).label("closing"),
         )
@@ -110,19 +114,7 @@ def partners(conn: Connection, period: ReportPeriod) -> tuple[list[Customer], li
             )
         )
         .where(until, a.partner_id.is_not(None))
-        .group_by(
-            a.saft_account_id,
-            a.synthetic,
-            a.partner_id,
-            p.saft_id,
-            p.name,
-            p.street,
-            p.city,
-            p.postal_code,
-            p.region,
-            p.address_country,
-            p.country_code,
-        )
+        .group_by(*keys)
         .order_by(a.saft_account_id)
     )
     customers: list[Customer] = []
