@@ -34,7 +34,9 @@ class SupplierInvoiceReceived(Event):
     number: Annotated[str, "The supplier's number (BT-1)"]
     invoice_date: Annotated[date, "Issue date (BT-2)"]
     due_date: Annotated[date | None, "Payment due date (BT-9), if any"]
-    supplier_id: Annotated[str | None, "Partner id of the supplier: cui:<CUI> for a supplier known by its CUI; null only without a CUI"]
+    supplier_id: Annotated[
+        str | None, "Partner id of the supplier: cui:<CUI> when its CUI is known, else null"
+    ]
     supplier_cui: Annotated[str, "The supplier's CUI (digits)"]
     supplier_name: Annotated[str, "Supplier name (BT-27)"]
     document_kind: Annotated[str, "invoice or credit_note"]
