@@ -25,15 +25,21 @@ import gc
 import sys
 
 SWITCH_INTERVAL_SECONDS = 0.0005
+_settled = False  # once per process: a second freeze would also pin what lived since the first
 
 
 def settle_process() -> None:
-    """Call once, when a process has finished starting (imports, engines, consumers started).
+    """Call when a process has finished starting (imports, engines, consumers started); acts once.
 
     Entry points call it (``genius serve``, ``genius worker``, ``genius subscribers``, the
     bench's processes). Frozen objects are still freed by reference counting; only reference
-    cycles among them that become garbage later are kept (the startup heap has few such).
+    cycles among them that become garbage later are kept (the startup heap has few such). Later
+    calls do nothing, so a process that starts several servers (a test run) freezes only once.
     """
+    global _settled
+    if _settled:
+        return
+    _settled = True
     gc.collect()  # what startup left as garbage is freed, not frozen
     gc.freeze()
     sys.setswitchinterval(SWITCH_INTERVAL_SECONDS)
