@@ -12,7 +12,6 @@ import pytest
 from lxml import etree
 from typer.testing import CliRunner
 
-from genius.apps.accounting.assets.domain.model import AssetSpec
 from genius.apps.accounting.assets.handlers.depreciation import run_depreciation
 from genius.apps.accounting.assets.handlers.disposal import dispose
 from genius.apps.accounting.assets.handlers.register import register_asset
@@ -22,26 +21,15 @@ from genius.cli.main import app
 from genius.fiscal.ro.saft import FILING_NAMESPACE
 from genius.platform.db.uow import UnitOfWork
 from genius.platform.tenancy import TenantContext
+from tests.apps.accounting.assets.test_register import LAPTOP as REGISTER_LAPTOP
 from tests.apps.accounting.saft.conftest import Books, assert_valid
 from tests.apps.accounting.saft.test_api import api_of, finished, worker
 from tests.apps.accounting.saft.test_cli import cli_env
 
 __all__ = ["cli_env"]  # the CLI test's fixture
 NS = {"d": FILING_NAMESPACE}
-LAPTOP = AssetSpec(
-    inventory_no="MF-001",
-    name="Laptop Dell Latitude",
-    asset_account="214",
-    acquisition_date=date(2026, 8, 5),
-    acquisition_value=D("5400.00"),
-    commissioning_date=date(2026, 8, 7),
-    life_months=36,
-    catalogue_code="2.2.9",
-    supplier_name="Alfa IT SRL",
-    supplier_cui="18547290",
-    supplier_city="Cluj-Napoca",
-    document_ref="AIT 1042",
-)
+# The register tests' laptop, without a cost centre (the D406 does not report one).
+LAPTOP = replace(REGISTER_LAPTOP, cost_centre=None)
 CAR = replace(
     LAPTOP,
     inventory_no="MF-002",
