@@ -32,7 +32,7 @@ from genius.platform.auth import AuthService
 from genius.platform.bus import BUS_COMPONENT, Consumer
 from genius.platform.bus.service import Bus, make_transport
 from genius.platform.crypto import decode_key, load_or_create_key_file
-from genius.platform.db.engine import make_engine, sqlite_url
+from genius.platform.db.engine import limit_writer_turn_files, make_engine, sqlite_url
 from genius.platform.db.migrate import MigrationComponent, migrations_folder, upgrade
 from genius.platform.jobs import JOBS_COMPONENT
 from genius.platform.settings import Settings, get_settings
@@ -99,6 +99,7 @@ def resolve_data_dir(settings: Settings) -> Path:
 def build_platform(settings: Settings | None = None, *, migrate_control: bool = True) -> Platform:
     settings = settings or get_settings()
     data_dir = resolve_data_dir(settings)
+    limit_writer_turn_files(settings.sqlite_writer_turn_files)
     if settings.database_url is not None:
         control_url = settings.database_url.get_secret_value()
     else:

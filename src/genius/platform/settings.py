@@ -64,6 +64,9 @@ class Settings(BaseSettings):
     log_json: bool = True
     # Root key that wraps per-tenant keys (signing keys, field encryption). 32 bytes, base64.
     master_key: SecretStr | None = None
+    # Open ``<tenant file>-writer`` descriptors (the SQLite writers' cross-process turn) each process
+    # keeps, most recently written first; raise it for many tenants written at once (fd limit).
+    sqlite_writer_turn_files: int = Field(default=128, ge=1)
     max_body_bytes: int = 10 * 1024 * 1024
     access_token_ttl_seconds: int = 15 * 60
     refresh_token_ttl_seconds: int = 30 * 24 * 3600

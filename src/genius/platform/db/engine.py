@@ -6,6 +6,7 @@ import fcntl
 import os
 import threading
 import time
+from collections import OrderedDict
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -85,8 +86,26 @@ _write_locks: dict[str, threading.Lock] = {}
 _write_locks_guard = threading.Lock()
 
 
-def _write_lock(database: str | None) -> threading.Lock:
-    key = str(Path(database).resolve()) if database and database != ":memory:" else f"memory:{database}"
+# Resolving a path costs an lstat per component (~20-45 us, as much as the rest of taking a turn),
+# so a writer resolves an absolute database path once per process; a relative one each time, as it
+# depends on the working directory. A tenant file's folders are not re-linked while processes run.
+_resolved_files: dict[str, str] = {}
+
+
+def _database_file(database: str | None) -> str | None:
+    """The resolved path of an SQLite database file; None for an in-memory database."""
+    if not database or database == ":memory:":
+        return None
+    path = _resolved_files.get(database)
+    if path is None:
+        path = str(Path(database).resolve())
+        if os.path.isabs(database):
+            _resolved_files[database] = path
+    return path
+
+
+def _write_lock(path: str | None, database: str | None) -> threading.Lock:
+    key = path if path is not None else f"memory:{database}"
     with _write_locks_guard:
         return _write_locks.setdefault(key, threading.Lock())
 
@@ -98,19 +117,19 @@ def _sqlite_on_begin(connection) -> None:  # type: ignore[no-untyped-def]
     if not connection.get_execution_options().get(SQLITE_IMMEDIATE, False):
         connection.exec_driver_sql("BEGIN")
         return
-    lock = _write_lock(connection.engine.url.database)
+    database = connection.engine.url.database
+    path = _database_file(database)
+    lock = _write_lock(path, database)
     if not lock.acquire(timeout=SQLITE_WRITER_WAIT_SECONDS):
         raise OperationalError(
             "BEGIN IMMEDIATE",
             None,
-            Exception(
-                f"no write turn on {connection.engine.url.database} within {SQLITE_WRITER_WAIT_SECONDS} s"
-            ),
+            Exception(f"no write turn on {database} within {SQLITE_WRITER_WAIT_SECONDS} s"),
         )
     connection.info[_WRITE_LOCK_KEY] = lock
     try:
-        turn = _process_turn(connection.engine.url.database)
-        connection.info[_WRITE_TURN_KEY] = turn
+        if path is not None:  # an in-memory database lives in this process only
+            connection.info[_WRITE_TURN_KEY] = _process_turn(path)
         connection.exec_driver_sql("BEGIN IMMEDIATE")
     except BaseException:
         _release(connection)
@@ -130,7 +149,10 @@ def _sqlite_on_end(connection) -> None:  # type: ignore[no-untyped-def]
 def _release(connection) -> None:  # type: ignore[no-untyped-def]
     turn = connection.info.pop(_WRITE_TURN_KEY, None)
     if turn is not None:
-        fcntl.flock(turn, fcntl.LOCK_UN)
+        try:
+            fcntl.flock(turn.fd, fcntl.LOCK_UN)
+        finally:
+            _turn_files.give_back(turn)
     lock = connection.info.pop(_WRITE_LOCK_KEY, None)
     if lock is not None:
         lock.release()
@@ -146,30 +168,118 @@ def _release(connection) -> None:  # type: ignore[no-untyped-def]
 WRITER_TURN_SUFFIX = "-writer"
 _WRITE_TURN_KEY = "genius_sqlite_write_turn"
 _TURN_POLL_SECONDS = (0.0001, 0.0002, 0.0005, 0.001)
-_turn_files: dict[tuple[int, str], int] = {}
+# A process keeps the ``-writer`` descriptors of the files it wrote last open, so a write costs no
+# open()/close(); at most this many (settings: sqlite_writer_turn_files), so an installation with
+# thousands of tenant files does not run out of descriptors. Reopening an evicted one is one open().
+SQLITE_WRITER_TURN_FILES = 128  # the default of Settings.sqlite_writer_turn_files
 
 
-def _process_turn(database: str | None) -> int | None:
-    """Take this process's turn to write ``database`` (the in-process lock is already held)."""
-    if not database or database == ":memory:":
-        return None
-    key = (os.getpid(), str(Path(database).resolve()))  # a forked child needs its own descriptor
-    with _write_locks_guard:
-        fd = _turn_files.get(key)
-        if fd is None:
-            fd = _turn_files[key] = os.open(f"{key[1]}{WRITER_TURN_SUFFIX}", os.O_RDWR | os.O_CREAT, 0o600)
-    deadline = time.monotonic() + SQLITE_WRITER_WAIT_SECONDS
-    attempt = 0
-    while True:
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            return fd
-        except BlockingIOError:
+class _TurnFile:
+    """One open ``-writer`` descriptor and how many writers of this process hold or await its turn."""
+
+    __slots__ = ("fd", "held")
+
+    def __init__(self, fd: int) -> None:
+        self.fd = fd
+        self.held = 0
+
+
+class _TurnFiles:
+    """This process's open ``-writer`` descriptors, least recently used first.
+
+    At most ``limit`` stay open: taking a file not open yet closes the least recently used ones
+    beyond the limit, skipping any whose turn is held or awaited (closing it would drop the flock).
+    While more turns than ``limit`` are held at once the table grows past it and shrinks back as
+    they are given back.
+    """
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self._files: OrderedDict[str, _TurnFile] = OrderedDict()
+        self._guard = threading.Lock()
+
+    def take(self, path: str) -> _TurnFile:
+        """The open descriptor of ``path``'s turn file, marked held until ``give_back``."""
+        with self._guard:
+            turn = self._files.get(path)
+            if turn is None:
+                turn = self._files[path] = _TurnFile(
+                    os.open(f"{path}{WRITER_TURN_SUFFIX}", os.O_RDWR | os.O_CREAT, 0o600)
+                )
+                turn.held = 1
+                self._trim()
+            else:
+                self._files.move_to_end(path)
+                turn.held += 1
+            return turn
+
+    def give_back(self, turn: _TurnFile) -> None:
+        """The caller no longer holds nor awaits ``turn`` (its flock is already released)."""
+        with self._guard:
+            turn.held -= 1
+            self._trim()
+
+    def resize(self, limit: int) -> None:
+        with self._guard:
+            self.limit = limit
+            self._trim()
+
+    def open_count(self) -> int:
+        with self._guard:
+            return len(self._files)
+
+    def _trim(self) -> None:
+        excess = len(self._files) - self.limit
+        if excess <= 0:
+            return
+        idle: list[str] = []
+        for path, turn in self._files.items():  # least recently used first
+            if not turn.held:
+                idle.append(path)
+                if len(idle) == excess:
+                    break
+        for path in idle:
+            os.close(self._files.pop(path).fd)
+
+    def forget_inherited(self) -> None:
+        # In a forked child: the parent's descriptors share the parent's open file descriptions, so
+        # the child's turns need descriptors of its own. The inherited ones are left open, not
+        # closed: the child may have reused those numbers for other files by the time it writes.
+        self._files = OrderedDict()
+        self._guard = threading.Lock()
+
+
+_turn_files = _TurnFiles(SQLITE_WRITER_TURN_FILES)
+os.register_at_fork(after_in_child=_turn_files.forget_inherited)
+
+
+def limit_writer_turn_files(limit: int) -> None:
+    """Keep at most ``limit`` (>= 1) ``-writer`` descriptors open in this process (bootstrap sets it)."""
+    if limit < 1:
+        raise ValueError(f"sqlite_writer_turn_files must be at least 1, got {limit}")
+    _turn_files.resize(limit)
+
+
+def _process_turn(path: str) -> _TurnFile:
+    """Take this process's turn to write the file at ``path`` (the in-process lock is already held)."""
+    turn = _turn_files.take(path)
+    try:
+        deadline = time.monotonic() + SQLITE_WRITER_WAIT_SECONDS
+        attempt = 0
+        while True:
+            try:
+                fcntl.flock(turn.fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                return turn
+            except BlockingIOError:
+                pass
             if time.monotonic() > deadline:
                 raise OperationalError(
                     "BEGIN IMMEDIATE",
                     None,
-                    Exception(f"no write turn on {database} within {SQLITE_WRITER_WAIT_SECONDS} s"),
-                ) from None
+                    Exception(f"no write turn on {path} within {SQLITE_WRITER_WAIT_SECONDS} s"),
+                )
             time.sleep(_TURN_POLL_SECONDS[min(attempt, len(_TURN_POLL_SECONDS) - 1)])
             attempt += 1
+    except BaseException:
+        _turn_files.give_back(turn)  # neither held nor awaited any more: the file may be closed
+        raise
