@@ -8,10 +8,12 @@ from collections import deque
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
+import aio_pika
 import aiormq
 from aio_pika.abc import AbstractConnection
 
 from genius.platform.bus.envelope import JSON_CONTENT_TYPE, Envelope, EnvelopeError
+from genius.platform.bus.rabbit.deliveries import DeliveryTransportFactory, Received
 from genius.platform.bus.rabbit.headers import ATTEMPT_HEADER, DEAD_AT_HEADER, QUEUE_HEADER, REASON_HEADER
 from genius.platform.bus.transport import Delivery, Subscription, TransportError
 
@@ -19,11 +21,27 @@ if TYPE_CHECKING:
     from genius.platform.bus.rabbit.transport import RabbitTransport
 
 
+class ReadingConnection(aio_pika.Connection):
+    """aio-pika's connection over ``DeliveryTransportFactory`` (deliveries read by rabbit/deliveries.py)."""
+
+    def __init__(self, url: str, factory: DeliveryTransportFactory) -> None:
+        super().__init__(url)
+        self.kwargs["transport_factory"] = factory
+        self.factory = factory
+
+
+async def connect_reading(url: str, timeout: float) -> ReadingConnection:
+    conn = ReadingConnection(url, DeliveryTransportFactory())
+    await conn.connect(timeout=timeout)
+    return conn
+
+
 class RabbitSubscription(Subscription):
     """Consumes one quorum queue on its own connection; a lost connection ends the iteration.
 
-    Deliveries are read through aiormq directly (``DeliveredMessage``): aio-pika's message
-    wrapper costs more per message than the rest of the consumer path.
+    On a ``ReadingConnection`` the deliveries are decoded by its protocol (rabbit/deliveries.py)
+    and arrive in ``_on_received``; otherwise through aiormq's consumer callback. Either way a
+    delivery's handle is a ``Received``.
     """
 
     _CLOSED = object()
@@ -56,10 +74,17 @@ class RabbitSubscription(Subscription):
         self._conn.close_callbacks.add(self._on_close)
         channel.close_callbacks.add(self._on_close)
         self._raw = await channel.get_underlay_channel()
+        factory = getattr(self._conn, "factory", None)
+        reader = factory.reader if factory is not None else None
+        if reader is not None:
+            reader.route(self._raw.number, self._on_received)
         await self._raw.basic_consume(self._t.qname(self.queue), self._on_message, no_ack=False)
 
-    async def _on_message(self, message: aiormq.abc.DeliveredMessage) -> None:
+    def _on_received(self, message: Received) -> None:
         self._put(message)
+
+    async def _on_message(self, message: aiormq.abc.DeliveredMessage) -> None:
+        self._put(Received.from_aiormq(message))
 
     def _put(self, item: Any) -> None:
         self._ready.append(item)
@@ -90,10 +115,10 @@ class RabbitSubscription(Subscription):
                 )
         return [self._delivery(m) for m in taken]
 
-    def _delivery(self, message: aiormq.abc.DeliveredMessage) -> Delivery:
-        tag = message.delivery.delivery_tag  # type: ignore[union-attr]
+    def _delivery(self, message: Received) -> Delivery:
+        tag = message.delivery_tag
         self._unsettled.add(tag)
-        props = message.header.properties
+        props = message.properties
         headers = props.headers or {}
         try:
             envelope: Envelope | None = Envelope.from_amqp(
@@ -106,7 +131,7 @@ class RabbitSubscription(Subscription):
             envelope=envelope,
             queue=self.queue,
             attempt=int(headers.get(ATTEMPT_HEADER) or 1),
-            redelivered=bool(message.delivery.redelivered),  # type: ignore[union-attr]
+            redelivered=message.redelivered,
             raw=message.body,
             decode_error=error,
             handle=message,
@@ -114,7 +139,7 @@ class RabbitSubscription(Subscription):
 
     @staticmethod
     def _tag(delivery: Delivery) -> int:
-        return int(delivery.handle.delivery.delivery_tag)  # type: ignore[attr-defined]
+        return int(delivery.handle.delivery_tag)  # type: ignore[attr-defined]
 
     async def ack(self, delivery: Delivery) -> None:
         tag = self._tag(delivery)
@@ -155,7 +180,7 @@ class RabbitSubscription(Subscription):
         self._schedule_flush()
 
     def _copy_properties(self, delivery: Delivery, headers: dict[str, Any], expiration: float | None) -> Any:
-        props = delivery.handle.header.properties  # type: ignore[attr-defined]
+        props = delivery.handle.properties  # type: ignore[attr-defined]
         return aiormq.spec.Basic.Properties(
             content_type=props.content_type,
             headers=headers,
@@ -168,7 +193,7 @@ class RabbitSubscription(Subscription):
         )
 
     async def retry(self, delivery: Delivery, delay: float, error: str) -> None:
-        props = delivery.handle.header.properties  # type: ignore[attr-defined]
+        props = delivery.handle.properties  # type: ignore[attr-defined]
         headers = {k: v for k, v in (props.headers or {}).items() if k != "x-death"}
         headers[ATTEMPT_HEADER] = delivery.attempt + 1
         exchange = await self._t._retry_exchange(delay)
@@ -178,7 +203,7 @@ class RabbitSubscription(Subscription):
         await self._settle_one(delivery)
 
     async def dead_letter(self, delivery: Delivery, reason: str) -> None:
-        props = delivery.handle.header.properties  # type: ignore[attr-defined]
+        props = delivery.handle.properties  # type: ignore[attr-defined]
         headers = dict(props.headers or {})
         headers.update(
             {

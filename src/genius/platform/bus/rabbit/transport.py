@@ -258,11 +258,12 @@ class RabbitTransport(Transport):
 
     # -- consume -------------------------------------------------------------------------------
     async def subscribe(self, queue: str, *, prefetch: int) -> Subscription:
+        from genius.platform.bus.rabbit.subscription import RabbitSubscription, connect_reading
+
         try:
-            conn = await aio_pika.connect(self.url, timeout=10)
+            conn = await connect_reading(self.url, timeout=10)
         except Exception as exc:
             raise TransportError(f"cannot connect to RabbitMQ: {exc!r}") from exc
-        from genius.platform.bus.rabbit.subscription import RabbitSubscription
 
         sub = RabbitSubscription(self, conn, queue, prefetch)
         try:
