@@ -13,8 +13,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import BinaryIO, TypeVar
 
-from lxml import etree
-
 from genius.fiscal.ro.saft.model.documents import SourceDocuments
 from genius.fiscal.ro.saft.model.entries import GeneralLedgerEntries
 from genius.fiscal.ro.saft.model.header import Header, ReportType
@@ -25,6 +23,7 @@ from genius.fiscal.ro.saft.writer.documents import write_invoices, write_payment
 from genius.fiscal.ro.saft.writer.entries import write_general_ledger
 from genius.fiscal.ro.saft.writer.fragment import Emitter
 from genius.fiscal.ro.saft.writer.header import check_header, write_header
+from genius.fiscal.ro.saft.writer.markup import Markup
 from genius.fiscal.ro.saft.writer.masterfiles import admitted, write_master_files
 from genius.fiscal.ro.saft.writer.movements import write_asset_transactions, write_movements
 from genius.fiscal.ro.saft.writer.tally import Reconciliation
@@ -80,13 +79,11 @@ def write_d406(
     )
 
     reconciliation = Reconciliation()
-    # The declaration as ANAF's own files spell it (lxml's write_declaration uses single quotes).
+    # The declaration as ANAF's own files spell it (lxml's write_declaration used single quotes).
     out.write(b'<?xml version="1.0" encoding="UTF-8"?>\n')
+    xf = Markup(out)
     # Unprefixed tags under a default namespace declared once on the root (see fragment.py).
-    with (
-        etree.xmlfile(out, encoding="UTF-8") as xf,
-        xf.element("AuditFile", nsmap={None: schema.namespace(target)}),
-    ):
+    with xf.element("AuditFile", schema.namespace(target)):
         emitter = Emitter(xf)
         write_header(emitter, header, schema)
         counts = write_master_files(xf, emitter, master_files, report_type)
@@ -105,6 +102,7 @@ def write_d406(
                     declared_assets,
                     assets_written,
                 )
+    xf.flush()
 
     if ledger is not None:
         reconciliation.sections(ledger.totals, gl, "transactions")

@@ -18,6 +18,14 @@ from genius.fiscal.ro.saft.model.documents import (
     PaymentSection,
     Settlement,
 )
+from genius.fiscal.ro.saft.writer.direct import (
+    SELF_BILLING,
+    SIDES,
+    invoice_head_markup,
+    invoice_line_markup,
+    payment_head_markup,
+    payment_line_markup,
+)
 from genius.fiscal.ro.saft.writer.fragment import (
     CODE,
     LONG,
@@ -29,11 +37,12 @@ from genius.fiscal.ro.saft.writer.fragment import (
     money,
     rounded_money,
 )
+from genius.fiscal.ro.saft.writer.markup import Markup, plain
 from genius.fiscal.ro.saft.writer.structures import address, amount, analysis, shipping_point, tax_information
 from genius.fiscal.ro.saft.writer.tally import Tally
 
-_SELF_BILLING = frozenset({"0", "389"})
-_SIDES = {Side.DEBIT: "D", Side.CREDIT: "C"}
+_SELF_BILLING = SELF_BILLING
+_SIDES = SIDES
 
 
 def _side(f: Fragment, side: Side, tally: Tally, value: Any) -> None:
@@ -87,7 +96,7 @@ def _document_totals(f: Fragment, tag: str, value: DocumentTotals | None, *, inv
     f.close()
 
 
-def _invoice_head(emitter: Emitter, where: str, item: Invoice, partner_tag: str) -> None:
+def _invoice_head(emitter: Emitter, where: str, item: Invoice, partner_tag: str) -> str:
     f = Fragment(where)
     f.text("InvoiceNo", item.invoice_no, MIDDLE2)
     f.open(f"{partner_tag}Info")
@@ -115,10 +124,10 @@ def _invoice_head(emitter: Emitter, where: str, item: Invoice, partner_tag: str)
     f.opt_text("SystemID", item.system_id, MIDDLE1)
     f.opt_text("TransactionID", item.transaction_id, MIDDLE2)
     f.opt_text("ReceiptNumbers", item.receipt_numbers, LONG)
-    emitter.write(f)
+    return emitter.markup(f)
 
 
-def _invoice_line(emitter: Emitter, where: str, line: InvoiceLine, index: int, tally: Tally) -> None:
+def _invoice_line(emitter: Emitter, where: str, line: InvoiceLine, index: int, tally: Tally) -> str:
     f = Fragment(f"{where}.InvoiceLine[{line.line_number or index}]")
     f.open("InvoiceLine")
     f.opt_text("LineNumber", line.line_number, SHORT)
@@ -168,7 +177,7 @@ def _invoice_line(emitter: Emitter, where: str, line: InvoiceLine, index: int, t
         amount(f, "ShippingCostsAmount", line.shipping_costs)
     _taxes(f, line.tax)
     f.close()
-    emitter.write(f)
+    return emitter.markup(f)
 
 
 def _declared(emitter: Emitter, where: str, totals: Any) -> None:
@@ -182,7 +191,7 @@ def _declared(emitter: Emitter, where: str, totals: Any) -> None:
         emitter.write(f)
 
 
-def _payment_head(emitter: Emitter, where: str, item: Payment) -> None:
+def _payment_head(emitter: Emitter, where: str, item: Payment) -> str:
     f = Fragment(where)
     f.text("PaymentRefNo", item.payment_ref_no, MIDDLE1)
     f.opt_integer("Period", item.period)
@@ -194,10 +203,10 @@ def _payment_head(emitter: Emitter, where: str, item: Payment) -> None:
     f.opt_text("BatchID", item.batch_id, MIDDLE1)
     f.opt_text("SystemID", item.system_id, MIDDLE1)
     f.opt_text("SourceID", item.source_id, MIDDLE1)
-    emitter.write(f)
+    return emitter.markup(f)
 
 
-def _payment_line(emitter: Emitter, where: str, line: PaymentLine, index: int, tally: Tally) -> None:
+def _payment_line(emitter: Emitter, where: str, line: PaymentLine, index: int, tally: Tally) -> str:
     f = Fragment(f"{where}.PaymentLine[{line.line_number or index}]")
     f.open("PaymentLine")
     f.opt_text("LineNumber", line.line_number, SHORT)
@@ -213,7 +222,7 @@ def _payment_line(emitter: Emitter, where: str, line: PaymentLine, index: int, t
     amount(f, "PaymentLineAmount", line.amount)
     _taxes(f, line.tax)
     f.close()
-    emitter.write(f)
+    return emitter.markup(f)
 
 
 @dataclass(frozen=True, slots=True)
@@ -237,52 +246,116 @@ _PAYMENT = _DocumentKind(
 
 
 def _documents(
-    xf: Any,
+    xf: Markup,
     emitter: Emitter,
     section: str,
     kind: _DocumentKind,
     data: InvoiceSection | PaymentSection | None,
-    head: Callable[[Emitter, str, Any], None],
-    line_writer: Callable[[Emitter, str, Any, int, Tally], None],
+    head: Callable[[Emitter, str, Any], str],
+    line_writer: Callable[[Emitter, str, Any, int, Tally], str],
+    direct_head: Callable[[Any], str | None],
+    direct_line: Callable[[Any], str | None],
 ) -> Tally:
-    """The section's declared totals, then each document: head, its lines (at least one), tail."""
+    """The section's declared totals, then each document: head, its lines (at least one), tail.
+
+    Heads and lines are formatted directly (``direct``) when they have the common form, by the
+    fragment writers otherwise (which also name what is wrong).
+    """
     where = f"SourceDocuments.{section}"
     tally = Tally(where)
+    write = xf.write
     with xf.element(section):
         if data is None:
             return tally
         _declared(emitter, where, data.totals)
         documents = data.invoices if isinstance(data, InvoiceSection) else data.payments
         for item in documents:
-            d_where = f"{where}.{kind.element}[{item.invoice_no if kind.invoice else item.payment_ref_no}]"
-            with xf.element(kind.element):
-                head(emitter, d_where, item)
-                lines = 0
-                for line in item.lines:
-                    lines += 1
-                    line_writer(emitter, d_where, line, lines, tally)
-                if not lines:
-                    raise input_error(
-                        f"{d_where}.{kind.line_element}", f"{kind.noun} needs at least one line", "required"
+            d_where = ""  # the record's path, built only when the fragment writers need it
+            markup = direct_head(item)
+            if markup is None:
+                d_where = _document_where(where, kind, item)
+                markup = f"<{kind.element}>" + head(emitter, d_where, item)
+            write(markup)
+            lines = 0
+            for line in item.lines:
+                lines += 1
+                markup = direct_line(line)
+                if markup is None:
+                    d_where = d_where or _document_where(where, kind, item)
+                    markup = line_writer(emitter, d_where, line, lines, tally)
+                elif _SIDES[line.side] == "D":
+                    tally.debit += line.amount.amount
+                else:
+                    tally.credit += line.amount.amount
+                write(markup)
+            if not lines:
+                raise input_error(
+                    f"{_document_where(where, kind, item)}.{kind.line_element}",
+                    f"{kind.noun} needs at least one line",
+                    "required",
+                )
+            tally.lines += lines
+            settlement, totals = item.settlement, item.totals
+            if settlement is not None or totals is not None:
+                mechanism = _mechanism_only(settlement) if totals is None else None
+                if mechanism is not None:
+                    write(
+                        f"<{kind.settlement}><PaymentMechanism>{mechanism}</PaymentMechanism>"
+                        f"</{kind.settlement}>"
                     )
-                tally.lines += lines
-                tail = Fragment(d_where)
-                _settlement(tail, kind.settlement, item.settlement, amount_required=kind.invoice)
-                _document_totals(tail, kind.totals, item.totals, invoice=kind.invoice)
-                if tail.events:
-                    emitter.write(tail)
+                else:
+                    tail = Fragment(d_where or _document_where(where, kind, item))
+                    _settlement(tail, kind.settlement, settlement, amount_required=kind.invoice)
+                    _document_totals(tail, kind.totals, totals, invoice=kind.invoice)
+                    if tail.events:
+                        write(emitter.markup(tail))
+            write(f"</{kind.element}>")
             tally.count += 1
     return tally
 
 
-def write_invoices(xf: Any, emitter: Emitter, section: str, data: InvoiceSection | None) -> Tally:
+def _document_where(where: str, kind: _DocumentKind, item: Any) -> str:
+    return f"{where}.{kind.element}[{item.invoice_no if kind.invoice else item.payment_ref_no}]"
+
+
+def _mechanism_only(value: Settlement | None) -> str | None:
+    """The PaymentMechanism of a settlement that has nothing else (a payment's usual one), or None."""
+    if (
+        value is None
+        or value.amount is not None
+        or value.discount is not None
+        or value.settlement_date is not None
+    ):
+        return None
+    mechanism = value.payment_mechanism
+    if mechanism.__class__ is not str or len(mechanism) > CODE or not plain(mechanism):
+        return None
+    return mechanism
+
+
+def write_invoices(xf: Markup, emitter: Emitter, section: str, data: InvoiceSection | None) -> Tally:
     partner_tag = "Customer" if section == "SalesInvoices" else "Supplier"
 
-    def head(emitter: Emitter, where: str, item: Invoice) -> None:
-        _invoice_head(emitter, where, item, partner_tag)
+    def head(emitter: Emitter, where: str, item: Invoice) -> str:
+        return _invoice_head(emitter, where, item, partner_tag)
 
-    return _documents(xf, emitter, section, _INVOICE, data, head, _invoice_line)
+    def direct_head(item: Invoice) -> str | None:
+        return invoice_head_markup(item, partner_tag)
+
+    return _documents(
+        xf, emitter, section, _INVOICE, data, head, _invoice_line, direct_head, invoice_line_markup
+    )
 
 
-def write_payments(xf: Any, emitter: Emitter, data: PaymentSection | None) -> Tally:
-    return _documents(xf, emitter, "Payments", _PAYMENT, data, _payment_head, _payment_line)
+def write_payments(xf: Markup, emitter: Emitter, data: PaymentSection | None) -> Tally:
+    return _documents(
+        xf,
+        emitter,
+        "Payments",
+        _PAYMENT,
+        data,
+        _payment_head,
+        _payment_line,
+        payment_head_markup,
+        payment_line_markup,
+    )

@@ -16,11 +16,8 @@ from genius.fiscal.ro.saft.model.common import (
 )
 from genius.fiscal.ro.saft.model.documents import AssetTransactionSupplier
 from genius.fiscal.ro.saft.model.masterfiles import AssetSupplier
+from genius.fiscal.ro.saft.writer.direct import ADDRESS_TYPES as _ADDRESS_TYPES
 from genius.fiscal.ro.saft.writer.fragment import CODE, LONG, MIDDLE1, MIDDLE2, SHORT, Fragment, exchange_rate
-
-_ADDRESS_TYPES = frozenset(
-    {"StreetAddress", "PostalAddress", "BillingAddress", "ShipToAddress", "ShipFromAddress"}
-)
 
 
 def address(f: Fragment, tag: str, value: Address) -> None:
