@@ -139,7 +139,7 @@ def test_a_closed_month_is_refused_and_nothing_is_written(books: Ledger) -> None
         ({"asset_account": "2111"}, "asset_account", "land"),
         ({"asset_account": "371"}, "asset_account", "not a depreciable"),
         ({"depreciation_account": "2813"}, "depreciation_account", "2814"),
-        ({"method": "degressive"}, "method", "only linear"),
+        ({"method": "sum_of_digits"}, "method", "use linear, degressive, accelerated"),
         ({"acquisition_value": D("0")}, "acquisition_value", "more than 0"),
         ({"commissioning_date": date(2026, 8, 1)}, "commissioning_date", "before the acquisition"),
         ({"asset_account": "208", "catalogue_code": "2.2.9"}, "catalogue_code", "intangible"),

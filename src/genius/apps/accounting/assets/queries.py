@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 from genius.apps.accounting.assets import repository as repo
-from genius.apps.accounting.assets.domain.schedule import linear_schedule
+from genius.apps.accounting.assets.domain.schedule import schedule
 from genius.apps.accounting.domain.periods import Period
 
 
 def schedule_of(asset: repo.AssetRow) -> list[dict[str, str | int | None]]:
-    """The asset's linear schedule with the entry of each month already posted."""
+    """The asset's schedule (by its method) with the entry of each month already posted."""
     spec = asset.spec
     posted = {m: entry for m, _, entry in asset.posted}
     out: list[dict[str, str | int | None]] = []
-    for line in linear_schedule(spec.acquisition_value, spec.life_months, spec.commissioning_date):
+    for line in schedule(spec.method, spec.acquisition_value, spec.life_months, spec.commissioning_date):
         if asset.disposed_on is not None and line.month >= Period.of(asset.disposed_on):
             break
         out.append(

@@ -18,7 +18,9 @@ class AssetBody(BaseModel):
     commissioning_date: date
     life_months: int
     catalogue_code: str | None = Field(None, max_length=20, description="HG 2139/2004 class, e.g. 2.2.9")
-    method: str = "linear"
+    method: str = Field(
+        "linear", max_length=20, description="linear, degressive or accelerated (Codul fiscal art. 28)"
+    )
     supplier_name: str | None = Field(None, max_length=300)
     supplier_cui: str | None = Field(None, max_length=20)
     supplier_city: str | None = Field(None, max_length=100)

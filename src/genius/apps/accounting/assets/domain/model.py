@@ -9,8 +9,15 @@ Rules (OMFP 1802/2014 chart; Law 15/1994 and HG 2139/2004 for tangible assets):
   the class's range; an intangible asset has no class and a life the entity sets;
 * depreciation starts with the month after commissioning (Law 15/1994: "incepand cu luna
   urmatoare punerii in functiune"); commissioning is not before acquisition;
-* methods: ``linear``. Degressive and accelerated depreciation (Law 15/1994 art. 8) are not
-  implemented and are refused with that reason rather than computed approximately.
+* methods (Codul fiscal, Legea 227/2015, art. 28 alin. (5) and (9), as consolidated on 1 Jul 2026;
+  the register keeps the fiscal rules so the books and the tax return depreciate alike):
+  ``linear`` for every asset; ``degressive`` for tangible assets other than constructions (212)
+  and, of intangibles, for software (208) and patents (205), with a life of whole years from 2;
+  ``accelerated`` for technological equipment (catalogue subgroup 2.1) and computers with their
+  peripherals (class 2.2.9), with a life over 12 months. Patents may also be depreciated
+  accelerated by law, but 205 holds licences and trademarks too, so the register refuses it there
+  rather than guess. The super-accelerated method of art. 28 alin. (8^1) (65 %, new assets of 2026,
+  OUG 8/2026) is not offered. How each method computes: ``schedule``.
 """
 
 from __future__ import annotations
@@ -21,6 +28,7 @@ from decimal import Decimal
 from enum import StrEnum
 
 from genius.apps.accounting.assets.domain.catalogue import find_class, normalise
+from genius.apps.accounting.assets.domain.schedule import DEGRESSIVE_COEFFICIENTS
 from genius.kernel.errors import FieldProblem, ValidationError
 from genius.kernel.money import round_money
 
@@ -46,6 +54,15 @@ NOT_DEPRECIATED = ("2111",)  # land (terenuri)
 
 class Method(StrEnum):
     LINEAR = "linear"
+    DEGRESSIVE = "degressive"
+    ACCELERATED = "accelerated"
+
+
+CONSTRUCTIONS = "212"  # art. 28 alin. (5) lit. a): constructions are depreciated linearly only
+DEGRESSIVE_INTANGIBLES = ("205", "208")  # art. 28 alin. (9): patents (205), software (208)
+# art. 28 alin. (5) lit. b): technological equipment (subgroup 2.1 of the HG 2139/2004 catalogue),
+# computers and their peripherals (class 2.2.9).
+ACCELERATED_CLASSES = ("2.1.", "2.2.9")
 
 
 class Status(StrEnum):
@@ -93,6 +110,39 @@ def is_tangible(asset_account: str) -> bool:
     return asset_account.startswith("21")
 
 
+def _method_problem(method: str, account: str, code: str | None, life_months: int) -> str | None:
+    """Why ``method`` cannot depreciate this asset (Codul fiscal art. 28 alin. (5), (7)-(9)), or None."""
+    if method not in {m.value for m in Method}:
+        return f"{method!r}: use {', '.join(Method)}"
+    if method == Method.LINEAR.value:
+        return None
+    synthetic = account.split(".")[0]
+    if method == Method.DEGRESSIVE.value:
+        if synthetic.startswith(CONSTRUCTIONS):
+            return f"{account} is a construction: Codul fiscal art. 28(5)(a) allows linear depreciation only"
+        if not is_tangible(account) and not synthetic.startswith(DEGRESSIVE_INTANGIBLES):
+            return (
+                f"{account}: of intangible assets only software (208) and patents (205) may be depreciated"
+                " degressively (Codul fiscal art. 28(9)); use linear"
+            )
+        low = DEGRESSIVE_COEFFICIENTS[0][0]
+        if life_months % 12 or life_months < low * 12:
+            return (
+                f"degressive depreciation needs a life of whole years from {low} (Codul fiscal art. 28(7)"
+                f" gives its coefficient by years); {life_months} months is not"
+            )
+        return None
+    if not is_tangible(account) or not code or not code.startswith(ACCELERATED_CLASSES):
+        return (
+            "accelerated depreciation is for technological equipment (catalogue subgroup 2.1) and"
+            " computers with their peripherals (class 2.2.9) (Codul fiscal art. 28(5)(b));"
+            f" {account}{' class ' + code if code else ''} is neither"
+        )
+    if life_months <= 12:
+        return "accelerated depreciation needs a life of more than 12 months (50 % in the first year)"
+    return None
+
+
 def checked(spec: AssetSpec) -> AssetSpec:
     """``spec`` with defaults filled (depreciation account, rounded value); every problem named."""
     problems: list[FieldProblem] = []
@@ -120,13 +170,10 @@ def checked(spec: AssetSpec) -> AssetSpec:
         bad("commissioning_date", "is before the acquisition date")
     if not 1 <= spec.life_months <= MAX_LIFE_MONTHS:
         bad("life_months", f"from 1 to {MAX_LIFE_MONTHS} months")
-    if spec.method != Method.LINEAR.value:
-        bad(
-            "method",
-            f"{spec.method!r}: only linear depreciation is implemented (degressive and accelerated "
-            "depreciation under Law 15/1994 are not)",
-        )
     code = normalise(spec.catalogue_code) if spec.catalogue_code else None
+    method_problem = _method_problem(spec.method, account, code, spec.life_months)
+    if method_problem:
+        bad("method", method_problem)
     if is_tangible(account):
         known = find_class(code) if code else None
         if not code:

@@ -1,4 +1,4 @@
-"""The monthly depreciation run: 6811 = 280x/281x per asset, once per asset and month.
+"""The monthly depreciation run: 6811 = 280x/281x per asset, once per asset and month, by its method.
 
 ``run_depreciation(uow, period)`` posts, for every asset owing ``period`` (commissioned before the
 month, within its life, not disposed by the month's end) and not yet depreciated for it, one
@@ -68,7 +68,7 @@ def run_depreciation(uow: UnitOfWork, period: Period, *, by: str | None = None) 
     now = utcnow()
     for asset in repo.depreciation_due(conn, period):
         spec = asset.spec
-        line = due_in(spec.acquisition_value, spec.life_months, spec.commissioning_date, period)
+        line = due_in(spec.acquisition_value, spec.life_months, spec.commissioning_date, period, spec.method)
         if line is None or line.amount == 0:
             continue
         if any(month == period for month, _, _ in asset.posted):

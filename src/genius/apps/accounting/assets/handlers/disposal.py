@@ -20,7 +20,7 @@ from decimal import Decimal
 
 from genius.apps.accounting.assets import repository as repo
 from genius.apps.accounting.assets.domain.model import DisposalKind, Status
-from genius.apps.accounting.assets.domain.schedule import linear_schedule
+from genius.apps.accounting.assets.domain.schedule import schedule
 from genius.apps.accounting.assets.handlers.common import (
     DISPOSAL_EXPENSE,
     DISPOSAL_REVENUE,
@@ -77,7 +77,7 @@ def dispose(
     done = {m for m, _, _ in asset.posted}
     missing = [
         line.month
-        for line in linear_schedule(spec.acquisition_value, spec.life_months, spec.commissioning_date)
+        for line in schedule(spec.method, spec.acquisition_value, spec.life_months, spec.commissioning_date)
         if line.month < month and line.month not in done and line.amount
     ]
     if missing:
