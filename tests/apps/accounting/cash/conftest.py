@@ -11,6 +11,7 @@ from types import SimpleNamespace
 import pytest
 
 from genius.apps.accounting import subscriptions
+from genius.apps.accounting.bank import BANK_COMPONENT
 from genius.apps.accounting.cash import CASH_COMPONENT
 from genius.apps.accounting.domain.entries import EntryDraft, Line
 from genius.apps.accounting.handlers import entries as entry_handlers
@@ -28,7 +29,9 @@ D = Decimal
 def books(
     request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> Iterator[Ledger]:
-    monkeypatch.setattr(ledger_fixtures, "COMPONENTS", [*ledger_fixtures.COMPONENTS, CASH_COMPONENT])
+    # The bank part's open items hold what is left to settle of an invoice (bank and cash alike).
+    components = [*ledger_fixtures.COMPONENTS, BANK_COMPONENT, CASH_COMPONENT]
+    monkeypatch.setattr(ledger_fixtures, "COMPONENTS", components)
     if request.param == "sqlite":
         yield from ledger_fixtures._make(tmp_path, None, {})
     else:

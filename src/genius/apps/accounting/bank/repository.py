@@ -277,7 +277,8 @@ def update_open_item(conn: Connection, item_id: str, **values: Any) -> None:
     conn.execute(t.open_items.update().where(t.open_items.c.id == item_id).values(**values))
 
 
-def pending_credit_notes(conn: Connection, invoice_id: str) -> list[Any]:
+def pending_reductions(conn: Connection, invoice_id: str) -> list[Any]:
+    """Credit notes and cash settlements of ``invoice_id`` recorded before the invoice itself."""
     return list(
         conn.execute(
             sa.select(t.open_items).where(

@@ -6,8 +6,14 @@ legal limits of Law 70/2015 (domain.check_limits), then the balance: money out m
 register below zero on its day or any later day (domain.check_balance). The register's row is
 locked first, so two operations of one register are checked one after the other.
 
-What is left to settle of an invoice counts what this register collected or paid against it; a
-bank payment of the same invoice is the bank part's to know (its open items), not read here.
+What is left to settle of an invoice is one figure for bank and cash alike: the open amount of the
+invoice in the bank part's open-items read model (``bank.handlers.read_model``), which counts credit
+notes, bank reconciliations and cash settlements. The invoice's row there is locked, the receipt or
+payment lowers it in the same transaction as its posting (so the ``match`` worker never proposes a
+bank line for what cash already settled), and ``accounting.cash_settlement.recorded`` goes out
+through the outbox with them. While the invoice is not in the read model yet (its event not
+consumed), the ledger's total less this register's earlier settlements is the limit, and the
+settlement waits there to be applied when the invoice arrives.
 """
 
 from __future__ import annotations
@@ -18,6 +24,8 @@ from decimal import Decimal
 from typing import Any
 
 from genius.apps.accounting import repository as acc_repo
+from genius.apps.accounting.bank import repository as bank_repo
+from genius.apps.accounting.bank.handlers import read_model
 from genius.apps.accounting.cash import repository as repo
 from genius.apps.accounting.cash.domain import (
     Kind,
@@ -29,6 +37,7 @@ from genius.apps.accounting.cash.domain import (
     check_register_account,
     parse_kind,
 )
+from genius.apps.accounting.cash.events import CashSettlementRecorded
 from genius.apps.accounting.domain.entries import Entry, EntryDraft, Line, SourceDocument
 from genius.apps.accounting.domain.errors import EntryNotFound
 from genius.apps.accounting.domain.postings import CASH_JOURNAL, Settlement
@@ -135,6 +144,69 @@ def _invoice(uow: UnitOfWork, kind: Kind, invoice_id: str | None) -> _Invoice:
     return _Invoice(entry.source, side[0].partner_id, side[0].account, total)
 
 
+def _check_open(uow: UnitOfWork, document: _Invoice, cash_before: Decimal, amount: Decimal) -> None:
+    """Refuse more than is open of the invoice, whatever settled it before (bank, cash, credit notes)."""
+    left = document.total - cash_before
+    other = Decimal("0.00")
+    item = read_model.settling_item(uow.connection, document.source.id)
+    if item is not None:
+        still = bank_repo.dec(item.open_amount) if item.status == bank_repo.OPEN else Decimal("0.00")
+        other = max(Decimal("0.00"), left - still)
+        left = min(left, still)
+    if amount > left:
+        elsewhere = f", {other} through the bank or credit notes" if other else ""
+        raise Conflict(
+            f"invoice {document.source.number}: {left} lei left to settle (total {document.total},"
+            f" {cash_before} already through the cash register{elsewhere}), not {amount}",
+            code="overpaid",
+            details={"invoice": document.source.number, "open": str(left)},
+        )
+
+
+def _settle(
+    uow: UnitOfWork,
+    kind: Kind,
+    operation_id: str,
+    number: str,
+    register: str,
+    on: date,
+    amount: Decimal,
+    document: _Invoice,
+    partner_id: str | None,
+    entry: Entry,
+) -> None:
+    """Lower the invoice's open amount and publish the settlement, in the operation's transaction."""
+    name, _ = _partner(uow, partner_id, document.source.number)
+    still_open = read_model.record_cash_settlement(
+        uow.connection,
+        operation_id=operation_id,
+        number=number,
+        invoice_id=document.source.id,
+        partner_id=partner_id,
+        partner_name=name,
+        amount=amount,
+        on=on,
+    )
+    uow.publish(
+        CashSettlementRecorded(
+            operation_id=operation_id,
+            register=register,
+            number=number,
+            kind=kind.value,
+            on=on,
+            amount=amount,
+            currency="RON",
+            document_type=document.source.type,
+            document_id=document.source.id,
+            document_number=document.source.number,
+            partner_id=partner_id,
+            entry_id=entry.id,
+            open_amount=still_open,
+        ),
+        subject=document.source.id,
+    )
+
+
 def _partner(uow: UnitOfWork, partner_id: str | None, fallback: str) -> tuple[str, bool]:
     if partner_id is None:
         return fallback, False
@@ -171,12 +243,7 @@ def record(
             )
         document = _invoice(uow, kind, given.invoice_id)
         settled = repo.document_cash_total(conn, document.source.type, document.source.id)
-        if amount > document.total - settled:
-            raise Conflict(
-                f"invoice {document.source.number}: {document.total - settled} lei left to settle in cash"
-                f" (total {document.total}, {settled} already through the cash register), not {amount}",
-                code="overpaid",
-            )
+        _check_open(uow, document, settled, amount)
         partner_id, counter = document.partner_id, document.partner_account
         name, individual = _partner(uow, partner_id, document.source.number)
         partner_kind = "individual" if individual else "company"
@@ -235,6 +302,8 @@ def record(
         created_by=by,
         created_at=now,
     )
+    if document is not None:
+        _settle(uow, kind, operation_id, number, register, given.on, amount, document, partner_id, entry)
     recorded = Recorded(
         operation_id,
         number,

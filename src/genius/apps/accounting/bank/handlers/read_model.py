@@ -6,6 +6,12 @@ invoice when it arrives first; ``sales.invoice.cancelled`` closes a document (a 
 note gives its amount back). Payables come from ``procurement.supplier_invoice.received``. The
 partner's CUI comes from ``sales.partner.*`` events (or the buyer's VAT id); a supplier invoice's
 IBAN is remembered as the supplier's account.
+
+Settlements lower what is open: a bank reconciliation (``handlers.reconcile``) and a cash receipt
+or payment (``record_cash_settlement``, called by the cash register in the same transaction as its
+posting), so ``open_amount`` is the one figure both the matcher and the cash register check
+against. A cash settlement recorded before the invoice's own event arrived waits as a pending row
+(like a credit note) and is applied when the invoice is recorded.
 """
 
 from __future__ import annotations
@@ -22,6 +28,7 @@ from genius.kernel.clock import utcnow
 from genius.kernel.errors import ValidationError
 
 CREDIT_NOTE = "credit_note"
+CASH = "cash"  # a cash receipt or payment (cash register) lowering the invoice it settles
 
 
 def _cui_of(vat_id: str | None) -> str | None:
@@ -98,7 +105,7 @@ def _record(conn, item_id, kind, number, partner_id, name, cui, iban, currency, 
         },
     )
     if existing is None:
-        for note in repo.pending_credit_notes(conn, item_id):
+        for note in repo.pending_reductions(conn, item_id):
             _apply_credit(conn, note.id, item_id, repo.dec(note.total))
 
 
@@ -144,10 +151,63 @@ def record_credit_note(
 
 def _apply_credit(conn: Connection, note_id: str, invoice_id: str, credit: Decimal) -> None:
     invoice = repo.open_item_row(conn, invoice_id)
-    left = max(Decimal(0), repo.dec(invoice.open_amount) - credit)
+    left = max(Decimal("0.00"), repo.dec(invoice.open_amount) - credit)
     status = invoice.status if invoice.status == repo.CANCELLED else (repo.OPEN if left > 0 else repo.SETTLED)
     repo.update_open_item(conn, invoice_id, open_amount=str(left), status=status, updated_at=utcnow())
     repo.update_open_item(conn, note_id, status=repo.APPLIED, updated_at=utcnow())
+
+
+def settling_item(conn: Connection, item_id: str) -> Any:
+    """The receivable or payable ``item_id`` locked for a settlement (None when not known yet)."""
+    rows = repo.open_item_rows(conn, [item_id], for_update=True)
+    return rows[0] if rows else None
+
+
+def record_cash_settlement(
+    conn: Connection,
+    *,
+    operation_id: str,
+    number: str,
+    invoice_id: str,
+    partner_id: str | None,
+    partner_name: str,
+    amount: Decimal,
+    on: Any,
+) -> Decimal | None:
+    """A cash receipt or payment of ``amount`` lei against ``invoice_id``; what is open afterwards.
+
+    The caller checked ``amount`` against what is open (``settling_item``). Recorded once per
+    operation; when the invoice is not known yet, the settlement waits (pending) and is applied
+    when the invoice arrives, so the open amount counts it either way. None: the invoice is not known.
+    """
+    if repo.open_item_row(conn, operation_id) is not None:
+        invoice = repo.open_item_row(conn, invoice_id)
+        return repo.dec(invoice.open_amount) if invoice is not None else None
+    repo.upsert_open_item(
+        conn,
+        {
+            "id": operation_id,
+            "kind": CASH,
+            "number": number[:64],
+            "partner_id": partner_id,
+            "partner_name": (partner_name or "")[:200],
+            "partner_cui": None,
+            "partner_iban": None,
+            "currency": "RON",
+            "total": str(amount),
+            "open_amount": "0",
+            "issue_date": on,
+            "due_date": None,
+            "status": repo.PENDING,
+            "corrects_id": invoice_id,
+            "source_event_id": None,
+            "updated_at": utcnow(),
+        },
+    )
+    if repo.open_item_row(conn, invoice_id) is None:
+        return None
+    _apply_credit(conn, operation_id, invoice_id, amount)
+    return repo.dec(repo.open_item_row(conn, invoice_id).open_amount)
 
 
 def record_cancellation(conn: Connection, document_id: str) -> None:
