@@ -75,6 +75,7 @@ def test_tags_are_checked_and_dotted_names_are_the_names() -> None:
         "anaf.efactura",
         "anaf.taxpayer",
         "bnr.rates",
+        "fx.revaluation",
     ]
     assert list(select_handlers(["anaf.saft"])) == ["anaf.saft"]
     with pytest.raises(ValidationError) as caught:

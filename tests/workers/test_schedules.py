@@ -16,6 +16,7 @@ def test_the_periodic_jobs_keep_their_names_tags_and_requests() -> None:
         "anaf_efactura.resume",
         "anaf_efactura.inbound",
         "bnr_rates.daily",
+        "accounting.fx_revaluation",
     ]
     for action in ("tokens", "resume", "inbound"):
         tag, request, every, applies = table[f"anaf_efactura.{action}"]
@@ -25,3 +26,5 @@ def test_the_periodic_jobs_keep_their_names_tags_and_requests() -> None:
     assert table["anaf_efactura.inbound"][2] == timedelta(minutes=settings.spv_inbound_every_minutes)
     tag, request, _, applies = table["bnr_rates.daily"]
     assert (tag, request.source, applies) == ("bnr.rates", "daily", "_always")
+    tag, request, every, _ = table["accounting.fx_revaluation"]
+    assert (tag, request.period, every) == ("fx.revaluation", None, timedelta(days=1))

@@ -91,6 +91,7 @@ WORKER_MODULES = {
     "anaf.efactura": "genius.workers.anaf_efactura",
     "anaf.taxpayer": "genius.workers.anaf_taxpayer",
     "bnr.rates": "genius.workers.bnr_rates",
+    "fx.revaluation": "genius.workers.fx_revaluation",
 }
 # The one-word spellings the dotted tags had before issue 3 renamed them (``pdf_render``): still
 # accepted by select_handlers (``genius worker --tags``) with a deprecation warning; never on the bus.

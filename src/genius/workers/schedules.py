@@ -12,6 +12,9 @@ anaf_efactura.tokens       anaf.efactura   anaf_token_check_every_hours: refresh
 anaf_efactura.resume       anaf.efactura   spv_resume_every_minutes: submissions left in flight
 anaf_efactura.inbound      anaf.efactura   spv_inbound_every_minutes: received invoices -> register
 bnr_rates.daily            bnr.rates       bnr_import_every_hours (0 = off): BNR's daily feed
+accounting.fx_revaluation  fx.revaluation  once a day on the first days of a month (accounting's
+                                           ``revaluation_schedule``): the previous month's FX
+                                           revaluation
 =========================  ==============  =========================================================
 
 The names are the keys of the tenants' ``spv_schedule`` rows, so they keep the spelling they had
@@ -37,6 +40,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
+from genius.apps.accounting.handlers import revaluation_schedule as fx_revaluation
+from genius.apps.accounting.messages import FxRevaluationRequested
 from genius.apps.sales.documents.service import SalesDocuments
 from genius.apps.sales.rates.messages import BnrRatesRequested
 from genius.apps.sales.spv.messages import INBOUND, RESUME, TOKENS, EfacturaWorkRequested
@@ -65,6 +70,10 @@ def _always(platform: Platform, ctx: TenantContext) -> bool:
     return True
 
 
+def _any_time(now: datetime) -> bool:
+    return True
+
+
 @dataclass(frozen=True)
 class Periodic:
     name: str
@@ -72,6 +81,7 @@ class Periodic:
     every: Callable[[Settings], timedelta]  # a zero interval turns the job off
     request: Callable[[], Any]
     applies: Callable[[Platform, TenantContext], bool] = _always
+    when: Callable[[datetime], bool] = _any_time  # e.g. only on the first days of a month
 
 
 def _efactura(action: str, every: Callable[[Settings], timedelta]) -> Periodic:
@@ -95,6 +105,13 @@ PERIODIC: tuple[Periodic, ...] = (
         lambda s: timedelta(hours=s.bnr_import_every_hours),
         lambda: BnrRatesRequested(source="daily"),
     ),
+    Periodic(
+        fx_revaluation.SCHEDULE_NAME,
+        "fx.revaluation",
+        lambda s: fx_revaluation.EVERY,
+        FxRevaluationRequested,
+        when=fx_revaluation.due_on,
+    ),
 )
 
 
@@ -112,7 +129,9 @@ def run_due(
         try:
             for periodic in PERIODIC:
                 every = periodic.every(platform.settings)
-                if periodic.tag not in tags or every <= timedelta(0) or not periodic.applies(platform, ctx):
+                if periodic.tag not in tags or every <= timedelta(0) or not periodic.when(now):
+                    continue
+                if not periodic.applies(platform, ctx):
                     continue
                 with UnitOfWork(platform.databases, tenant=ctx) as uow:
                     if claim(uow.connection, periodic.name, every, now):
