@@ -15,9 +15,12 @@ import sqlalchemy as sa
 from genius.kernel.errors import ValidationError
 from genius.platform.bus import BUS_COMPONENT, outbox
 from genius.platform.bus.catalogue import CatalogueError
+from genius.platform.bus.handlers import transactional
 from genius.platform.bus.inbox import handle_once, was_handled
 from genius.platform.bus.messages import ProbeSent
+from genius.platform.bus.tables import inbox
 from genius.platform.bus.tracing import handling
+from genius.platform.bus.transport import Delivery
 from genius.platform.db.engine import make_engine
 from genius.platform.db.migrate import upgrade
 from genius.platform.db.uow import UnitOfWork
@@ -260,3 +263,45 @@ async def test_housekeeping_forgets_old_sent_rows_and_old_inbox_ids(world: World
             assert not was_handled(uow.connection, "crm", "old-event")
     finally:
         await transport.close()
+
+
+def _batch_effect(uow: UnitOfWork, message: ProbeSent, delivery: Delivery) -> None:
+    table = "no_such_table" if message.seq == 3 else "effects"  # seq 3 fails on both databases
+    uow.connection.execute(
+        sa.text(f"INSERT INTO {table} (consumer, event_id, seq) VALUES ('t', :e, :s)"),
+        {"e": delivery.envelope.id, "s": message.seq},  # type: ignore[union-attr]
+    )
+
+
+def test_a_batch_applies_each_effect_once_and_a_failing_effect_fails_the_whole_batch(
+    any_world: World,
+) -> None:
+    """On PostgreSQL a batch's effects run in pipeline mode, where an error surfaces only at the end
+    of the block: it must still fail the whole batch (nothing committed), and each message alone
+    then behaves as before."""
+    w = any_world
+    handler = transactional(w.databases, "batch", _batch_effect, tenants=lambda _slug: w.ctx())
+    slug = w.ctx().slug
+
+    def deliveries(seqs: range) -> list[Delivery]:
+        return [Delivery(outbox.build_envelope(ProbeSent(seq=s), tenant=slug), "q", 1, False) for s in seqs]
+
+    good = deliveries(range(1, 3))
+    handler.batch([*good, *good])  # a redelivery inside the batch takes effect once
+    handler.batch(good)  # and again later: the inbox absorbs it
+    expected = [(d.envelope.id, d.envelope.data["seq"]) for d in good]  # type: ignore[union-attr]
+    assert sorted(w.effects(consumer="t")) == sorted(expected)
+    with_poison = deliveries(range(3, 6))
+    # Raised by SQLAlchemy at a later statement, or by psycopg at the end of the pipeline, as it comes.
+    with pytest.raises(Exception, match="no_such_table"):
+        handler.batch(with_poison)
+    assert w.scalar("SELECT count(*) FROM effects") == 2
+    with w.engine().connect() as conn:
+        assert conn.execute(sa.select(sa.func.count()).select_from(inbox)).scalar() == 2
+    for delivery in with_poison:
+        if delivery.envelope.data["seq"] == 3:  # type: ignore[union-attr]
+            with pytest.raises(sa.exc.DBAPIError):
+                handler(delivery)
+        else:
+            handler(delivery)
+    assert sorted(seq for _, seq in w.effects(consumer="t")) == [1, 2, 4, 5]

@@ -17,8 +17,11 @@ message finds its inbox row and does nothing.
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any
+
+from sqlalchemy import Connection
 
 from genius.platform.bus.catalogue import CATALOGUE, Catalogue
 from genius.platform.bus.consumer import Unprocessable
@@ -103,17 +106,41 @@ class Transactional:
             raise Unprocessable(f"tenant {tenant!r}: {exc.message}") from exc
         with UnitOfWork(self.databases, tenant=context) as uow:
             first_time = handle_once_many(uow.connection, self.consumer_name, [e.id for e in envelopes])  # type: ignore[union-attr]
-            for delivery, message in zip(deliveries, messages, strict=True):
-                env = delivery.envelope
-                assert env is not None
-                if env.id not in first_time:
-                    continue  # a redelivery: the effect is already committed
-                first_time.discard(env.id)  # the same event twice in one batch takes effect once
-                if len(deliveries) == 1:  # the Consumer already runs a single delivery in its trace
-                    self.effect(uow, message, delivery)
-                    continue
-                with handling(env.type, env.id, env.correlationid, env.traceparent, env.tracestate):
-                    self.effect(uow, message, delivery)
+            with _pipelined(uow.connection, batch=len(deliveries) > 1):
+                self._apply(uow, deliveries, messages, first_time)
+
+    def _apply(
+        self, uow: UnitOfWork, deliveries: Sequence[Delivery], messages: list[Any], first_time: set[str]
+    ) -> None:
+        for delivery, message in zip(deliveries, messages, strict=True):
+            env = delivery.envelope
+            assert env is not None
+            if env.id not in first_time:
+                continue  # a redelivery: the effect is already committed
+            first_time.discard(env.id)  # the same event twice in one batch takes effect once
+            if len(deliveries) == 1:  # the Consumer already runs a single delivery in its trace
+                self.effect(uow, message, delivery)
+                continue
+            with handling(env.type, env.id, env.correlationid, env.traceparent, env.tracestate):
+                self.effect(uow, message, delivery)
+
+
+@contextmanager
+def _pipelined(conn: Connection, *, batch: bool) -> Iterator[None]:
+    """The effects of a batch on PostgreSQL in psycopg's pipeline mode: each statement is sent
+    without waiting for the previous one's answer, so a batch of N effects no longer waits N round
+    trips (each a scheduling of the server process on a busy machine: ~1 ms at load 10). An error
+    surfaces at a later statement or at the end of the block (then as psycopg's own exception)
+    instead of at its statement, and fails the whole batch: the Consumer then runs each message
+    alone, outside pipeline mode, as before. A lone message, and SQLite, run as they are.
+    """
+    driver = conn.connection.driver_connection if batch and conn.dialect.name == "postgresql" else None
+    pipeline = getattr(driver, "pipeline", None)
+    if pipeline is None:
+        yield
+        return
+    with pipeline():
+        yield
 
 
 def transactional(
