@@ -23,34 +23,28 @@ from tests.apps.sales.conftest import setup_world
 pytestmark = pytest.mark.postgres
 
 
-def _statements(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, bool]]:
-    """(SQL, sent in pipeline mode) of every statement any psycopg cursor runs from now on.
-
-    Watched at the driver, not through SQLAlchemy's events: the issuing path's reads go to
-    psycopg directly (``genius.apps.sales.repository.driver``), and they must be seen too.
-    """
+def _statements(engine: sa.Engine) -> tuple[list[tuple[str, bool]], Any]:
+    """(SQL, sent in pipeline mode) of every statement the engine runs from now on."""
     seen: list[tuple[str, bool]] = []
-    execute = psycopg.Cursor.execute
 
-    def watched(cursor: psycopg.Cursor[Any], query: Any, *args: Any, **kwargs: Any) -> Any:
-        piped = cursor.connection.pgconn.pipeline_status != psycopg.pq.PipelineStatus.OFF
-        seen.append((" ".join(str(query).split()), piped))
-        return execute(cursor, query, *args, **kwargs)
+    def before(conn: sa.Connection, _cursor: Any, statement: str, *_: Any) -> None:
+        pgconn = conn.connection.driver_connection.pgconn  # type: ignore[union-attr]
+        seen.append((" ".join(statement.split()), pgconn.pipeline_status != psycopg.pq.PipelineStatus.OFF))
 
-    monkeypatch.setattr(psycopg.Cursor, "execute", watched)
-    return seen
+    sa.event.listen(engine, "before_cursor_execute", before)
+    return seen, before
 
 
-def test_reads_then_every_write_in_one_pipeline(
-    pg_platform: Platform, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_reads_then_every_write_in_one_pipeline(pg_platform: Platform) -> None:
     world = setup_world(pg_platform)
-    seen = _statements(monkeypatch)
-    with world.scope():
-        issued = h.create_and_issue(world.deps, CreateAndIssue(world.draft()))
-    monkeypatch.undo()
+    engine = world.engine()
+    seen, listener = _statements(engine)
+    try:
+        with world.scope():
+            issued = h.create_and_issue(world.deps, CreateAndIssue(world.draft()))
+    finally:
+        sa.event.remove(engine, "before_cursor_execute", listener)
     assert issued.number.endswith("0001")
-    seen = [(sql, piped) for sql, piped in seen if sql != ";"]  # the pool's pre-ping
     first_write = next(i for i, (sql, _) in enumerate(seen) if not sql.startswith("SELECT"))
     reads, writes = seen[:first_write], seen[first_write:]
     assert reads and not any(piped for _, piped in reads), reads

@@ -13,20 +13,16 @@ from genius.apps.sales import tables as t
 from genius.apps.sales.domain.company import CompanyProfile
 from genius.apps.sales.domain.partners import Partner, PartnerKind
 from genius.apps.sales.domain.products import Product, ProductKind
-from genius.apps.sales.repository import driver
 from genius.apps.sales.repository.rows import address_of, address_values, dec, one, text
 from genius.fiscal.ro.vat import RateKind
 
 _COMPANY = sa.select(t.company).where(t.company.c.id == t.COMPANY_ROW_ID)
 _PRODUCTS_BY_IDS = sa.select(t.products).where(t.products.c.id.in_(sa.bindparam("ids", expanding=True)))
-# PostgreSQL: one array parameter instead of an expanding IN (re-rendered for every call), so the
-# statement is compiled once and runs through psycopg directly (``.driver``).
-_PRODUCTS_BY_ID_ARRAY = sa.select(t.products).where(t.products.c.id == sa.any_(sa.bindparam("ids")))
 
 
 # -- company ---------------------------------------------------------------------------------------
 def get_company(conn: Connection) -> tuple[CompanyProfile, int] | None:
-    row = driver.first(conn, _COMPANY, {})
+    row = conn.execute(_COMPANY).first()
     if row is None:
         return None
     profile = CompanyProfile(
@@ -185,10 +181,7 @@ def products_by_id(conn: Connection, ids: Iterable[str]) -> dict[str, Product]:
     wanted = list(ids)
     if not wanted:
         return {}
-    if driver.native(conn):
-        rows = driver.all_rows(conn, _PRODUCTS_BY_ID_ARRAY, {"ids": wanted})
-    else:
-        rows = list(conn.execute(_PRODUCTS_BY_IDS, {"ids": wanted}).all())
+    rows = conn.execute(_PRODUCTS_BY_IDS, {"ids": wanted}).all()
     return {row.id: product_from_row(row) for row in rows}
 
 

@@ -11,7 +11,6 @@ from sqlalchemy import Connection, Row
 
 from genius.apps.sales import tables as t
 from genius.apps.sales.domain.addresses import PostalAddress
-from genius.apps.sales.repository import driver
 
 
 def dec(value: str | None) -> Decimal | None:
@@ -58,7 +57,7 @@ BY_ID = {
 
 
 def one(conn: Connection, table: sa.Table, row_id: str, for_update: bool = False) -> Row[Any] | None:
-    return driver.first(conn, BY_ID[(table.name, for_update)], {"row_id": row_id})  # type: ignore[no-any-return]
+    return conn.execute(BY_ID[(table.name, for_update)], {"row_id": row_id}).first()
 
 
 def canonical(document: Any) -> str:

@@ -10,7 +10,6 @@ from sqlalchemy import Connection, Row
 
 from genius.apps.sales import tables as t
 from genius.apps.sales.domain.series import ResetPolicy, Series, SeriesDocumentKind
-from genius.apps.sales.repository import driver
 from genius.apps.sales.repository.rows import one
 
 _ADVANCE_SERIES = t.series.update().where(t.series.c.id == sa.bindparam("series_id"))
@@ -52,7 +51,7 @@ def default_series_id(conn: Connection, kind: SeriesDocumentKind) -> str | None:
 
 def default_series_row(conn: Connection, kind: SeriesDocumentKind) -> Row[Any] | None:
     """The default series of a document kind, the whole row (one read instead of id, then row)."""
-    return driver.first(conn, _DEFAULT_SERIES_ROW, {"kind": kind.value})  # type: ignore[no-any-return]
+    return conn.execute(_DEFAULT_SERIES_ROW, {"kind": kind.value}).first()
 
 
 def prefix_taken(conn: Connection, prefix: str) -> bool:
