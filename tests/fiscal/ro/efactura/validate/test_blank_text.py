@@ -38,3 +38,16 @@ def test_documents_with_comments_pis_cdata_or_other_encodings_keep_every_text(da
 
 def test_default_parse_keeps_indentation() -> None:
     assert xsd.parse_document(PLAIN).text == "\n  "
+
+
+@pytest.mark.parametrize(
+    ("data", "ignorable"),
+    [
+        (b"<?xml version='1.0'?>\n<a>\n  <b>Thanks!</b>\n  <c>https://x.ro/?q=1</c>\n</a>", True),
+        (b"<a>\n  <b>Thanks!</b>\n  <!-- c -->\n</a>", False),
+        (b"<a>\n  <c>x?y</c>\n  <?pi x?>\n</a>", False),
+        (b"<?xml version='1.0'?><a>\n  <c>x?y</c><?pi?>\n</a>", False),
+    ],
+)
+def test_exclamation_and_question_marks_in_text_are_not_markup(data: bytes, ignorable: bool) -> None:
+    assert xsd._blank_text_is_ignorable(data) is ignorable
