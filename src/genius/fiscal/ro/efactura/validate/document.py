@@ -39,21 +39,29 @@ _EMPTY: Final[tuple[Node, ...]] = ()
 _NO_CHILDREN: Final[list[Node]] = []
 _NO_KIDS: Final[dict[str, list[Node]]] = {}
 _SPLIT_CACHE: dict[str, tuple[str, tuple[str, ...]]] = {}
-_QNAME_CACHE: dict[str, str] = {}
+_ATTRIBUTE_PAIRS: Final = etree._Element.items  # el.items() without a method lookup per element
 
 
-def _qualified(tag: str) -> str:
-    """``{uri}Local`` -> ``cbc:Local`` (Clark notation kept for namespaces rules do not use)."""
-    name = _QNAME_CACHE.get(tag)
-    if name is None:
+class _QualifiedNames(dict[str, str]):
+    """lxml tag -> qualified name, filled on first sight (``names[tag]`` is one C-level lookup)."""
+
+    def __missing__(self, tag: str) -> str:
         if tag[0] == "{":
             uri, _, local = tag[1:].partition("}")
             prefix = _PREFIX_OF_URI.get(uri)
             name = f"{prefix}:{local}" if prefix else tag
         else:
             name = tag
-        _QNAME_CACHE[tag] = name
-    return name
+        self[tag] = name
+        return name
+
+
+_QNAME_CACHE: Final = _QualifiedNames()
+
+
+def _qualified(tag: str) -> str:
+    """``{uri}Local`` -> ``cbc:Local`` (Clark notation kept for namespaces rules do not use)."""
+    return _QNAME_CACHE[tag]
 
 
 def _split(path: str) -> tuple[str, tuple[str, ...]]:
@@ -101,7 +109,7 @@ class Node:
         for child in self.el:
             tag = child.tag
             if tag.__class__ is str:
-                out.append(next(rest[_QNAME_CACHE.get(tag) or _qualified(tag)]))
+                out.append(next(rest[_QNAME_CACHE[tag]]))
         return out
 
     @property
@@ -281,8 +289,7 @@ class UblDocument:
         new = object.__new__
         for child in root.el.iterdescendants(etree.Element):  # elements only: no comments or PIs
             parent = node_of[child.getparent()]
-            tag = child.tag
-            name = qnames.get(tag) or _qualified(tag)
+            name = qnames[child.tag]
             node = new(Node)
             node.el = child
             node.name = name
@@ -347,8 +354,13 @@ class UblDocument:
         index = self.memo.get("attributes")
         if index is None:
             index = {}
-            for node in self.nodes:
-                for key, value in node.el.items():
+            # items() of every element called from C (map over the element -> Node map, document
+            # order); the Python loop then only sees the few elements that have attributes.
+            elements = self._node_of
+            for node, pairs in zip(elements.values(), map(_ATTRIBUTE_PAIRS, elements), strict=True):
+                if not pairs:
+                    continue
+                for key, value in pairs:
                     found = index.get(key)
                     if found is None:
                         index[key] = [(node, value)]
