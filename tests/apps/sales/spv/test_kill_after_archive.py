@@ -9,22 +9,18 @@ settles from it: no second download, one archive row, one stored object, one ver
 from __future__ import annotations
 
 import json
-import os
 import subprocess
-import sys
-from typing import Any
 
 import pytest
 import sqlalchemy as sa
 
 from genius.apps.sales.spv import records
-from genius.apps.sales.spv.crashpoints import ENV
 from genius.integrations.anaf import ProcessingState
 from genius.kernel.ids import new_id
 from genius.platform.bus.tables import outbox
 from tests.apps.sales.conftest import World
 from tests.apps.sales.spv.conftest import Anaf, attempts, invoice_status, issue, start_submission
-from tests.apps.sales.spv.test_kill_points import ROOT, archived_once, killed, outcome, step
+from tests.apps.sales.spv.test_kill_points import archived_once, killed, outcome, step
 
 NOK = "[BR-RO-065]-Codul postal al cumparatorului este invalid #Buyer post code is invalid"
 
@@ -32,24 +28,7 @@ NOK = "[BR-RO-065]-Codul postal al cumparatorului este invalid #Buyer post code 
 def step_killed_after_archive(
     anaf: Anaf, world: World, invoice_id: str, job_id: str
 ) -> subprocess.CompletedProcess[str]:
-    settings: dict[str, Any] = anaf.settings(world.platform.settings.data_dir)
-    settings["data_dir"] = str(settings["data_dir"])
-    spec = {
-        "settings": settings,
-        "slug": world.tenant.slug,
-        "tenant_id": world.tenant.id,
-        "invoice_id": invoice_id,
-        "job_id": job_id,
-    }
-    env = {k: v for k, v in os.environ.items() if k != ENV and not k.startswith("GENIUS_")}
-    return subprocess.run(
-        [sys.executable, "-m", "tests.apps.sales.spv.step_after_archive", json.dumps(spec)],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    return step(anaf, world, invoice_id, job_id, process="tests.apps.sales.spv.step_after_archive")
 
 
 def stored_objects(world: World, invoice_id: str) -> list[str]:

@@ -37,7 +37,9 @@ def step(
     *,
     crash_at: str | None = None,
     clock_offset: float = 0,
+    process: str = "tests.apps.sales.spv.step_process",
 ) -> subprocess.CompletedProcess[str]:
+    """The submit step of ``invoice_id`` as job ``job_id``, run by the module ``process``."""
     settings: dict[str, Any] = anaf.settings(world.platform.settings.data_dir)
     settings["data_dir"] = str(settings["data_dir"])
     spec = {
@@ -52,7 +54,7 @@ def step(
     if crash_at:
         env[ENV] = crash_at
     return subprocess.run(
-        [sys.executable, "-m", "tests.apps.sales.spv.step_process", json.dumps(spec)],
+        [sys.executable, "-m", process, json.dumps(spec)],
         cwd=ROOT,
         env=env,
         capture_output=True,
