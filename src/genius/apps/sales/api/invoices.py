@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 
 from fastapi import Body, Depends, Query, Response, status
 
 from genius.apps.sales import handlers as h
 from genius.apps.sales.api.deps import Deps, Queries
+from genius.apps.sales.api.issuing_threads import run_issuing
 from genius.apps.sales.api.routes import router
 from genius.apps.sales.commands import (
     CancelInvoice,
@@ -60,6 +62,14 @@ ISSUE_DESCRIPTION = (
 )
 
 
+T = TypeVar("T")
+
+
+def _in_scope(ctx: TenantContext, call: Callable[..., T], *args: object) -> T:
+    with tenant_scope(ctx):
+        return call(*args)
+
+
 def _page(page: Any) -> InvoicePage:
     return InvoicePage(
         items=[InvoiceSummaryOut.of(s) for s in page.items],
@@ -89,9 +99,9 @@ def create_invoice(document: Draft, ctx: Creator, deps: Deps, queries: Queries) 
     + ISSUE_DESCRIPTION
     + " Needs sales.invoice.create and sales.invoice.issue.",
 )
-def create_and_issue_invoice(document: Draft, ctx: Creator, issuer: Issuer, deps: Deps) -> IssuedOut:
-    with tenant_scope(ctx):
-        return IssuedOut.of(h.create_and_issue(deps, CreateAndIssue(document)))
+async def create_and_issue_invoice(document: Draft, ctx: Creator, issuer: Issuer, deps: Deps) -> IssuedOut:
+    issued = await run_issuing(_in_scope, ctx, h.create_and_issue, deps, CreateAndIssue(document))
+    return IssuedOut.of(issued)
 
 
 @router.post(
@@ -104,9 +114,10 @@ def create_and_issue_invoice(document: Draft, ctx: Creator, issuer: Issuer, deps
     + ISSUE_DESCRIPTION
     + " Needs sales.invoice.create and sales.invoice.issue.",
 )
-def issue_invoice_batch(body: IssueBatchIn, ctx: Creator, issuer: Issuer, deps: Deps) -> IssuedBatchOut:
-    with tenant_scope(ctx):
-        issued = h.issue_batch(deps, IssueBatch(list(body.documents)))
+async def issue_invoice_batch(
+    body: IssueBatchIn, ctx: Creator, issuer: Issuer, deps: Deps
+) -> IssuedBatchOut:
+    issued = await run_issuing(_in_scope, ctx, h.issue_batch, deps, IssueBatch(list(body.documents)))
     return IssuedBatchOut(issued=[IssuedOut.of(i) for i in issued])
 
 
@@ -188,9 +199,8 @@ def delete_invoice(invoice_id: str, ctx: Creator, deps: Deps) -> Response:
     summary="Issue a draft (invoice or credit note)",
     description=ISSUE_DESCRIPTION,
 )
-def issue_invoice(invoice_id: str, ctx: Issuer, deps: Deps) -> IssuedOut:
-    with tenant_scope(ctx):
-        return IssuedOut.of(h.issue_invoice(deps, IssueInvoice(invoice_id)))
+async def issue_invoice(invoice_id: str, ctx: Issuer, deps: Deps) -> IssuedOut:
+    return IssuedOut.of(await run_issuing(_in_scope, ctx, h.issue_invoice, deps, IssueInvoice(invoice_id)))
 
 
 @router.post(
@@ -245,11 +255,11 @@ def create_credit_note(document: CreditDraft, ctx: CreditCreator, deps: Deps, qu
     summary="Create and issue a credit note in one step",
     description=ISSUE_DESCRIPTION,
 )
-def create_and_issue_credit_note(
+async def create_and_issue_credit_note(
     document: CreditDraft, ctx: CreditCreator, issuer: Issuer, deps: Deps
 ) -> IssuedOut:
-    with tenant_scope(ctx):
-        return IssuedOut.of(h.create_and_issue(deps, CreateAndIssue(document, credit_note=True)))
+    command = CreateAndIssue(document, credit_note=True)
+    return IssuedOut.of(await run_issuing(_in_scope, ctx, h.create_and_issue, deps, command))
 
 
 @router.get("/credit-notes", response_model=InvoicePage, summary="List credit notes")
