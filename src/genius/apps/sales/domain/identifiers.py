@@ -15,6 +15,7 @@ Each ``check_*`` returns the normalised value, or adds a problem naming the fiel
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from stdnum import iban as std_iban
 from stdnum.eu import vat as eu_vat
@@ -80,11 +81,18 @@ def check_trade_register(problems: ProblemCollector, path: str, value: str) -> s
         return None
 
 
+@lru_cache(maxsize=1024)
+def _valid_iban(raw: str) -> str:
+    """stdnum's answer for a valid IBAN, remembered: it depends on the text alone, and the seller's
+    IBAN is checked on every issue (a refusal raises, and is not remembered)."""
+    return str(std_iban.validate(raw))
+
+
 def check_iban(problems: ProblemCollector, path: str, value: str) -> str | None:
     """An IBAN with valid check digits and its country's format (RO: RO + 2 + 4 letters + 16)."""
     raw = _compact(value)
     try:
-        return str(std_iban.validate(raw))
+        return _valid_iban(raw)
     except StdnumError as exc:
         hint = (
             " (RO IBAN: RO, 2 check digits, 4-letter bank code, 16 characters)"
