@@ -20,7 +20,9 @@ from genius.apps.accounting.saft.streams.rows import (
     STREAM_BATCH,
     Tick,
     bani,
+    day,
     entry_groups,
+    raw,
     stream_rows,
     tax_type,
 )
@@ -82,8 +84,8 @@ def _invoice_query(first: date, last: date, sources: tuple[str, ...]) -> sa.Sele
             d.id,
             d.number,
             d.type_code,
-            d.issue_date,
-            d.tax_point_date,
+            raw(d.issue_date),
+            raw(d.tax_point_date),
             d.currency,
             d.exchange_rate,
             d.buyer_saft_id,
@@ -127,7 +129,8 @@ def _invoice_query(first: date, last: date, sources: tuple[str, ...]) -> sa.Sele
 def _invoice(rows: list[Any], side: Side) -> Invoice:
     head = rows[0]
     rate = Decimal(head.exchange_rate) if head.exchange_rate else None
-    currency, tax_point = head.currency, head.tax_point_date
+    currency, tax_point = head.currency, day(head.tax_point_date)
+    issued = day(head.issue_date)
     reference = head.corrected_number if head.type_code == "381" else None
     lines = []
     for r in rows:
@@ -172,12 +175,12 @@ def _invoice(rows: list[Any], side: Side) -> Invoice:
             region=head.region,
         ),
         account_id=head.receivable_account or "",
-        invoice_date=head.issue_date,
+        invoice_date=issued,
         lines=tuple(lines),
         invoice_type=head.type_code,
-        period=head.issue_date.month,
-        period_year=head.issue_date.year,
-        gl_posting_date=head.issue_date,
+        period=issued.month,
+        period_year=issued.year,
+        gl_posting_date=issued,
         transaction_id=head.entry_number,
     )
 

@@ -26,10 +26,12 @@ from genius.apps.accounting.saft.streams.rows import (
     PartnerRoles,
     Tick,
     bani,
+    day,
     entry_groups,
     entry_totals,
     foreign_amount,
     posted_in,
+    raw,
     stream_rows,
     tax_type,
 )
@@ -60,12 +62,12 @@ def _ledger_query(first: date, last: date) -> sa.Select[Any]:
             e.id,
             e.journal,
             e.number,
-            e.entry_date,
+            raw(e.entry_date),
             e.description,
             e.source_type,
             e.source_number,
             sa.func.coalesce(e.approved_by, e.created_by, "genius"),
-            e.posted_at,
+            raw(e.posted_at),
             line.id,
             a.saft_account_id,
             a.synthetic,
@@ -112,7 +114,8 @@ class _TaxCodes:
 
 def _transaction(rows: list[Any], own_id: str, codes: _TaxCodes, roles: PartnerRoles) -> Transaction:
     """One entry's rows (``_ledger_query`` columns) as a D406 Transaction with its lines."""
-    (_, _, number, day, text, source_type, source_number, user, posted_at) = rows[0][:9]
+    (_, _, number, entry_date, text, source_type, source_number, user, posted_at) = rows[0][:9]
+    on = day(entry_date)
     closing = source_type == VAT_CLOSING_SOURCE
     document = source_number[:35] if source_number and source_type in DOCUMENT_SOURCES else None
     # Base of each VAT group (treatment, rate) for its tax lines' TaxBase, and the groups taxed.
@@ -148,7 +151,7 @@ def _transaction(rows: list[Any], own_id: str, codes: _TaxCodes, roles: PartnerR
             tax = TaxInformation("300", VAT_CLOSING_CODE, Amount(value))
         elif treatment:
             key = (treatment, vat_rate)
-            code = codes.code(treatment, vat_rate, day)
+            code = codes.code(treatment, vat_rate, on)
             percent = Decimal(vat_rate) if vat_rate else None
             if vat_role == "tax":
                 tax = TaxInformation(
@@ -179,12 +182,12 @@ def _transaction(rows: list[Any], own_id: str, codes: _TaxCodes, roles: PartnerR
         )
     return Transaction(
         transaction_id=number[:70],
-        period=day.month,
-        period_year=day.year,
-        transaction_date=day,
+        period=on.month,
+        period_year=on.year,
+        transaction_date=on,
         description=(text or "-")[:256],
-        system_entry_date=posted_at.date() if posted_at is not None else day,
-        gl_posting_date=day,
+        system_entry_date=day(posted_at) if posted_at is not None else on,
+        gl_posting_date=on,
         customer_id=customer,
         supplier_id=supplier,
         lines=tuple(lines),

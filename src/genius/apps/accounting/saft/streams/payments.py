@@ -18,10 +18,12 @@ from genius.apps.accounting.saft.streams.rows import (
     PartnerRoles,
     Tick,
     bani,
+    day,
     entry_groups,
     entry_totals,
     foreign_amount,
     posted_in,
+    raw,
     stream_rows,
 )
 from genius.fiscal.ro.saft.model import (
@@ -68,7 +70,7 @@ def payments(
         sa.select(
             e.id,
             e.number,
-            e.entry_date,
+            raw(e.entry_date),
             e.description,
             j.kind,
             line.line_no,
@@ -123,14 +125,15 @@ def payments(
                     description=line_text[:256] if line_text else None,
                 )
             )
+        on = day(head.entry_date)
         yield Payment(
             payment_ref_no=head.number[:35],
-            transaction_date=head.entry_date,
+            transaction_date=on,
             payment_method=method,
             description=(head.description or "-")[:256],
             lines=tuple(lines),
-            period=head.entry_date.month,
-            period_year=head.entry_date.year,
+            period=on.month,
+            period_year=on.year,
             transaction_id=head.number[:70],
             settlement=Settlement(payment_mechanism=mechanism) if mechanism else None,
         )

@@ -40,6 +40,12 @@ def _check_partners(ctx: Context, tid: str, customer_id: str, supplier_id: str) 
             "company's own code (00 + CUI).",
             "CustomerID",
         )
+        return
+    own = ctx.own_id
+    if (customer_id == own or customer_id in ctx.customers) and (
+        supplier_id == own or supplier_id in ctx.suppliers
+    ):
+        return  # every line of a normal ledger: nothing to report, no loop below (one call per line)
     for partner, known, label_ro, label_en in (
         (customer_id, ctx.customers, "client", "customer"),
         (supplier_id, ctx.suppliers, "furnizor", "supplier"),
