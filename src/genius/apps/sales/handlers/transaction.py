@@ -26,7 +26,8 @@ series and chain-head locks gets an eighth of the interpreter and holds them lon
 switching costs CPU. Measured with 8 callers on one API process (PostgreSQL, load 2-3, same code
 with and without the gate): 78-88 -> 95-124 invoices/s, API-process CPU 11.4-12.8 -> 7.8-8.7 ms per
 invoice; with two API processes 80 -> 104/s. Two slots, not one: one issue can wait on the
-database (the series lock, held by another process) while the other computes.
+database (the series lock, held by another process) while the other computes. The API's issuing
+routes do not even start more threads than slots (``apps/sales/api/issuing_threads.py``).
 """
 
 from __future__ import annotations
