@@ -118,8 +118,8 @@ def test_basic_deliver_fields_as_pamqp() -> None:
 
 
 class _Sink(asyncio.StreamReader):
-    def __init__(self) -> None:
-        super().__init__()
+    def __init__(self, loop: asyncio.AbstractEventLoop) -> None:
+        super().__init__(loop=loop)
         self.fed = bytearray()
 
     def feed_data(self, data: bytes) -> None:
@@ -128,7 +128,7 @@ class _Sink(asyncio.StreamReader):
 
 def _reader(clock: list[float] | None = None) -> tuple[DeliveryReader, _Sink]:
     loop = asyncio.new_event_loop()
-    sink = _Sink()
+    sink = _Sink(loop)  # the loop named: another test may have left no current loop
     reader = DeliveryReader(sink, loop)
     if clock is not None:
         reader._clock = lambda: clock[0]
