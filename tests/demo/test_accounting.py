@@ -4,7 +4,6 @@ August closed and locked, a D406 of each month valid, and a second call changing
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import date
@@ -30,12 +29,13 @@ from genius.bootstrap import Platform, build_platform
 from genius.demo import accounting as demo_accounting
 from genius.demo.accounting import seed_accounting
 from genius.demo.ledger_check import DemoNotReady
-from genius.platform.db.engine import make_engine
 from genius.platform.db.uow import UnitOfWork
+from genius.platform.settings import Settings
 from genius.platform.tenancy import TenantContext
 from genius.workers.anaf_saft import read_model_consumer
 from tests.apps.accounting.saft.conftest import Books, assert_valid
 from tests.apps.sales.conftest import OTHER_CUI, company_partner, setup_world
+from tests.platforms import postgres_platform
 from tests.web.conftest import base_settings
 
 TODAY = date(2026, 11, 25)
@@ -82,23 +82,13 @@ async def books(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator
         finally:
             platform.close()
         return
-    server_url = request.getfixturevalue("postgres_url")
-    server = make_engine(server_url)
-    control_db = f"gtest_demo_{uuid.uuid4().hex[:10]}"
-    with server.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-        conn.execute(sa.text(f'CREATE DATABASE "{control_db}"'))
-    url = sa.make_url(server_url).set(database=control_db).render_as_string(hide_password=False)
-    platform = build_platform(base_settings(tmp_path, database_url=url))
-    try:
+
+    def settings(control_url: str) -> Settings:
+        return base_settings(tmp_path, database_url=control_url)
+
+    with postgres_platform(request.getfixturevalue("postgres_url"), "gtest_demo", settings) as platform:
         async with running(platform) as ready:
             yield ready
-    finally:
-        slugs = [tenant.slug for tenant in platform.tenants.list()]
-        platform.close()
-        with server.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-            for name in [*(f"{s}_core" for s in slugs), control_db]:
-                conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        server.dispose()
 
 
 def documents(books: Books) -> dict[str, list[str]]:

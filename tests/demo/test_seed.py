@@ -24,6 +24,7 @@ from genius.demo import DemoSize, DemoSummary, DemoTenantNotEmpty, read_marker
 from genius.demo.submit import REFUSAL
 from genius.fiscal.ro.efactura.validate import validate_xml
 from genius.platform.bus.tables import outbox
+from tests.platforms import postgres_platform
 from tests.web.conftest import base_settings
 
 TODAY = date(2026, 11, 25)
@@ -255,16 +256,13 @@ def test_a_tenant_with_its_own_documents_is_refused(tmp_path: Path) -> None:
 def test_a_small_seed_on_postgresql(postgres_url: str, tmp_path: Path) -> None:
     import uuid
 
-    from genius.platform.db.engine import make_engine
+    from genius.platform.settings import Settings
 
-    server = make_engine(postgres_url)
-    control_db = f"gtest_demo_{uuid.uuid4().hex[:10]}"
+    def settings(control_url: str) -> Settings:
+        return base_settings(tmp_path, database_url=control_url)
+
     slug = f"demo{uuid.uuid4().hex[:8]}"
-    with server.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-        conn.execute(sa.text(f'CREATE DATABASE "{control_db}"'))
-    url = sa.make_url(postgres_url).set(database=control_db).render_as_string(hide_password=False)
-    platform = build_platform(base_settings(tmp_path, database_url=url))
-    try:
+    with postgres_platform(postgres_url, "gtest_demo", settings) as platform:
         platform.tenants.create(slug, name="Demo SRL", cui="12345674")
         counts = seed(
             platform,
@@ -273,12 +271,6 @@ def test_a_small_seed_on_postgresql(postgres_url: str, tmp_path: Path) -> None:
         ).counts
         assert (counts["partners"], counts["products"], counts["invoices"]) == (10, 60, 24)
         assert counts["rejected_by_anaf"] == 1 and counts["supplier_invoices_received"] == 4
-    finally:
-        platform.close()
-        with server.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-            for name in (f"{slug}_core", control_db):
-                conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        server.dispose()
 
 
 @pytest.mark.slow

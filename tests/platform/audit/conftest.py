@@ -10,12 +10,10 @@ import pytest
 import sqlalchemy as sa
 
 from genius.bootstrap import Platform, build_platform
-from genius.platform.db.engine import make_engine
 from genius.platform.settings import Settings
 from genius.platform.tenancy import Tenant
 from tests.platform.audit.http import api  # noqa: F401  (the app fixture, shared with the flag tests)
-
-MASTER_KEY = "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA="  # 32 zero bytes, tests only
+from tests.platforms import MASTER_KEY, postgres_platform
 
 
 @pytest.fixture
@@ -33,22 +31,12 @@ def tenant(platform: Platform) -> Tenant:
 @pytest.fixture
 def pg_platform(postgres_url: str, tmp_path: Path) -> Iterator[Platform]:
     """A platform whose control plane and tenants live in their own PostgreSQL databases."""
-    suffix = uuid.uuid4().hex[:8]
-    control_db = f"gtest_audit_{suffix}"
-    server = make_engine(postgres_url)
-    with server.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-        conn.execute(sa.text(f'CREATE DATABASE "{control_db}"'))
-    control_url = sa.make_url(postgres_url).set(database=control_db).render_as_string(hide_password=False)
-    built = build_platform(Settings(data_dir=tmp_path, master_key=MASTER_KEY, database_url=control_url))
-    try:
+
+    def settings(control_url: str) -> Settings:
+        return Settings(data_dir=tmp_path, master_key=MASTER_KEY, database_url=control_url)
+
+    with postgres_platform(postgres_url, "gtest_audit", settings) as built:
         yield built
-    finally:
-        databases = [f"{t.slug}_core" for t in built.tenants.list()]
-        built.close()
-        with server.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-            for name in [*databases, control_db]:
-                conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        server.dispose()
 
 
 @pytest.fixture
