@@ -121,6 +121,27 @@ async def test_acquisitions_depreciation_and_a_sale_of_the_year(books: Books, xs
     assert_valid(october, xsd_path)
 
 
+async def test_each_asset_reports_its_own_method_and_rate(books: Books, xsd_path: Path) -> None:
+    await ready(books)
+    with unit(books) as uow:
+        register_asset(uow, replace(LAPTOP, method="accelerated"), acquisition_account="404")
+        register_asset(uow, replace(CAR, method="degressive"), acquisition_account="404")
+        register_asset(uow, replace(CAR, inventory_no="MF-003"), acquisition_account="404")
+    for month in (9, 10):
+        with unit(books) as uow:
+            run_depreciation(uow, Period(2026, month))
+    _, document = books.export("2026")
+    assert_valid(document, xsd_path)
+    valuations = etree.fromstring(document).xpath(
+        "d:MasterFiles/d:Assets/d:Asset/d:Valuations/d:Valuation", namespaces=NS
+    )
+    fields = ("DepreciationMethod", "DepreciationPercentage")
+    reported = [tuple(v.findtext(f"d:{name}", namespaces=NS) for name in fields) for v in valuations]
+    # accelerated: 50 % over the first 12 months (50 / 12 a month); degressive, 5 years: the linear
+    # 100 / 60 a month times 1.5 (Codul fiscal art. 28 alin. (7)); linear: 100 / 60 a month.
+    assert reported == [("accelerata", "4.1667"), ("degresiva", "2.5000"), ("liniara", "1.6667")]
+
+
 async def test_a_month_not_depreciated_is_a_warning(books: Books, xsd_path: Path) -> None:
     await ready(books)
     with unit(books) as uow:

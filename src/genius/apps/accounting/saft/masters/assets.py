@@ -26,8 +26,14 @@ from sqlalchemy import Connection
 
 from genius.apps.accounting import tables as t
 from genius.apps.accounting.assets import repository as register
-from genius.apps.accounting.assets.domain.model import DisposalKind, is_tangible
-from genius.apps.accounting.assets.domain.schedule import period_figures
+from genius.apps.accounting.assets.domain.model import DisposalKind, Method, is_tangible
+from genius.apps.accounting.assets.domain.schedule import (
+    ACCELERATED_FIRST_YEAR,
+    degressive_coefficient,
+    period_figures,
+    shifted,
+)
+from genius.apps.accounting.domain.periods import Period
 from genius.apps.accounting.saft.domain import ReportPeriod, partner_saft_id
 from genius.fiscal.ro.saft.model import (
     Address,
@@ -42,7 +48,8 @@ from genius.fiscal.ro.saft.model import (
 
 ZERO = Decimal("0.00")
 VALUATION_TYPE = "contabil"
-METHOD = "liniara"
+# DepreciationMethod is free text in the D406 schema (SAFmiddle1textType): the method's Romanian name.
+METHODS = {Method.LINEAR: "liniara", Method.DEGRESSIVE: "degresiva", Method.ACCELERATED: "accelerata"}
 ACQUISITION, SALE, DEPRECIATION, SCRAPPING = "10", "20", "30", "50"
 
 
@@ -66,9 +73,25 @@ def _supplier(row: register.AssetRow) -> tuple[str, str, Address] | None:
     return spec.supplier_name[:70], supplier_id, Address(spec.supplier_city[:35], country)
 
 
-def _life(row: register.AssetRow) -> tuple[Decimal, Decimal]:
-    months = Decimal(row.spec.life_months)
-    return months, (Decimal(100) / months).quantize(Decimal("0.0001"))
+def _life(row: register.AssetRow, period: ReportPeriod) -> tuple[Decimal, Decimal]:
+    """Life in months and the monthly rate in percent of the method during ``period``.
+
+    Linear: 100 / life. Degressive: the linear rate times the coefficient of Codul fiscal art. 28
+    alin. (7), applied to the value left. Accelerated: 50 % over the first 12 months of use, the rest
+    evenly over the remaining months (art. 28 alin. (8)); the rate of the part ``period`` starts in.
+    """
+    spec = row.spec
+    months = Decimal(spec.life_months)
+    if spec.method == Method.DEGRESSIVE:
+        rate = degressive_coefficient(spec.life_months // 12) * 100 / months
+    elif spec.method == Method.ACCELERATED:
+        first_year_end = shifted(Period.of(spec.commissioning_date), 12)
+        in_first_year = Period.of(period.first) <= first_year_end
+        share = ACCELERATED_FIRST_YEAR if in_first_year else 1 - ACCELERATED_FIRST_YEAR
+        rate = share * 100 / (12 if in_first_year else months - 12)
+    else:
+        rate = 100 / months
+    return months, rate.quantize(Decimal("0.0001"))
 
 
 def register_assets(conn: Connection, period: ReportPeriod) -> list[Asset]:
@@ -83,7 +106,7 @@ def register_assets(conn: Connection, period: ReportPeriod) -> list[Asset]:
             first=period.first,
             last=period.last,
         )
-        months, rate = _life(row)
+        months, rate = _life(row, period)
         supplier = _supplier(row)
         out.append(
             Asset(
@@ -107,7 +130,7 @@ def register_assets(conn: Connection, period: ReportPeriod) -> list[Asset]:
                         transfers=ZERO,
                         asset_disposal=figures.disposal,
                         book_value_begin=figures.book_value_begin,
-                        depreciation_method=METHOD,
+                        depreciation_method=METHODS[Method(spec.method)],
                         depreciation_percentage=rate,
                         depreciation_for_period=figures.depreciation,
                         appreciation_for_period=ZERO,
