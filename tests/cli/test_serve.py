@@ -11,27 +11,9 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.web.test_serve import GENIUS, STOPPED_BY_CTRL_C, Served, serve_env  # noqa: F401
+from tests.web.served import GENIUS, STOPPED_BY_CTRL_C, Served, serve_env  # noqa: F401  (the fixture)
 
 pytestmark = pytest.mark.slow
-
-
-def _restarted(served: Served, env: dict[str, str], cwd: Path, args: tuple[str, ...]) -> Served:
-    import threading
-    from queue import Queue
-
-    served.lines, served._queue = [], Queue()
-    served.process = subprocess.Popen(
-        [str(GENIUS), "serve", *args],
-        cwd=cwd,
-        env=env,
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    threading.Thread(target=served._pump, daemon=True).start()
-    return served
 
 
 def _lock_holders(root_pid: int, lock: Path) -> int:
@@ -73,7 +55,7 @@ def test_two_api_processes_on_postgresql(
     args: tuple[str, ...],
     primaries: int,
 ) -> None:
-    served = _restarted(Served.__new__(Served), serve_env, tmp_path, args)
+    served = Served(serve_env, tmp_path, args)
     try:
         served.wait_for(r"2 API processes on (http://\S+)")
         url = f"http://127.0.0.1:{serve_env['GENIUS_PORT']}"
