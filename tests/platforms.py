@@ -1,8 +1,10 @@
 """Test platforms: one on SQLite in a folder, or on throwaway PostgreSQL databases dropped afterwards.
 
+``base_settings`` are settings isolated from the developer's environment (GENIUS_* variables);
 ``throwaway_control_database`` creates a fresh control database on the test server and drops it,
 with the tenant databases (``<slug>_core``) placed from it, when the block ends;
-``postgres_platform`` builds a platform on one and collects its tenants' databases itself.
+``postgres_platform`` builds a platform on one and collects its tenants' databases itself;
+``cli_environment`` is the environment of an in-process `genius` command on the embedded defaults.
 """
 
 from __future__ import annotations
@@ -14,13 +16,30 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import pytest
 import sqlalchemy as sa
 
 from genius.bootstrap import Platform, build_platform
 from genius.platform.db.engine import make_engine
-from genius.platform.settings import Settings
+from genius.platform.settings import Settings, get_settings
 
 MASTER_KEY = "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA="  # 32 zero bytes, tests only
+
+
+def base_settings(data_dir: Path, **overrides: Any) -> Settings:
+    """Settings isolated from the developer's environment (None beats GENIUS_* variables)."""
+    values: dict[str, Any] = {
+        "data_dir": data_dir,
+        "master_key": MASTER_KEY,
+        "database_url": None,
+        "redis_url": None,
+        "amqp_url": None,
+        "otlp_endpoint": None,
+        "public_url": "http://testserver",
+        "log_level": "INFO",
+    }
+    values.update(overrides)
+    return Settings(**values)
 
 
 @contextmanager
@@ -76,3 +95,26 @@ def postgres_platform(
         finally:
             control.tenant_databases.extend(f"{t.slug}_core" for t in built.tenants.list())
             built.close()
+
+
+@contextmanager
+def cli_environment(monkeypatch: pytest.MonkeyPatch, data_dir: Path, **variables: str) -> Iterator[Path]:
+    """The process environment of a `genius` command run in this process: data in ``data_dir``, no
+    backend URLs (SQLite, the local transport), ``GENIUS_<NAME>`` for each of ``variables``, and a
+    tenant ``acme``. The cached settings are dropped before and after."""
+    monkeypatch.setenv("GENIUS_DATA_DIR", str(data_dir))
+    monkeypatch.setenv("GENIUS_MASTER_KEY", MASTER_KEY)
+    for name, value in variables.items():
+        monkeypatch.setenv(f"GENIUS_{name.upper()}", value)
+    for name in ("GENIUS_DATABASE_URL", "GENIUS_REDIS_URL", "GENIUS_AMQP_URL", "GENIUS_OTLP_ENDPOINT"):
+        monkeypatch.delenv(name, raising=False)
+    get_settings.cache_clear()
+    platform = build_platform()
+    try:
+        platform.tenants.create("acme", name="Acme SRL", cui="12345674")
+    finally:
+        platform.close()
+    try:
+        yield data_dir
+    finally:
+        get_settings.cache_clear()

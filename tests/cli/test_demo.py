@@ -17,26 +17,15 @@ from genius.cli.serve import _anaf_double, embed_subscribers
 from genius.demo import DemoSize, read_marker
 from genius.demo.anaf import DoubleServer, double_settings
 from genius.demo.seed import MARKER
-from genius.platform.settings import get_settings
 from genius.web.app import create_app
 from genius.workers.runtime import embed_workers
-from tests.web.conftest import MASTER_KEY, base_settings
+from tests.platforms import base_settings, cli_environment
 
 
 @pytest.fixture
 def cli_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
-    monkeypatch.setenv("GENIUS_DATA_DIR", str(tmp_path))
-    monkeypatch.setenv("GENIUS_MASTER_KEY", MASTER_KEY)
-    for name in ("GENIUS_DATABASE_URL", "GENIUS_REDIS_URL", "GENIUS_AMQP_URL", "GENIUS_OTLP_ENDPOINT"):
-        monkeypatch.delenv(name, raising=False)
-    get_settings.cache_clear()
-    platform = build_platform()
-    try:
-        platform.tenants.create("acme", name="Acme SRL", cui="12345674")
-    finally:
-        platform.close()
-    yield tmp_path
-    get_settings.cache_clear()
+    with cli_environment(monkeypatch, tmp_path) as data_dir:
+        yield data_dir
 
 
 def test_demo_names_an_unknown_tenant(cli_env: Path) -> None:

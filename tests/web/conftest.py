@@ -5,46 +5,36 @@ Every token here comes from the real issuer through ``POST /api/v1/auth/token``.
 
 from __future__ import annotations
 
+import io
+import logging
 import uuid
 from collections.abc import Callable, Iterator
+from contextlib import ExitStack, suppress
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
-import sqlalchemy as sa
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from genius.bootstrap import Platform, build_platform
-from genius.platform.db.engine import make_engine
-from genius.platform.settings import Settings
+from genius.platform.observability.logs import configure_logging
 from genius.platform.tenancy import Tenant
 from genius.web.app import create_app
+from tests.platforms import (  # noqa: F401  (MASTER_KEY and base_settings re-exported)
+    MASTER_KEY,
+    ControlDatabase,
+    base_settings,
+    throwaway_control_database,
+)
 
-MASTER_KEY = "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA="  # 32 zero bytes, tests only
 PASSWORD = "correct horse battery staple 42"
 # Two valid Romanian CUIs (check digits verified by stdnum) for the two test tenants.
 CUI_A = "RO18547290"
 CUI_B = "RO14399840"
 
 PlatformFactory = Callable[..., Platform]
-
-
-def base_settings(data_dir: Path, **overrides: Any) -> Settings:
-    """Settings isolated from the developer's environment (None beats GENIUS_* variables)."""
-    values: dict[str, Any] = {
-        "data_dir": data_dir,
-        "master_key": MASTER_KEY,
-        "database_url": None,
-        "redis_url": None,
-        "amqp_url": None,
-        "otlp_endpoint": None,
-        "public_url": "http://testserver",
-        "log_level": "INFO",
-    }
-    values.update(overrides)
-    return Settings(**values)
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
@@ -56,40 +46,39 @@ def backend(request: pytest.FixtureRequest) -> str:
 def make_platform(backend: str, tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[PlatformFactory]:
     """Builds platforms on the test's backend; on PostgreSQL each gets a fresh control database,
     and every database made (control and ``<slug>_core``) is dropped afterwards."""
-    made: list[tuple[Platform, str | None]] = []
-    server = None
+    made: list[tuple[Platform, ControlDatabase | None]] = []
     postgres_url = request.getfixturevalue("postgres_url") if backend == "postgres" else None
+    with ExitStack() as control_databases:  # dropped when every platform is closed
 
-    def factory(**overrides: Any) -> Platform:
-        nonlocal server
-        data_dir = tmp_path / f"platform{len(made)}"
-        control_db = None
-        if postgres_url is not None:
-            server = server or make_engine(postgres_url)
-            control_db = f"gtest_web_{uuid.uuid4().hex[:10]}"
-            with server.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-                conn.execute(sa.text(f'CREATE DATABASE "{control_db}"'))
-            overrides.setdefault(
-                "database_url",
-                sa.make_url(postgres_url).set(database=control_db).render_as_string(hide_password=False),
-            )
-        platform = build_platform(base_settings(data_dir, **overrides))
-        made.append((platform, control_db))
-        return platform
+        def factory(**overrides: Any) -> Platform:
+            data_dir = tmp_path / f"platform{len(made)}"
+            control = None
+            if postgres_url is not None:
+                control = control_databases.enter_context(
+                    throwaway_control_database(postgres_url, "gtest_web")
+                )
+                overrides.setdefault("database_url", control.url)
+            platform = build_platform(base_settings(data_dir, **overrides))
+            made.append((platform, control))
+            return platform
 
-    yield factory
-    for platform, control_db in made:
-        try:
-            databases = [f"{t.slug}_core" for t in platform.tenants.list()] if control_db else []
-        except Exception:  # a test broke its control plane on purpose
-            databases = []
-        platform.close()
-        if server is not None and control_db is not None:
-            with server.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-                for name in [*databases, control_db]:
-                    conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    if server is not None:
-        server.dispose()
+        yield factory
+        for platform, control in made:
+            if control is not None:
+                with suppress(Exception):  # a test broke its control plane on purpose
+                    control.tenant_databases += [f"{t.slug}_core" for t in platform.tenants.list()]
+            platform.close()
+
+
+@pytest.fixture
+def log_lines() -> Iterator[io.StringIO]:
+    """What the process logs during the test, as JSON lines at INFO."""
+    root = logging.getLogger()
+    saved = list(root.handlers)
+    stream = io.StringIO()
+    configure_logging("INFO", stream=stream)
+    yield stream
+    root.handlers[:] = saved
 
 
 def unique_slug(prefix: str) -> str:

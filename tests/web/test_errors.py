@@ -4,12 +4,9 @@ from __future__ import annotations
 
 import io
 import json
-import logging
-from collections.abc import Iterator
 
 import pytest
 
-from genius.platform.observability.logs import configure_logging
 from tests.web import probe
 from tests.web.conftest import Gateway
 
@@ -110,16 +107,6 @@ def test_genius_errors_map_to_their_status(gw: Gateway, kind: str, status: int, 
         assert response.headers["retry-after"] == "7"
     if kind == "authentication":
         assert response.headers["www-authenticate"].startswith("Bearer")
-
-
-@pytest.fixture
-def log_lines() -> Iterator[io.StringIO]:
-    root = logging.getLogger()
-    saved = list(root.handlers)
-    stream = io.StringIO()
-    configure_logging("INFO", stream=stream)
-    yield stream
-    root.handlers[:] = saved
 
 
 def test_500_hides_the_stack_trace_and_logs_it_with_the_trace_id(gw: Gateway, log_lines: io.StringIO) -> None:

@@ -4,14 +4,12 @@ from __future__ import annotations
 
 import io
 import json
-import logging
 from collections.abc import Iterator
 
 import pytest
 from opentelemetry.sdk.trace.export import SimpleSpanProcessor
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 
-from genius.platform.observability.logs import configure_logging
 from genius.platform.observability.tracing import configure_tracing
 from tests.web import probe
 from tests.web.conftest import Gateway, Party
@@ -34,16 +32,6 @@ def spans() -> Iterator[InMemorySpanExporter]:
     configure_tracing().add_span_processor(processor)
     yield exporter
     processor.shutdown()  # stops exporting into this test's exporter
-
-
-@pytest.fixture
-def log_lines() -> Iterator[io.StringIO]:
-    root = logging.getLogger()
-    saved = list(root.handlers)
-    stream = io.StringIO()
-    configure_logging("INFO", stream=stream)
-    yield stream
-    root.handlers[:] = saved
 
 
 def test_a_valid_traceparent_is_continued(gw: Gateway, spans: InMemorySpanExporter) -> None:

@@ -8,21 +8,20 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable, Iterator
+from contextlib import ExitStack
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
-import sqlalchemy as sa
 
 from genius.bootstrap import Platform, build_platform
 from genius.kernel import clock
 from genius.platform.auth import Argon2Parameters, Passwords
-from genius.platform.db.engine import make_engine
 from genius.platform.settings import Settings
 from genius.platform.tenancy import Tenant
+from tests.platforms import MASTER_KEY, base_settings, throwaway_control_database  # noqa: F401  (re-exported)
 
-MASTER_KEY = "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA="  # 32 zero bytes, tests only
 PASSWORD = "Correct-horse-42"
 # Real-format CUIs whose check digits validate (stdnum.ro.cui).
 CUI_A = "12345674"
@@ -34,51 +33,36 @@ PlatformFactory = Callable[..., Platform]
 
 
 def auth_settings(data_dir: Path, **overrides: Any) -> Settings:
-    """Settings isolated from the developer's environment (explicit None beats GENIUS_* variables)."""
+    """Settings isolated from the developer's environment, with the issuer and lifetimes of these tests."""
     values: dict[str, Any] = {
-        "data_dir": data_dir,
-        "master_key": MASTER_KEY,
-        "database_url": None,
-        "redis_url": None,
-        "amqp_url": None,
-        "otlp_endpoint": None,
         "public_url": ISSUER_BASE,
         "environment": "test",
         "access_token_ttl_seconds": 900,
         "signing_key_grace_seconds": 3600,
     }
-    values.update(overrides)
-    return Settings(**values)
+    return base_settings(data_dir, **{**values, **overrides})
 
 
 def _platforms(tmp_path: Path, postgres_url: str | None) -> Iterator[PlatformFactory]:
-    made: list[tuple[Platform, str | None]] = []
-    server = make_engine(postgres_url) if postgres_url else None
+    made: list[Platform] = []
+    with ExitStack() as control_databases:  # dropped when every platform is closed
 
-    def factory(**overrides: Any) -> Platform:
-        control_db = None
-        if server is not None and "database_url" not in overrides:
-            control_db = f"gtest_auth_{uuid.uuid4().hex[:10]}"
-            with server.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-                conn.execute(sa.text(f'CREATE DATABASE "{control_db}"'))
-            overrides["database_url"] = (
-                sa.make_url(postgres_url).set(database=control_db).render_as_string(hide_password=False)  # type: ignore[arg-type]
-            )
-        platform = build_platform(auth_settings(tmp_path / f"platform{len(made)}", **overrides))
-        platform.auth.users.passwords = Passwords(FAST_ARGON2)
-        made.append((platform, control_db))
-        return platform
+        def factory(**overrides: Any) -> Platform:
+            if postgres_url is not None and "database_url" not in overrides:
+                control = control_databases.enter_context(
+                    throwaway_control_database(postgres_url, "gtest_auth")
+                )
+                overrides["database_url"] = control.url
+            platform = build_platform(auth_settings(tmp_path / f"platform{len(made)}", **overrides))
+            platform.auth.users.passwords = Passwords(FAST_ARGON2)
+            made.append(platform)
+            return platform
 
-    yield factory
-    for platform, control_db in made:
-        for tenant in platform.tenants.list():
-            platform.tenants.delete(tenant.slug)
-        platform.close()
-        if control_db is not None and server is not None:
-            with server.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-                conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{control_db}" WITH (FORCE)'))
-    if server is not None:
-        server.dispose()
+        yield factory
+        for platform in made:
+            for tenant in platform.tenants.list():
+                platform.tenants.delete(tenant.slug)
+            platform.close()
 
 
 @pytest.fixture

@@ -14,10 +14,10 @@ from genius.bootstrap import Platform, build_platform
 from genius.cli.main import app
 from genius.platform.auth.demo import DEMO_CUI, ensure_demo_tenant
 from genius.platform.db import controlplane as cp
-from genius.platform.settings import get_settings
 from genius.platform.tenancy import validate_cui
+from tests.platforms import cli_environment
 
-from .conftest import MASTER_KEY, PASSWORD, PlatformFactory
+from .conftest import PASSWORD, PlatformFactory
 
 
 def test_demo_tenant_is_made_once_with_a_password_shown_once_and_stored_hashed(
@@ -64,19 +64,8 @@ def test_demo_tenant_made_without_users_gets_its_admin(make_platform: PlatformFa
 
 @pytest.fixture
 def cli_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
-    monkeypatch.setenv("GENIUS_DATA_DIR", str(tmp_path))
-    monkeypatch.setenv("GENIUS_MASTER_KEY", MASTER_KEY)
-    monkeypatch.setenv("GENIUS_PUBLIC_URL", "http://genius.test")
-    for name in ("GENIUS_DATABASE_URL", "GENIUS_REDIS_URL", "GENIUS_AMQP_URL"):
-        monkeypatch.delenv(name, raising=False)
-    get_settings.cache_clear()
-    platform = build_platform()
-    try:
-        platform.tenants.create("acme", name="Acme SRL", cui="12345674")
-    finally:
-        platform.close()
-    yield tmp_path
-    get_settings.cache_clear()
+    with cli_environment(monkeypatch, tmp_path, public_url="http://genius.test") as data_dir:
+        yield data_dir
 
 
 def _platform() -> Platform:
