@@ -67,6 +67,10 @@ class Settings(BaseSettings):
     # Open ``<tenant file>-writer`` descriptors (the SQLite writers' cross-process turn) each process
     # keeps, most recently written first; raise it for many tenants written at once (fd limit).
     sqlite_writer_turn_files: int = Field(default=128, ge=1)
+    # Tenant database engines each process keeps open, most recently used first (the least recently
+    # used idle one is disposed beyond it). Each has its own pool: on PostgreSQL up to 30 connections,
+    # so processes x tenant_engines x 30 must stay under the server's max_connections.
+    tenant_engines: int = Field(default=64, ge=1)  # tenancy.TENANT_ENGINES
     max_body_bytes: int = 10 * 1024 * 1024
     access_token_ttl_seconds: int = 15 * 60
     refresh_token_ttl_seconds: int = 30 * 24 * 3600

@@ -9,17 +9,20 @@ from __future__ import annotations
 
 import re
 import threading
+from collections import OrderedDict
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import datetime
+from itertools import islice
 from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy import Engine
 from sqlalchemy.engine import URL, make_url
+from sqlalchemy.pool import QueuePool
 from stdnum.ro import cf as ro_cf
 from stdnum.ro import cui as ro_cui
 
@@ -27,13 +30,25 @@ from genius.kernel.clock import utcnow
 from genius.kernel.errors import Conflict, NotFound, PermissionDenied, ValidationError
 from genius.kernel.ids import new_id
 from genius.platform.db import controlplane as cp
-from genius.platform.db.engine import make_engine, normalise_url, sqlite_url
+from genius.platform.db.engine import make_engine, normalise_url, remove_writer_turn_file, sqlite_url
 from genius.platform.db.migrate import MigrationComponent, upgrade
+from genius.platform.observability.metrics import counter, gauge
 
 # Slugs become PostgreSQL database names (`<slug>_core`) and folder names: keep them plain.
 SLUG_RE = re.compile(r"^[a-z][a-z0-9_]{1,29}$")
 DEFAULT_CLUSTER = "default"
 SQLITE_CLUSTER = "sqlite"
+# Tenant engines a process keeps open by default (settings: tenant_engines). Each engine has its own
+# pool (up to POSTGRES_POOL_SIZE + POSTGRES_MAX_OVERFLOW connections on PostgreSQL), so an unbounded
+# cache in a process serving thousands of tenants would run PostgreSQL out of max_connections.
+TENANT_ENGINES = 64
+
+ENGINES_OPEN = gauge(
+    "genius_tenant_engines_open", "Tenant database engines (each with its own pool) open in this process."
+)
+ENGINES_EVICTED = counter(
+    "genius_tenant_engines_evicted", "Idle tenant engines disposed to keep at most tenant_engines open."
+)
 
 
 class NoTenantContext(PermissionDenied):
@@ -131,7 +146,15 @@ def _tenant_from_row(row: Any) -> Tenant:
 
 
 class TenantDatabases:
-    """Finds, creates and opens tenant databases according to their placement."""
+    """Finds, creates and opens tenant databases according to their placement.
+
+    At most ``max_engines`` tenant engines stay open: opening another disposes the least recently
+    used ones beyond the limit, skipping any with a connection checked out (a transaction running on
+    another thread), so while more engines than that are in use at once the cache grows past the
+    limit and shrinks back on later calls. Callers take an engine for one unit of work and do not
+    keep it: an engine disposed while a caller still holds it opens a fresh pool on its next connect,
+    which works but is no longer counted here.
+    """
 
     def __init__(
         self,
@@ -140,12 +163,16 @@ class TenantDatabases:
         data_dir: Path,
         clusters: dict[str, str],
         components: Sequence[MigrationComponent],
+        max_engines: int = TENANT_ENGINES,
     ) -> None:
         self.control = control
         self.data_dir = data_dir
         self.clusters = clusters  # cluster name -> PostgreSQL DSN (server-level, any database)
         self.components = list(components)
-        self._engines: dict[str, Engine] = {}
+        if max_engines < 1:
+            raise ValueError(f"tenant_engines must be at least 1, got {max_engines}")
+        self.max_engines = max_engines
+        self._engines: OrderedDict[str, Engine] = OrderedDict()  # least recently used first
         self._lock = threading.Lock()
 
     # -- placement -----------------------------------------------------------------------------
@@ -175,14 +202,46 @@ class TenantDatabases:
         """The engine of one tenant. Prefer ``engine()``, which takes the tenant from the context."""
         with self._lock:
             engine = self._engines.get(slug)
-        if engine is not None:
-            return engine
+            if engine is not None:
+                self._engines.move_to_end(slug)
+                idle = self._evict_idle()
+        if engine is None:
+            engine, idle = self._open(slug)
+        for old in idle:
+            old.dispose()
+        return engine
+
+    def _open(self, slug: str) -> tuple[Engine, list[Engine]]:
+        """A new engine for ``slug`` (the control-plane query runs outside the lock) and the idle
+        engines it pushed out, to dispose."""
         cluster, database_name = self._placement(slug)
-        engine = make_engine(
+        opened = make_engine(
             self.url_for(cluster, database_name), schemas=[c.schema for c in self.components]
         )
         with self._lock:
-            return self._engines.setdefault(slug, engine)
+            engine = self._engines.setdefault(slug, opened)
+            self._engines.move_to_end(slug)
+            if engine is not opened:  # another thread opened it meanwhile; ours never connected
+                return engine, [opened]
+            ENGINES_OPEN.inc()
+            return engine, self._evict_idle()
+
+    def _evict_idle(self) -> list[Engine]:
+        """Takes out of the cache (lock held) the least recently used engines beyond the limit that
+        have no connection checked out; never the most recent one, which the caller is handed."""
+        excess = len(self._engines) - self.max_engines
+        if excess <= 0:
+            return []
+        candidates = islice(self._engines.items(), len(self._engines) - 1)
+        idle = [slug for slug, engine in candidates if not _in_use(engine)][:excess]
+        ENGINES_OPEN.dec(len(idle))
+        ENGINES_EVICTED.inc(len(idle))
+        return [self._engines.pop(slug) for slug in idle]
+
+    def open_engines(self) -> list[str]:
+        """Slugs of the tenants whose engines are open, least recently used first."""
+        with self._lock:
+            return list(self._engines)
 
     def engine(self) -> Engine:
         """The current tenant's engine; refuses outside a tenant context."""
@@ -190,7 +249,8 @@ class TenantDatabases:
 
     def dispose(self) -> None:
         with self._lock:
-            engines, self._engines = list(self._engines.values()), {}
+            engines, self._engines = list(self._engines.values()), OrderedDict()
+            ENGINES_OPEN.dec(len(engines))
         for engine in engines:
             engine.dispose()
 
@@ -213,10 +273,13 @@ class TenantDatabases:
         if slug is not None:
             with self._lock:
                 engine = self._engines.pop(slug, None)
+                if engine is not None:
+                    ENGINES_OPEN.dec()
             if engine is not None:
                 engine.dispose()
         if cluster == SQLITE_CLUSTER:
             base = self.data_dir / "tenants" / f"{database_name}.db"
+            remove_writer_turn_file(base)  # first: it refuses while a writer of this process is on it
             for suffix in ("", "-wal", "-shm"):
                 Path(f"{base}{suffix}").unlink(missing_ok=True)
             return
@@ -229,6 +292,13 @@ class TenantDatabases:
 
     def migrate(self, slug: str) -> list[str]:
         return upgrade(self.engine_for_slug(slug), self.components)
+
+
+def _in_use(engine: Engine) -> bool:
+    """Whether a connection of the engine is checked out. make_engine gives every tenant engine
+    (SQLite file or PostgreSQL) a QueuePool; an engine with another pool is never taken for idle."""
+    pool = engine.pool
+    return not isinstance(pool, QueuePool) or pool.checkedout() > 0
 
 
 class TenantRegistry:

@@ -241,6 +241,16 @@ class _TurnFiles:
         for path in idle:
             os.close(self._files.pop(path).fd)
 
+    def close(self, path: str) -> None:
+        """Close ``path``'s descriptor if open; refuses while a writer of this process holds or awaits it."""
+        with self._guard:
+            turn = self._files.get(path)
+            if turn is None:
+                return
+            if turn.held:
+                raise RuntimeError(f"the write turn of {path} is held by a writer of this process")
+            os.close(self._files.pop(path).fd)
+
     def forget_inherited(self) -> None:
         # In a forked child: the parent's descriptors share the parent's open file descriptions, so
         # the child's turns need descriptors of its own. The inherited ones are left open, not
@@ -258,6 +268,16 @@ def limit_writer_turn_files(limit: int) -> None:
     if limit < 1:
         raise ValueError(f"sqlite_writer_turn_files must be at least 1, got {limit}")
     _turn_files.resize(limit)
+
+
+def remove_writer_turn_file(database: Path) -> None:
+    """Delete the ``-writer`` turn file of the SQLite database at ``database`` (it is being dropped),
+    closing this process's descriptor first: left open on the deleted file, it would flock a file no
+    other process sees once a database of that name is created again."""
+    path = _database_file(str(database))
+    if path is not None:
+        _turn_files.close(path)
+        Path(f"{path}{WRITER_TURN_SUFFIX}").unlink(missing_ok=True)
 
 
 def _process_turn(path: str) -> _TurnFile:
