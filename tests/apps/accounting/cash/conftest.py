@@ -12,6 +12,7 @@ import pytest
 
 from genius.apps.accounting import subscriptions
 from genius.apps.accounting.bank import BANK_COMPONENT
+from genius.apps.accounting.bank import subscriptions as bank_subscriptions
 from genius.apps.accounting.cash import CASH_COMPONENT
 from genius.apps.accounting.domain.entries import EntryDraft, Line
 from genius.apps.accounting.handlers import entries as entry_handlers
@@ -54,9 +55,19 @@ def partner(books: Ledger, partner_id: str, name: str, kind: str = "company") ->
 
 
 def sales_invoice(
-    books: Ledger, invoice_id: str, partner_id: str | None, net: str, on: date, buyer: str = "Client SRL"
+    books: Ledger,
+    invoice_id: str,
+    partner_id: str | None,
+    net: str,
+    on: date,
+    buyer: str = "Client SRL",
+    *,
+    to_bank: bool = False,
 ) -> Decimal:
-    """A posted 21 % sales invoice (4111 = 707 + 4427); returns its total."""
+    """A posted 21 % sales invoice (4111 = 707 + 4427); returns its total.
+
+    ``to_bank``: the bank part's open items record it too (its own consumer of the event).
+    """
     amount = D(net)
     vat = (amount * D("0.21")).quantize(D("0.01"))
     event = InvoiceIssued(
@@ -85,6 +96,8 @@ def sales_invoice(
     )
     with books.uow() as uow:
         subscriptions.on_invoice_issued(uow, event, NO_DELIVERY)  # type: ignore[arg-type]
+        if to_bank:
+            bank_subscriptions.on_invoice_issued(uow, event, NO_DELIVERY)  # type: ignore[arg-type]
     return amount + vat
 
 

@@ -83,3 +83,35 @@ def test_receipt_refusals_and_the_daily_register_in_every_format(api: Api, acme:
         headers=auditor.headers,
     )
     assert forbidden.status_code == 403
+
+
+def test_a_receipt_is_cancelled_over_http_once(api: Api, acme: Tenant) -> None:
+    ctx = TenantContext(acme.id, acme.slug, system=True)
+    books = SimpleNamespace(uow=lambda: UnitOfWork(api.platform.databases, tenant=ctx))
+    partner(books, "c-1", "Client SRL")  # type: ignore[arg-type]
+    sales_invoice(books, "inv-1", "c-1", "100.00", date(2026, 10, 5))  # type: ignore[arg-type]
+    cashier = login(api, acme, "ana", "accountant")
+    receipt = api.client.post(
+        f"{BASE}/receipts",
+        json={"on": "2026-10-05", "amount": "121.00", "invoice_id": "inv-1"},
+        headers=cashier.headers,
+    ).json()
+    url = f"{BASE}/operations/{receipt['id']}/cancel"
+    body = {"on": "2026-10-06", "reason": "chitanță emisă pentru alt client"}
+    auditor = login(api, acme, "dan", "auditor")
+    assert api.client.post(url, json=body, headers=auditor.headers).status_code == 403
+    missing = api.client.post(url, json={"on": "2026-10-06"}, headers=cashier.headers)
+    assert missing.status_code == 422 and "reason" in missing.text
+    done = api.client.post(url, json=body, headers=cashier.headers)
+    assert done.status_code == 200, done.text
+    cancelled = done.json()
+    assert cancelled["status"] == "cancelled" and cancelled["cancellation"]["on"] == "2026-10-06"
+    assert cancelled["cancellation"]["entry_number"].startswith("CS-2026-")
+    again = api.client.post(url, json=body, headers=cashier.headers)
+    assert again.status_code == 409 and again.json()["code"] == "already_cancelled"
+    assert "already cancelled: storno on 2026-10-06" in again.json()["message"]
+    shown = api.client.get(f"{BASE}/operations/{receipt['id']}", headers=cashier.headers).json()
+    assert shown["status"] == "cancelled"
+    assert shown["cancellation"]["reason"] == "chitanță emisă pentru alt client"
+    unknown = api.client.post(f"{BASE}/operations/nope/cancel", json=body, headers=cashier.headers)
+    assert unknown.status_code == 404

@@ -3,13 +3,15 @@
     POST /receipts        SettlementBody -> 201 a chitanță: 5311 = 4111(.x) for a sales invoice
     POST /payments        SettlementBody -> 201 a supplier invoice paid in cash: 401(.x) = 5311
     POST /operations      OperationBody  -> 201 in: 5311 = counter; out: counter = 5311
+    POST /operations/{id}/cancel  CancelBody -> 200 the operation cancelled by a red-storno reversal
     GET  /operations?account=&from=&to=        the operations recorded, by day and number
     GET  /register?account=&from=&to=&format=  the daily register (json, csv, xlsx, pdf)
 
 Refusals: 422 for bad input (each naming its field), 409 ``cash_limit_exceeded`` (Law 70/2015),
-``negative_cash_balance`` (the day and the amounts), ``overpaid`` and ``cancelled``; 404 for an
-invoice the ledger does not hold. Permissions: ``accounting.cash_operation.create|read`` (the
-built-in ``accountant`` role has ``accounting.*``).
+``negative_cash_balance`` (the day and the amounts), ``overpaid``, ``cancelled``,
+``already_cancelled`` and ``period_closed`` (naming the month); 404 for an invoice or operation
+that is not there. Permissions: ``accounting.cash_operation.create|cancel|read`` (the built-in
+``accountant`` role has ``accounting.*``).
 """
 
 from __future__ import annotations
@@ -24,8 +26,8 @@ from genius.apps.accounting import exports
 from genius.apps.accounting.cash import queries
 from genius.apps.accounting.cash import repository as repo
 from genius.apps.accounting.cash.domain import check_register_account
-from genius.apps.accounting.cash.handlers import CashInput, record
-from genius.apps.accounting.cash.schemas import OperationBody, SettlementBody
+from genius.apps.accounting.cash.handlers import CancelInput, CashInput, cancel, record
+from genius.apps.accounting.cash.schemas import CancelBody, OperationBody, SettlementBody
 from genius.kernel.errors import NotFound
 from genius.platform.auth.deps import require
 from genius.platform.db.uow import UnitOfWork
@@ -34,6 +36,7 @@ from genius.platform.tenancy import TenantContext
 # Joins accounting's router (prefix /api/v1/accounting) in accounting.api.
 router = APIRouter(prefix="/cash", tags=["accounting-cash"])
 CREATE = "accounting.cash_operation.create"
+CANCEL = "accounting.cash_operation.cancel"
 READ = "accounting.cash_operation.read"
 
 
@@ -62,6 +65,15 @@ def _view(r: Any) -> dict[str, Any]:
         "counter_account": r.counter_account,
         "description": r.description,
         "entry_id": r.entry_id,
+        "status": r.status,
+        "cancellation": None
+        if r.cancel_entry_id is None
+        else {
+            "on": r.cancel_date.isoformat(),
+            "reason": r.cancel_reason,
+            "by": r.cancelled_by,
+            "entry_id": r.cancel_entry_id,
+        },
     }
 
 
@@ -90,6 +102,20 @@ def cash_operation(
     kind = "cash_in" if body.direction == "in" else "cash_out"
     given = CashInput(kind, body.on, body.amount, body.account, None, body.counter_account, body.description)
     return _record(request, ctx, given)
+
+
+@router.post("/operations/{operation_id}/cancel", summary="Cancel a cash operation by a red-storno reversal")
+def cancel_operation(
+    operation_id: str, body: CancelBody, request: Request, ctx: TenantContext = Depends(require(CANCEL))
+) -> dict[str, Any]:
+    with _uow(request, ctx) as uow:
+        done = cancel(
+            uow,
+            CancelInput(operation_id, body.on, body.reason),
+            by=ctx.user_id,
+            trail=request.app.state.platform.audit,
+        )
+    return done.as_dict()
 
 
 @router.get("/operations", summary="The cash operations of a register over some days")

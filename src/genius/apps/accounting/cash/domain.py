@@ -23,6 +23,13 @@ Law 70/2015 (art. 3 and 4, in force as restored by OUG 98/2023 before the lower 
 A register cannot show a negative balance (OMFP 2634/2015, registrul de casă): cash that is not
 there cannot be paid out, so a payment that would leave the balance below zero on its day or on
 any later day of the register is refused, naming the day and the amounts.
+
+A recorded operation is never edited or deleted: an operation recorded by mistake is cancelled
+(``check_cancellation``) by a red-storno reversal of its entry dated on the cancellation day, and
+the operation keeps its row, marked cancelled with the reason, the user and the reversal. The
+cancelled amount no longer counts towards Law 70/2015's limits (the cash did not change hands).
+Cancelling money in (a receipt, cash_in) takes it out of the register again, so it passes the
+same balance check as a payment.
 """
 
 from __future__ import annotations
@@ -65,6 +72,52 @@ class CashLimitExceeded(Conflict):
 
 class NegativeCashBalance(Conflict):
     code = "negative_cash_balance"
+
+
+class AlreadyCancelled(Conflict):
+    code = "already_cancelled"
+
+
+ACTIVE = "active"
+CANCELLED = "cancelled"
+MAX_REASON = 300
+
+
+@dataclass(frozen=True)
+class CancelledState:
+    """How an operation was cancelled: the day of the storno, by whom, why, and its entry."""
+
+    on: date
+    by: str | None
+    reason: str
+    entry_id: str
+
+
+def check_cancellation(
+    number: str, op_date: date, on: date, reason: str, cancelled: CancelledState | None
+) -> str:
+    """Refuse a second cancellation (naming the first), a storno dated before the operation, no reason.
+
+    Returns the reason, stripped.
+    """
+    if cancelled is not None:
+        raise AlreadyCancelled(
+            f"cash operation {number} is already cancelled: storno on {cancelled.on.isoformat()}"
+            f" by {cancelled.by or 'the system'} ({cancelled.reason})",
+            details={"number": number, "state": CANCELLED, "reversal_entry_id": cancelled.entry_id},
+        )
+    text = (reason or "").strip()
+    if not text:
+        raise ValidationError.for_field("reason", "required: why the operation is cancelled")
+    if len(text) > MAX_REASON:
+        raise ValidationError.for_field("reason", f"at most {MAX_REASON} characters")
+    if on < op_date:
+        raise ValidationError.for_field(
+            "on",
+            f"{on.isoformat()} is before the operation {number} of {op_date.isoformat()}:"
+            " a storno is dated on or after it",
+        )
+    return text
 
 
 def parse_kind(value: str) -> Kind:
@@ -162,12 +215,18 @@ class DayMovement:
 
 
 def check_balance(
-    register: str, opening: Decimal, days: Iterable[DayMovement], on: date, outflow: Decimal
+    register: str,
+    opening: Decimal,
+    days: Iterable[DayMovement],
+    on: date,
+    outflow: Decimal,
+    action: str = "paying",
 ) -> None:
     """Refuse ``outflow`` on ``on`` when the balance would go below zero that day or any later day.
 
     ``opening``: the balance before ``on``; ``days``: the existing movements of ``on`` and later
     days in date order. Within a day the new operation comes last, so the day's receipts count.
+    ``action`` names the outflow in the refusal ("paying", "cancelling receipt 2026-000004 of").
     """
     balance = opening
     points: list[tuple[date, Decimal]] = []
@@ -186,6 +245,6 @@ def check_balance(
             day_text = when.isoformat() if when == on else f"{when.isoformat()} (later than {on.isoformat()})"
             raise NegativeCashBalance(
                 f"cash register {register} would go below zero on {day_text}: balance {value} lei,"
-                f" paying {outflow} lei on {on.isoformat()} leaves {after} lei",
+                f" {action} {outflow} lei on {on.isoformat()} leaves {after} lei",
                 details={"register": register, "date": when.isoformat(), "balance": str(value)},
             )

@@ -32,3 +32,31 @@ class CashSettlementRecorded(Event):
     open_amount: Annotated[
         Decimal | None, "What is still open of the invoice afterwards; null while its open item is not known"
     ]
+
+
+@dataclass(frozen=True)
+class CashSettlementCancelled(Event):
+    """A cash receipt or payment was cancelled: its entry reversed in red storno, the invoice open again."""
+
+    event_type: ClassVar[str] = "accounting.cash_settlement.cancelled"
+    schema_version: ClassVar[int] = 1
+
+    operation_id: Annotated[str, "Id of the cash operation cancelled"]
+    register: Annotated[str, "Cash account of the register (5311 or an analytic of it)"]
+    number: Annotated[str, "Number of the cash document cancelled"]
+    kind: Annotated[str, "receipt or payment"]
+    operation_date: Annotated[date, "Date of the operation cancelled"]
+    on: Annotated[date, "Date of the cancellation (of its storno entry)"]
+    amount: Annotated[Decimal, "Amount no longer settled, in lei"]
+    currency: Annotated[str, "Currency of the amount (always RON: the register keeps lei)"]
+    document_type: Annotated[str, "sales_invoice or supplier_invoice"]
+    document_id: Annotated[str, "Id of the invoice the operation settled"]
+    document_number: Annotated[str, "Number of that invoice"]
+    partner_id: Annotated[str | None, "Partner whose invoice it settled"]
+    entry_id: Annotated[str, "Ledger entry of the operation (now reversed)"]
+    reversal_entry_id: Annotated[str, "Red-storno entry reversing it, dated on the cancellation date"]
+    reason: Annotated[str, "Why it was cancelled"]
+    cancelled_by: Annotated[str | None, "User who cancelled it; null for the system"]
+    open_amount: Annotated[
+        Decimal | None, "What is open of the invoice afterwards; null while its open item is not known"
+    ]

@@ -2,6 +2,8 @@
 
 Read from the ledger (every posted line of the register account, manual entries and the opening
 balance included), with the cash document's number and kind where the cash register recorded it.
+A cancelled operation stays on its day and its red-storno reversal shows on the cancellation day
+as "Storno <kind>" with the same document number and negative amounts in the same column.
 Only days with movements are listed, as the register is kept (OMFP 2634/2015); a range without
 any movement shows its first day's opening and closing. The result is the reports' one table
 shape (``queries.report.ReportTable``), so CSV, XLSX and PDF come from ``exports``.
@@ -41,6 +43,8 @@ def _day_rows(day: date, opening: Decimal, lines: list[repo.RegisterLine]) -> It
     for line in lines:
         balance += line.receipt - line.payment
         kind = KIND_LABELS.get(line.kind or "", "Notă contabilă")
+        if line.storno:
+            kind = f"Storno {kind[0].lower()}{kind[1:]}"
         yield [
             day,
             line.document or line.entry_number,

@@ -12,7 +12,7 @@ from sqlalchemy import Connection
 
 from genius.apps.accounting import tables as acc
 from genius.apps.accounting.cash import tables as t
-from genius.apps.accounting.cash.domain import DayMovement, Kind
+from genius.apps.accounting.cash.domain import CANCELLED, CancelledState, DayMovement, Kind
 from genius.apps.accounting.repository.rows import dialect_insert, from_bani
 
 ZERO = Decimal("0.00")
@@ -57,7 +57,10 @@ def insert_operation(conn: Connection, **values: Any) -> None:
 
 
 def _sum(conn: Connection, *where: Any) -> Decimal:
-    amounts = conn.execute(sa.select(t.operations.c.amount).where(*where)).scalars()
+    """The amounts of the operations that stand (a cancelled one moved no cash: Law 70/2015 ignores it)."""
+    amounts = conn.execute(
+        sa.select(t.operations.c.amount).where(t.operations.c.status != CANCELLED, *where)
+    ).scalars()
     return sum((Decimal(a) for a in amounts), ZERO)
 
 
@@ -124,6 +127,7 @@ class RegisterLine:
     entry_number: str | None
     document: str | None  # the cash document number (receipt, payment), else the entry's source
     kind: str | None
+    storno: bool  # the red-storno line of a cancelled cash operation (negative amounts)
     description: str
     counter_account: str | None
     receipt: Decimal
@@ -131,8 +135,12 @@ class RegisterLine:
 
 
 def register_lines(conn: Connection, account: str, first: date, last: date) -> list[RegisterLine]:
-    """Every posted movement of the register account between ``first`` and ``last``, in order."""
-    e, ln, op = acc.entries.c, acc.lines.c, t.operations.c
+    """Every posted movement of the register account between ``first`` and ``last``, in order.
+
+    A line belongs to a cash operation by the operation's entry or by the storno that cancelled it.
+    """
+    e, ln = acc.entries.c, acc.lines.c
+    own, undone = t.operations.alias("own_op"), t.operations.alias("undone_op")
     rows = conn.execute(
         sa.select(
             e.entry_date,
@@ -141,14 +149,15 @@ def register_lines(conn: Connection, account: str, first: date, last: date) -> l
             e.description,
             ln.debit,
             ln.credit,
-            op.number.label("cash_number"),
-            op.kind,
-            op.counter_account,
+            sa.func.coalesce(own.c.number, undone.c.number).label("cash_number"),
+            sa.func.coalesce(own.c.kind, undone.c.kind).label("kind"),
+            sa.func.coalesce(own.c.counter_account, undone.c.counter_account).label("counter_account"),
+            undone.c.id.label("undone_id"),
         )
         .select_from(
-            acc.lines.join(acc.entries, acc.entries.c.id == ln.entry_id).outerjoin(
-                t.operations, t.operations.c.entry_id == ln.entry_id
-            )
+            acc.lines.join(acc.entries, acc.entries.c.id == ln.entry_id)
+            .outerjoin(own, own.c.entry_id == ln.entry_id)
+            .outerjoin(undone, undone.c.cancel_entry_id == ln.entry_id)
         )
         .where(ln.account == account, e.status == POSTED, e.entry_date >= first, e.entry_date <= last)
         .order_by(e.entry_date, e.number, ln.line_no)
@@ -159,6 +168,7 @@ def register_lines(conn: Connection, account: str, first: date, last: date) -> l
             entry_number=r.number,
             document=r.cash_number or r.source_number,
             kind=r.kind,
+            storno=r.undone_id is not None,
             description=r.description,
             counter_account=r.counter_account,
             receipt=from_bani(int(r.debit)),
@@ -168,8 +178,35 @@ def register_lines(conn: Connection, account: str, first: date, last: date) -> l
     ]
 
 
-def get_operation(conn: Connection, operation_id: str) -> Any:
-    return conn.execute(sa.select(t.operations).where(t.operations.c.id == operation_id)).first()
+def get_operation(conn: Connection, operation_id: str, *, for_update: bool = False) -> Any:
+    query = sa.select(t.operations).where(t.operations.c.id == operation_id)
+    if for_update and conn.dialect.name == "postgresql":
+        query = query.with_for_update()
+    return conn.execute(query).first()
+
+
+def cancelled_state(row: Any) -> CancelledState | None:
+    """How the operation ``row`` was cancelled; None while it stands."""
+    if row.status != CANCELLED:
+        return None
+    return CancelledState(row.cancel_date, row.cancelled_by, row.cancel_reason or "", row.cancel_entry_id)
+
+
+def mark_cancelled(
+    conn: Connection, operation_id: str, *, on: date, by: str | None, at: datetime, reason: str, entry_id: str
+) -> None:
+    conn.execute(
+        t.operations.update()
+        .where(t.operations.c.id == operation_id)
+        .values(
+            status=CANCELLED,
+            cancel_date=on,
+            cancelled_by=by,
+            cancelled_at=at,
+            cancel_reason=reason,
+            cancel_entry_id=entry_id,
+        )
+    )
 
 
 def list_operations(conn: Connection, account: str, first: date, last: date) -> list[Any]:

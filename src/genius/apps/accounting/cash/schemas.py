@@ -29,3 +29,14 @@ class OperationBody(BaseModel):
     counter_account: str = Field(max_length=20)
     account: str = ACCOUNT
     description: str = Field("", max_length=300)
+
+
+class CancelBody(BaseModel):
+    """Cancel an operation recorded by mistake: a red-storno reversal dated ``on``."""
+
+    on: date = Field(
+        description="the cancellation date: the storno entry's date, on or after the operation's"
+    )
+    reason: str = Field(
+        min_length=1, max_length=300, description="why it is cancelled (kept on the operation)"
+    )

@@ -4,7 +4,8 @@
   locks its row, so two operations of one register are checked against the balance one at a time;
   it also holds the last document number given per year (``cash_sequences``);
 * ``cash_operations``: one row per receipt, payment or plain operation, with the ledger entry that
-  posted it (the ledger holds the amounts that count; this row says what the document was).
+  posted it (the ledger holds the amounts that count; this row says what the document was); a
+  cancelled one keeps its row with ``status`` cancelled, the storno's date, user, reason and entry.
 """
 
 from __future__ import annotations
@@ -50,8 +51,16 @@ operations = Table(
     Column("entry_id", String(64), nullable=False),
     Column("created_by", String(64)),
     Column("created_at", TS, nullable=False),
+    Column("status", String(10), nullable=False, server_default="active"),  # active | cancelled
+    Column("cancel_date", Date),
+    Column("cancelled_by", String(64)),
+    Column("cancelled_at", TS),
+    Column("cancel_reason", String(300)),
+    Column("cancel_entry_id", String(64)),  # the red-storno reversal of entry_id
     UniqueConstraint("register", "number", name="uq_cash_operation_number"),
 )
 Index("ix_cash_operations_day", operations.c.register, operations.c.op_date)
 Index("ix_cash_operations_partner", operations.c.partner_id, operations.c.op_date)
 Index("ix_cash_operations_document", operations.c.document_type, operations.c.document_id)
+Index("ix_cash_operations_entry", operations.c.entry_id)
+Index("ix_cash_operations_cancel_entry", operations.c.cancel_entry_id)
