@@ -204,7 +204,9 @@ class TenantDatabases:
             engine = self._engines.get(slug)
             if engine is not None:
                 self._engines.move_to_end(slug)
-                idle = self._evict_idle()
+                if len(self._engines) <= self.max_engines:
+                    return engine
+                idle = self._evict_idle()  # over the limit: engines were busy when this one opened
         if engine is None:
             engine, idle = self._open(slug)
         for old in idle:
