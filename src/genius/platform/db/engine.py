@@ -273,7 +273,9 @@ def limit_writer_turn_files(limit: int) -> None:
 def remove_writer_turn_file(database: Path) -> None:
     """Delete the ``-writer`` turn file of the SQLite database at ``database`` (it is being dropped),
     closing this process's descriptor first: left open on the deleted file, it would flock a file no
-    other process sees once a database of that name is created again."""
+    other process sees once a database of that name is created again. Other processes' descriptors
+    are theirs to close; until they do, their writers of a new database of that name still meet at
+    SQLite's own lock (busy_timeout), only without the turn's order."""
     path = _database_file(str(database))
     if path is not None:
         _turn_files.close(path)
