@@ -8,8 +8,10 @@ import pytest
 from fastapi import Request, Response
 from fastapi.responses import JSONResponse
 
+from genius.bootstrap import Platform
 from genius.kernel.errors import Conflict
 from genius.platform.audit import AuditEntry, AuditQuery
+from genius.platform.audit.pending import PendingRequestRecord, request_record_pending
 from genius.platform.db.uow import UnitOfWork
 from genius.platform.tenancy import Tenant, TenantContext, tenant_scope
 from tests.platform.audit.http import Api
@@ -131,3 +133,55 @@ def test_concurrent_requests_keep_one_gapless_chain(api: Api, acme: Tenant) -> N
     assert [r.seq for r in records] == list(range(1, len(records) + 1))
     assert sum(r.action == ACTION for r in records) == 40 == sum(r.action == "test.plain" for r in records)
     assert api.platform.audit.verify(acme.slug).ok
+
+
+def _offered(ctx: TenantContext) -> PendingRequestRecord:
+    def entry(status: int) -> AuditEntry:
+        return AuditEntry(action=ACTION, result_details={"status": status})
+
+    return PendingRequestRecord(ctx, entry=entry, expected_status=lambda: 201)
+
+
+def test_only_the_carrying_transaction_commits_the_request_record(backend: tuple[Platform, Tenant]) -> None:
+    platform, tenant = backend
+    ctx = TenantContext(tenant.id, tenant.slug, system=True)
+    with tenant_scope(ctx), platform.databases.engine().connect() as conn:
+        pending = _offered(ctx)
+        with request_record_pending(pending):
+            conn.begin()
+            platform.audit.record_in(conn, AuditEntry(action="test.rolled-back"))
+            assert pending.status == 201 and not pending.committed
+            conn.rollback()
+            # A later transaction on the same connection without an audited change: not its carrier.
+            conn.begin()
+            conn.commit()
+            assert not pending.committed and not pending.written_as(201)
+            # The next audited change carries it again, and its commit counts.
+            conn.begin()
+            platform.audit.record_in(conn, AuditEntry(action="test.committed"))
+            assert not pending.committed
+            conn.commit()
+        assert pending.written_as(201) and not pending.written_as(500)
+        assert not pending.take(ctx)  # committed: never carried twice
+    records = _records_of(platform, ctx)
+    assert [r.action for r in records[-2:]] == ["test.committed", ACTION]
+    assert "test.rolled-back" not in [r.action for r in records]
+    assert platform.audit.verify(tenant.slug).ok
+
+
+def test_an_open_carrier_keeps_the_request_record(backend: tuple[Platform, Tenant]) -> None:
+    platform, tenant = backend
+    ctx = TenantContext(tenant.id, tenant.slug, system=True)
+    pending = _offered(ctx)
+    with tenant_scope(ctx), request_record_pending(pending), platform.databases.engine().connect() as conn:
+        conn.begin()
+        platform.audit.record_in(conn, AuditEntry(action="test.open"))
+        assert not pending.take(ctx)  # its transaction is still open: not free for another one
+        conn.rollback()
+        assert pending.take(ctx)  # rolled back: free again
+        pending.release()
+
+
+def _records_of(platform: Platform, ctx: TenantContext) -> list:
+    with tenant_scope(ctx):
+        return list(reversed(platform.audit.query(AuditQuery(limit=500)).items))
