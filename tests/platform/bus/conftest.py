@@ -88,6 +88,37 @@ def world(tmp_path: Path) -> Iterator[World]:
     built.registry.control.dispose()
 
 
+@pytest.fixture
+def pg_world(postgres_url: str, tmp_path: Path) -> Iterator[World]:
+    """A control plane and a tenant in their own PostgreSQL databases, dropped afterwards."""
+    suffix = uuid.uuid4().hex[:8]
+    control_db = f"gtest_bus_{suffix}"
+    server = make_engine(postgres_url)
+    with server.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        conn.execute(sa.text(f'CREATE DATABASE "{control_db}"'))
+    control = make_engine(sa.make_url(postgres_url).set(database=control_db), schemas=["control"])
+    upgrade(control, [CONTROL_COMPONENT])
+    databases = TenantDatabases(
+        control, data_dir=tmp_path, clusters={"default": postgres_url}, components=[BUS_COMPONENT]
+    )
+    registry = TenantRegistry(databases)
+    slug = f"b{suffix}"
+    tenant = registry.create(slug, name="Acme SRL", cui="RO18547290")
+    with databases.engine_for_slug(slug).begin() as conn:
+        conn.execute(sa.text(EFFECTS_DDL.replace("INTEGER PRIMARY KEY", "SERIAL PRIMARY KEY")))
+    built = World(databases, registry, {"acme": TenantContext(tenant.id, slug, system=True)})
+    built.databases._engines["acme"] = built.databases.engine_for_slug(slug)  # tests name it "acme"
+    try:
+        yield built
+    finally:
+        databases.dispose()
+        control.dispose()
+        with server.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{slug}_core" WITH (FORCE)'))
+            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{control_db}" WITH (FORCE)'))
+        server.dispose()
+
+
 @pytest.fixture(params=["local", pytest.param("rabbitmq", marks=pytest.mark.rabbitmq)])
 def transport_kind(request: pytest.FixtureRequest) -> str:
     if request.param == "rabbitmq":

@@ -1,4 +1,5 @@
-"""The relay loop keeps several batches awaiting confirms while it publishes the next ones."""
+"""The relay loop keeps several batches awaiting confirms while it publishes the next ones, and finds rows
+committed late below its cursor (PostgreSQL)."""
 
 from __future__ import annotations
 
@@ -6,8 +7,11 @@ import asyncio
 from collections.abc import Sequence
 from pathlib import Path
 
+import pytest
+
 from genius.platform.bus import outbox
 from genius.platform.bus.local import LocalTransport
+from genius.platform.bus.messages import ProbeSent
 from genius.platform.bus.relay import MAX_IN_FLIGHT, Relay
 from genius.platform.bus.transport import Outgoing, QueueSpec
 from tests.platform.bus.conftest import World
@@ -81,6 +85,37 @@ async def test_rows_another_process_commits_during_a_stream_are_swept_soon_not_a
         publish_probes(world, 1, start=1)
         await eventually(lambda: world.outbox_count(pending=True) == 0, what="the second row swept")
         assert await transport.queue_depth("probes") == 2
+    finally:
+        await relay.stop()
+        await transport.close()
+
+
+@pytest.mark.postgres
+async def test_a_lower_seq_committed_after_a_read_passed_over_it_goes_out_with_the_next_read(
+    pg_world: World, tmp_path: Path
+) -> None:
+    """PostgreSQL numbers outbox rows at insert, not at commit: a read may see seq N+1 while N's
+    transaction is still open. The next read looks for N again; it does not wait for the cursor to
+    be reset (every row taken marked and no publish in flight, rare in a steady stream)."""
+    transport = LocalTransport(tmp_path / "bus" / "queue.db")
+    await transport.start()
+    await transport.declare(QueueSpec("probes", ("bus.probe.sent",)))
+    relay = Relay(transport, pg_world.databases, lambda: ["acme"], mark_delay=60.0)  # no reset meanwhile
+    engine = pg_world.engine()
+    try:
+        publish_probes(pg_world, 1)
+        assert await relay.run_once("acme") == 1  # the stream so far
+        with engine.connect() as slow:
+            open_unit = slow.begin()
+            outbox.write(slow, [outbox.build_envelope(ProbeSent(seq=1), tenant="acme")])
+            publish_probes(pg_world, 1, start=2)  # a higher seq, committed first
+            assert await relay.run_once("acme") == 1
+            open_unit.commit()
+        assert await relay.run_once("acme") == 1  # the late row, at once
+        assert await relay.run_once("acme") == 0  # and nothing twice
+        await relay.flush_marks("acme")
+        assert pg_world.outbox_count(pending=True) == 0
+        assert await transport.queue_depth("probes") == 3
     finally:
         await relay.stop()
         await transport.close()

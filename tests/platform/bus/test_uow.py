@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -13,7 +12,7 @@ import pytest
 import sqlalchemy as sa
 
 from genius.kernel.errors import ValidationError
-from genius.platform.bus import BUS_COMPONENT, outbox
+from genius.platform.bus import outbox
 from genius.platform.bus.catalogue import CatalogueError
 from genius.platform.bus.handlers import transactional
 from genius.platform.bus.inbox import handle_once, was_handled
@@ -21,48 +20,12 @@ from genius.platform.bus.messages import ProbeSent
 from genius.platform.bus.tables import inbox
 from genius.platform.bus.tracing import handling
 from genius.platform.bus.transport import Delivery
-from genius.platform.db.engine import make_engine
-from genius.platform.db.migrate import upgrade
 from genius.platform.db.uow import UnitOfWork
 from genius.platform.tenancy import (
     NoTenantContext,
-    TenantContext,
-    TenantDatabases,
-    TenantRegistry,
     tenant_scope,
 )
-from tests.platform.bus.conftest import CONTROL_COMPONENT, EFFECTS_DDL, World, make_world
-
-
-@pytest.fixture
-def pg_world(postgres_url: str, tmp_path: Path) -> Iterator[World]:
-    """A control plane and a tenant in their own PostgreSQL databases, dropped afterwards."""
-    suffix = uuid.uuid4().hex[:8]
-    control_db = f"gtest_bus_{suffix}"
-    server = make_engine(postgres_url)
-    with server.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-        conn.execute(sa.text(f'CREATE DATABASE "{control_db}"'))
-    control = make_engine(sa.make_url(postgres_url).set(database=control_db), schemas=["control"])
-    upgrade(control, [CONTROL_COMPONENT])
-    databases = TenantDatabases(
-        control, data_dir=tmp_path, clusters={"default": postgres_url}, components=[BUS_COMPONENT]
-    )
-    registry = TenantRegistry(databases)
-    slug = f"b{suffix}"
-    tenant = registry.create(slug, name="Acme SRL", cui="RO18547290")
-    with databases.engine_for_slug(slug).begin() as conn:
-        conn.execute(sa.text(EFFECTS_DDL.replace("INTEGER PRIMARY KEY", "SERIAL PRIMARY KEY")))
-    built = World(databases, registry, {"acme": TenantContext(tenant.id, slug, system=True)})
-    built.databases._engines["acme"] = built.databases.engine_for_slug(slug)  # tests name it "acme"
-    try:
-        yield built
-    finally:
-        databases.dispose()
-        control.dispose()
-        with server.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{slug}_core" WITH (FORCE)'))
-            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{control_db}" WITH (FORCE)'))
-        server.dispose()
+from tests.platform.bus.conftest import World, make_world
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])

@@ -97,14 +97,20 @@ class OutboxRow:
     created_at: datetime
 
 
-def pending(conn: Connection, limit: int, *, after: int = 0) -> list[OutboxRow]:
-    """Unpublished rows in ``seq`` order, only those past ``after`` (rows already in flight)."""
-    rows = conn.execute(
-        sa.select(outbox.c.seq, outbox.c.body, outbox.c.target_queue, outbox.c.created_at)
-        .where(outbox.c.published_at.is_(None), outbox.c.seq > after)
-        .order_by(outbox.c.seq)
-        .limit(limit)
-    ).all()
+def pending(conn: Connection, limit: int, *, after: int = 0, also: Sequence[int] = ()) -> list[OutboxRow]:
+    """Unpublished rows in ``seq`` order, only those past ``after`` (rows already in flight) and those
+    of ``also`` (seqs at or below it that an earlier read skipped: their transaction had not committed)."""
+    columns = (outbox.c.seq, outbox.c.body, outbox.c.target_queue, outbox.c.created_at)
+    unsent = outbox.c.published_at.is_(None)
+    query = sa.select(*columns).where(unsent, outbox.c.seq > after).order_by(outbox.c.seq).limit(limit)
+    if also:
+        # Two index ranges merged: one OR of both walks every entry of the pending index, including
+        # those of rows marked sent since the last vacuum.
+        past = query.subquery()
+        late = sa.select(*columns).where(unsent, outbox.c.seq.in_(also))
+        both = sa.union_all(sa.select(past), late).subquery()
+        query = sa.select(both).order_by(both.c.seq).limit(limit)
+    rows = conn.execute(query).all()
     return [OutboxRow(r.seq, Envelope.from_json(r.body), r.target_queue, r.created_at) for r in rows]
 
 

@@ -8,9 +8,9 @@ Rows are marked sent only after the broker confirmed them, by a background task,
 batch does not wait on the tenant database's write lock; meanwhile an in-memory cursor keeps the
 next batch from re-reading rows in flight. A crash before the mark republishes those rows, and
 consumers' inboxes absorb the duplicates. Order: a tenant's rows go out in ``seq`` order; a
-failed publish is retried after the rows behind it, and on PostgreSQL a transaction that commits
-a lower ``seq`` late is picked up by the next pass, so consumers must not rely on strict order
-across failures.
+failed publish is retried after the rows behind it, and on PostgreSQL a lower ``seq`` committed
+after a read passed over it goes out with the next reads (``skipped``), so consumers must not rely
+on strict order.
 
 Latency: a unit of work in this process wakes the relay at commit; other processes' rows are
 found by the sweep (one indexed query per tenant), ``busy_poll_seconds`` after a pass that found
@@ -36,6 +36,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from genius.kernel.clock import utcnow
 from genius.kernel.ids import new_id
 from genius.platform.bus import inbox, metrics, outbox
+from genius.platform.bus.skipped import SkippedSeqs
 from genius.platform.bus.tables import relay_lease
 from genius.platform.bus.transport import Outgoing, Transport
 from genius.platform.db.engine import SQLITE_IMMEDIATE
@@ -103,12 +104,13 @@ class Relay:
         self._marking: dict[str, asyncio.Task[None]] = {}
         self._mark_now: dict[str, asyncio.Event] = {}
         self._cursor: dict[str, int] = {}
+        # Seqs a read passed over (not committed yet on PostgreSQL): the next reads look for them.
+        self._skipped: dict[str, SkippedSeqs] = {}
         # Batches of a tenant published and awaiting their confirms (the loop keeps up to
         # MAX_IN_FLIGHT going), and how many: the cursor is reset only when none is.
         self._sending: dict[str, set[asyncio.Task[int]]] = {}
         self._publishing: dict[str, int] = {}
-        # Observations run in threads and may finish out of order (a cancelled loop's thread
-        # still completes): each takes a ticket and only the newest reading reaches the gauges.
+        # Observations run in threads and may finish out of order: only the newest reaches the gauges.
         self._observe_lock = threading.Lock()
         self._observe_ticket = 0
         self._observe_applied: dict[str, int] = {}
@@ -125,7 +127,7 @@ class Relay:
         rows = await asyncio.to_thread(self._take, slug)
         if not rows:
             return 0
-        self._cursor[slug] = rows[-1].seq
+        self._advance(slug, rows)
         return await self._send(slug, rows)
 
     async def _send(self, slug: str, rows: Sequence[outbox.OutboxRow]) -> int:
@@ -215,7 +217,7 @@ class Relay:
             rows = await asyncio.to_thread(self._take, slug)
             if not rows:
                 return started
-            self._cursor[slug] = rows[-1].seq
+            self._advance(slug, rows)
             sending.add(asyncio.create_task(self._send(slug, rows)))
             started += len(rows)
             if len(rows) < self.batch_size:
@@ -224,8 +226,16 @@ class Relay:
     def _take(self, slug: str) -> list[outbox.OutboxRow]:
         if not self._hold_lease(slug):
             return []
+        skipped = self._skipped.setdefault(slug, SkippedSeqs())
+        after = self._cursor.get(slug, 0)
         with self.databases.engine_for_slug(slug).connect() as conn:
-            return outbox.pending(conn, self.batch_size, after=self._cursor.get(slug, 0))
+            rows = outbox.pending(conn, self.batch_size, after=after, also=skipped.wanted(after))
+        skipped.saw([r.seq for r in rows])
+        return rows
+
+    def _advance(self, slug: str, rows: Sequence[outbox.OutboxRow]) -> None:
+        """Move the cursor past rows just taken; rows that came late (below it) do not move it back."""
+        self._cursor[slug] = max(self._cursor.get(slug, 0), rows[-1].seq)
 
     def _mark_failed(self, slug: str, failed: Sequence[int]) -> None:
         with self._writer(slug) as conn:
@@ -264,6 +274,7 @@ class Relay:
             ).scalar()
         if holder != self.holder:
             self._lease_until.pop(slug, None)
+            self._skipped.pop(slug, None)  # another relay publishes: what this one saw is stale
             return False
         self._lease_until[slug] = loop_now + self.lease_seconds
         return True
