@@ -5,12 +5,17 @@ Per partner, on the receivable (4111*) or payable (401*) accounts: amounts that 
 that lower it (receipts, payments, credit notes) settle the oldest items first (FIFO). What
 remains is bucketed by days past due on ``as_of``: not due, 1-30, 31-60, 61-90, over 90.
 A partner who paid more than owed shows the unapplied amount as a negative "not due" value.
+
+The database adds up, per partner, the open items of each bucket and what settles them, so only
+one row per partner leaves it (2,000 rows instead of the ~190,000 lines of a 1M-line ledger, and
+no sort of them). That gives the same figures as walking the items one by one: the bucket only
+falls as the due date rises, so settling the oldest items first empties the over-90 bucket,
+then 61-90 and so on down to not due (``_settle``), whatever the order inside a bucket.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
-from datetime import date
+from datetime import date, timedelta
 
 import sqlalchemy as sa
 from sqlalchemy import Connection
@@ -29,16 +34,26 @@ BUCKETS = (
 )
 
 
-def _bucket(days: int) -> int:
-    if days <= 0:
-        return 0
-    if days <= 30:
-        return 1
-    if days <= 60:
-        return 2
-    if days <= 90:
-        return 3
-    return 4
+def _bucket_bounds(as_of: date) -> tuple[date, date, date, date]:
+    """First due dates of buckets 1-30, 31-60, 61-90 and of not due: days past due = as_of - due."""
+    return (
+        as_of - timedelta(days=90),  # due before this: over 90 days
+        as_of - timedelta(days=60),  # 61-90 from here
+        as_of - timedelta(days=30),  # 31-60 from here
+        as_of,  # 1-30 before this day; not due from it on
+    )
+
+
+def _settle(buckets: list[int], settled: int) -> list[int]:
+    """Apply ``settled`` to the open amounts, oldest bucket first (FIFO by due date)."""
+    left = settled
+    out = list(buckets)
+    for index in range(len(out) - 1, -1, -1):
+        applied = min(left, out[index])
+        out[index] -= applied
+        left -= applied
+    out[0] -= left  # paid in advance / more than owed
+    return out
 
 
 def ageing(conn: Connection, kind: str, as_of: date) -> ReportTable:
@@ -47,39 +62,43 @@ def ageing(conn: Connection, kind: str, as_of: date) -> ReportTable:
     settings = repo.load_settings(conn)
     synthetic = settings.receivable_account if kind == "receivables" else settings.payable_account
     e, line = t.entries.c, t.lines.c
+    signed = line.debit - line.credit if kind == "receivables" else line.credit - line.debit
+    due = sa.func.coalesce(line.due_date, e.entry_date)
+    over_90, from_61, from_31, not_due = _bucket_bounds(as_of)
+    owed = [  # open items (amounts raising the balance) by bucket, not due first
+        due >= not_due,
+        (due < not_due) & (due >= from_31),
+        (due < from_31) & (due >= from_61),
+        (due < from_61) & (due >= over_90),
+        due < over_90,
+    ]
+    zero = sa.literal(0, sa.BigInteger)
+    sums = [sa.func.sum(sa.case(((signed > 0) & when, signed), else_=zero)) for when in owed]
     query = (
-        sa.select(line.partner_id, e.entry_date, line.due_date, line.debit, line.credit)
+        sa.select(line.partner_id, sa.func.sum(sa.case((signed <= 0, -signed), else_=zero)), *sums)
         .join(t.entries, e.id == line.entry_id)
         .where(
             e.status == "posted",
             e.entry_date <= as_of,
-            line.partner_id.is_not(None),
             # One pass over the receivable (payable) lines: a LIKE scan measured faster here than
             # 2,000 index probes for the partners' analytics (bench/accounting.py).
             (line.account == synthetic) | line.account.startswith(f"{synthetic}.", autoescape=True),
         )
-        .order_by(line.partner_id, sa.func.coalesce(line.due_date, e.entry_date), e.entry_date, line.id)
+        # No "partner_id IS NOT NULL" here: with it SQLite walks the partner index to group
+        # without sorting, probing an entry per line (2x the CPU); lines without a partner form
+        # one group, left out below.
+        .group_by(line.partner_id)
     )
-    items: dict[str, list[tuple[date, int]]] = defaultdict(list)
-    settled: dict[str, int] = defaultdict(int)
-    for partner_id, entry_date, due, debit, credit in conn.execute(query):
-        signed = int(debit) - int(credit) if kind == "receivables" else int(credit) - int(debit)
-        if signed > 0:
-            items[partner_id].append((due or entry_date, signed))
-        else:
-            settled[partner_id] += -signed
+    per_partner = {
+        partner_id: _settle([int(v or 0) for v in amounts], int(settled or 0))
+        for partner_id, settled, *amounts in conn.execute(query)
+        if partner_id is not None
+    }
     names = {r.id: r.name for r in conn.execute(sa.select(t.partners.c.id, t.partners.c.name))}
     rows = []
     totals = [0] * 6
-    for partner_id in sorted(set(items) | set(settled), key=lambda p: names.get(p, p)):
-        buckets = [0] * 5
-        left = settled[partner_id]
-        for due, amount in items[partner_id]:
-            applied = min(left, amount)
-            left -= applied
-            if amount > applied:
-                buckets[_bucket((as_of - due).days)] += amount - applied
-        buckets[0] -= left  # paid in advance / more than owed
+    for partner_id in sorted(per_partner, key=lambda p: names.get(p, p)):
+        buckets = per_partner[partner_id]
         total = sum(buckets)
         if total == 0 and not any(buckets):
             continue
