@@ -3,7 +3,8 @@
 ``handlers.prebuilt.splice`` lets issuing build and validate before the series lock; these tests
 compare its bytes and the validator's verdict with a build under the final number, for many
 numbers (widths crossed, yearly and continuous formats, payment references that are and are not
-the number) and for every invoice a batch stores (on SQLite and PostgreSQL).
+the number) and for every invoice a batch stores (on SQLite and PostgreSQL). ``splice_json`` does
+the same for the stored JSON form: compared with the renumbered model's serialization.
 """
 
 from __future__ import annotations
@@ -16,13 +17,14 @@ import pytest
 import sqlalchemy as sa
 
 from genius.apps.sales import handlers as h
+from genius.apps.sales import repository as repo
 from genius.apps.sales import tables as t
 from genius.apps.sales.commands import CreateAndIssue, CreateSeries, IssueBatch
-from genius.apps.sales.domain.drafts import prepare
+from genius.apps.sales.domain.drafts import prepare, renumbered
 from genius.apps.sales.domain.series import Series, SeriesInput, validate_series
-from genius.apps.sales.handlers.prebuilt import splice
+from genius.apps.sales.handlers.prebuilt import splice, splice_json
 from genius.bootstrap import Platform
-from genius.fiscal.ro.efactura import build_xml
+from genius.fiscal.ro.efactura import build_xml, invoice_to_dict
 from genius.fiscal.ro.efactura.jsonform import invoice_from_dict
 from genius.fiscal.ro.efactura.validate import validate_xml
 from tests.apps.sales.conftest import IBAN, World, setup_world
@@ -81,6 +83,47 @@ def test_splice_refuses_what_it_cannot_vouch_for() -> None:
     ]
     # Two references today, one after the number: UBL-SR-44's verdict would change.
     assert splice(_xml(draft(payment_instructions=two), "GEN-1"), "GEN-1", "GEN-2") is None
+
+
+@pytest.mark.parametrize("payment", [None, OTHER_REFERENCE])
+def test_splice_json_gives_the_renumbered_serialization(payment: list[dict[str, Any]] | None) -> None:
+    document = draft() if payment is None else draft(payment_instructions=payment)
+    series = validate_series(SeriesInput("A.b/c_9-", reset="yearly", width=3, next_number=98))
+    placeholder, *numbers = _numbers(series, 4)
+    prepared = prepare(document, replace(context(), number=placeholder))
+    text = repo.canonical(invoice_to_dict(prepared.invoice))
+    references = sum(p.remittance_information == placeholder for p in prepared.invoice.payment_instructions)
+    assert references == (0 if payment else 1)
+    for number in numbers:
+        direct = repo.canonical(invoice_to_dict(renumbered(prepared, placeholder, number).invoice))
+        assert splice_json(text, placeholder, number, references) == direct, number
+    assert splice_json(text, placeholder, placeholder, references) is text
+
+
+def test_splice_json_refuses_a_placeholder_standing_elsewhere() -> None:
+    # A note that is exactly the placeholder stays as written: the count tells, the caller serializes.
+    prepared = prepare(draft(notes=[{"text": "GEN-7"}]), replace(context(), number="GEN-7"))
+    text = repo.canonical(invoice_to_dict(prepared.invoice))
+    assert splice_json(text, "GEN-7", "GEN-8", 1) is None
+    assert splice_json(text, "GEN-7", "GEN 8", 1) is None  # not a safe number
+
+
+def test_issue_keeps_a_note_that_is_the_placeholder(world: World) -> None:
+    """The fallback under the lock: the note stays, BT-1 and BT-83 get the number."""
+    with world.scope():
+        first = h.create_and_issue(world.deps, CreateAndIssue(world.draft(issue_date="2025-09-15")))
+        # The next number is GEN2025-0002: a note saying exactly that must not be renumbered.
+        second = h.create_and_issue(
+            world.deps, CreateAndIssue(world.draft(issue_date="2025-09-15", notes=[{"text": "GEN2025-0002"}]))
+        )
+    assert (first.number, second.number) == ("GEN2025-0001", "GEN2025-0002")
+    with world.engine().connect() as conn:
+        stored = conn.execute(
+            sa.select(t.invoices.c.document_json).where(t.invoices.c.id == second.invoice_id)
+        ).scalar_one()
+    document = json.loads(stored)
+    assert document["number"] == "GEN2025-0002"
+    assert document["notes"][0]["text"] == "GEN2025-0002"
 
 
 def _stored_match_direct_build(world: World) -> None:

@@ -38,20 +38,18 @@ def _revenue(prepared: PreparedDocument, context: ExpansionContext) -> list[dict
     return [part.as_strings() for part in amounts_by_class(prepared.invoice, classify)]
 
 
-def issued_event(
+def issued_facts(
     invoice_id: str,
-    number: str,
     series_id: str,
     partner_id: str | None,
     prepared: PreparedDocument,
     context: ExpansionContext,
-    digest: str,
     ctx: TenantContext,
-) -> InvoiceIssuedV2 | CreditNoteIssuedV2:
+) -> dict[str, Any]:
+    """The event's fields that do not depend on the number: worked out before the series lock."""
     model, totals = prepared.invoice, prepared.totals
-    common: dict[str, Any] = {
+    facts: dict[str, Any] = {
         "invoice_id": invoice_id,
-        "number": number,
         "series_id": series_id,
         "issue_date": model.issue_date,
         "tax_point_date": prepared.rate_date,
@@ -67,13 +65,19 @@ def issued_event(
         "payable_amount": totals.payable_amount,
         "vat_breakdown": _breakdown(prepared),
         "revenue": _revenue(prepared, context),
-        "xml_sha256": digest,
         "issued_by": ctx.user_id,
     }
     if context.corrected is not None:
-        return CreditNoteIssuedV2(
-            corrected_invoice_id=context.corrected.id,
-            corrected_invoice_number=context.corrected.number,
-            **common,
-        )
-    return InvoiceIssuedV2(type_code=model.type_code, due_date=model.due_date, **common)
+        facts["corrected_invoice_id"] = context.corrected.id
+        facts["corrected_invoice_number"] = context.corrected.number
+    else:
+        facts["type_code"] = model.type_code
+        facts["due_date"] = model.due_date
+    return facts
+
+
+def issued_event(facts: dict[str, Any], number: str, digest: str) -> InvoiceIssuedV2 | CreditNoteIssuedV2:
+    """The event of an issue: ``facts`` (``issued_facts``) with its number and the XML's hash."""
+    if "corrected_invoice_id" in facts:
+        return CreditNoteIssuedV2(number=number, xml_sha256=digest, **facts)
+    return InvoiceIssuedV2(number=number, xml_sha256=digest, **facts)

@@ -4,17 +4,19 @@ Issuing has two steps. First, with no lock held, the draft's references
 are resolved and the document expanded, computed, authorized (the amount limit), checked
 against the CIUS-RO rules, built as UBL and run through the e-Factura validator, all under the
 number the series would give next (a placeholder of the series' own format): a document ANAF
-would refuse is refused here, before any number is taken. Then one unit of work locks the
-series, takes the real number, writes it into the bytes already built (``prebuilt.splice``,
-whose docstring says why they and the validator's verdict are exactly those of a build under
-the real number; when it cannot say so the UBL is built and validated again under the lock),
-stores the XML and its hash, moves the series on, appends the audit record and queues the
-event. Any refusal or exception rolls the unit of work back, so no number is consumed (the
-series row stays as it was) and nothing is half-written; and the series is locked only for
-the numbering and the writes. On PostgreSQL both steps share one connection and transaction
-(the planning reads take no lock), and once the series and the audit chain head are locked
-every write and the COMMIT go to the server in one round trip (``.transaction``); on SQLite the
-plan is read on a connection of its own before ``BEGIN IMMEDIATE``.
+would refuse is refused here, before any number is taken; so are the stored columns, the
+document's JSON form and the event's fields, everything but the number and the XML's hash. Then
+one unit of work locks the series, takes the real number, writes it into the bytes already built
+(``prebuilt.splice`` and ``splice_json``, whose docstring says why they and the validator's
+verdict are exactly those of a build under the real number; when it cannot say so the UBL is
+built and validated again under the lock), stores the XML and its hash, moves the series on,
+appends the audit record and queues the event. Any refusal or exception rolls the unit of work
+back, so no number is consumed (the series row stays as it was) and nothing is half-written; and
+the series is locked only for the numbering and the writes. On PostgreSQL both steps share one
+connection and transaction (the planning reads take no lock), and once the series and the audit
+chain head are locked every write and the COMMIT go to the server in one round trip
+(``.transaction``); on SQLite the plan is read on a connection of its own before
+``BEGIN IMMEDIATE``.
 """
 
 from __future__ import annotations
@@ -46,8 +48,8 @@ from genius.apps.sales.handlers.drafts import (
     partner_id_of,
     resolve,
 )
-from genius.apps.sales.handlers.issued_events import issued_event
-from genius.apps.sales.handlers.prebuilt import splice
+from genius.apps.sales.handlers.issued_events import issued_event, issued_facts
+from genius.apps.sales.handlers.prebuilt import splice, splice_json
 from genius.apps.sales.handlers.transaction import IssuingTransaction, issuing_slot
 from genius.fiscal.ro.efactura import build_xml, check_rules, invoice_to_dict
 from genius.fiscal.ro.efactura.validate import validate_xml
@@ -88,6 +90,10 @@ class _Plan:
     prepared: PreparedDocument
     context: ExpansionContext
     xml: bytes  # the UBL under the placeholder, validated: ANAF would accept it
+    document_json: str  # the JSON form under the placeholder (``repo.canonical``)
+    references: int  # BT-83 payment references that are the placeholder (``renumbered``)
+    columns: dict[str, Any]  # the invoice row's values that do not depend on the number
+    facts: dict[str, Any]  # the event's fields that do not depend on the number
     partner_id: str | None
     corrects_invoice_id: str | None
     draft_version: int | None  # None: created and issued in one step
@@ -244,6 +250,25 @@ def _plan(
         deps.authorizer.check(ctx, ISSUE_PERMISSION, {"amount": f"{amount:f}"})
     check_rules(prepared.invoice)  # CIUS-RO rules on the model: field paths and rule ids
     xml = _validated_xml(prepared)
+    partner_id = partner_id_of(resolved)
+    corrects_invoice_id = resolved.refs.corrects_invoice_id
+    columns = {
+        "status": InvoiceStatus.ISSUED.value,
+        "series_id": series_id,
+        "partner_id": partner_id,
+        "corrects_invoice_id": corrects_invoice_id,
+        "issue_date": prepared.invoice.issue_date,
+        "tax_point_date": prepared.tax_point_date,
+        "due_date": prepared.invoice.due_date,
+        **buyer_facts(prepared, context.buyer),
+        **amounts(prepared),
+    }
+    if draft_version is None:
+        columns.update(
+            id=invoice_id, document_type=kind.value, draft_json=repo.canonical(document), version=1
+        )
+    else:
+        columns["version"] = draft_version + 1
     return _Plan(
         invoice_id=invoice_id,
         kind=kind,
@@ -253,8 +278,14 @@ def _plan(
         prepared=prepared,
         context=context,
         xml=xml,
-        partner_id=partner_id_of(resolved),
-        corrects_invoice_id=resolved.refs.corrects_invoice_id,
+        document_json=repo.canonical(invoice_to_dict(prepared.invoice)),
+        references=sum(
+            p.remittance_information == placeholder for p in prepared.invoice.payment_instructions
+        ),
+        columns=columns,
+        facts=issued_facts(invoice_id, series_id, partner_id, prepared, context, ctx),
+        partner_id=partner_id,
+        corrects_invoice_id=corrects_invoice_id,
         draft_version=draft_version,
     )
 
@@ -275,7 +306,8 @@ def _commit(
 
     The reads come first (series, corrected invoice, audit chain head), then only writes, which
     ``issuing.defer_writes`` sends in one round trip with the COMMIT (a batch passes ``None``:
-    its next document reads again).
+    its next document reads again). Everything that does not need the number was worked out by
+    ``_plan``: under the locks the number is only written into the XML and the JSON form.
     """
     conn = uow.connection
     kind, invoice_id = plan.kind, plan.invoice_id
@@ -288,13 +320,15 @@ def _commit(
         corrected = repo.corrected_invoice(conn, plan.context.corrected.id)
         assert corrected is not None
         rules.check_credit(corrected, plan.prepared.invoice.currency, plan.prepared.totals.payable_amount)
-    prepared = renumbered(plan.prepared, plan.placeholder, number)
+    model, totals = plan.prepared.invoice, plan.prepared.totals  # the same under any number
     xml = splice(plan.xml, plan.placeholder, number)
-    if xml is None:  # a number the splice cannot vouch for: build and validate it here
-        xml = _validated_xml(prepared)
+    document_json = splice_json(plan.document_json, plan.placeholder, number, plan.references)
+    if xml is None or document_json is None:  # a number a splice cannot vouch for: work it out here
+        renumbered_model = renumbered(plan.prepared, plan.placeholder, number)
+        xml = xml if xml is not None else _validated_xml(renumbered_model)
+        document_json = repo.canonical(invoice_to_dict(renumbered_model.invoice))
     digest = hashlib.sha256(xml).hexdigest()
     now = utcnow()
-    totals = prepared.totals
     audit = deps.audit.stage_in(  # locks the chain head: the last read of this transaction
         conn,
         AuditEntry(
@@ -303,8 +337,8 @@ def _commit(
             resource_id=invoice_id,
             after={
                 "number": number,
-                "issue_date": prepared.invoice.issue_date.isoformat(),
-                "currency": prepared.invoice.currency,
+                "issue_date": model.issue_date.isoformat(),
+                "currency": model.currency,
                 "payable_amount": f"{totals.payable_amount:f}",
                 "xml_sha256": digest,
             },
@@ -314,17 +348,9 @@ def _commit(
         issuing.defer_writes(conn)
     repo.advance_series(conn, plan.series_id, advanced)
     values = {
-        "status": InvoiceStatus.ISSUED.value,
+        **plan.columns,
         "number": number,
-        "series_id": plan.series_id,
-        "partner_id": plan.partner_id,
-        "corrects_invoice_id": plan.corrects_invoice_id,
-        "issue_date": prepared.invoice.issue_date,
-        "tax_point_date": prepared.tax_point_date,
-        "due_date": prepared.invoice.due_date,
-        **buyer_facts(prepared, plan.context.buyer),
-        **amounts(prepared),
-        "document_json": repo.canonical(invoice_to_dict(prepared.invoice)),
+        "document_json": document_json,
         "xml": xml,
         "xml_sha256": digest,
         "updated_at": now,
@@ -333,31 +359,17 @@ def _commit(
         "issued_by": ctx.user_id,
     }
     if plan.draft_version is None:
-        repo.insert_invoice(
-            conn,
-            {
-                "id": invoice_id,
-                "document_type": kind.value,
-                "draft_json": repo.canonical(plan.document),
-                "version": 1,
-                "created_at": now,
-                "created_by": ctx.user_id,
-                **values,
-            },
-        )
+        repo.insert_invoice(conn, {**values, "created_at": now, "created_by": ctx.user_id})
     else:
-        repo.update_invoice(conn, invoice_id, {**values, "version": plan.draft_version + 1})
+        repo.update_invoice(conn, invoice_id, values)
     audit.write(conn)
-    event = issued_event(
-        invoice_id, number, plan.series_id, plan.partner_id, prepared, plan.context, digest, ctx
-    )
-    envelope = uow.publish(event, subject=invoice_id)
+    envelope = uow.publish(issued_event(plan.facts, number, digest), subject=invoice_id)
     return IssuedDocument(
         invoice_id=invoice_id,
         document_type=kind,
         number=number,
-        issue_date=prepared.invoice.issue_date,
-        currency=prepared.invoice.currency,
+        issue_date=model.issue_date,
+        currency=model.currency,
         payable_amount=totals.payable_amount,
         xml_sha256=digest,
         event_id=envelope.id,

@@ -25,6 +25,12 @@ Why the result is exactly what building and validating under the real number wou
   reference, which :func:`splice` checks and refuses. No other rule looks at these values
   (BR-64 and the code-list checks look at ``cbc:ID`` elements inside items and tax schemes, by
   position and attributes, not at the root's text).
+
+The document's JSON form (stored beside the XML) is also written before the lock and renumbered
+by :func:`splice_json`: a safe number is a JSON string without escapes, so the renumbered model's
+serialization differs only in the string values that were the placeholder (BT-1 and the BT-83
+references ``renumbered`` replaces). When the placeholder stands as a whole value anywhere else
+(a note that is exactly the placeholder), the count differs and the caller serializes again.
 """
 
 from __future__ import annotations
@@ -62,6 +68,20 @@ def splice(xml: bytes, placeholder: str, number: str) -> bytes | None:
     if old not in references:
         return head
     return head.replace(_reference(old), _reference(new))
+
+
+def splice_json(text: str, placeholder: str, number: str, references: int) -> str | None:
+    """``text`` (``canonical`` JSON of the model under ``placeholder``, where BT-1 and
+    ``references`` BT-83 payment references hold it) with ``number`` in those values; ``None``
+    when the placeholder stands elsewhere too (the caller serializes the renumbered model)."""
+    if number == placeholder:
+        return text
+    if not (splicable(placeholder) and splicable(number)):
+        return None
+    old = f'"{placeholder}"'
+    if text.count(old) != 1 + references:
+        return None
+    return text.replace(old, f'"{number}"')
 
 
 def _reference(number: bytes) -> bytes:
