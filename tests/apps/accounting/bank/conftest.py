@@ -15,7 +15,6 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 from fastapi.testclient import TestClient
-from pydantic import SecretStr
 
 from genius.apps.accounting.bank import subscriptions
 from genius.apps.accounting.bank.api import router as bank_router
@@ -25,27 +24,13 @@ from genius.kernel.ids import new_id
 from genius.platform.bus.handlers import RegistryTenants
 from genius.platform.bus.outbox import build_envelope
 from genius.platform.bus.transport import Delivery
-from genius.platform.db.engine import make_engine
 from genius.platform.db.uow import UnitOfWork
-from genius.platform.settings import Settings
 from genius.platform.tenancy import Tenant, TenantContext
 from genius.web.app import create_app
+from tests.platforms import base_settings, postgres_platform
 
-MASTER_KEY = "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA="  # 32 zero bytes, tests only
 PASSWORD = "Correct-horse-battery-42"
 SAMPLES = Path(__file__).resolve().parents[3] / "fiscal" / "ro" / "bankstatements" / "samples"
-
-
-def settings(tmp_path: Path) -> Settings:
-    return Settings(
-        data_dir=tmp_path,
-        master_key=MASTER_KEY,
-        database_url=None,
-        redis_url=None,
-        amqp_url=None,
-        otlp_endpoint=None,
-        public_url="http://testserver",
-    )
 
 
 @dataclass
@@ -172,26 +157,15 @@ def platform(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Platfor
     """A platform on SQLite, or on PostgreSQL with a fresh control database (dropped afterwards,
     with every tenant database made)."""
     if request.param == "sqlite":
-        built = build_platform(settings(tmp_path))
+        built = build_platform(base_settings(tmp_path))
         yield built
         built.close()
         return
-    server_url = request.getfixturevalue("postgres_url")
-    server = make_engine(server_url)
-    control_db = f"gtest_bank_{uuid.uuid4().hex[:10]}"
-    with server.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-        conn.execute(sa.text(f'CREATE DATABASE "{control_db}"'))
-    url = sa.make_url(server_url).set(database=control_db).render_as_string(hide_password=False)
-    built = build_platform(settings(tmp_path).model_copy(update={"database_url": SecretStr(url)}))
-    try:
+    postgres_url = request.getfixturevalue("postgres_url")
+    with postgres_platform(
+        postgres_url, "gtest_bank", lambda url: base_settings(tmp_path, database_url=url)
+    ) as built:
         yield built
-    finally:
-        names = [f"{t.slug}_core" for t in built.tenants.list()]
-        built.close()
-        with server.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-            for name in [*names, control_db]:
-                conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        server.dispose()
 
 
 @pytest.fixture

@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import io
-import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -32,13 +31,12 @@ from genius.kernel.clock import utcnow
 from genius.platform.bus.consumer import Consumer
 from genius.platform.bus.relay import Relay
 from genius.platform.bus.tables import outbox
-from genius.platform.db.engine import make_engine
 from genius.platform.db.uow import UnitOfWork
 from genius.platform.tenancy import TenantContext
 from genius.workers.anaf_saft import read_model_consumer, tenant_profile
 from tests.apps.accounting.test_sales_postings import eventually
 from tests.apps.sales.conftest import World, setup_world
-from tests.web.conftest import base_settings
+from tests.platforms import base_settings, postgres_platform
 
 CONTACT = {"contact_first_name": "Ioana", "contact_last_name": "Popescu", "contact_telephone": "+40264000000"}
 
@@ -173,22 +171,11 @@ async def books(tmp_path: Path) -> AsyncIterator[Books]:
 @pytest.fixture
 async def pg_books(tmp_path: Path, postgres_url: str) -> AsyncIterator[Books]:
     """The same on a throwaway PostgreSQL control database; its tenants' databases are dropped."""
-    server = make_engine(postgres_url)
-    control_db = f"gtest_saft_{uuid.uuid4().hex[:10]}"
-    with server.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-        conn.execute(sa.text(f'CREATE DATABASE "{control_db}"'))
-    url = sa.make_url(postgres_url).set(database=control_db).render_as_string(hide_password=False)
-    platform = build_platform(base_settings(tmp_path, database_url=url))
-    try:
+    with postgres_platform(
+        postgres_url, "gtest_saft", lambda url: base_settings(tmp_path, database_url=url)
+    ) as platform:
         async with running_books(platform) as running:
             yield running
-    finally:
-        slugs = [tenant.slug for tenant in platform.tenants.list()]
-        platform.close()
-        with server.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-            for name in [*(f"{s}_core" for s in slugs), control_db]:
-                conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        server.dispose()
 
 
 def assert_valid(document: bytes, xsd: Path) -> None:
