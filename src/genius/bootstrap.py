@@ -110,7 +110,13 @@ def build_platform(settings: Settings | None = None, *, migrate_control: bool = 
     clusters = {name: dsn.get_secret_value() for name, dsn in settings.clusters.items()}
     if settings.database_url is not None:
         clusters.setdefault(DEFAULT_CLUSTER, settings.database_url.get_secret_value())
-    databases = TenantDatabases(control, data_dir=data_dir, clusters=clusters, components=tenant_components())
+    databases = TenantDatabases(
+        control,
+        data_dir=data_dir,
+        clusters=clusters,
+        components=tenant_components(),
+        max_engines=settings.tenant_engines,
+    )
     if settings.master_key is not None:
         master_key = decode_key(settings.master_key.get_secret_value())
     else:
