@@ -97,21 +97,31 @@ class OutboxRow:
     created_at: datetime
 
 
+def _pending_statements() -> tuple[sa.Select[Any], sa.Select[Any]]:
+    """The relay's read, built once (building a union per read cost ~0.5 ms of CPU): rows past
+    ``:after``, and the same merged with the rows of ``:also`` (skipped seqs below it)."""
+    columns = (outbox.c.seq, outbox.c.body, outbox.c.target_queue, outbox.c.created_at)
+    unsent = outbox.c.published_at.is_(None)
+    limit = sa.bindparam("limit", type_=sa.Integer)
+    past = sa.select(*columns).where(unsent, outbox.c.seq > sa.bindparam("after")).order_by(outbox.c.seq)
+    # Two index ranges merged: one OR of both walks every entry of the pending index, including
+    # those of rows marked sent since the last vacuum.
+    late = sa.select(*columns).where(unsent, outbox.c.seq.in_(sa.bindparam("also", expanding=True)))
+    both = sa.union_all(sa.select(past.limit(limit).subquery()), late).subquery()
+    return past.limit(limit), sa.select(both).order_by(both.c.seq).limit(limit)
+
+
+PENDING, PENDING_WITH_SKIPPED = _pending_statements()
+
+
 def pending(conn: Connection, limit: int, *, after: int = 0, also: Sequence[int] = ()) -> list[OutboxRow]:
     """Unpublished rows in ``seq`` order, only those past ``after`` (rows already in flight) and those
     of ``also`` (seqs at or below it that an earlier read skipped: their transaction had not committed)."""
-    columns = (outbox.c.seq, outbox.c.body, outbox.c.target_queue, outbox.c.created_at)
-    unsent = outbox.c.published_at.is_(None)
-    query = sa.select(*columns).where(unsent, outbox.c.seq > after).order_by(outbox.c.seq).limit(limit)
     if also:
-        # Two index ranges merged: one OR of both walks every entry of the pending index, including
-        # those of rows marked sent since the last vacuum.
-        past = query.subquery()
-        late = sa.select(*columns).where(unsent, outbox.c.seq.in_(also))
-        both = sa.union_all(sa.select(past), late).subquery()
-        query = sa.select(both).order_by(both.c.seq).limit(limit)
-    rows = conn.execute(query).all()
-    return [OutboxRow(r.seq, Envelope.from_json(r.body), r.target_queue, r.created_at) for r in rows]
+        found = conn.execute(PENDING_WITH_SKIPPED, {"after": after, "limit": limit, "also": list(also)})
+    else:
+        found = conn.execute(PENDING, {"after": after, "limit": limit})
+    return [OutboxRow(r.seq, Envelope.from_json(r.body), r.target_queue, r.created_at) for r in found.all()]
 
 
 def mark_published(conn: Connection, seqs: Sequence[int]) -> None:
