@@ -42,6 +42,7 @@ from bench._bus_processes import (
     consumer_count,
     gc_summary,
 )
+from bench._bus_reads import ReadLog
 from genius.platform.bus.messages import ProbeSent
 from genius.platform.bus.process import settle_process
 from genius.platform.bus.relay import Relay
@@ -161,6 +162,7 @@ class Latency:
     parts: str  # p50/p99 of the legs, for the notes
     histograms: str  # how many events each leg took per bucket of milliseconds
     gc: str  # garbage-collection pauses of the relay's process and of the consumer processes
+    reads: str  # the relay's outbox reads, and the events a read passed over after their commit
 
 
 def _quantiles(values: list[float]) -> tuple[float, float]:
@@ -188,6 +190,7 @@ async def _latency(setup: Setup, where: Where, transport: Transport, consumers: 
     # so the relay finds its rows by sweeping the outbox's partial index, with the production
     # defaults: every 5 ms while it finds rows, backing off to 0.5 s when it finds none.
     relay = Relay(transport, setup.databases, lambda: [setup.slug])
+    reads = ReadLog(relay)
     confirmed: dict[int, float] = {}
     publish = transport.publish
 
@@ -235,7 +238,8 @@ async def _latency(setup: Setup, where: Where, transport: Transport, consumers: 
     legs.append(("end to end", latencies))
     histograms = "; ".join(f"{name}: {_histogram(values)}" for name, values in legs)
     gc = f"relay process {gc_summary(relay_gc.pauses)}; consumer processes {gc_summary(consumer.gc_pauses())}"
-    return Latency(total / sent_in, p50, p99, latencies[-1], parts, histograms, gc)
+    passed = reads.passed_over(produced, seqs)
+    return Latency(total / sent_in, p50, p99, latencies[-1], parts, histograms, gc, passed)
 
 
 async def _run(kind: str, database: str, folder: Path) -> tuple[str, str]:
@@ -275,7 +279,8 @@ async def _run(kind: str, database: str, folder: Path) -> tuple[str, str]:
         f"{throughput.cpu_relay:.0f}, consumers (together) {throughput.cpu_consumer:.0f}{broker}; "
         f"events per consumer process {'/'.join(f'{n:,}' for n in throughput.shares)}; "
         f"latency legs, p50/p99 ms: {latency.parts}; events per leg and bucket (ms): "
-        f"{latency.histograms}; garbage collections during the latency run: {latency.gc}{floor_note}"
+        f"{latency.histograms}; garbage collections during the latency run: {latency.gc}; relay outbox "
+        f"reads during the latency run: {latency.reads}{floor_note}"
     )
     return row, note
 
