@@ -21,6 +21,9 @@ from genius.web.errors import ErrorBody, send_error
 
 TRACE_HEADER = b"x-trace-id"
 UNMATCHED_ROUTE = "<unmatched>"
+# Metric children per (method, route, status), so a request costs no ``labels()`` lookups (a lock
+# and a tuple each); past this many label sets (a client inventing methods) it starts over.
+MAX_CACHED_LABELS = 1024
 
 log = get_logger("genius.web.access")
 
@@ -43,6 +46,17 @@ class TraceMiddleware:
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
         self.tracer = get_tracer()
+        self._metrics: dict[tuple[str, str, str], tuple[Any, Any]] = {}
+
+    def _metric_children(self, method: str, route: str, status: int) -> tuple[Any, Any]:
+        key = (method, route, str(status))
+        children = self._metrics.get(key)
+        if children is None:
+            if len(self._metrics) >= MAX_CACHED_LABELS:
+                self._metrics.clear()
+            children = (HTTP_REQUESTS.labels(*key), HTTP_LATENCY.labels(*key))
+            self._metrics[key] = children
+        return children
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -73,9 +87,10 @@ class TraceMiddleware:
                 await send(message)
 
             HTTP_IN_FLIGHT.inc()
+            # bind + reset rather than ``bound_contextvars`` (which first reads every bound value).
+            bound = structlog.contextvars.bind_contextvars(trace_id=trace_id)
             try:
-                with structlog.contextvars.bound_contextvars(trace_id=trace_id):
-                    await self.app(scope, receive, send_with_trace)
+                await self.app(scope, receive, send_with_trace)
             except Exception as exc:
                 span.record_exception(exc)
                 span.set_status(Status(StatusCode.ERROR, type(exc).__name__))
@@ -99,20 +114,25 @@ class TraceMiddleware:
                     ),
                 )
             finally:
+                structlog.contextvars.reset_contextvars(**bound)
                 HTTP_IN_FLIGHT.dec()
                 elapsed = time.perf_counter() - started_at
                 status = response["status"]
                 route = route_template(scope)
                 span.update_name(f"{method} {route}")
-                span.set_attribute("http.request.method", method)
-                span.set_attribute("http.route", route)
-                span.set_attribute("url.path", scope.get("path", ""))
-                span.set_attribute("http.response.status_code", status)
+                span.set_attributes(
+                    {
+                        "http.request.method": method,
+                        "http.route": route,
+                        "url.path": scope.get("path", ""),
+                        "http.response.status_code": status,
+                    }
+                )
                 if status >= 500:
                     span.set_status(Status(StatusCode.ERROR))
-                labels = (method, route, str(status))
-                HTTP_REQUESTS.labels(*labels).inc()
-                HTTP_LATENCY.labels(*labels).observe(elapsed)
+                requests, latency = self._metric_children(method, route, status)
+                requests.inc()
+                latency.observe(elapsed)
                 ctx = state.get("tenant_context")
                 log.info(
                     "request",
