@@ -68,17 +68,19 @@ class TenantBindingMiddleware:
             await send_error(send, genius_error_body(exc, trace_id_of(scope)), headers_for(exc))
             return
         scope.setdefault("state", {})["tenant_context"] = ctx
-        span = trace.get_current_span()
-        span.set_attribute("genius.tenant", ctx.slug)
+        attributes = {"genius.tenant": ctx.slug}
         if ctx.user_id:
-            span.set_attribute("enduser.id", ctx.user_id)
-        with (
-            tenant_scope(ctx),
-            structlog.contextvars.bound_contextvars(
-                tenant=ctx.slug, tenant_id=ctx.tenant_id, user_id=ctx.user_id
-            ),
-        ):
-            await self.app(scope, receive, send)
+            attributes["enduser.id"] = ctx.user_id
+        trace.get_current_span().set_attributes(attributes)
+        # bind + reset rather than ``bound_contextvars`` (which first reads every bound value).
+        bound = structlog.contextvars.bind_contextvars(
+            tenant=ctx.slug, tenant_id=ctx.tenant_id, user_id=ctx.user_id
+        )
+        try:
+            with tenant_scope(ctx):
+                await self.app(scope, receive, send)
+        finally:
+            structlog.contextvars.reset_contextvars(**bound)
 
 
 __all__ = ["CachedTokenVerifier", "TenantBindingMiddleware", "TokenVerifier", "bearer_token"]
