@@ -16,6 +16,7 @@ from genius.platform.ratelimit import (
     RateDecision,
     RateLimiter,
     RedisRateLimiter,
+    RequestBuckets,
     build_rate_limiter,
     tenant_bucket,
     user_bucket,
@@ -180,3 +181,18 @@ def test_settings_pick_the_implementation(tmp_path) -> None:  # type: ignore[no-
     assert isinstance(build_rate_limiter(Settings(data_dir=tmp_path, redis_url=None)), InMemoryRateLimiter)
     chosen = build_rate_limiter(Settings(data_dir=tmp_path, redis_url="redis://127.0.0.1:6379/0"))
     assert isinstance(chosen, RedisRateLimiter)
+
+
+def test_request_buckets_are_built_once_per_tenant_user_and_limits() -> None:
+    sets = RequestBuckets(max_sets=3)
+    limits = RateLimitSettings(tenant_rate=10, tenant_burst=20, user_rate=1, user_burst=2)
+    first = sets.for_request("t1", "u1", limits)
+    assert first == (tenant_bucket("t1", limits), user_bucket("t1", "u1", limits))
+    assert sets.for_request("t1", "u1", limits.model_copy()) is first  # equal limits: the same buckets
+    assert sets.for_request("t1", None, limits) == (tenant_bucket("t1", limits),)
+    changed = limits.model_copy(update={"user_burst": 5})  # an administrator's override
+    rebuilt = sets.for_request("t1", "u1", changed)
+    assert rebuilt == (tenant_bucket("t1", changed), user_bucket("t1", "u1", changed))
+    assert sets.for_request("t1", "u2", limits)[1].key == "{t1}:user:u2"  # a fourth set: starts over
+    again = sets.for_request("t1", "u1", limits)
+    assert again == first and again is not first

@@ -90,3 +90,35 @@ def tenant_bucket(tenant_id: str, limits: RateLimitSettings) -> Bucket:
 
 def user_bucket(tenant_id: str, user_id: str, limits: RateLimitSettings) -> Bucket:
     return Bucket(f"{{{tenant_id}}}:user:{user_id}", limits.user_rate, limits.user_burst)
+
+
+# Bucket sets remembered by ``RequestBuckets``; past this many (tenant, user, limits) it starts over.
+MAX_BUCKET_SETS = 10_000
+
+
+class RequestBuckets:
+    """The buckets a request of (tenant, user) takes from, built once per limits value.
+
+    The gateway asks on every request; a ``Bucket`` validates itself when built, so the same
+    tenant, user and limits reuse the tuple built the first time. Limits changed by an
+    administrator are a new key: their buckets are built then.
+    """
+
+    def __init__(self, max_sets: int = MAX_BUCKET_SETS) -> None:
+        self._max = max_sets
+        self._sets: dict[tuple[str, str | None, float, int, float, int], tuple[Bucket, ...]] = {}
+
+    def for_request(
+        self, tenant_id: str, user_id: str | None, limits: RateLimitSettings
+    ) -> tuple[Bucket, ...]:
+        """The tenant's bucket, then the user's when there is a user."""
+        rates = (limits.tenant_rate, limits.tenant_burst, limits.user_rate, limits.user_burst)
+        key = (tenant_id, user_id, *rates)
+        buckets = self._sets.get(key)
+        if buckets is None:
+            tenant = tenant_bucket(tenant_id, limits)
+            buckets = (tenant, user_bucket(tenant_id, user_id, limits)) if user_id else (tenant,)
+            if len(self._sets) >= self._max:
+                self._sets.clear()
+            self._sets[key] = buckets
+        return buckets

@@ -11,7 +11,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from genius.platform.observability.logs import get_logger
 from genius.platform.observability.metrics import RATE_LIMITED
-from genius.platform.ratelimit import LimitSource, RateLimiter, tenant_bucket, user_bucket
+from genius.platform.ratelimit import LimitSource, RateLimiter, RequestBuckets
 from genius.platform.tenancy import TenantContext
 from genius.web.errors import ErrorBody, send_error, trace_id_of
 
@@ -23,6 +23,7 @@ class RateLimitMiddleware:
         self.app = app
         self.limiter = limiter
         self.limits = limits
+        self.buckets = RequestBuckets()
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         state = scope.get("state")
@@ -32,9 +33,7 @@ class RateLimitMiddleware:
             return
         try:
             limits = self.limits.limits_for(ctx.tenant_id)
-            buckets = [tenant_bucket(ctx.tenant_id, limits)]
-            if ctx.user_id:
-                buckets.append(user_bucket(ctx.tenant_id, ctx.user_id, limits))
+            buckets = self.buckets.for_request(ctx.tenant_id, ctx.user_id, limits)
             decision = await self.limiter.acquire(buckets)
         except Exception as exc:  # the store or the limits are unreadable: serve, and say so in the logs
             log.warning("rate limiter unavailable; request not limited", error=repr(exc))
