@@ -11,7 +11,8 @@ import time
 from typing import Any
 
 import structlog
-from opentelemetry.trace import SpanKind, Status, StatusCode
+from opentelemetry import context as otel_context
+from opentelemetry.trace import SpanKind, Status, StatusCode, set_span_in_context
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from genius.platform.observability.logs import get_logger
@@ -67,13 +68,17 @@ class TraceMiddleware:
         carrier = _trace_carrier(scope["headers"])
         parent = extract_trace_context(carrier) if carrier else None
         response: dict[str, Any] = {"status": 500, "started": False}
-        with self.tracer.start_as_current_span(
+        # start_span + attach rather than start_as_current_span: the same span made current and
+        # ended, without the two generator context managers around it.
+        span = self.tracer.start_span(
             method,
             context=parent,
             kind=SpanKind.SERVER,
             record_exception=False,
             set_status_on_exception=False,
-        ) as span:
+        )
+        span_token = otel_context.attach(set_span_in_context(span))
+        try:
             trace_id = format(span.get_span_context().trace_id, "032x")
             state = scope.setdefault("state", {})
             state["trace_id"] = trace_id
@@ -145,3 +150,6 @@ class TraceMiddleware:
                     tenant=getattr(ctx, "slug", None),
                     user_id=getattr(ctx, "user_id", None),
                 )
+        finally:
+            otel_context.detach(span_token)
+            span.end()
