@@ -9,7 +9,7 @@ UBL-CR-666/673 are fatal and live in ``syntax.py``.
 from __future__ import annotations
 
 import csv
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
 from importlib.resources import files
@@ -110,43 +110,6 @@ def _exception(rule_id: str, node: Node, doc: UblDocument) -> bool:
     return False
 
 
-_Hit = Callable[[str, Node, "str | None"], None]
-
-
-def _descend(kids: dict[str, list[Node]], below: dict[str, _Trie], hit: _Hit) -> None:
-    for name, same in kids.items():
-        trie = below.get(name)
-        if trie is None:
-            continue
-        rows = trie.rows
-        deeper = trie.below
-        for node in same:
-            for rule_id, attribute in rows:
-                hit(rule_id, node, attribute)
-            if deeper and node._kids:
-                _descend(node._kids, deeper, hit)
-
-
-def _walk_parents(doc: UblDocument, top: dict[str, _Trie], hit: _Hit) -> None:
-    """Every parent in document order, each knowing its place in the path tree."""
-    place: dict[Node, dict[str, _Trie]] = {doc.root: top}
-    for parent in doc.parents:
-        below = place.get(parent)
-        if below is None:
-            continue
-        for same in parent.kid_groups():
-            trie = below.get(same[0].name)
-            if trie is None:
-                continue
-            if trie.rows:
-                for node in same:
-                    for rule_id, attribute in trie.rows:
-                        hit(rule_id, node, attribute)
-            if trie.below:
-                for node in same:
-                    place[node] = trie.below
-
-
 @RULES.group(
     [
         Rule(
@@ -175,16 +138,24 @@ def unused_elements(doc: UblDocument) -> Iterator[tuple[str, Hit]]:
         fired.add(rule_id)
         hits.append((rule_id, Hit(node, attribute=attribute)))
 
-    # Root-relative paths: a descent from the root along the path tree only (subtrees holding no
-    # listed path are never entered); same-named siblings share one lookup. Nodes at one path are
-    # met in document order, so each rule's first hit is the document's first; a rule listed at
-    # two paths (the InvoiceLine/CreditNoteLine pairs) would not be if both line kinds occur, so
-    # such a document takes the walk over every parent in document order instead.
-    kids = doc.root._kids
-    if "cac:InvoiceLine" in kids and "cac:CreditNoteLine" in kids:
-        _walk_parents(doc, index.exact.below, hit)
-    else:
-        _descend(kids, index.exact.below, hit)
+    # Root-relative paths: parents in document order, each knowing its place in the path tree
+    # (subtrees holding no listed path are skipped); same-named siblings share one lookup.
+    place: dict[Node, dict[str, _Trie]] = {doc.root: index.exact.below}
+    for parent in doc.parents:
+        below = place.get(parent)
+        if below is None:
+            continue
+        for same in parent.kid_groups():
+            trie = below.get(same[0].name)
+            if trie is None:
+                continue
+            if trie.rows:
+                for node in same:
+                    for rule_id, attribute in trie.rows:
+                        hit(rule_id, node, attribute)
+            if trie.below:
+                for node in same:
+                    place[node] = trie.below
     # "Anywhere" rows end in one of a few names: only those elements are looked at.
     for name, by_parent in index.anywhere.items():
         for node in doc.all(name):
