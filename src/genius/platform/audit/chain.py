@@ -41,7 +41,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from decimal import Decimal
 from enum import Enum
@@ -100,6 +100,14 @@ class ChainedRecord:
 
     def computed_hash(self) -> str:
         return hashlib.sha256(canonical_bytes(self.canonical_fields())).hexdigest()
+
+    def chained(self, seq: int, prev_hash: str) -> ChainedRecord:
+        """This record at position ``seq`` after ``prev_hash``, with its hash: one copy, not two."""
+        fields = self.canonical_fields()
+        fields["seq"] = seq
+        fields["prev_hash"] = prev_hash
+        digest = hashlib.sha256(canonical_bytes(fields)).hexdigest()
+        return replace(self, seq=seq, prev_hash=prev_hash, hash=digest)
 
 
 def canonical_json(value: Any) -> str:

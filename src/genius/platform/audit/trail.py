@@ -14,7 +14,7 @@ import socket
 import sys
 import threading
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -172,8 +172,7 @@ class AuditTrail:
                 f"tenant {ctx.slug!r} has no audit chain head: run `genius migrate`",
                 details={"tenant": ctx.slug},
             )
-        record = replace(record, seq=head.last_seq + 1, prev_hash=head.last_hash)
-        record = replace(record, hash=record.computed_hash())
+        record = record.chained(head.last_seq + 1, head.last_hash)
         rows = [row_values(record)]
         last = record
         pending = pending_request_record() if entry.result == "success" else None
@@ -184,14 +183,14 @@ class AuditTrail:
             except GeniusError:
                 pending.release()  # the middleware writes it (and logs why it cannot) as before
             else:
-                request = replace(request, seq=record.seq + 1, prev_hash=record.hash)
-                last = replace(request, hash=request.computed_hash())
+                last = request.chained(record.seq + 1, record.hash)
                 rows.append(row_values(last))
                 pending.follow(conn)
         return StagedAppend(record=record, rows=rows, last=last)
 
     def _build(self, ctx: TenantContext, entry: AuditEntry) -> ChainedRecord:
-        problems = _entry_problems(entry)
+        json_values: dict[str, Any] = {}  # before, after, result_details: converted once
+        problems = _entry_problems(entry, json_values)
         if problems:
             raise problems
         user_id = entry.user_id if entry.user_id is not None else ctx.user_id
@@ -211,11 +210,11 @@ class AuditTrail:
             action=entry.action,
             resource_type=entry.resource_type,
             resource_id=entry.resource_id,
-            before=to_json_value(entry.before, "before"),
-            after=to_json_value(entry.after, "after"),
+            before=json_values["before"],
+            after=json_values["after"],
             reason=entry.reason,
             result=entry.result,
-            result_details=to_json_value(entry.result_details, "result_details"),
+            result_details=json_values["result_details"],
             client_ip=entry.client_ip,
             service=entry.service or self.service,
             trace_id=entry.trace_id or current_trace_id(),
@@ -267,7 +266,8 @@ class AuditTrail:
         return run_query(self.databases.engine(), query)
 
 
-def _entry_problems(entry: AuditEntry) -> ValidationError | None:
+def _entry_problems(entry: AuditEntry, json_values: dict[str, Any]) -> ValidationError | None:
+    """What is wrong with ``entry``, if anything; its JSON summaries go to ``json_values``."""
     problems: list[tuple[str, str]] = []
     if not isinstance(entry.action, str) or not _ACTION_RE.fullmatch(entry.action):
         problems.append(("action", "1 to 200 printable characters, e.g. sales.invoice.issue"))
@@ -279,7 +279,7 @@ def _entry_problems(entry: AuditEntry) -> ValidationError | None:
             problems.append((name, f"text of at most {limit} characters"))
     for name in ("before", "after", "result_details"):
         try:
-            to_json_value(getattr(entry, name), name)
+            json_values[name] = to_json_value(getattr(entry, name), name)
         except ValueError as exc:
             problems.append((name, str(exc)))
     if entry.occurred_at is not None and entry.occurred_at.tzinfo is None:
