@@ -148,5 +148,8 @@ def test_ageing_matches_the_line_by_line_fifo(any_ledger: Ledger, kind: str) -> 
             sums = [sum((row[i] for row in expected), D("0.00")) for i in range(2, 8)]  # type: ignore[misc]
             assert report.totals == ["Total", "", *sums]
             seen += expected
+        # A connection a D406 stream left in yield_per mode (SQLAlchemy 2 changes it in place).
+        streaming = conn.execution_options(yield_per=50)
+        assert ageing(streaming, kind, AS_OF[-1]).rows == expected
     # The data reach every bucket, and overpaid partners (a negative "not due") are among them.
     assert all(any(row[i] for row in seen) for i in range(2, 7)) and any(row[2] < 0 for row in seen)  # type: ignore[operator]

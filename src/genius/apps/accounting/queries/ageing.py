@@ -34,6 +34,13 @@ BUCKETS = (
 )
 
 
+# 2,000 rows: one buffered read, even on a connection left streaming (SQLAlchemy 2's
+# Connection.execution_options(yield_per=...) changes the connection itself, as the D406 streams
+# do). Through PostgreSQL's server-side cursor the planner favours the first rows, no parallel
+# workers, and walks the partner index with an entry probe per line: 3.5-4 s instead of 0.4-0.7 s.
+BUFFERED = {"yield_per": None, "stream_results": False}
+
+
 def _bucket_bounds(as_of: date) -> tuple[date, date, date, date]:
     """First due dates of buckets 1-30, 31-60, 61-90 and of not due: days past due = as_of - due."""
     return (
@@ -91,7 +98,7 @@ def ageing(conn: Connection, kind: str, as_of: date) -> ReportTable:
     )
     per_partner = {
         partner_id: _settle([int(v or 0) for v in amounts], int(settled or 0))
-        for partner_id, settled, *amounts in conn.execute(query)
+        for partner_id, settled, *amounts in conn.execute(query, execution_options=BUFFERED)
         if partner_id is not None
     }
     names = {r.id: r.name for r in conn.execute(sa.select(t.partners.c.id, t.partners.c.name))}
