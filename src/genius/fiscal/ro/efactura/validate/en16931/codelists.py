@@ -228,10 +228,27 @@ for _name, _checks in _CHECKS.items():
     )
 
 
+_BoundCheck = tuple[str, CodeList, str]  # (rule, loaded code list, what is checked)
+
+
+def _bind(checks: tuple[_Check, ...]) -> tuple[_BoundCheck, ...]:
+    return tuple((rule_id, code_list(list_name), what) for rule_id, list_name, what in checks)
+
+
+@cache
+def _bound() -> dict[str, tuple[dict[str, tuple[_BoundCheck, ...]], tuple[_BoundCheck, ...]]]:
+    """_BY_PARENT with each code list loaded (one lookup per document, not per node)."""
+    return {
+        name: ({parent: _bind(found) for parent, found in by_parent.items()}, _bind(anywhere))
+        for name, (by_parent, anywhere) in _BY_PARENT.items()
+    }
+
+
 @RULES.group(_RULES)
 def code_lists(doc: UblDocument) -> Iterator[tuple[str, Hit]]:
-    for name, (by_parent, anywhere) in _BY_PARENT.items():
-        nodes = doc.all(name)
+    present = doc.by_name
+    for name, (by_parent, anywhere) in _bound().items():
+        nodes = present.get(name)
         if not nodes:
             continue
         for node in nodes:
@@ -240,15 +257,16 @@ def code_lists(doc: UblDocument) -> Iterator[tuple[str, Hit]]:
             else:
                 parent = node.parent
                 checks = by_parent.get(parent.name, ()) if parent is not None else ()
-            for rule_id, list_name, what in checks:
+            for rule_id, codes, what in checks:
                 if not what:
-                    if not code_list(list_name).accepts(node.text):
-                        yield rule_id, Hit(node, {"value": node.text})
+                    text = node.text
+                    if text not in codes.tokens and not codes.accepts(text):
+                        yield rule_id, Hit(node, {"value": text})
                     continue
                 value = node.el.get(what)
-                if value is None:
+                if value is None or value in codes.tokens:
                     continue
-                if not code_list(list_name).accepts(value) and not (
+                if not codes.accepts(value) and not (
                     rule_id == "BR-CL-10" and _sepa_allowed(node, normalize_space(value))
                 ):
                     yield rule_id, Hit(node, {"value": value}, attribute=what)
@@ -261,8 +279,9 @@ def code_lists(doc: UblDocument) -> Iterator[tuple[str, Hit]]:
         elif is_charge(charge) and not code_list("uncl7161_charge_reasons").has_token(node.norm):
             yield "BR-CL-20", Hit(node, {"value": node.text})
     currencies = code_list("iso4217_currencies")
+    known = currencies.tokens
     for node, value in doc.attributes("currencyID"):
-        if not currencies.accepts(value):
+        if value not in known and not currencies.accepts(value):
             yield "BR-CL-03", Hit(node, {"value": value}, attribute="currencyID")
     for name in _REFERENCES:
         for reference in doc.all(name):
@@ -281,8 +300,9 @@ def code_lists(doc: UblDocument) -> Iterator[tuple[str, Hit]]:
         if " " in node.norm or not exemptions.has_token(normalize_space(node.text.upper())):
             yield "BR-CL-22", Hit(node, {"value": node.text})
     units = code_list("unece_rec20_rec21_units")
+    unit_codes = units.tokens
     for node, value in doc.attributes("unitCode"):
-        if not units.accepts(value):
+        if value not in unit_codes and not units.accepts(value):
             yield "BR-CL-23", Hit(node, {"value": value}, attribute="unitCode")
     mimes = code_list("mime_codes").codes
     for node in doc.all("cbc:EmbeddedDocumentBinaryObject"):
