@@ -96,23 +96,6 @@ _COUNTERS: dict[str, Count] = {
 }
 
 
-def _path_counter(path: str) -> Count:
-    """``count(a/b/c)`` from a node, following the usual single element per step without lists."""
-    first, *rest = path.split("/")
-    if not rest:
-        return lambda node: len(node.kids(first))
-
-    def count(node: Node) -> int:
-        level = node.kids(first)
-        for step in rest:
-            if not level:
-                return 0
-            level = level[0].kids(step) if len(level) == 1 else [kid for n in level for kid in n.kids(step)]
-        return len(level)
-
-    return count
-
-
 def _limit_rule(limit: _Limit) -> Rule:
     times_ro, times_en = ("o dată", "once") if limit.at_most == 1 else ("de două ori", "twice")
     return Rule(
@@ -123,13 +106,18 @@ def _limit_rule(limit: _Limit) -> Rule:
     )
 
 
+# One row of a context: (rule, at most, path steps or () for a counter, the counter or None).
+_Row = tuple[str, int, tuple[str, ...], "Count | None"]
+
+
 @cache
-def _by_context() -> tuple[tuple[str, tuple[tuple[str, int, Count], ...]], ...]:
-    """The CSV rows grouped by context, each row as (rule id, at most, counter)."""
-    grouped: dict[str, list[tuple[str, int, Count]]] = {}
+def _by_context() -> tuple[tuple[str, tuple[_Row, ...]], ...]:
+    """The CSV rows grouped by context; a path row keeps its steps (counted inline, see below)."""
+    grouped: dict[str, list[_Row]] = {}
     for limit in _limits():
-        counter = _COUNTERS.get(limit.counted) or _path_counter(limit.counted)
-        grouped.setdefault(limit.context, []).append((limit.rule_id, limit.at_most, counter))
+        counter = _COUNTERS.get(limit.counted)
+        steps = () if counter is not None else tuple(limit.counted.split("/"))
+        grouped.setdefault(limit.context, []).append((limit.rule_id, limit.at_most, steps, counter))
     return tuple((context, tuple(rows)) for context, rows in grouped.items())
 
 
@@ -141,8 +129,22 @@ def cardinalities(doc: UblDocument) -> Iterator[tuple[str, Node]]:
         else:
             nodes = _contexts(doc, context)  # each context list computed once for all its rows
         for node in nodes:
-            for rule_id, at_most, count in rows:
-                if count(node) > at_most:
+            kids = node._kids
+            for rule_id, at_most, steps, counter in rows:
+                if counter is not None:
+                    if counter(node) > at_most:
+                        yield rule_id, node
+                    continue
+                # count(a/b/c), following the usual single element per step without lists
+                level = kids.get(steps[0])
+                for step in steps[1:]:
+                    if not level:
+                        break
+                    if len(level) == 1:
+                        level = level[0]._kids.get(step)
+                    else:
+                        level = [kid for n in level for kid in n._kids.get(step, ())]
+                if level and len(level) > at_most:
                     yield rule_id, node
 
 
@@ -214,7 +216,11 @@ def ubl_sr_47(doc: UblDocument) -> Iterator[Node]:
 )
 def ubl_sr_48(doc: UblDocument) -> Iterator[Node]:
     for line in (*doc.all("cac:InvoiceLine"), *doc.all("cac:CreditNoteLine")):
-        if len(line.findall("cac:Item/cac:ClassifiedTaxCategory")) != 1:
+        # count(cac:Item/cac:ClassifiedTaxCategory), written out (per line)
+        count = 0
+        for item in line._kids.get("cac:Item", ()):
+            count += len(item._kids.get("cac:ClassifiedTaxCategory", ()))
+        if count != 1:
             yield line
 
 
