@@ -14,7 +14,6 @@ from collections.abc import Callable, Iterator
 
 from genius.fiscal.ro.efactura.validate.document import Node, UblDocument
 from genius.fiscal.ro.efactura.validate.en16931.selectors import (
-    fraction_digits,
     is_allowance,
     is_charge,
     line_charges,
@@ -263,8 +262,12 @@ def decimal_places(doc: UblDocument) -> Iterator[tuple[str, Hit]]:
         if nodes is None:
             nodes = found[contexts] = contexts(doc)
         for context in nodes:
-            amounts = context.kids(name)
-            if amounts and fraction_digits(amounts[0].string_value) > 2:
+            amounts = context._kids.get(name)
+            if not amounts:
+                continue
+            value = amounts[0].string_value
+            dot = value.find(".")  # fraction_digits(value) > 2, written out (per line and amount)
+            if dot >= 0 and len(value) - dot > 3:
                 for rule_id in ids:
                     yield rule_id, Hit(amounts[0], {"value": amounts[0].text})
 
@@ -282,7 +285,9 @@ def ubl_dt_01(doc: UblDocument) -> Iterator[Hit]:
         if name.endswith("PriceAmount"):
             continue
         for node in doc.all(name):
-            if fraction_digits(node.string_value) <= 2:
+            value = node.string_value
+            dot = value.find(".")  # fraction_digits(value) <= 2, written out (per amount)
+            if dot < 0 or len(value) - dot <= 3:
                 continue
             if not any(a.name == "cac:Price" and a.kids("cac:AllowanceCharge") for a in node.ancestors()):
                 yield Hit(node, {"value": node.text})

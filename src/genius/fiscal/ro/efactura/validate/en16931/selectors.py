@@ -39,10 +39,12 @@ def is_charge(charge: Node) -> bool:
 def is_vat(category: Node) -> bool:
     """``[cac:TaxScheme/normalize-space(upper-case(cbc:ID)) = 'VAT']`` on a (Classified)TaxCategory
     or a PartyTaxScheme."""
-    for scheme in category.kids("cac:TaxScheme"):
-        ids = scheme.kids("cbc:ID")
-        if ids and normalize_space(ids[0].text.upper()) == "VAT":
-            return True
+    for scheme in category._kids.get("cac:TaxScheme", ()):
+        ids = scheme._kids.get("cbc:ID")
+        if ids:
+            text = ids[0].text
+            if text == "VAT" or normalize_space(text.upper()) == "VAT":  # the first: the usual text
+                return True
     return False
 
 
@@ -85,13 +87,21 @@ def under(nodes: Iterable[Node], parent_name: str) -> list[Node]:
     return [n for n in nodes if n.parent is not None and n.parent.name == parent_name]
 
 
+# match pattern -> (its last name, the names above it from the nearest up); patterns are a fixed set
+_MATCH_STEPS: dict[str, tuple[str, tuple[str, ...]]] = {}
+
+
 def matching(doc: UblDocument, pattern: str) -> list[Node]:
     """Nodes matching the relative match pattern ``a/b/c`` wherever they occur (document order)."""
-    steps = pattern.split("/")
+    split = _MATCH_STEPS.get(pattern)
+    if split is None:
+        steps = pattern.split("/")
+        split = _MATCH_STEPS[pattern] = (steps[-1], tuple(reversed(steps[:-1])))
+    last, above = split
     found = []
-    for node in doc.all(steps[-1]):
+    for node in doc.by_name.get(last, ()):
         current: Node | None = node
-        for step in reversed(steps[:-1]):
+        for step in above:
             current = current.parent if current is not None else None
             if current is None or current.name != step:
                 break
@@ -118,14 +128,10 @@ def decimal_of(doc: UblDocument, parent: Node | None, name: str) -> Decimal | No
     return None if node is None else doc.decimal(node)
 
 
-def fraction_digits(text: str) -> int:
-    """``string-length(substring-after(text, '.'))``: characters after the first '.'."""
-    _, dot, after = text.partition(".")
-    return len(after) if dot else 0
-
-
 def as_double(text: str) -> float | None:
     """Untyped text compared with a number in XPath 2.0 is cast to xs:double (None if not castable)."""
+    if text.isascii() and text.replace(".", "", 1).isdigit():  # the usual "21", "12.50": float() as below
+        return float(text)
     value = text.strip(" \t\r\n")
     if value in ("INF", "+INF"):
         return float("inf")
