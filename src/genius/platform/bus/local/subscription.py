@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 
 from genius.kernel.ids import new_id
 from genius.platform.bus.envelope import Envelope, EnvelopeError
+from genius.platform.bus.local.wake import WakeSocket
 from genius.platform.bus.transport import Delivery, Subscription
 
 if TYPE_CHECKING:
@@ -43,6 +44,8 @@ class LocalSubscription(Subscription):
         self._heartbeat = asyncio.create_task(self._keep_leases())
         with transport._waiters_lock:
             transport._waiters.add((self._loop, self._wakeup))
+        # Publishes in other processes wake it through this socket (local/wake.py).
+        self._socket = WakeSocket(transport.wake_folder, queue, self._loop, self._wakeup.set)
 
     async def take(self, max_count: int) -> list[Delivery]:
         idle = self._t.poll_seconds / 10
@@ -71,7 +74,8 @@ class LocalSubscription(Subscription):
                 await self._t._run(self._t._release, [r[0] for r in rows], self.owner)
                 return []
             if not rows:
-                # Woken at once by a publish in this process; else poll, backing off to poll_seconds.
+                # Woken at once by a publish (this process: the event; another: the wake socket);
+                # else poll, backing off to poll_seconds.
                 try:
                     await asyncio.wait_for(self._wakeup.wait(), idle)
                     idle = self._t.poll_seconds / 10
@@ -144,6 +148,7 @@ class LocalSubscription(Subscription):
         self._heartbeat.cancel()
         with self._t._waiters_lock:
             self._t._waiters.discard((self._loop, self._wakeup))
+        self._socket.close()
         if self._flushing is not None:
             await self._flushing
         await self._flush()

@@ -36,6 +36,7 @@ from typing import Any, TypeVar
 from genius.platform.bus.catalogue import tag_of
 from genius.platform.bus.local import dead_letters as dead
 from genius.platform.bus.local.upgrade import upgrade_layout
+from genius.platform.bus.local.wake import wake_consumers, wake_folder
 from genius.platform.bus.transport import (
     DEFAULT_MAX_DELIVERIES,
     DeadLetter,
@@ -108,6 +109,7 @@ class LocalTransport(Transport):
         self._waiters: set[tuple[asyncio.AbstractEventLoop, asyncio.Event]] = set()
         self._waiters_lock = threading.Lock()
         self._declared_workers: set[str] = set()
+        self.wake_folder = wake_folder(self.path)  # consumers in other processes (local/wake.py)
 
     # -- plumbing ------------------------------------------------------------------------------
     async def start(self) -> None:
@@ -201,11 +203,13 @@ class LocalTransport(Transport):
                 # A command must wait for its worker even if the worker has not started yet.
                 await self.declare(worker_queue(tag))
                 self._declared_workers.add(tag)
-        await self._run(self._write, lambda db: self._insert(db, messages))
+        queues = await self._run(self._write, lambda db: self._insert(db, messages))
         self._wake()
+        wake_consumers(self.wake_folder, queues)
         return [True] * len(messages)
 
-    def _insert(self, db: sqlite3.Connection, messages: Sequence[Outgoing]) -> None:
+    def _insert(self, db: sqlite3.Connection, messages: Sequence[Outgoing]) -> set[str]:
+        """Copy ``messages`` into their queues; returns the queues written to."""
         bindings = db.execute("SELECT queue, pattern FROM bindings").fetchall()
         queues = {row[0] for row in db.execute("SELECT name FROM queues")}
         now = time.time()
@@ -225,6 +229,7 @@ class LocalTransport(Transport):
             " VALUES (?, ?, ?, ?, ?, ?, ?)",
             rows,
         )
+        return {row[0] for row in rows}
 
     # -- consume -------------------------------------------------------------------------------
     async def subscribe(self, queue: str, *, prefetch: int) -> Subscription:
