@@ -245,18 +245,19 @@ _ZERO = Decimal(0)
 
 
 def _taxed(doc: UblDocument, node: Node, categories: list[Node] | tuple[Node, ...], amounts: str) -> _Taxed:
+    # (node._kids.get(name, ()) is node.kids(name) without the call: this runs per line.)
     # Codes and rates are only ever tested for membership (``in``): tuples serve as well as sets.
     codes = []
     rates = []
     for c in categories:
-        ids = c.kids("cbc:ID")
+        ids = c._kids.get("cbc:ID")
         codes.append(normalize_space(ids[0].text) if ids else "")  # code(c)
-        for p in c.kids("cbc:Percent"):
+        for p in c._kids.get("cbc:Percent", ()):
             r = doc.decimal(p)
             if r is not None:
                 rates.append(r)
     total = _ZERO  # sum(..., Decimal(0)): the same additions in the same order (exponents included)
-    for a in node.kids(amounts):
+    for a in node._kids.get(amounts, ()):
         total = total + (doc.decimal(a) or _ZERO)
     if amounts == _LINE_AMOUNT:  # a line: its charge/allowance flags are never read (see basis)
         return _Taxed(tuple(codes), tuple(rates), total, False, False)
@@ -277,7 +278,9 @@ def _taxed_of(doc: UblDocument, nodes: list[Node] | tuple[Node, ...], lines: boo
         if taxed is None:
             if lines:
                 categories = [
-                    c for item in node.kids("cac:Item") for c in item.kids("cac:ClassifiedTaxCategory")
+                    c
+                    for item in node._kids.get("cac:Item", ())
+                    for c in item._kids.get("cac:ClassifiedTaxCategory", ())
                 ]
                 taxed = _taxed(doc, node, categories, _LINE_AMOUNT)
             else:
@@ -308,13 +311,14 @@ def _taxed_charges(doc: UblDocument, anywhere: bool) -> list[_Taxed]:
 def basis(doc: UblDocument, line_name: str, value: str, rate: Decimal | None) -> Basis:
     """Sums over ``/*/line_name`` and ``/*/cac:AllowanceCharge`` whose category is ``value`` (and
     whose rate equals ``rate`` when given), as in ``sum(../../../cac:InvoiceLine[...]/...)``."""
+    # (t.matches(value, rate) written out: this runs per line and breakdown group)
     lines = _ZERO
     for t in _taxed_lines(doc, line_name, False):
-        if t.matches(value, rate):
+        if value in t.codes and (rate is None or rate in t.rates):
             lines = lines + t.amount
     charges = allowances = _ZERO
     for t in _taxed_charges(doc, False):
-        if t.matches(value, rate):
+        if value in t.codes and (rate is None or rate in t.rates):
             if t.charge:
                 charges += t.amount
             if t.allowance:
@@ -325,7 +329,7 @@ def basis(doc: UblDocument, line_name: str, value: str, rate: Decimal | None) ->
 def any_with_rate(doc: UblDocument, line_name: str, value: str, rate: Decimal) -> bool:
     """``exists(//line_name[...category value, rate...]) or exists(//cac:AllowanceCharge[...])`` (BR-S-08)."""
     for t in _taxed_lines(doc, line_name, True):
-        if t.matches(value, rate):
+        if value in t.codes and rate in t.rates:  # t.matches(value, rate), written out
             return True
     for t in _taxed_charges(doc, True):  # noqa: SIM110
         if t.matches(value, rate):

@@ -44,7 +44,25 @@ def _rate_ok(prefix: str, category: Node, doc: UblDocument) -> bool:
     return numeric_compare(rates, ">=", 0)  # BR-IG, BR-IP: (cbc:Percent) >= 0
 
 
+def _standard_rate_ok(category: Node) -> bool:
+    """``_rate_ok("BR-S", ...)`` without the dispatch: (cbc:Percent) > 0, one rate per line usually."""
+    for rate in category._kids.get("cbc:Percent", ()):
+        value = as_double(rate.text)
+        if value is not None and value > 0:
+            return True
+    return False
+
+
 def _rate_check(prefix: str, cat: VatCategory, attr: str) -> Callable[[UblDocument], Iterator[Node]]:
+    if prefix == "BR-S":
+
+        def standard(doc: UblDocument) -> Iterator[Node]:
+            for category in vat_facts(doc).coded(attr, cat.code):
+                if not _standard_rate_ok(category):
+                    yield category.first("cbc:Percent") or category
+
+        return standard
+
     def check(doc: UblDocument) -> Iterator[Node]:
         for category in vat_facts(doc).coded(attr, cat.code):
             if not _rate_ok(prefix, category, doc):
