@@ -58,6 +58,7 @@ async def test_only_the_queues_written_to_are_woken_and_dead_sockets_are_removed
     try:
         assert wake_consumers(transport.wake_folder, ["probes"]) == 1
         assert wake_consumers(transport.wake_folder, ["nobody"]) == 0
+        assert wake_consumers(transport.wake_folder, ["probes"], skip=transport.own_sockets) == 0
         dead = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
         dead_path = transport.wake_folder / (next(transport.wake_folder.iterdir()).name[:8] + ".1.0.sock")
         dead.bind(str(dead_path))

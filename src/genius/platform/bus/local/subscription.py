@@ -46,6 +46,8 @@ class LocalSubscription(Subscription):
             transport._waiters.add((self._loop, self._wakeup))
         # Publishes in other processes wake it through this socket (local/wake.py).
         self._socket = WakeSocket(transport.wake_folder, queue, self._loop, self._wakeup.set)
+        if self._socket.path is not None:
+            transport.own_sockets.add(self._socket.path.name)
 
     async def take(self, max_count: int) -> list[Delivery]:
         idle = self._t.poll_seconds / 10
@@ -148,6 +150,8 @@ class LocalSubscription(Subscription):
         self._heartbeat.cancel()
         with self._t._waiters_lock:
             self._t._waiters.discard((self._loop, self._wakeup))
+        if self._socket.path is not None:
+            self._t.own_sockets.discard(self._socket.path.name)
         self._socket.close()
         if self._flushing is not None:
             await self._flushing

@@ -110,6 +110,7 @@ class LocalTransport(Transport):
         self._waiters_lock = threading.Lock()
         self._declared_workers: set[str] = set()
         self.wake_folder = wake_folder(self.path)  # consumers in other processes (local/wake.py)
+        self.own_sockets: set[str] = set()  # this transport's consumers' sockets: woken by their events
 
     # -- plumbing ------------------------------------------------------------------------------
     async def start(self) -> None:
@@ -205,7 +206,7 @@ class LocalTransport(Transport):
                 self._declared_workers.add(tag)
         queues = await self._run(self._write, lambda db: self._insert(db, messages))
         self._wake()
-        wake_consumers(self.wake_folder, queues)
+        wake_consumers(self.wake_folder, queues, skip=self.own_sockets)
         return [True] * len(messages)
 
     def _insert(self, db: sqlite3.Connection, messages: Sequence[Outgoing]) -> set[str]:

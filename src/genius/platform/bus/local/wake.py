@@ -21,7 +21,7 @@ import logging
 import os
 import socket
 import zlib
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
 from pathlib import Path
 
 log = logging.getLogger("genius.bus.local")
@@ -86,17 +86,19 @@ class WakeSocket:
                 self.path.unlink()
 
 
-def wake_consumers(folder: Path, queues: Iterable[str]) -> int:
-    """Send an empty datagram to every socket in ``folder`` of a consumer of ``queues``; returns how
-    many were sent."""
+def wake_consumers(folder: Path, queues: Iterable[str], skip: Collection[str] = ()) -> int:
+    """Send an empty datagram to every socket in ``folder`` of a consumer of ``queues`` but those named
+    in ``skip`` (the publisher's own consumers, woken through their events); returns how many."""
     family = getattr(socket, "AF_UNIX", None)
     tags = {_tag(q) for q in queues}
     if not tags:
         return 0
     try:
-        entries = [e for e in os.scandir(folder) if e.name.endswith(SUFFIX) and e.name[:8] in tags]
+        with os.scandir(folder) as found:
+            entries = [e for e in found if e.name[:8] in tags and e.name.endswith(SUFFIX)]
     except FileNotFoundError:
         return 0
+    entries = [e for e in entries if e.name not in skip]
     if family is None or not entries:
         return 0
     sent = 0
