@@ -144,21 +144,25 @@ def vat_facts(doc: UblDocument) -> VatFacts:
     vat_id_codes: set[str] = set()
     raw_id_codes: set[str] = set()
     info: dict[Node, tuple[str, bool]] = {}
-    for category in (*tax_categories, *classified):
+    for category in (*tax_categories, *classified):  # (one per line: children maps read directly)
         vat = is_vat(category)
-        identifiers = category.kids("cbc:ID")
-        info[category] = (normalize_space(identifiers[0].text) if identifiers else "", vat)
+        identifiers = category._kids.get("cbc:ID")
+        if not identifiers:
+            info[category] = ("", vat)
+            continue
         for identifier in identifiers:
-            raw_id_codes.add(identifier.text)
-            norm = identifier.norm
+            text = identifier.text
+            raw_id_codes.add(text)
+            norm = normalize_space(text)
             codes.add(norm)
             if vat:
                 vat_id_codes.add(norm)
+        info[category] = (normalize_space(identifiers[0].text), vat)
     breakdown_vat_id_count: dict[str, int] = {}
     for category in breakdown:
         if info[category][1]:
-            for identifier in category.kids("cbc:ID"):
-                norm = identifier.norm
+            for identifier in category._kids.get("cbc:ID", ()):
+                norm = normalize_space(identifier.text)
                 breakdown_vat_id_count[norm] = breakdown_vat_id_count.get(norm, 0) + 1
     allowance_tc: list[Node] = []
     charge_tc: list[Node] = []
