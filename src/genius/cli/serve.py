@@ -76,6 +76,7 @@ def serve(
             from genius.cli.demo import embed_demo_seed
 
             embed_demo_seed(app, platform, double.double, demo.slug)
+        settle_after_startup(app)
         config = uvicorn.Config(
             app,
             host=settings.host,
@@ -133,6 +134,7 @@ def process_app():  # type: ignore[no-untyped-def]
 
     app = create_app()  # builds its platform from settings and closes it at shutdown
     if os.environ.get(_API_ONLY_ENV) == "1":
+        settle_after_startup(app)
         return app
     platform = app.state.platform
     lock = open(platform.databases.data_dir / PRIMARY_LOCK, "a")  # noqa: SIM115 (held for life)
@@ -140,12 +142,14 @@ def process_app():  # type: ignore[no-untyped-def]
         fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
     except BlockingIOError:
         lock.close()
+        settle_after_startup(app)
         return app  # another process is the primary
     from genius.workers.runtime import embed_workers
 
     app.state.primary_lock = lock  # released by the OS when this process ends
     embed_workers(app, platform)
     embed_subscribers(app, platform)
+    settle_after_startup(app)  # outermost: after the workers and subscribers started
     return app
 
 
@@ -162,6 +166,27 @@ def _anaf_double(settings):  # type: ignore[no-untyped-def]
         f" {server.base_url} (TEST, not ANAF; set GENIUS_ANAF_CLIENT_ID etc. for the real one)"
     )
     return server
+
+
+def settle_after_startup(app) -> None:  # type: ignore[no-untyped-def]
+    """Every server process, ``--api-only`` ones included, settles once its startup is done: GC
+    freeze and the 0.5 ms GIL switch interval (platform.bus.process). Without the short interval an
+    API process's issuing thread holding the series lock waited up to 5 ms for the GIL after each
+    database answer while the other thread computed its next invoice (docs/benchmarks.md, Sales:
+    issuing, session 5)."""
+    from contextlib import asynccontextmanager
+
+    from genius.platform.bus.process import settle_process
+
+    inner = app.router.lifespan_context
+
+    @asynccontextmanager
+    async def lifespan(the_app):  # type: ignore[no-untyped-def]
+        async with inner(the_app) as state:
+            settle_process()
+            yield state
+
+    app.router.lifespan_context = lifespan
 
 
 def embed_subscribers(app, platform) -> None:  # type: ignore[no-untyped-def]
