@@ -124,7 +124,7 @@ def stream_entries(conn: Connection, first: date, last: date, batch: int = STREA
         .where(_window(first, last))
         .order_by(e.entry_date, e.journal, e.number, line.line_no)
     )
-    result = conn.execution_options(yield_per=batch).execute(query)
+    result = conn.execute(query.execution_options(yield_per=batch))  # the statement, not the connection
     header = None
     lines: list[GlLine] = []
     for row in result:

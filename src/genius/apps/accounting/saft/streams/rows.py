@@ -37,7 +37,9 @@ def stream_rows(conn: Connection, query: sa.Select[Any], batch: int) -> Iterator
     Rows are taken a batch at a time (``partitions``): iterating the result row by row runs
     SQLAlchemy's buffered ``fetchone`` in Python for every row.
     """
-    with conn.execution_options(yield_per=batch).execute(query) as result:
+    # On the statement, not the connection: Connection.execution_options changes the connection
+    # in place, and every later query on it would run through a server-side cursor.
+    with conn.execute(query.execution_options(yield_per=batch)) as result:
         for rows in result.partitions():
             yield from rows
 
