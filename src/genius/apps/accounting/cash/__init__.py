@@ -4,7 +4,7 @@ Inner shape (DESIGN.md, as ``accounting/bank``): ``domain`` (pure: kinds of oper
 70/2015's cash limits, a balance never below zero), ``tables`` + ``repository``, ``handlers``
 (``record``: one operation in the caller's unit of work, posting through accounting's
 ``handlers.postings.post_settlement`` for an invoice, ``handlers.entries.post`` otherwise, journal
-CS; ``cancel``: its red-storno reversal through ``handlers.entries.reverse``, the invoice open
+CS; ``cancel``: its red-storno reversal through ``handlers.entries.reverse_owned``, the invoice open
 again), ``queries`` (the daily register: opening, entries, closing, from the ledger), ``api`` +
 ``schemas`` (HTTP under ``/api/v1/accounting/cash``). ``CASH_COMPONENT`` is the tenant-database
 migration component (schema ``cash``, tables ``cash_*``), listed in ``bootstrap.tenant_components``

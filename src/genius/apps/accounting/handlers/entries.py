@@ -4,6 +4,12 @@
 second posting of the same source document, inserts the entry as a draft with its lines, numbers
 it and posts it by a status change that the database guards (migration 0001), and publishes
 ``accounting.journal.posted`` in the same transaction.
+
+``reverse`` is the user's correction of a posted entry (the ``/entries/{id}/reverse`` route). It
+refuses an entry whose source document is owned by a part of accounting that must change its own
+state with the reversal (``OWNED_SOURCES``: the cash register's operations, whose cancellation
+also marks the operation cancelled and reopens the invoice); that part calls
+``reverse_owned`` instead, the same reversal without the refusal.
 """
 
 from __future__ import annotations
@@ -20,12 +26,21 @@ from genius.apps.accounting.domain.errors import AlreadyPosted, EntryImmutable, 
 from genius.apps.accounting.domain.periods import Period, check_open
 from genius.apps.accounting.events import JournalEntryPosted
 from genius.kernel.clock import utcnow
-from genius.kernel.errors import ValidationError
+from genius.kernel.errors import Conflict, ValidationError
 from genius.kernel.ids import new_id
 from genius.platform.audit import AuditTrail
 from genius.platform.db.uow import UnitOfWork
 
 from .audit import audit
+
+# Source types whose entries only their owner may reverse, and the route the user takes instead.
+# The cash types are those of ``cash.handlers.record`` (receipt, payment, plain operation).
+CASH_CANCEL_ROUTE = "POST /api/v1/accounting/cash/operations/{id}/cancel"
+OWNED_SOURCES: dict[str, str] = {
+    "cash_receipt": CASH_CANCEL_ROUTE,
+    "cash_payment": CASH_CANCEL_ROUTE,
+    "cash_operation": CASH_CANCEL_ROUTE,
+}
 
 
 def _label(draft: EntryDraft) -> str:
@@ -144,9 +159,53 @@ def approve(uow: UnitOfWork, command: ApproveEntry, trail: AuditTrail | None = N
 
 
 def reverse(uow: UnitOfWork, command: ReverseEntry, trail: AuditTrail | None = None) -> Entry:
-    """A red-storno reversal of a posted entry (the only correction of a posted entry)."""
-    conn = uow.connection
-    entry = repo.get_entry(conn, command.entry_id, for_update=True)
+    """A red-storno reversal of a posted entry (the only correction of a posted entry).
+
+    An entry of a cash operation is refused (409 ``use_cash_cancel``, naming the operation and
+    the cash cancel route): reversed here, the operation would stay active, its invoice settled,
+    and its later cancellation refused as already reversed.
+    """
+    entry = repo.get_entry(uow.connection, command.entry_id, for_update=True)
+    _refuse_owned(entry)
+    return _reverse(uow, entry, command, trail)
+
+
+def reverse_owned(uow: UnitOfWork, command: ReverseEntry, trail: AuditTrail | None = None) -> Entry:
+    """``reverse`` for the owner of the entry's source document (``OWNED_SOURCES``), which changes
+    its own state in the same unit of work (the cash register's cancellation)."""
+    entry = repo.get_entry(uow.connection, command.entry_id, for_update=True)
+    return _reverse(uow, entry, command, trail)
+
+
+def _refuse_owned(entry: Entry) -> None:
+    source = entry.source
+    if source is None or source.type not in OWNED_SOURCES:
+        return
+    kind = source.type.replace("_", " ")
+    route = OWNED_SOURCES[source.type].replace("{id}", source.id)
+    details = {
+        "entry_id": entry.id,
+        "source_type": source.type,
+        "source_id": source.id,
+        "source_number": source.number,
+        "route": route,
+    }
+    if entry.storno or source.role.startswith("reverse:"):
+        raise Conflict(
+            f"{entry.label} is the storno of the cancelled {kind} {source.number} (id {source.id}):"
+            " a cancellation is final; record the operation again instead",
+            code="use_cash_cancel",
+            details=details,
+        )
+    raise Conflict(
+        f"{entry.label} records {kind} {source.number} (id {source.id}): cancel it with {route},"
+        " which marks the operation cancelled and gives back what it settled",
+        code="use_cash_cancel",
+        details=details,
+    )
+
+
+def _reverse(uow: UnitOfWork, entry: Entry, command: ReverseEntry, trail: AuditTrail | None) -> Entry:
     if entry.status is not EntryStatus.POSTED:
         raise EntryImmutable(f"{entry.label} is a draft: change or delete it instead of reversing")
     if entry.reversed_by is not None:

@@ -1,7 +1,8 @@
 """Cancel a cash operation recorded by mistake, in the caller's unit of work: storno, open amount, event.
 
 A posted entry never changes (``accounting.domain.entries``), so cancelling is the ledger's one
-correction: ``handlers.entries.reverse``, the red-storno reversal (same accounts and sides,
+correction: ``handlers.entries.reverse_owned`` (the owner's path of ``reverse``, which refuses
+cash entries to everyone else), the red-storno reversal (same accounts and sides,
 negative amounts) that accounting uses for every reversal, cancelled sales documents included,
 dated on the cancellation day; the period check of the posting refuses a closed or locked month,
 naming it. In the same transaction:
@@ -137,7 +138,9 @@ def cancel(
             action=f"cancelling {kind.value} {row.number} takes out",
         )
     description = f"Stornare {STORNO_LABELS[kind]} {row.number} din {row.op_date.isoformat()}: {reason}"
-    reversal = entry_handlers.reverse(uow, ReverseEntry(row.entry_id, given.on, description[:500]), trail)
+    reversal = entry_handlers.reverse_owned(
+        uow, ReverseEntry(row.entry_id, given.on, description[:500]), trail
+    )
     repo.mark_cancelled(conn, row.id, on=given.on, by=by, at=now, reason=reason, entry_id=reversal.id)
     open_amount: Decimal | None = None
     if row.document_id is not None:
