@@ -91,6 +91,22 @@ def test_effective_rate_limits_layers_every_field(platform: Platform, tenants: t
     assert platform.runtime_settings.limits_for(acme.id) == effective_rate_limits(acme.id)  # LimitSource
 
 
+def test_rate_limits_are_built_once_per_version_of_their_rows(
+    platform: Platform, tenants: tuple[Tenant, Tenant]
+) -> None:
+    acme, beta = tenants
+    runtime = platform.runtime_settings
+    first = runtime.rate_limits(acme.id)
+    assert runtime.rate_limits(acme.id) is first  # asked on every request: not rebuilt
+    runtime.put(_admin(acme), "rate_limit.user_burst", 4)  # the tenant's layer changes
+    assert runtime.rate_limits(acme.id).user_burst == 4
+    before = runtime.rate_limits(beta.id)
+    runtime.put(_admin(acme), "rate_limit.tenant_burst", 9, scope="installation")  # the layer below
+    assert runtime.rate_limits(beta.id).tenant_burst == 9
+    assert runtime.rate_limits(beta.id) is not before
+    assert runtime.rate_limits(acme.id).tenant_burst == 9
+
+
 @pytest.mark.parametrize(
     ("key", "value", "scope", "field", "error"),
     [

@@ -27,6 +27,8 @@ from genius.platform.tenancy import TenantContext
 
 # Seconds a process may answer with a value another process has since changed.
 RUNTIME_CACHE_SECONDS = 5.0
+# Tenants whose rate limits are remembered between requests; past this it starts over.
+MAX_CACHED_LIMITS = 10_000
 
 Scope = Literal["tenant", "installation"]
 Source = Literal["tenant", "installation", "settings"]
@@ -78,6 +80,9 @@ class RuntimeSettings:
         self.cache_seconds = cache_seconds
         self._cache: dict[str | None, tuple[float, dict[str, _Row]]] = {}
         self._lock = threading.Lock()
+        # rate_limits per tenant with the two row dicts it was layered from: the dicts are
+        # replaced (never changed) when reloaded or invalidated, so "same dicts" = same answer.
+        self._limits: dict[str | None, tuple[dict[str, _Row], dict[str, _Row] | None, RateLimitSettings]] = {}
 
     # -- reading -------------------------------------------------------------------------------
     def _rows(self, tenant_id: str | None) -> dict[str, _Row]:
@@ -140,12 +145,24 @@ class RuntimeSettings:
         return [self.effective(key, tenant_id) for key in SETTINGS]
 
     def rate_limits(self, tenant_id: str | None) -> RateLimitSettings:
-        """The token-bucket limits in force for a tenant, every field layered on its own."""
+        """The token-bucket limits in force for a tenant, every field layered on its own.
+
+        Built once per version of the rows it comes from (the gateway asks on every request).
+        """
+        installation = self._rows(None)
+        tenant = self._rows(tenant_id) if tenant_id is not None else None
+        known = self._limits.get(tenant_id)
+        if known is not None and known[0] is installation and known[1] is tenant:
+            return known[2]
         fields = self.settings.rate_limit.model_dump()
         for name, key in RATE_LIMIT_KEYS.items():
             if key in SETTINGS:
                 fields[name] = self.value(key, tenant_id)
-        return RateLimitSettings(**fields)
+        limits = RateLimitSettings(**fields)
+        if len(self._limits) >= MAX_CACHED_LIMITS:
+            self._limits.clear()
+        self._limits[tenant_id] = (installation, tenant, limits)
+        return limits
 
     # The rate limiter's LimitSource protocol.
     limits_for = rate_limits
