@@ -71,6 +71,25 @@ def test_standard_library_loggers_share_the_format(log_stream: io.StringIO) -> N
     )
 
 
+def test_records_skip_what_no_line_shows(log_stream: io.StringIO) -> None:
+    """No caller stack walk, thread or process lookup per record: the JSON line never shows them."""
+    seen: list[logging.LogRecord] = []
+
+    class Keep(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            seen.append(record)
+
+    keep = Keep()
+    logging.getLogger().addHandler(keep)
+    try:
+        logging.getLogger("some.library").warning("checked")
+    finally:
+        logging.getLogger().removeHandler(keep)
+    (record,) = seen
+    assert (record.lineno, record.thread, record.process) == (0, None, None)
+    assert [e["event"] for e in _lines(log_stream) if e.get("logger") == "some.library"] == ["checked"]
+
+
 def test_lines_below_the_level_are_dropped(log_stream: io.StringIO) -> None:
     configure_logging("WARNING", stream=log_stream)
     get_logger("genius.test").info("quiet")
