@@ -15,6 +15,7 @@ rate; closed-loop runs give the throughput ceiling. Rate limits are raised so no
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
@@ -106,6 +107,7 @@ class Server:
             stdout=subprocess.PIPE,
             stderr=subprocess.DEVNULL,  # JSON access log: written, then dropped
             text=True,
+            start_new_session=True,  # its own process group: stop() ends uvicorn's children too
         )
         self.email, self.password = self._read_credentials()
 
@@ -159,6 +161,10 @@ class Server:
         except subprocess.TimeoutExpired:
             self.process.kill()
             self.process.wait()
+        # A server killed before its API processes ended (--workers N) leaves them running with
+        # their database dropped below: end whatever of the group is left.
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(self.process.pid, signal.SIGKILL)
         if self.postgres_url is not None:
             for database in (f"{self.demo}_core", self.control_db):
                 self._admin(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
