@@ -9,9 +9,9 @@ IBAN is remembered as the supplier's account.
 
 Settlements lower what is open: a bank reconciliation (``handlers.reconcile``) and a cash receipt
 or payment (``record_cash_settlement``, called by the cash register in the same transaction as its
-posting), so ``open_amount`` is the one figure both the matcher and the cash register check
-against. A cash settlement recorded before the invoice's own event arrived waits as a pending row
-(like a credit note) and is applied when the invoice is recorded.
+posting; ``record_cash_cancellation`` gives it back), so ``open_amount`` is the one figure both the
+matcher and the cash register check against. A cash settlement recorded before the invoice's own
+event arrived waits as a pending row (like a credit note) and is applied when the invoice is recorded.
 """
 
 from __future__ import annotations
@@ -208,6 +208,24 @@ def record_cash_settlement(
         return None
     _apply_credit(conn, operation_id, invoice_id, amount)
     return repo.dec(repo.open_item_row(conn, invoice_id).open_amount)
+
+
+def record_cash_cancellation(
+    conn: Connection, *, operation_id: str, invoice_id: str, amount: Decimal
+) -> Decimal | None:
+    """A cash settlement cancelled: ``amount`` back to the invoice's open item (at most its total; a
+    cancelled invoice stays cancelled), a pending one dropped (it will not be applied later); what
+    is open of the invoice afterwards (None: the invoice is not known)."""
+    settlement = repo.open_item_row(conn, operation_id)
+    invoice = settling_item(conn, invoice_id)  # locked until the transaction ends
+    now = utcnow()
+    if settlement is not None and settlement.status != repo.CANCELLED:
+        if settlement.status == repo.APPLIED and invoice is not None and invoice.status != repo.CANCELLED:
+            back = min(repo.dec(invoice.total), repo.dec(invoice.open_amount) + amount)
+            repo.update_open_item(conn, invoice_id, open_amount=str(back), status=repo.OPEN, updated_at=now)
+        repo.update_open_item(conn, operation_id, status=repo.CANCELLED, updated_at=now)
+    row = repo.open_item_row(conn, invoice_id)
+    return repo.dec(row.open_amount) if row is not None else None
 
 
 def record_cancellation(conn: Connection, document_id: str) -> None:

@@ -27,7 +27,6 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from genius.apps.accounting.bank import repository as bank_repo
 from genius.apps.accounting.bank.handlers import read_model
 from genius.apps.accounting.cash import repository as repo
 from genius.apps.accounting.cash.domain import CANCELLED, Kind, check_balance, check_cancellation
@@ -92,28 +91,6 @@ class Cancelled:
         }
 
 
-def _reopen(uow: UnitOfWork, operation_id: str, invoice_id: str, amount: Decimal) -> Decimal | None:
-    """Give ``amount`` back to the invoice's open item; what is open afterwards (None: not known yet)."""
-    conn = uow.connection
-    settlement = bank_repo.open_item_row(conn, operation_id)
-    invoice = read_model.settling_item(conn, invoice_id)  # locked until the transaction ends
-    now = utcnow()
-    if settlement is not None and settlement.status != bank_repo.CANCELLED:
-        if (
-            settlement.status == bank_repo.APPLIED
-            and invoice is not None
-            and invoice.status != bank_repo.CANCELLED
-        ):
-            back = min(bank_repo.dec(invoice.total), bank_repo.dec(invoice.open_amount) + amount)
-            bank_repo.update_open_item(
-                conn, invoice_id, open_amount=str(back), status=bank_repo.OPEN, updated_at=now
-            )
-        # A pending settlement (invoice not arrived yet) is dropped: it will not be applied later.
-        bank_repo.update_open_item(conn, operation_id, status=bank_repo.CANCELLED, updated_at=now)
-    row = bank_repo.open_item_row(conn, invoice_id)
-    return bank_repo.dec(row.open_amount) if row is not None else None
-
-
 def cancel(
     uow: UnitOfWork, given: CancelInput, *, by: str | None = None, trail: AuditTrail | None = None
 ) -> Cancelled:
@@ -144,7 +121,9 @@ def cancel(
     repo.mark_cancelled(conn, row.id, on=given.on, by=by, at=now, reason=reason, entry_id=reversal.id)
     open_amount: Decimal | None = None
     if row.document_id is not None:
-        open_amount = _reopen(uow, row.id, row.document_id, amount)
+        open_amount = read_model.record_cash_cancellation(
+            conn, operation_id=row.id, invoice_id=row.document_id, amount=amount
+        )
         uow.publish(
             CashSettlementCancelled(
                 operation_id=row.id,
