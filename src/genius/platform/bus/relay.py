@@ -30,14 +30,10 @@ import time
 from collections.abc import Callable, Iterable, Sequence
 from datetime import timedelta
 
-import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql, sqlite
-
 from genius.kernel.clock import utcnow
 from genius.kernel.ids import new_id
-from genius.platform.bus import inbox, metrics, outbox
+from genius.platform.bus import inbox, lease, metrics, outbox
 from genius.platform.bus.skipped import SkippedSeqs
-from genius.platform.bus.tables import relay_lease
 from genius.platform.bus.transport import Outgoing, Transport
 from genius.platform.db.engine import SQLITE_IMMEDIATE
 from genius.platform.tenancy import TenantDatabases
@@ -65,7 +61,6 @@ OBSERVE_SECONDS = 5.0
 HOUSEKEEPING_SECONDS = 600.0
 OUTBOX_RETENTION = timedelta(days=1)
 INBOX_RETENTION = timedelta(days=90)
-LEASE_NAME = "relay"
 
 
 class Relay:
@@ -257,22 +252,9 @@ class Relay:
         if self._lease_until.get(slug, 0.0) - loop_now > self.lease_seconds / 2:
             return True
         now = utcnow()
-        expires = now + timedelta(seconds=self.lease_seconds)
         with self._writer(slug) as conn:
-            dialect = conn.dialect.name
-            insert = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(relay_lease)
-            stmt = insert.values(
-                name=LEASE_NAME, holder=self.holder, expires_at=expires
-            ).on_conflict_do_update(
-                index_elements=["name"],
-                set_={"holder": self.holder, "expires_at": expires},
-                where=sa.or_(relay_lease.c.holder == self.holder, relay_lease.c.expires_at < now),
-            )
-            conn.execute(stmt)
-            holder = conn.execute(
-                sa.select(relay_lease.c.holder).where(relay_lease.c.name == LEASE_NAME)
-            ).scalar()
-        if holder != self.holder:
+            held = lease.take(conn, self.holder, now, now + timedelta(seconds=self.lease_seconds))
+        if not held:
             self._lease_until.pop(slug, None)
             self._skipped.pop(slug, None)  # another relay publishes: what this one saw is stale
             return False
@@ -282,11 +264,7 @@ class Relay:
     def release_leases(self) -> None:
         for slug in list(self._lease_until):
             with contextlib.suppress(Exception), self._writer(slug) as conn:
-                conn.execute(
-                    relay_lease.delete().where(
-                        relay_lease.c.name == LEASE_NAME, relay_lease.c.holder == self.holder
-                    )
-                )
+                lease.release(conn, self.holder)
         self._lease_until.clear()
 
     def observe(self, slug: str) -> outbox.OutboxStats:
