@@ -181,14 +181,21 @@ def test_redis_limiter_shares_counters_between_processes(redis_url: str) -> None
 
 
 @pytest.mark.redis
-def test_redis_limiter_keys_expire_after_their_window(redis_url: str) -> None:
+@pytest.mark.parametrize(
+    ("second", "expected"),
+    [(30.0, 3630), (59.5, 3601), (0.0, 3660)],  # mid-window, the last half second, the first instant
+)
+def test_redis_limiter_keys_expire_after_their_window(redis_url: str, second: float, expected: int) -> None:
     prefix = f"gtest:anaf:{uuid.uuid4().hex[:8]}"
-    limiter = RedisAnafLimiter(redis_url, prefix=prefix)
+    now = datetime(2026, 11, 26, 10, 15, 0, tzinfo=UTC) + timedelta(seconds=second)
+    limiter = RedisAnafLimiter(redis_url, prefix=prefix, clock=lambda: now)
     try:
         limiter.acquire(L.OVERALL_PER_MINUTE)
         (key,) = list(limiter._redis.scan_iter(f"{prefix}:*"))
-        ttl = limiter._redis.ttl(key)
-        assert 3600 < ttl <= 3600 + 61
+        pttl = limiter._redis.pttl(key)
+        # The key outlives the minute it counts: the window's rest, rounded up, plus an hour of slack
+        # (milliseconds, so a key that would end exactly an hour after the window is caught).
+        assert (expected - 1) * 1000 < pttl <= expected * 1000
     finally:
         for key in limiter._redis.scan_iter(f"{prefix}:*"):
             limiter._redis.delete(key)

@@ -12,6 +12,7 @@ long the caller must wait for its turn, so concurrent callers line up instead of
 
 from __future__ import annotations
 
+import math
 import threading
 import time
 from collections.abc import Callable, Mapping
@@ -194,7 +195,9 @@ class RedisAnafLimiter:
 
     def acquire(self, rule: LimitRule, key: str = "", now: datetime | None = None) -> int:
         now = now or self._clock()
-        ttl = int(rule.seconds_left(now)) + 3600  # past the window's end, with slack for clock skew
+        # Past the window's end, with an hour's slack for clock skew; rounded up so that the last
+        # fraction of a second of a window still gets a key that outlives it.
+        ttl = math.ceil(rule.seconds_left(now)) + 3600
         result = int(self._acquire(keys=[self._key(rule, key, now)], args=[rule.maximum, ttl]))
         if result < 0 or (result == 0 and rule.maximum == 0):
             raise _refusal(rule, key, -result, now)
