@@ -2,7 +2,8 @@
 
 Each row is ``not(path)`` on the document root of ANAF's copy: ``a/b`` from the root,
 ``//a/b`` anywhere, ``(cac:InvoiceLine|cac:CreditNoteLine)/...`` on either line kind, and a
-trailing ``/@attr`` for an attribute. One pass over the document index checks all 677 rows.
+trailing ``/@attr`` for an attribute. Each path is read upwards from its last name (see
+``unused_elements``): only the few elements that could end a listed path are looked at.
 UBL-CR-666/673 are fatal and live in ``syntax.py``.
 """
 
@@ -13,6 +14,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
 from importlib.resources import files
+from operator import attrgetter
 
 from genius.fiscal.ro.efactura.validate.document import Node, UblDocument
 from genius.fiscal.ro.efactura.validate.registry import Hit, Rule, RuleSet
@@ -31,19 +33,26 @@ _Rows = list[tuple[str, str | None]]  # (rule, attribute) of one element path
 
 
 @dataclass(frozen=True, slots=True)
-class _Trie:
-    """The root-relative paths as a tree of names: the rows of this path, the deeper paths."""
+class _Up:
+    """The listed paths read upwards from their last name: those matched by the names seen so far."""
 
-    rows: _Rows
-    below: dict[str, _Trie]
+    exact: _Rows  # complete when the element reached is a child of the root (root-relative paths)
+    anywhere: _Rows  # complete wherever the element reached is (``//a/b`` paths)
+    up: dict[str, _Up]  # the next name upwards -> the longer paths
 
 
 @dataclass(frozen=True, slots=True)
 class _Index:
-    exact: _Trie  # root-relative element paths
-    # last name -> parent name ("" = any parent) -> (steps, rule, attribute)
-    anywhere: dict[str, dict[str, list[tuple[tuple[str, ...], str, str | None]]]]
+    # The last name of every element path (rows without an attribute) -> its paths, read upwards.
+    elements: dict[str, _Up]
+    element_names: frozenset[str]  # the keys of ``elements``
+    # Rows on an element's attribute: attribute -> the element path's last name -> its paths.
+    attributes: dict[str, dict[str, _Up]]
     any_attribute: list[tuple[str, str]]  # //@attr -> (attribute, rule)
+
+
+_PARENT = attrgetter("parent")
+_NAME = attrgetter("name")
 
 
 @cache
@@ -62,35 +71,23 @@ def _expand(path: str) -> list[str]:
 
 @cache
 def _index() -> _Index:
-    exact = _Trie([], {})
-    anywhere: dict[str, dict[str, list[tuple[tuple[str, ...], str, str | None]]]] = {}
+    elements: dict[str, _Up] = {}
+    attributes: dict[str, dict[str, _Up]] = {}
     any_attribute: list[tuple[str, str]] = []
     for row in _rows():
         for path in _expand(row.path):
             element, _, attribute = path.partition("/@")
             if path.startswith("//@"):
                 any_attribute.append((path[3:], row.rule_id))
-            elif element.startswith("//"):
-                steps = tuple(element[2:].split("/"))
-                parent = steps[-2] if len(steps) > 1 else ""  # "" = any parent
-                anywhere.setdefault(steps[-1], {}).setdefault(parent, []).append(
-                    (steps, row.rule_id, attribute or None)
-                )
-            else:
-                trie = exact
-                for step in element.split("/"):
-                    trie = trie.below.setdefault(step, _Trie([], {}))
-                trie.rows.append((row.rule_id, attribute or None))
-    return _Index(exact, anywhere, any_attribute)
-
-
-def _ends_with(node: Node, steps: tuple[str, ...]) -> bool:
-    current: Node | None = node
-    for step in reversed(steps):
-        if current is None or current.name != step:
-            return False
-        current = current.parent
-    return True
+                continue
+            anywhere = element.startswith("//")
+            steps = element.removeprefix("//").split("/")
+            last = attributes.setdefault(attribute, {}) if attribute else elements
+            up = last.setdefault(steps[-1], _Up([], [], {}))
+            for step in reversed(steps[:-1]):
+                up = up.up.setdefault(step, _Up([], [], {}))
+            (up.anywhere if anywhere else up.exact).append((row.rule_id, attribute or None))
+    return _Index(elements, frozenset(elements), attributes, any_attribute)
 
 
 def _exception(rule_id: str, node: Node, doc: UblDocument) -> bool:
@@ -138,34 +135,58 @@ def unused_elements(doc: UblDocument) -> Iterator[tuple[str, Hit]]:
         fired.add(rule_id)
         hits.append((rule_id, Hit(node, attribute=attribute)))
 
-    # Root-relative paths: parents in document order, each knowing its place in the path tree
-    # (subtrees holding no listed path are skipped); same-named siblings share one lookup.
-    place: dict[Node, dict[str, _Trie]] = {doc.root: index.exact.below}
-    for parent in doc.parents:
-        below = place.get(parent)
-        if below is None:
+    def climb(node: Node, up: _Up) -> None:
+        """The rows of every listed path that ``node`` ends, read upwards from ``up`` (its name's)."""
+        current = node
+        while True:
+            if up.anywhere:
+                for rule_id, attribute in up.anywhere:
+                    hit(rule_id, node, attribute)
+            parent = current.parent
+            if parent is None:
+                return
+            if up.exact and parent is root:
+                for rule_id, attribute in up.exact:
+                    hit(rule_id, node, attribute)
+            above = up.up.get(parent.name)
+            if above is None:
+                return
+            up = above
+            current = parent
+
+    # Every listed path ends in a name: only the elements with such a name are looked at, and of
+    # those only the ones whose parent's name continues some listed path upwards (or is the root's,
+    # for a root-level row): in an invoice that is a handful of elements, found by set operations.
+    # The elements of one name come in document order, so a rule's first hit is the first in
+    # document order, as in a walk from the root (a rule's path ends in one name, even when it is
+    # expanded to both line kinds).
+    root = doc.root
+    by_name = doc.by_name
+    elements = index.elements
+    for name in index.element_names.intersection(by_name):
+        up = elements[name]
+        nodes = by_name[name]
+        if up.anywhere:
+            for node in nodes:
+                climb(node, up)
             continue
-        for same in parent.kid_groups():
-            trie = below.get(same[0].name)
-            if trie is None:
-                continue
-            if trie.rows:
-                for node in same:
-                    for rule_id, attribute in trie.rows:
-                        hit(rule_id, node, attribute)
-            if trie.below:
-                for node in same:
-                    place[node] = trie.below
-    # "Anywhere" rows end in one of a few names: only those elements are looked at.
-    for name, by_parent in index.anywhere.items():
-        for node in doc.all(name):
+        parents = set(map(_NAME, map(_PARENT, nodes)))
+        if up.exact and root.name in parents:
+            for node in nodes:
+                climb(node, up)
+            continue
+        if parents.isdisjoint(up.up):
+            continue
+        for node in nodes:
             parent = node.parent
-            for key in (parent.name if parent is not None else "", ""):
-                candidates = by_parent.get(key)
-                if candidates:
-                    for steps, rule_id, attribute in candidates:
-                        if _ends_with(node, steps):
-                            hit(rule_id, node, attribute)
+            if parent is not None and parent.name in up.up:
+                climb(node, up)
+    # Rows on an attribute: only the elements carrying it (a few in an invoice) are looked at.
+    for attribute, by_last in index.attributes.items():
+        for node, _ in doc.attributes(attribute):
+            up = by_last.get(node.name)
+            if up is not None:
+                climb(node, up)
     for attribute, rule_id in index.any_attribute:
         for node, _ in doc.attributes(attribute):
             hit(rule_id, node, attribute)
