@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import csv
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache
 from importlib.resources import files
+from itertools import chain
+from operator import attrgetter, itemgetter, methodcaller
 
 from genius.fiscal.ro.efactura.validate.document import Node, UblDocument, normalize_space
 from genius.fiscal.ro.efactura.validate.en16931.selectors import is_allowance, is_charge
@@ -203,6 +205,10 @@ _CHECKS: dict[str, tuple[tuple[str | None, str, str, str], ...]] = {
     "cbc:EndpointID": ((None, "BR-CL-25", "eas_endpoint_schemes", "schemeID"),),
 }
 _REFERENCES = ("cac:AdditionalDocumentReference", "cac:DocumentReference")
+# Read in C (map) by the pass tests.
+_VALUE = itemgetter(1)  # (node, value) -> value
+_TEXT = attrgetter("text")
+_ELEMENT = attrgetter("el")
 
 
 def _sepa_allowed(node: Node, scheme: str) -> bool:
@@ -244,8 +250,52 @@ def _bound() -> dict[str, tuple[dict[str, tuple[_BoundCheck, ...]], tuple[_Bound
     }
 
 
-@RULES.group(_RULES)
-def code_lists(doc: UblDocument) -> Iterator[tuple[str, Hit]]:
+# _CHECKS for the pass test, by the name looked up in doc.by_name (the required parent, else the
+# element itself) -> (``kids(element)`` as a C callable or None to check the name's own nodes,
+# accepted values, None for the text or a getter of the attribute on the lxml element). An
+# attribute's accepted values include None (absent: nothing to check).
+_Entry = tuple[methodcaller | None, frozenset[str | None], methodcaller | None]
+
+
+@cache
+def _plan() -> dict[str, tuple[_Entry, ...]]:
+    plan: dict[str, list[_Entry]] = {}
+    for name, checks in _CHECKS.items():
+        for required, _rule_id, list_name, what in checks:
+            tokens: frozenset[str | None] = frozenset(code_list(list_name).tokens)
+            entry = (
+                None if required is None else methodcaller("kids", name),
+                tokens | {None} if what else tokens,
+                methodcaller("get", what) if what else None,
+            )
+            plan.setdefault(name if required is None else required, []).append(entry)
+    return {key: tuple(entries) for key, entries in plan.items()}
+
+
+def _table_passes(doc: UblDocument) -> bool:
+    """True when no element of ``_CHECKS`` can break its rule: every checked text (attribute) is a
+    code of its list as it stands, so ``_table_hits`` would find nothing. Only the names present are
+    looked at, each through its parents (the 12 coded cbc:ID of a 10-line invoice, not its 47), the
+    values tested in C (``issuperset``). False on any doubt (an unnormalised value, SEPA): then
+    ``_table_hits`` decides, element by element."""
+    present = doc.by_name
+    plan = _plan()
+    for key in present.keys() & plan.keys():
+        found = present[key]
+        for kids, accepted, getter in plan[key]:
+            nodes: Iterable[Node] = found
+            if kids is not None:
+                nodes = chain.from_iterable(map(kids, found))
+            if getter is None:
+                if not accepted.issuperset(map(_TEXT, nodes)):
+                    return False
+            elif not accepted.issuperset(map(getter, map(_ELEMENT, nodes))):
+                return False
+    return True
+
+
+def _table_hits(doc: UblDocument) -> Iterator[tuple[str, Hit]]:
+    """The rules of ``_CHECKS``, element by element in document order per checked name."""
     present = doc.by_name
     for name, (by_parent, anywhere) in _bound().items():
         nodes = present.get(name)
@@ -270,6 +320,12 @@ def code_lists(doc: UblDocument) -> Iterator[tuple[str, Hit]]:
                     rule_id == "BR-CL-10" and _sepa_allowed(node, normalize_space(value))
                 ):
                     yield rule_id, Hit(node, {"value": value}, attribute=what)
+
+
+@RULES.group(_RULES)
+def code_lists(doc: UblDocument) -> Iterator[tuple[str, Hit]]:
+    if not _table_passes(doc):
+        yield from _table_hits(doc)
     for node in doc.all("cbc:AllowanceChargeReasonCode"):
         charge = node.parent
         if charge is None or charge.name != "cac:AllowanceCharge":
@@ -280,9 +336,11 @@ def code_lists(doc: UblDocument) -> Iterator[tuple[str, Hit]]:
             yield "BR-CL-20", Hit(node, {"value": node.text})
     currencies = code_list("iso4217_currencies")
     known = currencies.tokens
-    for node, value in doc.attributes("currencyID"):
-        if value not in known and not currencies.accepts(value):
-            yield "BR-CL-03", Hit(node, {"value": value}, attribute="currencyID")
+    found = doc.attributes("currencyID")
+    if not known.issuperset(map(_VALUE, found)):  # else every value is a code as it stands
+        for node, value in found:
+            if value not in known and not currencies.accepts(value):
+                yield "BR-CL-03", Hit(node, {"value": value}, attribute="currencyID")
     for name in _REFERENCES:
         for reference in doc.all(name):
             # cac:AdditionalDocumentReference[cbc:DocumentTypeCode = '130']/cbc:ID[@schemeID]
@@ -301,9 +359,11 @@ def code_lists(doc: UblDocument) -> Iterator[tuple[str, Hit]]:
             yield "BR-CL-22", Hit(node, {"value": node.text})
     units = code_list("unece_rec20_rec21_units")
     unit_codes = units.tokens
-    for node, value in doc.attributes("unitCode"):
-        if value not in unit_codes and not units.accepts(value):
-            yield "BR-CL-23", Hit(node, {"value": value}, attribute="unitCode")
+    found = doc.attributes("unitCode")
+    if not unit_codes.issuperset(map(_VALUE, found)):
+        for node, value in found:
+            if value not in unit_codes and not units.accepts(value):
+                yield "BR-CL-23", Hit(node, {"value": value}, attribute="unitCode")
     mimes = code_list("mime_codes").codes
     for node in doc.all("cbc:EmbeddedDocumentBinaryObject"):
         mime = node.attr("mimeCode")
