@@ -18,6 +18,7 @@ from genius.fiscal.ro.efactura.validate.en16931.vat_facts import (
     VatFacts,
     vat_facts,
 )
+from genius.fiscal.ro.efactura.validate.en16931.vat_plain import PartyIds, PlainVat, plain_vat
 from genius.fiscal.ro.efactura.validate.registry import RuleSet
 
 RULES = RuleSet("en16931.vat_categories")
@@ -65,7 +66,7 @@ def _at_least_one(cat: VatCategory) -> Callable[[UblDocument], Iterator[Node]]:
 
 @dataclass(frozen=True, slots=True)
 class _Parties:
-    test: Callable[[VatFacts], bool]
+    test: Callable[[PartyIds], bool]
     ro: str
     en: str
 
@@ -185,7 +186,7 @@ def _party_check(cat: VatCategory, pick: _Pick, parties: _Parties) -> Callable[[
             return
         f = vat_facts(doc)
         a, b = pick(f, cat.code)
-        if b and not (a and parties.test(f)):
+        if b and not (a and parties.test(f.parties)):
             yield b[0]
 
     return check
@@ -230,8 +231,27 @@ def _register() -> None:
             )(_party_check(cat, pick, parties))
 
 
+# BR-x-02/03/04's parties by (category code, rule number)
+_PARTIES_OF = {(BY_PREFIX[family].code, where.number): parties for family, where, _, parties in _PARTY_RULES}
+
+
+def _plain_pass(doc: UblDocument, plain: PlainVat, code: str) -> bool:
+    """Every BR-<code>-01..04 holds on a plain document (all its categories VAT, at the root)."""
+    used = present = False
+    for number, places in (("02", plain.lines), ("03", plain.allowances), ("04", plain.charges)):
+        if code in places:
+            used = True
+            if not _PARTIES_OF[code, number].test(plain.parties):
+                return False
+    count = len(plain.breakdown.get(code, ()))
+    present = count > 0
+    if code in ("S", "L", "M"):
+        return used == present  # used and present, or neither (the code is in the document)
+    return count == 1  # the code is used, VAT scheme: exactly one breakdown group
+
+
 _register()
-_BY_CATEGORY.register()
+_BY_CATEGORY.register(_plain_pass)
 
 
 # -- BR-IC-11/12, BR-O-11..14: document-level consequences of a K or O breakdown -----------------
@@ -239,7 +259,11 @@ _BY_CATEGORY.register()
 
 def _breakdown_has(doc: UblDocument, value: str) -> bool:
     """``cac:TaxTotal/cac:TaxSubtotal/cac:TaxCategory[VAT]/cbc:ID[normalize-space(.) = value]``."""
-    # The keys of breakdown_vat_id_count are exactly those normalised codes.
+    # The keys of breakdown_vat_id_count are exactly those normalised codes (on a plain document,
+    # those of plain.breakdown).
+    plain = plain_vat(doc)
+    if plain is not None:
+        return value in plain.breakdown
     return value in vat_facts(doc).breakdown_vat_id_count
 
 
@@ -276,8 +300,9 @@ def br_ic_12(doc: UblDocument) -> Iterator[Node]:
             yield doc.root
 
 
-def _only_o(doc: UblDocument, categories: list[Node]) -> Iterator[Node]:
+def _only_o(doc: UblDocument, attr: str) -> Iterator[Node]:
     if doc.is_ubl and _breakdown_has(doc, "O"):
+        categories: list[Node] = getattr(vat_facts(doc), attr)
         others = [c for c in categories if code(c) != "O" and is_vat(c)]
         if others:
             yield others[0]
@@ -292,7 +317,7 @@ def _only_o(doc: UblDocument, categories: list[Node]) -> Iterator[Node]:
     "(BG-23).",
 )
 def br_o_11(doc: UblDocument) -> Iterator[Node]:
-    return _only_o(doc, vat_facts(doc).breakdown)
+    return _only_o(doc, "breakdown")
 
 
 @RULES.rule(
@@ -304,7 +329,7 @@ def br_o_11(doc: UblDocument) -> Iterator[Node]:
     "category (BT-151).",
 )
 def br_o_12(doc: UblDocument) -> Iterator[Node]:
-    return _only_o(doc, vat_facts(doc).classified)
+    return _only_o(doc, "classified")
 
 
 @RULES.rule(
@@ -316,7 +341,7 @@ def br_o_12(doc: UblDocument) -> Iterator[Node]:
     "with another VAT category (BT-95).",
 )
 def br_o_13(doc: UblDocument) -> Iterator[Node]:
-    return _only_o(doc, vat_facts(doc).allowance_tc)
+    return _only_o(doc, "allowance_tc")
 
 
 @RULES.rule(
@@ -328,13 +353,15 @@ def br_o_13(doc: UblDocument) -> Iterator[Node]:
     "another VAT category (BT-102).",
 )
 def br_o_14(doc: UblDocument) -> Iterator[Node]:
-    return _only_o(doc, vat_facts(doc).charge_tc)
+    return _only_o(doc, "charge_tc")
 
 
 # -- BR-B-01/02: Italian split payment (B) ---------------------------------------------------------
 
 
 def _split_payment(doc: UblDocument) -> Node | None:
+    if plain_vat(doc) is not None:
+        return None  # a plain document's category codes are the nine: no B
     f = vat_facts(doc)
     if "B" not in f.raw_id_codes:
         return None
@@ -370,6 +397,7 @@ def br_b_01(doc: UblDocument) -> Iterator[Node]:
 def br_b_02(doc: UblDocument) -> Iterator[Node]:
     if doc.is_ubl:
         b = _split_payment(doc)
-        f = vat_facts(doc)
-        if b is not None and any(has_raw_code(c, "S") for c in (*f.tax_categories, *f.classified)):
-            yield b
+        if b is not None:
+            f = vat_facts(doc)
+            if any(has_raw_code(c, "S") for c in (*f.tax_categories, *f.classified)):
+                yield b
