@@ -73,18 +73,56 @@ class Place:
     def __init__(self) -> None:
         # cbc:Percent text (None: no cbc:Percent) -> its xs:decimal: the distinct rates given
         self.rates: dict[str | None, Decimal | None] = {}
-        # Σ amounts, in document order from Decimal(0) as basis() adds them: all of them, and
-        # those at each rate (equal Decimals share a key, as ``rate in t.rates`` compares them)
-        self.total = _ZERO
-        self.by_rate: dict[Decimal, Decimal] = {}
+        # basis(): Σ amounts from Decimal(0) in document order, of all of them (total) and of those
+        # at each rate (equal Decimals share a key, as ``rate in t.rates`` compares them). None
+        # where several cbc:Percent texts add to one sum: their interleaving is not kept (rounding
+        # at 28 digits could depend on it), so the fast test fails and the rules decide.
+        self.total: Decimal | None = None
+        self.by_rate: dict[Decimal, Decimal | None] = {}
 
-    def add(self, text: str | None, rate: Decimal | None, amount: Decimal) -> None:
-        if text not in self.rates:
-            self.rates[text] = rate
-        self.total = self.total + amount
+
+# (code, cbc:Percent text or None) -> the amounts of the elements with that category, in order
+_Groups = dict[tuple[str, str | None], list[Decimal]]
+
+
+def _places(groups: _Groups) -> dict[str, Place] | None:
+    places: dict[str, Place] = {}
+    for (code, text), amounts in groups.items():
+        if code not in CODES:
+            return None
+        rate = None
+        if text is not None:
+            rate = parse_xs_decimal(text)
+            if rate is None:
+                return None
+        # (amounts of at most 28 characters: Decimal(0) + amount, as _taxed adds it, is exact)
+        total = sum(amounts, _ZERO)
+        place = places.get(code)
+        if place is None:
+            place = places[code] = Place()
+            place.total = total
+        else:
+            place.total = None
+        place.rates[text] = rate
         if rate is not None:
-            by_rate = self.by_rate
-            by_rate[rate] = by_rate.get(rate, _ZERO) + amount
+            place.by_rate[rate] = None if rate in place.by_rate else total
+    return places
+
+
+def _key(category: Node) -> tuple[str, str | None]:
+    """(cbc:ID, cbc:Percent or None) of a VAT-scheme category with one of each; KeyError or
+    ValueError when one is missing or repeated, None when the scheme is not exactly VAT."""
+    kids = category._kids
+    (ident,) = kids["cbc:ID"]
+    (scheme,) = kids["cac:TaxScheme"]
+    (scheme_id,) = scheme._kids["cbc:ID"]
+    if scheme_id.text != "VAT":
+        raise ValueError("not plain")
+    percents = kids.get("cbc:Percent")
+    if percents is None:
+        return ident.text, None
+    (percent,) = percents
+    return ident.text, percent.text
 
 
 @dataclass(slots=True)
@@ -105,35 +143,6 @@ def plain_vat(doc: UblDocument) -> PlainVat | None:
     return found  # type: ignore[return-value]
 
 
-def _category(node: Node, rates: dict[str, Decimal | None]) -> tuple[str, str | None, Decimal | None] | None:
-    """(code, cbc:Percent text, its xs:decimal) of a plain category, None when it is not plain."""
-    kids = node._kids
-    ids = kids.get("cbc:ID")
-    if ids is None or len(ids) != 1:
-        return None
-    code = ids[0].text
-    if code not in CODES:
-        return None
-    schemes = kids.get("cac:TaxScheme")
-    if schemes is None or len(schemes) != 1:
-        return None
-    scheme_ids = schemes[0]._kids.get("cbc:ID")
-    if scheme_ids is None or len(scheme_ids) != 1 or scheme_ids[0].text != "VAT":
-        return None
-    percents = kids.get("cbc:Percent")
-    if percents is None:
-        return code, None, None
-    if len(percents) != 1:
-        return None
-    text = percents[0].text
-    rate = rates.get(text, _MISSING)
-    if rate is _MISSING:
-        rate = rates[text] = parse_xs_decimal(text)
-    if rate is None:
-        return None
-    return code, text, rate  # type: ignore[return-value]
-
-
 def _read(doc: UblDocument) -> PlainVat | None:
     if not doc.is_ubl:
         return None
@@ -141,82 +150,74 @@ def _read(doc: UblDocument) -> PlainVat | None:
     root = doc.root
     own, other = LINE_NAMES[::-1] if doc.is_credit_note else LINE_NAMES
     lines = root._kids.get(own)
-    if other in by_name or not lines or len(lines) != len(by_name[own]):
-        return None
-    if len(by_name.get("cac:ClassifiedTaxCategory", ())) != len(lines):
-        return None  # (with one per line checked below: none elsewhere)
-    rates: dict[str, Decimal | None] = {}  # cbc:Percent text -> xs:decimal, parsed once per text
-    codes: set[str] = set()
-    by_code: dict[str, Place] = {}
+    if (
+        other in by_name
+        or not lines
+        or len(lines) != len(by_name[own])
+        or len(by_name.get("cac:ClassifiedTaxCategory", ())) != len(lines)
+    ):
+        return None  # (with one category per line, checked below: none elsewhere)
     decimal = doc.decimal
-    for line in lines:
-        kids = line._kids
-        items = kids.get("cac:Item")
-        amounts = kids.get("cbc:LineExtensionAmount")
-        if items is None or amounts is None or len(items) != 1 or len(amounts) != 1:
-            return None
-        categories = items[0]._kids.get("cac:ClassifiedTaxCategory")
-        if categories is None or len(categories) != 1:
-            return None
-        fact = _category(categories[0], rates)
-        amount = decimal(amounts[0])
-        if fact is None or amount is None:
-            return None
-        code, text, rate = fact
-        place = by_code.get(code)
-        if place is None:
-            place = by_code[code] = Place()
-            codes.add(code)
-        place.add(text, rate, _ZERO + amount)  # _taxed's amount: Decimal(0) + the one amount
-    allowances: dict[str, Place] = {}
-    charges: dict[str, Place] = {}
+    line_groups: _Groups = {}
+    allowance_groups: _Groups = {}
+    charge_groups: _Groups = {}
     breakdown: dict[str, list[Node]] = {}
-    for node in by_name.get("cac:TaxCategory", ()):
-        parent = node.parent
-        assert parent is not None
-        if parent.name == "cac:TaxSubtotal":
-            total = parent.parent
-            if total is None or total.name != "cac:TaxTotal" or total.parent is not root:
-                return None
-            fact = _category(node, rates)
-            if fact is None:
-                return None
-            code = fact[0]
-            codes.add(code)
-            found = breakdown.get(code)
-            if found is None:
-                breakdown[code] = [node]
+    try:
+        for line in lines:  # (_key written out: this runs per line)
+            kids = line._kids
+            (item,) = kids["cac:Item"]
+            (amount,) = kids["cbc:LineExtensionAmount"]
+            (category,) = item._kids["cac:ClassifiedTaxCategory"]
+            kids = category._kids
+            (ident,) = kids["cbc:ID"]
+            (scheme,) = kids["cac:TaxScheme"]
+            (scheme_id,) = scheme._kids["cbc:ID"]
+            percents = kids.get("cbc:Percent")
+            if percents is None:
+                key = (ident.text, None)
             else:
-                found.append(node)
-        elif parent.name == "cac:AllowanceCharge" and parent.parent is root:
-            kids = parent._kids
-            indicators = kids.get("cbc:ChargeIndicator")
-            amounts = kids.get("cbc:Amount")
-            if (
-                indicators is None
-                or amounts is None
-                or len(indicators) != 1
-                or len(amounts) != 1
-                or len(kids["cac:TaxCategory"]) != 1
-            ):
+                (percent,) = percents
+                key = (ident.text, percent.text)
+            value = decimal(amount)
+            if scheme_id.text != "VAT" or value is None or len(amount.text) > 28:
                 return None
-            indicator = indicators[0].text
-            if indicator == "true":
-                places = charges
-            elif indicator == "false":
-                places = allowances
+            group = line_groups.get(key)
+            if group is None:
+                line_groups[key] = [value]
+            else:
+                group.append(value)
+        for node in by_name.get("cac:TaxCategory", ()):
+            parent = node.parent
+            assert parent is not None
+            key = _key(node)
+            if parent.name == "cac:TaxSubtotal":
+                total = parent.parent
+                if total is None or total.name != "cac:TaxTotal" or total.parent is not root:
+                    return None
+                breakdown.setdefault(key[0], []).append(node)
+            elif parent.name == "cac:AllowanceCharge" and parent.parent is root:
+                kids = parent._kids
+                (indicator,) = kids["cbc:ChargeIndicator"]
+                (amount,) = kids["cbc:Amount"]
+                (_,) = kids["cac:TaxCategory"]
+                value = decimal(amount)
+                if indicator.text == "true":
+                    groups = charge_groups
+                elif indicator.text == "false":
+                    groups = allowance_groups
+                else:
+                    return None
+                if value is None or len(amount.text) > 28:
+                    return None
+                groups.setdefault(key, []).append(value)
             else:
                 return None
-            fact = _category(node, rates)
-            amount = decimal(amounts[0])
-            if fact is None or amount is None:
-                return None
-            code, text, rate = fact
-            codes.add(code)
-            place = places.get(code)
-            if place is None:
-                place = places[code] = Place()
-            place.add(text, rate, _ZERO + amount)
-        else:
-            return None
-    return PlainVat(codes, by_code, allowances, charges, breakdown, party_ids(doc))
+    except (KeyError, ValueError):  # an element missing or repeated, a scheme other than VAT
+        return None
+    line_places = _places(line_groups)
+    allowances = _places(allowance_groups)
+    charges = _places(charge_groups)
+    if line_places is None or allowances is None or charges is None or not CODES.issuperset(breakdown):
+        return None
+    codes = {*line_places, *allowances, *charges, *breakdown}
+    return PlainVat(codes, line_places, allowances, charges, breakdown, party_ids(doc))

@@ -287,34 +287,33 @@ def _rates_ok(prefix: str, place: Place | None) -> bool:
     return True
 
 
-def _taxable_plain(prefix: str, doc: UblDocument, plain: PlainVat, category: Node, subtotal: Node) -> bool:
+def _taxable_plain(
+    prefix: str, code: str, doc: UblDocument, plain: PlainVat, category: Node, subtotal: Node
+) -> bool:
     """08 as _taxable_ok decides it, on a plain document (no lines of the other kind, so one sum)."""
-    code = category._kids["cbc:ID"][0].text
     lines = plain.lines.get(code)
     charges = plain.charges.get(code)
     allowances = plain.allowances.get(code)
+    places = (lines, charges, allowances)
     if prefix not in ("BR-S", "BR-IG", "BR-IP"):
+        sums = [_ZERO if p is None else p.total for p in places]
+        if None in sums:
+            return False
         taxable = decimal_of(doc, subtotal, "cbc:TaxableAmount")
-        total = (
-            (lines.total if lines else _ZERO)
-            + (charges.total if charges else _ZERO)
-            - (allowances.total if allowances else _ZERO)
-        )
-        return taxable is not None and taxable == total
+        return taxable is not None and taxable == sums[0] + sums[1] - sums[2]  # type: ignore[operator]
     rates = category._kids.get("cbc:Percent")
     if not rates:
         return True
     rate = doc.decimal(rates[0])
     if rate is None:
         return True
-    places = (lines, charges, allowances)
     # BR-S-08 asks for a line, allowance or charge at this rate (IG/IP: lines, which plain has).
     if prefix == "BR-S" and not any(p is not None and rate in p.by_rate for p in places):
         return False  # (then the other kind of line is tried, and has no sum: broken)
-    line_sum, charge_sum, allowance_sum = (
-        p.by_rate.get(rate, _ZERO) if p is not None else _ZERO for p in places
-    )
-    total = line_sum + charge_sum - allowance_sum
+    sums = [_ZERO if p is None else p.by_rate.get(rate, _ZERO) for p in places]
+    if None in sums:
+        return False
+    total = sums[0] + sums[1] - sums[2]  # type: ignore[operator]
     amount = subtotal.first("cbc:TaxableAmount")
     double = as_double(amount.text) if amount is not None else None
     # (a failure here could still pass on the other kind of line's sum: the rules decide that)
@@ -334,7 +333,7 @@ def _plain_pass(doc: UblDocument, plain: PlainVat, code: str) -> bool:
         subtotal = category.parent
         assert subtotal is not None
         if not (
-            _taxable_plain(prefix, doc, plain, category, subtotal)
+            _taxable_plain(prefix, code, doc, plain, category, subtotal)
             and _tax_ok(prefix, doc, category, subtotal)
             and _has_reason(category) == required
         ):
