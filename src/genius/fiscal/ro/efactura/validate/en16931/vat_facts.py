@@ -17,7 +17,8 @@ from genius.fiscal.ro.efactura.validate.en16931.selectors import (
     is_charge,
     is_vat,
 )
-from genius.fiscal.ro.efactura.validate.en16931.vat_plain import PartyIds, PlainVat, party_ids, plain_vat
+from genius.fiscal.ro.efactura.validate.en16931.vat_parties import PartyIds, party_ids
+from genius.fiscal.ro.efactura.validate.en16931.vat_plain import PlainVat, plain_vat
 from genius.fiscal.ro.efactura.validate.registry import Hit, Rule, RuleSet
 
 

@@ -18,51 +18,12 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from genius.fiscal.ro.efactura.validate.document import Node, UblDocument, parse_xs_decimal
-from genius.fiscal.ro.efactura.validate.en16931.selectors import LINE_NAMES, is_vat
+from genius.fiscal.ro.efactura.validate.en16931.selectors import LINE_NAMES
+from genius.fiscal.ro.efactura.validate.en16931.vat_parties import PartyIds, party_ids
 
 CODES = frozenset(("S", "Z", "E", "AE", "K", "G", "O", "L", "M"))  # the nine categories' cbc:ID
 _ZERO = Decimal(0)
 _MISSING = object()
-_SELLER = "cac:AccountingSupplierParty"
-_SCHEMES = "cac:Party/cac:PartyTaxScheme"
-
-
-@dataclass(slots=True)
-class PartyIds:
-    """Which party identifiers exist, as BR-x-02/03/04 test them."""
-
-    seller_any_id: bool  # //cac:AccountingSupplierParty/cac:Party/cac:PartyTaxScheme/cbc:CompanyID
-    seller_vat_id: bool  # ... /cac:PartyTaxScheme[VAT]/cbc:CompanyID (BT-31)
-    representative_vat_id: bool  # //cac:TaxRepresentativeParty/cac:PartyTaxScheme[VAT]/cbc:CompanyID (BT-63)
-    buyer_vat_id: bool  # //cac:AccountingCustomerParty/cac:Party/cac:PartyTaxScheme[VAT]/cbc:CompanyID
-    buyer_legal_id: bool  # //cac:AccountingCustomerParty/cac:Party/cac:PartyLegalEntity/cbc:CompanyID
-
-
-def _party_ids(doc: UblDocument, holder: str, schemes: str) -> tuple[bool, bool]:
-    """``exists(//holder/schemes/cbc:CompanyID)`` and ``exists(//holder/schemes[VAT]/cbc:CompanyID)``."""
-    any_id = vat_id = False
-    for node in doc.all(holder):
-        for scheme in node.findall(schemes):
-            if scheme.kids("cbc:CompanyID"):
-                any_id = True
-                if is_vat(scheme):
-                    return True, True
-    return any_id, vat_id
-
-
-def party_ids(doc: UblDocument) -> PartyIds:
-    seller_any_id, seller_vat_id = _party_ids(doc, _SELLER, _SCHEMES)
-    return PartyIds(
-        seller_any_id=seller_any_id,
-        seller_vat_id=seller_vat_id,
-        representative_vat_id=_party_ids(doc, "cac:TaxRepresentativeParty", "cac:PartyTaxScheme")[1],
-        buyer_vat_id=_party_ids(doc, "cac:AccountingCustomerParty", _SCHEMES)[1],
-        buyer_legal_id=any(
-            p.kids("cbc:CompanyID")
-            for h in doc.all("cac:AccountingCustomerParty")
-            for p in h.findall("cac:Party/cac:PartyLegalEntity")
-        ),
-    )
 
 
 class Place:
