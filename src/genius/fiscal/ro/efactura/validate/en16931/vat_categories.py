@@ -18,7 +18,16 @@ from genius.fiscal.ro.efactura.validate.en16931.vat_facts import (
     VatFacts,
     vat_facts,
 )
-from genius.fiscal.ro.efactura.validate.registry import RuleSet
+from genius.fiscal.ro.efactura.validate.en16931.vat_parties import (
+    INTRA,
+    NONE,
+    REVERSE,
+    SELLER_ANY,
+    SELLER_VAT,
+    Parties,
+)
+from genius.fiscal.ro.efactura.validate.en16931.vat_plain import PlainVat, plain_vat
+from genius.fiscal.ro.efactura.validate.registry import Rule, RuleSet
 
 RULES = RuleSet("en16931.vat_categories")
 _BY_CATEGORY = CategoryRules(RULES)
@@ -62,44 +71,6 @@ def _at_least_one(cat: VatCategory) -> Callable[[UblDocument], Iterator[Node]]:
 
 # -- BR-x-02/03/04: who must (or must not) be identified when the category is used ----------------
 
-
-@dataclass(frozen=True, slots=True)
-class _Parties:
-    test: Callable[[VatFacts], bool]
-    ro: str
-    en: str
-
-
-_SELLER_ANY = _Parties(
-    lambda f: f.seller_any_id or f.representative_vat_id,
-    "codul de TVA al vânzătorului (BT-31), codul de înregistrare fiscală al vânzătorului (BT-32) sau codul "
-    "de TVA al reprezentantului fiscal (BT-63)",
-    "the Seller VAT identifier (BT-31), the Seller tax registration identifier (BT-32) or the Seller tax "
-    "representative VAT identifier (BT-63)",
-)
-_SELLER_VAT = _Parties(
-    lambda f: f.seller_vat_id or f.representative_vat_id,
-    "codul de TVA al vânzătorului (BT-31) sau codul de TVA al reprezentantului fiscal (BT-63)",
-    "the Seller VAT identifier (BT-31) or the Seller tax representative VAT identifier (BT-63)",
-)
-_REVERSE = _Parties(
-    lambda f: (f.seller_any_id or f.representative_vat_id) and (f.buyer_vat_id or f.buyer_legal_id),
-    _SELLER_ANY.ro + ", precum și codul de TVA (BT-48) sau identificatorul de înregistrare legală (BT-47) "
-    "al cumpărătorului",
-    _SELLER_ANY.en + ", and the Buyer VAT identifier (BT-48) or Buyer legal registration identifier (BT-47)",
-)
-_INTRA = _Parties(
-    lambda f: (f.seller_vat_id or f.representative_vat_id) and f.buyer_vat_id,
-    _SELLER_VAT.ro + ", precum și codul de TVA al cumpărătorului (BT-48)",
-    _SELLER_VAT.en + ", and the Buyer VAT identifier (BT-48)",
-)
-_NONE = _Parties(
-    lambda f: not (f.seller_vat_id or f.representative_vat_id or f.buyer_vat_id),
-    "lipsa codurilor de TVA ale vânzătorului (BT-31), reprezentantului fiscal (BT-63) și cumpărătorului "
-    "(BT-48): eliminați-le",
-    "that no Seller (BT-31), tax representative (BT-63) or Buyer (BT-48) VAT identifier is given: remove "
-    "them",
-)
 
 # (a, b) node lists of "(exists(a) and parties) or not(exists(b))" for one category code.
 _Pick = Callable[[VatFacts, str], tuple[list[Node], list[Node]]]
@@ -147,45 +118,45 @@ _CHARGE = _Where(
 )
 
 # (family, where, trigger selection, parties) exactly as ANAF's copy states them.
-_PARTY_RULES: tuple[tuple[str, _Where, _Pick, _Parties], ...] = (
-    ("BR-S", _LINE, _pick("classified", a_vat=True, b_vat=False), _SELLER_ANY),
-    ("BR-S", _ALLOWANCE, _same("allowance_tc"), _SELLER_ANY),
-    ("BR-S", _CHARGE, _same("charge_tc"), _SELLER_ANY),
-    ("BR-Z", _LINE, _same("classified"), _SELLER_ANY),
-    ("BR-Z", _ALLOWANCE, _same("allowance_tc"), _SELLER_ANY),
-    ("BR-Z", _CHARGE, _same("charge_tc"), _SELLER_ANY),
-    ("BR-E", _LINE, _same("classified"), _SELLER_ANY),
-    ("BR-E", _ALLOWANCE, _same("allowance_tc"), _SELLER_ANY),
-    ("BR-E", _CHARGE, _same("charge_tc"), _SELLER_ANY),
-    ("BR-AE", _LINE, _same("classified"), _REVERSE),
-    ("BR-AE", _ALLOWANCE, _same("allowance_tc"), _REVERSE),
-    ("BR-AE", _CHARGE, _same("charge_tc"), _REVERSE),
-    ("BR-IC", _LINE, _same("classified"), _INTRA),
-    ("BR-IC", _ALLOWANCE, _same("allowance_tc"), _INTRA),
-    ("BR-IC", _CHARGE, _same("charge_tc"), _INTRA),
-    ("BR-G", _LINE, _same("classified"), _SELLER_VAT),
-    ("BR-G", _ALLOWANCE, _pick("allowance_tc", a_vat=False, b_vat=True), _SELLER_VAT),
-    ("BR-G", _CHARGE, _pick("charge_tc", a_vat=False, b_vat=True), _SELLER_VAT),
-    ("BR-O", _LINE, _same("classified"), _NONE),
-    ("BR-O", _ALLOWANCE, _same("root_allowance_tc"), _NONE),
-    ("BR-O", _CHARGE, _same("root_charge_tc"), _NONE),
-    ("BR-IG", _LINE, _same("classified"), _SELLER_ANY),
-    ("BR-IG", _ALLOWANCE, _same("allowance_tc"), _SELLER_ANY),
-    ("BR-IG", _CHARGE, _pick_b_raw("charge_tc"), _SELLER_ANY),
-    ("BR-IP", _LINE, _same("classified"), _SELLER_ANY),
-    ("BR-IP", _ALLOWANCE, _same("allowance_tc"), _SELLER_ANY),
-    ("BR-IP", _CHARGE, _same("charge_tc"), _SELLER_ANY),
+_PARTY_RULES: tuple[tuple[str, _Where, _Pick, Parties], ...] = (
+    ("BR-S", _LINE, _pick("classified", a_vat=True, b_vat=False), SELLER_ANY),
+    ("BR-S", _ALLOWANCE, _same("allowance_tc"), SELLER_ANY),
+    ("BR-S", _CHARGE, _same("charge_tc"), SELLER_ANY),
+    ("BR-Z", _LINE, _same("classified"), SELLER_ANY),
+    ("BR-Z", _ALLOWANCE, _same("allowance_tc"), SELLER_ANY),
+    ("BR-Z", _CHARGE, _same("charge_tc"), SELLER_ANY),
+    ("BR-E", _LINE, _same("classified"), SELLER_ANY),
+    ("BR-E", _ALLOWANCE, _same("allowance_tc"), SELLER_ANY),
+    ("BR-E", _CHARGE, _same("charge_tc"), SELLER_ANY),
+    ("BR-AE", _LINE, _same("classified"), REVERSE),
+    ("BR-AE", _ALLOWANCE, _same("allowance_tc"), REVERSE),
+    ("BR-AE", _CHARGE, _same("charge_tc"), REVERSE),
+    ("BR-IC", _LINE, _same("classified"), INTRA),
+    ("BR-IC", _ALLOWANCE, _same("allowance_tc"), INTRA),
+    ("BR-IC", _CHARGE, _same("charge_tc"), INTRA),
+    ("BR-G", _LINE, _same("classified"), SELLER_VAT),
+    ("BR-G", _ALLOWANCE, _pick("allowance_tc", a_vat=False, b_vat=True), SELLER_VAT),
+    ("BR-G", _CHARGE, _pick("charge_tc", a_vat=False, b_vat=True), SELLER_VAT),
+    ("BR-O", _LINE, _same("classified"), NONE),
+    ("BR-O", _ALLOWANCE, _same("root_allowance_tc"), NONE),
+    ("BR-O", _CHARGE, _same("root_charge_tc"), NONE),
+    ("BR-IG", _LINE, _same("classified"), SELLER_ANY),
+    ("BR-IG", _ALLOWANCE, _same("allowance_tc"), SELLER_ANY),
+    ("BR-IG", _CHARGE, _pick_b_raw("charge_tc"), SELLER_ANY),
+    ("BR-IP", _LINE, _same("classified"), SELLER_ANY),
+    ("BR-IP", _ALLOWANCE, _same("allowance_tc"), SELLER_ANY),
+    ("BR-IP", _CHARGE, _same("charge_tc"), SELLER_ANY),
 )
 
 
-def _party_check(cat: VatCategory, pick: _Pick, parties: _Parties) -> Callable[[UblDocument], Iterator[Node]]:
+def _party_check(cat: VatCategory, pick: _Pick, parties: Parties) -> Callable[[UblDocument], Iterator[Node]]:
     # "(exists(a) and parties) or not(exists(b))": broken when b exists and not (a exists and parties).
     def check(doc: UblDocument) -> Iterator[Node]:
         if not doc.is_ubl:
             return
         f = vat_facts(doc)
         a, b = pick(f, cat.code)
-        if b and not (a and parties.test(f)):
+        if b and not (a and parties.test(f.parties)):
             yield b[0]
 
     return check
@@ -230,22 +201,58 @@ def _register() -> None:
             )(_party_check(cat, pick, parties))
 
 
+# BR-x-02/03/04's parties by (category code, rule number)
+_PARTIES_OF = {(BY_PREFIX[family].code, where.number): parties for family, where, _, parties in _PARTY_RULES}
+
+
+def _plain_pass(doc: UblDocument, plain: PlainVat, code: str) -> bool:
+    """Every BR-<code>-01..04 holds on a plain document (all its categories VAT, at the root)."""
+    used = present = False
+    for number, places in (("02", plain.lines), ("03", plain.allowances), ("04", plain.charges)):
+        if code in places:
+            used = True
+            if not _PARTIES_OF[code, number].test(plain.parties):
+                return False
+    count = len(plain.breakdown.get(code, ()))
+    present = count > 0
+    if code in ("S", "L", "M"):
+        return used == present  # used and present, or neither (the code is in the document)
+    return count == 1  # the code is used, VAT scheme: exactly one breakdown group
+
+
 _register()
-_BY_CATEGORY.register()
+_BY_CATEGORY.register(_plain_pass)
 
 
 # -- BR-IC-11/12, BR-O-11..14: document-level consequences of a K or O breakdown -----------------
 
+# These rules and BR-B-01/02, in order, run as one group that a plain document without a K or O
+# breakdown skips (K, O and, with a B category, split payment are what they look for).
+_DOCUMENT_RULES: list[tuple[Rule, Callable[[UblDocument], Iterator[Node]]]] = []
+
+
+def _document_rule(
+    rule_id: str, *, ro: str, en: str
+) -> Callable[[Callable[[UblDocument], Iterator[Node]]], Callable[[UblDocument], Iterator[Node]]]:
+    def add(check: Callable[[UblDocument], Iterator[Node]]) -> Callable[[UblDocument], Iterator[Node]]:
+        _DOCUMENT_RULES.append((Rule(rule_id, "fatal", ro, en), check))
+        return check
+
+    return add
+
 
 def _breakdown_has(doc: UblDocument, value: str) -> bool:
     """``cac:TaxTotal/cac:TaxSubtotal/cac:TaxCategory[VAT]/cbc:ID[normalize-space(.) = value]``."""
-    # The keys of breakdown_vat_id_count are exactly those normalised codes.
+    # The keys of breakdown_vat_id_count are exactly those normalised codes (on a plain document,
+    # those of plain.breakdown).
+    plain = plain_vat(doc)
+    if plain is not None:
+        return value in plain.breakdown
     return value in vat_facts(doc).breakdown_vat_id_count
 
 
-@RULES.rule(
+@_document_rule(
     "BR-IC-11",
-    "fatal",
     ro="O factură cu defalcare TVA „Livrare intracomunitară” (K) trebuie să aibă data livrării efective "
     "(BT-72) sau perioada de facturare (BG-14).",
     en='An invoice with an "Intra-community supply" (K) VAT breakdown must give the Actual delivery date '
@@ -259,9 +266,8 @@ def br_ic_11(doc: UblDocument) -> Iterator[Node]:
             yield doc.root
 
 
-@RULES.rule(
+@_document_rule(
     "BR-IC-12",
-    "fatal",
     ro="O factură cu defalcare TVA „Livrare intracomunitară” (K) trebuie să aibă codul țării de livrare "
     "(BT-80).",
     en='An invoice with an "Intra-community supply" (K) VAT breakdown must give the Deliver to country code '
@@ -276,65 +282,64 @@ def br_ic_12(doc: UblDocument) -> Iterator[Node]:
             yield doc.root
 
 
-def _only_o(doc: UblDocument, categories: list[Node]) -> Iterator[Node]:
+def _only_o(doc: UblDocument, attr: str) -> Iterator[Node]:
     if doc.is_ubl and _breakdown_has(doc, "O"):
+        categories: list[Node] = getattr(vat_facts(doc), attr)
         others = [c for c in categories if code(c) != "O" and is_vat(c)]
         if others:
             yield others[0]
 
 
-@RULES.rule(
+@_document_rule(
     "BR-O-11",
-    "fatal",
     ro="O factură cu un grup de TVA „În afara sferei TVA” (O) nu poate avea alte grupuri în defalcarea TVA "
     "(BG-23).",
     en='An invoice with a "Not subject to VAT" (O) VAT breakdown must not have other VAT breakdown groups '
     "(BG-23).",
 )
 def br_o_11(doc: UblDocument) -> Iterator[Node]:
-    return _only_o(doc, vat_facts(doc).breakdown)
+    return _only_o(doc, "breakdown")
 
 
-@RULES.rule(
+@_document_rule(
     "BR-O-12",
-    "fatal",
     ro="O factură cu un grup de TVA „În afara sferei TVA” (O) nu poate avea linii cu altă categorie de TVA "
     "(BT-151).",
     en='An invoice with a "Not subject to VAT" (O) VAT breakdown must not have lines with another VAT '
     "category (BT-151).",
 )
 def br_o_12(doc: UblDocument) -> Iterator[Node]:
-    return _only_o(doc, vat_facts(doc).classified)
+    return _only_o(doc, "classified")
 
 
-@RULES.rule(
+@_document_rule(
     "BR-O-13",
-    "fatal",
     ro="O factură cu un grup de TVA „În afara sferei TVA” (O) nu poate avea deduceri la nivel de document cu "
     "altă categorie de TVA (BT-95).",
     en='An invoice with a "Not subject to VAT" (O) VAT breakdown must not have document level allowances '
     "with another VAT category (BT-95).",
 )
 def br_o_13(doc: UblDocument) -> Iterator[Node]:
-    return _only_o(doc, vat_facts(doc).allowance_tc)
+    return _only_o(doc, "allowance_tc")
 
 
-@RULES.rule(
+@_document_rule(
     "BR-O-14",
-    "fatal",
     ro="O factură cu un grup de TVA „În afara sferei TVA” (O) nu poate avea taxe suplimentare la nivel de "
     "document cu altă categorie de TVA (BT-102).",
     en='An invoice with a "Not subject to VAT" (O) VAT breakdown must not have document level charges with '
     "another VAT category (BT-102).",
 )
 def br_o_14(doc: UblDocument) -> Iterator[Node]:
-    return _only_o(doc, vat_facts(doc).charge_tc)
+    return _only_o(doc, "charge_tc")
 
 
 # -- BR-B-01/02: Italian split payment (B) ---------------------------------------------------------
 
 
 def _split_payment(doc: UblDocument) -> Node | None:
+    if plain_vat(doc) is not None:
+        return None  # a plain document's category codes are the nine: no B
     f = vat_facts(doc)
     if "B" not in f.raw_id_codes:
         return None
@@ -344,9 +349,8 @@ def _split_payment(doc: UblDocument) -> Node | None:
     return None
 
 
-@RULES.rule(
+@_document_rule(
     "BR-B-01",
-    "fatal",
     ro="Categoria de TVA „Split payment” (B) se folosește doar în facturi interne italiene: toate codurile "
     "de țară trebuie să fie IT.",
     en='VAT category "Split payment" (B) is only for domestic Italian invoices: every country code must be '
@@ -359,9 +363,8 @@ def br_b_01(doc: UblDocument) -> Iterator[Node]:
             yield b
 
 
-@RULES.rule(
+@_document_rule(
     "BR-B-02",
-    "fatal",
     ro="O factură cu categoria de TVA „Split payment” (B) nu poate avea linii, deduceri sau taxe cu "
     "categoria „Cota standard” (S).",
     en='An invoice with VAT category "Split payment" (B) must not have lines, allowances or charges with '
@@ -370,6 +373,17 @@ def br_b_01(doc: UblDocument) -> Iterator[Node]:
 def br_b_02(doc: UblDocument) -> Iterator[Node]:
     if doc.is_ubl:
         b = _split_payment(doc)
-        f = vat_facts(doc)
-        if b is not None and any(has_raw_code(c, "S") for c in (*f.tax_categories, *f.classified)):
-            yield b
+        if b is not None:
+            f = vat_facts(doc)
+            if any(has_raw_code(c, "S") for c in (*f.tax_categories, *f.classified)):
+                yield b
+
+
+@RULES.group([rule for rule, _ in _DOCUMENT_RULES])
+def _document_rules(doc: UblDocument) -> Iterator[tuple[str, Node]]:
+    plain = plain_vat(doc)
+    if plain is not None and "K" not in plain.breakdown and "O" not in plain.breakdown:
+        return  # (a plain document has no B category either)
+    for rule, check in _DOCUMENT_RULES:
+        for violation in check(doc):
+            yield rule.rule_id, violation

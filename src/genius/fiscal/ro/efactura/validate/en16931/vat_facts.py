@@ -17,6 +17,8 @@ from genius.fiscal.ro.efactura.validate.en16931.selectors import (
     is_charge,
     is_vat,
 )
+from genius.fiscal.ro.efactura.validate.en16931.vat_parties import PartyIds, party_ids
+from genius.fiscal.ro.efactura.validate.en16931.vat_plain import PlainVat, plain_vat
 from genius.fiscal.ro.efactura.validate.registry import Hit, Rule, RuleSet
 
 
@@ -42,8 +44,7 @@ CATEGORIES: tuple[VatCategory, ...] = (
     VatCategory("M", "BR-IP", "„IPSI – Ceuta și Melilla” (M)", '"IPSI – Ceuta and Melilla" (M)'),
 )
 BY_PREFIX = {c.prefix: c for c in CATEGORIES}
-_SELLER = "cac:AccountingSupplierParty"
-_SCHEMES = "cac:Party/cac:PartyTaxScheme"
+BY_CODE = {c.code: c for c in CATEGORIES}
 
 
 @dataclass(slots=True)
@@ -57,13 +58,7 @@ class VatFacts:
     root_charge_tc: list[Node]  # /*/cac:AllowanceCharge[true()]/cac:TaxCategory
     breakdown: list[Node]  # /*/cac:TaxTotal/cac:TaxSubtotal/cac:TaxCategory
     line_classified: list[Node]  # (cac:InvoiceLine|cac:CreditNoteLine)/cac:Item/cac:ClassifiedTaxCategory
-    seller_any_id: bool  # //cac:AccountingSupplierParty/cac:Party/cac:PartyTaxScheme/cbc:CompanyID
-    seller_vat_id: bool  # ... /cac:PartyTaxScheme[VAT]/cbc:CompanyID (BT-31)
-    representative_vat_id: bool  # //cac:TaxRepresentativeParty/cac:PartyTaxScheme[VAT]/cbc:CompanyID (BT-63)
-    buyer_vat_id: (
-        bool  # //cac:AccountingCustomerParty/cac:Party/cac:PartyTaxScheme[VAT]/cbc:CompanyID (BT-48)
-    )
-    buyer_legal_id: bool  # //cac:AccountingCustomerParty/cac:Party/cac:PartyLegalEntity/cbc:CompanyID (BT-47)
+    parties: PartyIds
     # normalize-space of every cbc:ID of any (Classified)TaxCategory: a category absent from this
     # set breaks none of its BR-<cat>-* rules, so they are skipped
     codes: frozenset[str]
@@ -103,18 +98,6 @@ class VatFacts:
         found = [n for n, is_vat_scheme in groups.get(value, ()) if is_vat_scheme or not vat]
         self._coded[key] = found
         return found
-
-
-def _party_ids(doc: UblDocument, holder: str, schemes: str) -> tuple[bool, bool]:
-    """``exists(//holder/schemes/cbc:CompanyID)`` and ``exists(//holder/schemes[VAT]/cbc:CompanyID)``."""
-    any_id = vat_id = False
-    for node in doc.all(holder):
-        for scheme in node.findall(schemes):
-            if scheme.kids("cbc:CompanyID"):
-                any_id = True
-                if is_vat(scheme):
-                    return True, True
-    return any_id, vat_id
 
 
 def vat_facts(doc: UblDocument) -> VatFacts:
@@ -180,7 +163,6 @@ def vat_facts(doc: UblDocument) -> VatFacts:
             charge_tc.append(tc)
             if on_root:
                 root_charge_tc.append(tc)
-    seller_any_id, seller_vat_id = _party_ids(doc, _SELLER, _SCHEMES)
     facts = VatFacts(
         tax_categories=tax_categories,
         classified=classified,
@@ -191,15 +173,7 @@ def vat_facts(doc: UblDocument) -> VatFacts:
         root_charge_tc=root_charge_tc,
         breakdown=breakdown,
         line_classified=line_classified,
-        seller_any_id=seller_any_id,
-        seller_vat_id=seller_vat_id,
-        representative_vat_id=_party_ids(doc, "cac:TaxRepresentativeParty", "cac:PartyTaxScheme")[1],
-        buyer_vat_id=_party_ids(doc, "cac:AccountingCustomerParty", _SCHEMES)[1],
-        buyer_legal_id=any(
-            p.kids("cbc:CompanyID")
-            for h in doc.all("cac:AccountingCustomerParty")
-            for p in h.findall("cac:Party/cac:PartyLegalEntity")
-        ),
+        parties=party_ids(doc),
         codes=frozenset(codes),
         vat_id_codes=frozenset(vat_id_codes),
         raw_id_codes=frozenset(raw_id_codes),
@@ -342,13 +316,16 @@ def any_with_rate(doc: UblDocument, line_name: str, value: str, rate: Decimal) -
 
 
 CategoryCheck = Callable[[UblDocument], Iterable[Node | Hit]]
+# plain_pass(doc, facts, code): True only when every rule of that category holds on a plain document
+PlainPass = Callable[[UblDocument, PlainVat, str], bool]
 
 
 class CategoryRules:
     """The per-category rules of one module, run as one group that skips absent categories.
 
     A category whose code appears in no (Classified)TaxCategory breaks none of its rules, so a
-    typical invoice (one or two categories) pays for two categories, not nine.
+    typical invoice (one or two categories) pays for two categories, not nine. On a plain document
+    (vat_plain) a category whose ``plain_pass`` holds is skipped too: its rules would find nothing.
     """
 
     def __init__(self, rules: RuleSet) -> None:
@@ -364,14 +341,29 @@ class CategoryRules:
 
         return add
 
-    def register(self) -> None:
+    def register(self, plain_pass: PlainPass) -> None:
         table = tuple(self._table)
+        # the table in runs of one category (registration order, so findings keep their order)
+        runs: list[tuple[str, list[tuple[str, CategoryCheck]]]] = []
+        for rule, category, check in table:
+            if not runs or runs[-1][0] != category:
+                runs.append((category, []))
+            runs[-1][1].append((rule.rule_id, check))
 
         def by_category(doc: UblDocument) -> Iterator[tuple[str, Node | Hit]]:
-            present = vat_facts(doc).codes
-            for rule, category, check in table:
-                if category in present:
-                    for violation in check(doc):
-                        yield rule.rule_id, violation
+            plain = plain_vat(doc)
+            if plain is None:
+                present = vat_facts(doc).codes
+                for rule, category, check in table:
+                    if category in present:
+                        for violation in check(doc):
+                            yield rule.rule_id, violation
+                return
+            present = plain.codes
+            for category, checks in runs:
+                if category in present and not plain_pass(doc, plain, category):
+                    for rule_id, check in checks:
+                        for violation in check(doc):
+                            yield rule_id, violation
 
         self._rules.group([rule for rule, _, _ in table])(by_category)

@@ -14,6 +14,7 @@ from decimal import Decimal
 from genius.fiscal.ro.efactura.validate.document import Node, UblDocument, round2
 from genius.fiscal.ro.efactura.validate.en16931.selectors import as_double, decimal_of, numeric_compare
 from genius.fiscal.ro.efactura.validate.en16931.vat_facts import (
+    BY_CODE,
     BY_PREFIX,
     CategoryRules,
     VatCategory,
@@ -21,6 +22,7 @@ from genius.fiscal.ro.efactura.validate.en16931.vat_facts import (
     basis,
     vat_facts,
 )
+from genius.fiscal.ro.efactura.validate.en16931.vat_plain import Place, PlainVat
 from genius.fiscal.ro.efactura.validate.registry import Hit, RuleSet
 
 RULES = RuleSet("en16931.vat_rates")
@@ -28,6 +30,7 @@ _BY_CATEGORY = CategoryRules(RULES)
 
 _ZERO_RATED = ("BR-AE", "BR-E", "BR-G", "BR-IC", "BR-Z")  # rate must be 0
 _WITH_REASON = ("BR-AE", "BR-E", "BR-G", "BR-IC", "BR-O")  # exemption reason required (10)
+_ZERO = Decimal(0)
 
 
 # -- 05/06/07: the rate ---------------------------------------------------------------------------
@@ -164,22 +167,24 @@ def _taxable_ok(
 # -- 09: VAT amount of the breakdown group ---------------------------------------------------------
 
 
+def _tax_ok(prefix: str, doc: UblDocument, category: Node, subtotal: Node) -> bool:
+    tax = decimal_of(doc, subtotal, "cbc:TaxAmount")
+    if prefix not in ("BR-S", "BR-IG", "BR-IP"):
+        return tax == 0  # xs:decimal(../cbc:TaxAmount) = 0
+    taxable = decimal_of(doc, subtotal, "cbc:TaxableAmount")
+    rate = decimal_of(doc, category, "cbc:Percent")
+    if tax is not None and taxable is not None and rate is not None:
+        expected = round2(abs(taxable) * (rate / 100))
+        return abs(tax) - 1 < expected < abs(tax) + 1
+    return False
+
+
 def _tax_check(prefix: str, cat: VatCategory) -> Callable[[UblDocument], Iterator[Node]]:
     def check(doc: UblDocument) -> Iterator[Node]:
         for category in vat_facts(doc).coded("breakdown", cat.code):
             subtotal = category.parent
             assert subtotal is not None
-            tax = decimal_of(doc, subtotal, "cbc:TaxAmount")
-            if prefix not in ("BR-S", "BR-IG", "BR-IP"):
-                ok = tax == 0  # xs:decimal(../cbc:TaxAmount) = 0
-            else:
-                taxable = decimal_of(doc, subtotal, "cbc:TaxableAmount")
-                rate = decimal_of(doc, category, "cbc:Percent")
-                ok = False
-                if tax is not None and taxable is not None and rate is not None:
-                    expected = round2(abs(taxable) * (rate / 100))
-                    ok = abs(tax) - 1 < expected < abs(tax) + 1
-            if not ok:
+            if not _tax_ok(prefix, doc, category, subtotal):
                 yield subtotal.first("cbc:TaxAmount") or subtotal
 
     return check
@@ -193,13 +198,14 @@ def _reason_check(prefix: str, cat: VatCategory) -> Callable[[UblDocument], Iter
 
     def check(doc: UblDocument) -> Iterator[Node]:
         for category in vat_facts(doc).coded("breakdown", cat.code):
-            has_reason = bool(
-                category.kids("cbc:TaxExemptionReason") or category.kids("cbc:TaxExemptionReasonCode")
-            )
-            if has_reason != required:
+            if _has_reason(category) != required:
                 yield category
 
     return check
+
+
+def _has_reason(category: Node) -> bool:
+    return bool(category.kids("cbc:TaxExemptionReason") or category.kids("cbc:TaxExemptionReasonCode"))
 
 
 def _register() -> None:
@@ -261,5 +267,79 @@ def _register() -> None:
         )(_reason_check(prefix, cat))
 
 
+# -- the fast path: a plain document's category decided on its flat facts ---------------------------
+
+
+def _rates_ok(prefix: str, place: Place | None) -> bool:
+    """05/06/07 for every distinct rate of the category's lines, allowances or charges (_rate_ok)."""
+    if place is None:
+        return True
+    for text, rate in place.rates.items():
+        if prefix in _ZERO_RATED:
+            ok = rate == 0  # (None: no cbc:Percent)
+        elif prefix == "BR-O":
+            ok = text is None
+        else:
+            value = None if text is None else as_double(text)
+            ok = value is not None and (value > 0 if prefix == "BR-S" else value >= 0)
+        if not ok:
+            return False
+    return True
+
+
+def _taxable_plain(
+    prefix: str, code: str, doc: UblDocument, plain: PlainVat, category: Node, subtotal: Node
+) -> bool:
+    """08 as _taxable_ok decides it, on a plain document (no lines of the other kind, so one sum)."""
+    lines = plain.lines.get(code)
+    charges = plain.charges.get(code)
+    allowances = plain.allowances.get(code)
+    places = (lines, charges, allowances)
+    if prefix not in ("BR-S", "BR-IG", "BR-IP"):
+        sums = [_ZERO if p is None else p.total for p in places]
+        if None in sums:
+            return False
+        taxable = decimal_of(doc, subtotal, "cbc:TaxableAmount")
+        return taxable is not None and taxable == sums[0] + sums[1] - sums[2]  # type: ignore[operator]
+    rates = category._kids.get("cbc:Percent")
+    if not rates:
+        return True
+    rate = doc.decimal(rates[0])
+    if rate is None:
+        return True
+    # BR-S-08 asks for a line, allowance or charge at this rate (IG/IP: lines, which plain has).
+    if prefix == "BR-S" and not any(p is not None and rate in p.by_rate for p in places):
+        return False  # (then the other kind of line is tried, and has no sum: broken)
+    sums = [_ZERO if p is None else p.by_rate.get(rate, _ZERO) for p in places]
+    if None in sums:
+        return False
+    total = sums[0] + sums[1] - sums[2]  # type: ignore[operator]
+    amount = subtotal.first("cbc:TaxableAmount")
+    double = as_double(amount.text) if amount is not None else None
+    # (a failure here could still pass on the other kind of line's sum: the rules decide that)
+    return double is not None and math.isfinite(double) and Decimal(double - 1) < total < Decimal(double + 1)
+
+
+def _plain_pass(doc: UblDocument, plain: PlainVat, code: str) -> bool:
+    prefix = BY_CODE[code].prefix
+    if not (
+        _rates_ok(prefix, plain.lines.get(code))
+        and _rates_ok(prefix, plain.allowances.get(code))
+        and _rates_ok(prefix, plain.charges.get(code))
+    ):
+        return False
+    required = prefix in _WITH_REASON
+    for category in plain.breakdown.get(code, ()):
+        subtotal = category.parent
+        assert subtotal is not None
+        if not (
+            _taxable_plain(prefix, code, doc, plain, category, subtotal)
+            and _tax_ok(prefix, doc, category, subtotal)
+            and _has_reason(category) == required
+        ):
+            return False
+    return True
+
+
 _register()
-_BY_CATEGORY.register()
+_BY_CATEGORY.register(_plain_pass)
