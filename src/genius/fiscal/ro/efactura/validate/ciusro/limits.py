@@ -40,16 +40,26 @@ class _Group:
 
     parent: str  # "" for the context element itself
     leaves: tuple[tuple[str, str, Limit], ...]  # (child name or "", attribute or "", limit)
+    measured: frozenset[tuple[str, str]]  # (element name, attribute or "") of the texts it measures
 
 
-def _grouped(limits: tuple[Limit, ...]) -> tuple[_Group, ...]:
+def _grouped(limits: tuple[Limit, ...], context: str = "") -> tuple[_Group, ...]:
+    """``context``: the context element's name, for a limit on the context's own text."""
     groups: dict[str, list[tuple[str, str, Limit]]] = {}
     for limit in limits:
         path, _, attribute = limit.path.partition("@")
         path = path.rstrip("/")
         parent, _, leaf = path.rpartition("/")
         groups.setdefault(parent, []).append((leaf, attribute, limit))
-    return tuple(_Group(parent, tuple(leaves)) for parent, leaves in groups.items())
+    return tuple(
+        _Group(parent, tuple(leaves), frozenset((leaf or context, attr) for leaf, attr, _ in leaves))
+        for parent, leaves in groups.items()
+    )
+
+
+def _live(groups: tuple[_Group, ...], over: set[tuple[str, str]]) -> tuple[_Group, ...]:
+    """The groups measuring a text ``over_limits`` found too long; the others cannot fire."""
+    return tuple(group for group in groups if not over.isdisjoint(group.measured))
 
 
 def _too_long(context: Node, groups: tuple[_Group, ...], out: list[tuple[str, Hit]]) -> None:
@@ -89,7 +99,7 @@ _G_DOCUMENT_ALLOWANCE_LIMITS: Final = _grouped(DOCUMENT_ALLOWANCE_LIMITS)
 _G_DOCUMENT_CHARGE_LIMITS: Final = _grouped(DOCUMENT_CHARGE_LIMITS)
 _G_LINE_ALLOWANCE_LIMITS: Final = _grouped(LINE_ALLOWANCE_LIMITS)
 _G_LINE_CHARGE_LIMITS: Final = _grouped(LINE_CHARGE_LIMITS)
-_G_NOTE_LIMITS: Final = _grouped(NOTE_LIMITS)
+_G_NOTE_LIMITS: Final = _grouped(NOTE_LIMITS, "cbc:Note")
 _G_DOCUMENT_REFERENCE_LIMITS: Final = _grouped(DOCUMENT_REFERENCE_LIMITS)
 _G_BILLING_REFERENCE_LIMITS: Final = _grouped(BILLING_REFERENCE_LIMITS)
 
@@ -157,70 +167,85 @@ def _over(node: Node, length: int, per_parent: dict[str, int], anywhere: int) ->
     return parent is None or length > per_parent.get(parent.name, anywhere)
 
 
-def within_limits(doc: UblDocument) -> bool:
-    """True when no text any BR-RO-L* limit could measure is longer than the smallest limit on it.
+def over_limits(doc: UblDocument) -> set[tuple[str, str]]:
+    """The (element name, attribute or "") of every text longer than the smallest limit on it.
 
-    normalize-space() never lengthens a text, so such a document breaks no limit and the
-    per-context walk (~35 contexts on a 10-line invoice) is skipped. The longest text of each
-    element name is found in C; only a name with a text over its smallest limit is looked at
-    element by element, against the limit its parent's name allows (an item name may have 100
-    characters, an item attribute's name 50; a name under no limited parent is not measured).
+    normalize-space() never lengthens a text, so a document for which this is empty breaks no
+    limit and the per-context walk (~35 contexts on a 10-line invoice) is skipped; otherwise the
+    walk visits only the limits on these elements. The longest text of each element name is found
+    in C; only a name with a text over its smallest limit is looked at element by element, against
+    the limit its parent's name allows (an item name may have 100 characters, an item attribute's
+    name 50; a name under no limited parent is not measured).
     """
+    over: set[tuple[str, str]] = set()
     by_name = doc.by_name
-    for name, _, shortest, per_parent, anywhere in _TEXT_BOUNDS:
+    for name, attribute, shortest, per_parent, anywhere in _TEXT_BOUNDS:
         nodes = by_name.get(name)
         if nodes is None or max(map(len, map(_TEXT, nodes))) <= shortest:
             continue
         for node in nodes:
             length = len(node.text)
             if length > shortest and _over(node, length, per_parent, anywhere):
-                return False
+                over.add((name, attribute))
+                break
     for name, attribute, shortest, per_parent, anywhere in _ATTRIBUTE_BOUNDS:
         for node in by_name.get(name, ()):
             value = node.el.get(attribute)
             if value is not None and len(value) > shortest and _over(node, len(value), per_parent, anywhere):
-                return False
-    return True
+                over.add((name, attribute))
+                break
+    return over
 
 
 @RULES.group([limit.rule() for limit in ALL_LIMITS])
 def br_ro_lengths(doc: UblDocument) -> Iterator[tuple[str, Hit]]:
     out: list[tuple[str, Hit]] = []  # one list for every context (no generator per line or note)
-    if within_limits(doc):
+    over = over_limits(doc)
+    if not over:
         return iter(out)
-    if doc.is_ubl:
-        _too_long(doc.root, _G_ROOT_LIMITS, out)
-    for node in doc.all("cac:PaymentMeans"):
-        _too_long(node, _G_PAYMENT_MEANS_LIMITS, out)
-    for name in ("cac:InvoiceLine", "cac:CreditNoteLine"):
-        for node in doc.all(name):
-            _too_long(node, _G_LINE_LIMITS, out)
-    for node in doc.all("cac:AdditionalItemProperty"):
-        if node.parent is not None and node.parent.name == "cac:Item":
-            _too_long(node, _G_ITEM_PROPERTY_LIMITS, out)
-    if invoice_only(doc):
+    if doc.is_ubl and (groups := _live(_G_ROOT_LIMITS, over)):
+        _too_long(doc.root, groups, out)
+    if groups := _live(_G_PAYMENT_MEANS_LIMITS, over):
+        for node in doc.all("cac:PaymentMeans"):
+            _too_long(node, groups, out)
+    if groups := _live(_G_LINE_LIMITS, over):
+        for name in ("cac:InvoiceLine", "cac:CreditNoteLine"):
+            for node in doc.all(name):
+                _too_long(node, groups, out)
+    if groups := _live(_G_ITEM_PROPERTY_LIMITS, over):
+        for node in doc.all("cac:AdditionalItemProperty"):
+            if node.parent is not None and node.parent.name == "cac:Item":
+                _too_long(node, groups, out)
+    allowance_groups = _live(_G_DOCUMENT_ALLOWANCE_LIMITS, over)
+    charge_groups = _live(_G_DOCUMENT_CHARGE_LIMITS, over)
+    if (allowance_groups or charge_groups) and invoice_only(doc):
         allowances, charges = _by_indicator(doc.root.kids("cac:AllowanceCharge"))
         for node in allowances:
-            _too_long(node, _G_DOCUMENT_ALLOWANCE_LIMITS, out)
+            _too_long(node, allowance_groups, out)
         for node in charges:
-            _too_long(node, _G_DOCUMENT_CHARGE_LIMITS, out)
+            _too_long(node, charge_groups, out)
+    allowance_groups = _live(_G_LINE_ALLOWANCE_LIMITS, over)
+    charge_groups = _live(_G_LINE_CHARGE_LIMITS, over)
     line_charges = [
         n
         for n in doc.all("cac:AllowanceCharge")
         if n.parent is not None and n.parent.name in ("cac:InvoiceLine", "cac:CreditNoteLine")
     ]
-    if line_charges:
+    if line_charges and (allowance_groups or charge_groups):
         allowances, charges = _by_indicator(line_charges)
         for node in allowances:
-            _too_long(node, _G_LINE_ALLOWANCE_LIMITS, out)
+            _too_long(node, allowance_groups, out)
         for node in charges:
-            _too_long(node, _G_LINE_CHARGE_LIMITS, out)
-    for node in doc.all("cbc:Note"):
-        _too_long(node, _G_NOTE_LIMITS, out)
-    for node in doc.all("cac:AdditionalDocumentReference"):
-        _too_long(node, _G_DOCUMENT_REFERENCE_LIMITS, out)
-    for node in doc.all("cac:BillingReference"):
-        _too_long(node, _G_BILLING_REFERENCE_LIMITS, out)
+            _too_long(node, charge_groups, out)
+    if groups := _live(_G_NOTE_LIMITS, over):
+        for node in doc.all("cbc:Note"):
+            _too_long(node, groups, out)
+    if groups := _live(_G_DOCUMENT_REFERENCE_LIMITS, over):
+        for node in doc.all("cac:AdditionalDocumentReference"):
+            _too_long(node, groups, out)
+    if groups := _live(_G_BILLING_REFERENCE_LIMITS, over):
+        for node in doc.all("cac:BillingReference"):
+            _too_long(node, groups, out)
     return iter(out)
 
 

@@ -183,6 +183,6 @@ def doubtful_checks(doc: UblDocument) -> set[_Check] | None:
         doubt.update(_DELIVERY_CHECKS)
     if "cac:BillingReference" in by_name:
         doubt.add(limits.br_ro_a500)
-    if not limits.within_limits(doc):
+    if limits.over_limits(doc):
         doubt.add(limits.br_ro_lengths)
     return doubt
