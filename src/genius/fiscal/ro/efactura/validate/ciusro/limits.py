@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from operator import attrgetter
 from typing import Final
 
 from genius.fiscal.ro.efactura.validate.ciusro.limit_tables import (
@@ -159,7 +158,6 @@ def _screen_table(bounds: _Bounds, attributes: bool) -> tuple[tuple[str, str, in
 
 _TEXT_BOUNDS: Final = _screen_table(_bounds(), attributes=False)
 _ATTRIBUTE_BOUNDS: Final = _screen_table(_bounds(), attributes=True)
-_TEXT: Final = attrgetter("text")
 
 
 def _over(node: Node, length: int, per_parent: dict[str, int], anywhere: int) -> bool:
@@ -172,18 +170,16 @@ def over_limits(doc: UblDocument) -> set[tuple[str, str]]:
 
     normalize-space() never lengthens a text, so a document for which this is empty breaks no
     limit and the per-context walk (~35 contexts on a 10-line invoice) is skipped; otherwise the
-    walk visits only the limits on these elements. The longest text of each element name is found
-    in C; only a name with a text over its smallest limit is looked at element by element, against
-    the limit its parent's name allows (an item name may have 100 characters, an item attribute's
-    name 50; a name under no limited parent is not measured).
+    walk visits only the limits on these elements. A text over the smallest limit on its name is
+    held against the limit its parent's name allows (an item name may have 100 characters, an
+    item attribute's name 50; a name under no limited parent is not measured).
     """
     over: set[tuple[str, str]] = set()
     by_name = doc.by_name
     for name, attribute, shortest, per_parent, anywhere in _TEXT_BOUNDS:
-        nodes = by_name.get(name)
-        if nodes is None or max(map(len, map(_TEXT, nodes))) <= shortest:
-            continue
-        for node in nodes:
+        # A plain loop: under callgrind max(map(len, map(attrgetter("text"), nodes))) cost ~700
+        # instructions per element against ~380 for this (3.11's slot attribute load is cheaper).
+        for node in by_name.get(name, ()):
             length = len(node.text)
             if length > shortest and _over(node, length, per_parent, anywhere):
                 over.add((name, attribute))
