@@ -10,11 +10,16 @@ the schematron's intent differ, this package follows the XSLT, because ANAF deci
   allowance/charge (BR-RO-L1017/L1018) rules apply to invoices only;
 - ``report`` rules (BR-RO-100, 101, 110, 111, 160, 170, 202, 212) are fatal like the asserts.
 
-``ruleset.UNREACHABLE_IN_ANAF_XSLT`` lists the schematron ids that can never fire, with the reason.
+``screen`` clears, per document, the checks that cannot fire, so only the others run (the same
+findings, faster). ``ruleset.UNREACHABLE_IN_ANAF_XSLT`` lists the schematron ids that can never
+fire, with the reason.
 BR-27 and BR-DEC-RO-* sit in ANAF's RO file too but are not BR-RO ids: ``en16931`` owns them.
 """
 
-from genius.fiscal.ro.efactura.validate.ciusro import addresses, header, limits
+from genius.fiscal.ro.efactura.validate.ciusro import addresses, header, limits, screen
 from genius.fiscal.ro.efactura.validate.ciusro.ruleset import RULES, UNREACHABLE_IN_ANAF_XSLT
 
-__all__ = ["RULES", "UNREACHABLE_IN_ANAF_XSLT", "addresses", "header", "limits"]
+# Registered last: the screen names the checks the three modules above registered.
+RULES.set_screen(screen.doubtful_checks, screen.COVERED)
+
+__all__ = ["RULES", "UNREACHABLE_IN_ANAF_XSLT", "addresses", "header", "limits", "screen"]

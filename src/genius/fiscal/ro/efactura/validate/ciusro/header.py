@@ -47,7 +47,7 @@ def br_ro_a020(doc: UblDocument) -> Iterator[Hit]:
             yield Hit(notes[20], {"count": len(notes)})
 
 
-_DIGIT: Final = re.compile(r"[0-9]")
+DIGIT: Final = re.compile(r"[0-9]")
 
 
 @RULES.rule(
@@ -60,11 +60,11 @@ def br_ro_010(doc: UblDocument) -> Iterator[Hit]:
         return
     node = doc.root.first("cbc:ID")
     value = node.norm if node is not None else ""
-    if not _DIGIT.search(value):
+    if not DIGIT.search(value):
         yield Hit(node, {"value": value})
 
 
-_INVOICE_TYPES: Final = frozenset({"380", "384", "389", "751"})
+INVOICE_TYPES: Final = frozenset({"380", "384", "389", "751"})
 
 
 @RULES.rule(
@@ -79,7 +79,7 @@ _INVOICE_TYPES: Final = frozenset({"380", "384", "389", "751"})
 )
 def br_ro_020_1(doc: UblDocument) -> Iterator[Hit]:
     for node in doc.all("cbc:InvoiceTypeCode"):
-        if node.norm not in _INVOICE_TYPES:
+        if node.norm not in INVOICE_TYPES:
             yield Hit(node, {"value": node.norm})
 
 
@@ -157,7 +157,7 @@ def is_ro_date(text: str) -> bool:
 
 
 # (rule id, element, BT terms for the message)
-_DATE_RULES: Final = (
+DATE_RULES: Final = (
     ("BR-RO-DT001", "cbc:IssueDate", "BT-2, BT-26"),
     ("BR-RO-DT002", "cbc:TaxPointDate", "BT-7"),
     ("BR-RO-DT003", "cbc:DueDate", "BT-9"),
@@ -178,11 +178,11 @@ _DATE_RULES: Final = (
             f"The date ({terms}, {element}) must be written YYYY-MM-DD (e.g. 2024-03-31), without time, "
             "time zone or spaces, and must be a real calendar date; it is '{value}'.",
         )
-        for rule_id, element, terms in _DATE_RULES
+        for rule_id, element, terms in DATE_RULES
     ]
 )
 def br_ro_dates(doc: UblDocument) -> Iterator[tuple[str, Hit]]:
-    for rule_id, element, _terms in _DATE_RULES:
+    for rule_id, element, _terms in DATE_RULES:
         for node in doc.all(element):
             # text(): the element's own text node(s); an empty element has none (length 0).
             if not is_ro_date(node.text):

@@ -2,12 +2,63 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Collection
 from typing import Final
 
 from genius.fiscal.ro.efactura.validate.document import Node, UblDocument
+from genius.fiscal.ro.efactura.validate.findings import Finding
 from genius.fiscal.ro.efactura.validate.registry import RuleSet
 
-RULES = RuleSet("ciusro")
+# A screen names the checks that might fire on a document (None: it cannot tell, run them all).
+Screen = Callable[[UblDocument], Collection[object] | None]
+
+
+class ScreenedRuleSet(RuleSet):
+    """A ``RuleSet`` whose ``run`` skips the checks its screen clears for the document.
+
+    Nearly every document breaks no BR-RO rule, and most checks cost more in their lookups and
+    generators than in their test. The screen (``ciusro.screen``) reads the elements once and
+    returns the checks it is unsure about; those, and every check it does not cover, run rule by
+    rule in registration order exactly as ``RuleSet.run`` runs them, so findings, their order and
+    their locations stay the same.
+    """
+
+    __slots__ = ("_covered", "_screen")
+
+    def __init__(self, name: str) -> None:
+        super().__init__(name)
+        self._screen: Screen | None = None
+        self._covered: frozenset[object] = frozenset()
+
+    def set_screen(self, screen: Screen, covered: Collection[object]) -> None:
+        """Use ``screen``, which decides for the checks in ``covered`` (any other check always runs)."""
+        self._screen = screen
+        self._covered = frozenset(covered)
+
+    def run(self, document: UblDocument) -> list[Finding]:
+        doubtful = self._screen(document) if self._screen is not None else None
+        if doubtful is None:
+            return RuleSet.run(self, document)
+        findings: list[Finding] = []
+        covered = self._covered
+        rules = self.rules
+        present = document.by_name
+        # RuleSet.run's loop, without the cleared checks.
+        for rule, check, needs in self._checks:
+            if check in covered and check not in doubtful:
+                continue
+            if needs and not any(name in present for name in needs):
+                continue
+            if rule is not None:
+                for violation in check(document):
+                    findings.append(rule.finding(document, violation))  # type: ignore[arg-type]
+            else:
+                for rule_id, violation in check(document):  # type: ignore[misc]
+                    findings.append(rules[rule_id].finding(document, violation))
+        return findings
+
+
+RULES = ScreenedRuleSet("ciusro")
 
 # BT-24 value CIUS-RO 1.0.9 demands ($RO-CIUS-ID in RO16931-rules.sch; RO_CIUS version 1.0.1).
 RO_CIUS_ID: Final = "urn:cen.eu:en16931:2017#compliant#urn:efactura.mfinante.ro:CIUS-RO:1.0.1"
