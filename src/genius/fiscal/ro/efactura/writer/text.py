@@ -9,7 +9,8 @@ empty) instead of making ~225 objects per 10-line invoice and walking them.
 Every text and attribute value goes into ``texts`` as well as into the output. The output is
 only used when, at the end, every one of them is a plain ``str`` and all of them together hold no
 character libxml2 would escape or refuse (``& < > "``, any control character, line separators,
-surrogates, U+FFFE/U+FFFF: ``str.isprintable`` refuses all of those but the four markup ones).
+surrogates, U+FFFE/U+FFFF: ``str.isprintable`` refuses all of those but the four markup ones; for
+the usual all-ASCII texts one ``bytes.translate`` pass checks the same).
 Then nothing needed escaping or checking, and the bytes are those of the tree path. Anything else
 (a ``None`` where the tree writes ``<x/>``, a non-``str`` value, an escape, an exception) returns
 None and the tree path writes the document, with its escapes, refusals and messages.
@@ -31,7 +32,7 @@ from genius.fiscal.ro.efactura.writer.elements import (
     PREFIXES,
     PROJECT_REFERENCE_TYPE_CODE,
 )
-from genius.fiscal.ro.efactura.writer.text_lines import allowance_charge, line
+from genius.fiscal.ro.efactura.writer.text_lines import allowance_charge, lines
 from genius.fiscal.ro.efactura.writer.text_parties import parties
 from genius.fiscal.ro.efactura.writer.text_parts import (
     I1,
@@ -43,12 +44,16 @@ from genius.fiscal.ro.efactura.writer.text_parts import (
     ident,
     leaf,
     money,
+    num,
     opt,
     period,
 )
 from genius.fiscal.ro.efactura.writer.tree import _DECLARATION
 
 _STR_ONLY = frozenset((str,))
+# ASCII that libxml2 escapes in text or attribute values, or refuses, and what str.isprintable
+# refuses (DEL): anything but printable ASCII without & < > ".
+_ASCII_NOT_AS_IS = bytes([*range(0x20), 0x7F, *b'&<>"'])
 # The root's namespace declarations as the tree path writes them (default namespace, then PREFIXES).
 assert list(PREFIXES.items()) == [("cac", NS_CAC), ("cbc", NS_CBC)]
 
@@ -64,7 +69,11 @@ def document_bytes(invoice: Invoice) -> bytes | None:
     if not _STR_ONLY.issuperset(map(type, texts)):
         return None
     joined = "".join(texts)
-    if not joined.isprintable() or "&" in joined or "<" in joined or ">" in joined or '"' in joined:
+    if joined.isascii():  # the usual case: one C pass deleting what may not pass, nothing deleted
+        raw = joined.encode("ascii")
+        if len(raw.translate(None, _ASCII_NOT_AS_IS)) != len(raw):
+            return None
+    elif not joined.isprintable() or "&" in joined or "<" in joined or ">" in joined or '"' in joined:
         return None
     return "".join(out).encode("utf-8")
 
@@ -104,8 +113,7 @@ def _document(invoice: Invoice, out: list[str], t: list[str]) -> None:
     for charge in invoice.charges:
         allowance_charge(out, t, I1, charge, True, currency)
     _taxes_and_totals(invoice, out, t)
-    for item in invoice.lines:
-        line(out, t, invoice, item)
+    lines(out, t, invoice)
     out.append("\n</" + name + ">\n")
 
 
@@ -270,7 +278,7 @@ def _taxes_and_totals(invoice: Invoice, out: list[str], t: list[str]) -> None:
         money(out, t, I3, "cbc:TaxAmount", entry.tax_amount, currency)
         leaf(out, t, I4, "cbc:ID", entry.category, f"{I3}<cac:TaxCategory>")
         if entry.rate is not None:
-            leaf(out, t, I4, "cbc:Percent", format(entry.rate, "f"))
+            leaf(out, t, I4, "cbc:Percent", num(entry.rate))
         opt(out, t, I4, "cbc:TaxExemptionReasonCode", entry.exemption_reason_code)
         opt(out, t, I4, "cbc:TaxExemptionReason", entry.exemption_reason)
         out.append(f"{I4}<cac:TaxScheme>{I5}<cbc:ID>VAT</cbc:ID>{I4}</cac:TaxScheme>{I3}</cac:TaxCategory>")

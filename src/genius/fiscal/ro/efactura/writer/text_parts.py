@@ -7,6 +7,7 @@ empty element goes into ``t`` too, which sends the document to the tree path.
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any, Final
 
 # libxml2's pretty print indents two spaces per level (the root is level 0).
@@ -16,6 +17,19 @@ I3: Final = "\n      "
 I4: Final = "\n        "
 I5: Final = "\n          "
 I6: Final = "\n            "
+
+
+def num(value: Any) -> str:
+    """``format(value, "f")`` (the tree path's ``elements.num``), by the 4x cheaper ``str`` when equal.
+
+    A Decimal's ``str`` is its plain notation unless it needs an exponent (``1E+3``, ``1E-7``), and
+    the plain notation is what ``"f"`` writes.
+    """
+    if type(value) is Decimal:
+        text = str(value)
+        if "E" not in text and "e" not in text:
+            return text
+    return format(value, "f")
 
 
 def leaf(out: list[str], t: list[Any], indent: str, name: str, text: Any, before: str = "") -> None:
@@ -44,7 +58,7 @@ def ident(out: list[str], t: list[Any], indent: str, name: str, value: Any, sche
 def money(out: list[str], t: list[Any], indent: str, name: str, value: Any, currency: Any) -> None:
     """An amount with its ``currencyID`` (a ``None`` currency goes to the tree path, which omits it)."""
     if value is not None:
-        text = format(value, "f")
+        text = num(value)
         t.append(text)
         t.append(currency)
         out.append(f'{indent}<{name} currencyID="{currency}">{text}</{name}>')
