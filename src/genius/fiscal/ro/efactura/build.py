@@ -24,6 +24,7 @@ from genius.fiscal.ro.efactura.ciusro import check_rules
 from genius.fiscal.ro.efactura.compute import compute
 from genius.fiscal.ro.efactura.model import Invoice
 from genius.fiscal.ro.efactura.writer.document import to_element, to_tree
+from genius.fiscal.ro.efactura.writer.text import document_bytes
 from genius.fiscal.ro.efactura.writer.tree import serialize
 
 
@@ -39,8 +40,10 @@ def build_xml(invoice: Invoice, *, check: bool = True) -> bytes:
         invoice = compute(invoice)
         check_rules(invoice)
     # The bytes etree.tostring(to_element(invoice), xml_declaration=True, encoding="UTF-8",
-    # pretty_print=True) gives, written straight from the writer's tree (see writer.tree).
-    return serialize(to_tree(invoice))
+    # pretty_print=True) gives: written straight from the model when no text needs an escape or a
+    # check (writer.text), else from the writer's tree (writer.tree), which also raises lxml's errors.
+    data = document_bytes(invoice)
+    return serialize(to_tree(invoice)) if data is None else data
 
 
 __all__ = ["build_xml", "to_element"]
