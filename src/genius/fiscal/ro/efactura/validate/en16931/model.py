@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from genius.fiscal.ro.efactura.validate.document import Node, UblDocument, round2
+from genius.fiscal.ro.efactura.validate.en16931.fastpath import decided_once, unless
 from genius.fiscal.ro.efactura.validate.en16931.selectors import as_double
 from genius.fiscal.ro.efactura.validate.registry import Hit, RuleSet
 
@@ -35,12 +36,86 @@ def _required(doc: UblDocument, path: str) -> Iterator[Node]:
         yield doc.root
 
 
+_NONE: tuple[Node, ...] = ()
+_SELLER_NAME = "cac:AccountingSupplierParty/cac:Party/cac:PartyLegalEntity/cbc:RegistrationName"
+_BUYER_NAME = "cac:AccountingCustomerParty/cac:Party/cac:PartyLegalEntity/cbc:RegistrationName"
+
+
+def _decide(doc: UblDocument) -> bool:
+    """Every rule below without ``needs`` certainly passes (see fastpath.py); False: not sure."""
+    if not doc.is_ubl:
+        return False
+    root = doc.root
+    kids = root._kids
+    get = kids.get
+    if not (
+        _any_text(get("cbc:CustomizationID", _NONE))  # BR-01
+        and _any_text(get("cbc:ID", _NONE))  # BR-02
+        and _any_text(get("cbc:IssueDate", _NONE))  # BR-03
+        and (_any_text(get("cbc:InvoiceTypeCode", _NONE)) or _any_text(get("cbc:CreditNoteTypeCode", _NONE)))
+        and _any_text(get("cbc:DocumentCurrencyCode", _NONE))  # BR-05
+        and ("cac:InvoiceLine" in kids or "cac:CreditNoteLine" in kids)  # BR-16
+        and _any_text(root.findall(_SELLER_NAME))  # BR-06
+        and _any_text(root.findall(_BUYER_NAME))  # BR-07
+        and root.findall("cac:AccountingSupplierParty/cac:Party/cac:PostalAddress")  # BR-08
+        and root.findall("cac:AccountingCustomerParty/cac:Party/cac:PostalAddress")  # BR-10
+        and root.findall("cac:TaxTotal/cac:TaxSubtotal")  # BR-CO-18
+    ):
+        return False
+    # BR-CO-15 in the usual shape only: one total with one amount of each kind, one currency code, one
+    # VAT total in that currency.
+    totals = get("cac:LegalMonetaryTotal")
+    currencies = get("cbc:DocumentCurrencyCode")
+    if not totals or len(totals) != 1 or not currencies or len(currencies) != 1:
+        return False
+    total = totals[0]._kids
+    inclusive = total.get("cbc:TaxInclusiveAmount")
+    exclusive = total.get("cbc:TaxExclusiveAmount")
+    if not inclusive or not exclusive or len(inclusive) != 1 or len(exclusive) != 1:
+        return False
+    currency = currencies[0].text
+    vat: Node | None = None
+    for tax_total in get("cac:TaxTotal", _NONE):
+        for amount in tax_total._kids.get("cbc:TaxAmount", _NONE):
+            if amount.el.get("currencyID") == currency:
+                if vat is not None:
+                    return False
+                vat = amount
+    if vat is None:
+        return False
+    decimal = doc.decimal
+    inc, exc, v = decimal(inclusive[0]), decimal(exclusive[0]), decimal(vat)
+    if inc is None or exc is None or v is None or inc != round2(exc + v):
+        return False
+    # BR-CO-25 (invoices only): a positive amount due needs a due date or payment terms (NaN fails).
+    if doc.is_invoice:
+        for amount in total.get("cbc:PayableAmount", _NONE):
+            value = as_double(amount.text)
+            if value is not None and not value <= 0 and not (value > 0 and _has_terms(doc)):
+                return False
+    return True
+
+
+def _has_terms(doc: UblDocument) -> bool:
+    """BR-CO-25's ``cbc:DueDate`` or ``cac:PaymentTerms/cbc:Note`` (anywhere, as its test reads)."""
+    if doc.all("cbc:DueDate"):
+        return True
+    for terms in doc.all("cac:PaymentTerms"):  # noqa: SIM110 (a loop: no generator closed early)
+        if terms.kids("cbc:Note"):
+            return True
+    return False
+
+
+_fast = unless(decided_once("model.passes", _decide))
+
+
 @RULES.rule(
     "BR-01",
     "fatal",
     ro="Factura trebuie să aibă identificatorul specificației (BT-24, cbc:CustomizationID).",
     en="The invoice must have a Specification identifier (BT-24, cbc:CustomizationID).",
 )
+@_fast
 def br_01(doc: UblDocument) -> Iterator[Node]:
     return _required_text(doc, "cbc:CustomizationID")
 
@@ -51,6 +126,7 @@ def br_01(doc: UblDocument) -> Iterator[Node]:
     ro="Factura trebuie să aibă un număr (BT-1, cbc:ID).",
     en="The invoice must have an Invoice number (BT-1, cbc:ID).",
 )
+@_fast
 def br_02(doc: UblDocument) -> Iterator[Node]:
     return _required_text(doc, "cbc:ID")
 
@@ -61,6 +137,7 @@ def br_02(doc: UblDocument) -> Iterator[Node]:
     ro="Factura trebuie să aibă data emiterii (BT-2, cbc:IssueDate).",
     en="The invoice must have an Invoice issue date (BT-2, cbc:IssueDate).",
 )
+@_fast
 def br_03(doc: UblDocument) -> Iterator[Node]:
     return _required_text(doc, "cbc:IssueDate")
 
@@ -72,6 +149,7 @@ def br_03(doc: UblDocument) -> Iterator[Node]:
     "(BT-3, cbc:InvoiceTypeCode / cbc:CreditNoteTypeCode).",
     en="The invoice must have an Invoice type code (BT-3, cbc:InvoiceTypeCode / cbc:CreditNoteTypeCode).",
 )
+@_fast
 def br_04(doc: UblDocument) -> Iterator[Node]:
     return _required_text(doc, "cbc:InvoiceTypeCode", "cbc:CreditNoteTypeCode")
 
@@ -82,6 +160,7 @@ def br_04(doc: UblDocument) -> Iterator[Node]:
     ro="Factura trebuie să aibă codul monedei facturii (BT-5, cbc:DocumentCurrencyCode).",
     en="The invoice must have an Invoice currency code (BT-5, cbc:DocumentCurrencyCode).",
 )
+@_fast
 def br_05(doc: UblDocument) -> Iterator[Node]:
     return _required_text(doc, "cbc:DocumentCurrencyCode")
 
@@ -94,10 +173,9 @@ def br_05(doc: UblDocument) -> Iterator[Node]:
     en="The invoice must contain the Seller name (BT-27, "
     "cac:AccountingSupplierParty/cac:Party/cac:PartyLegalEntity/cbc:RegistrationName).",
 )
+@_fast
 def br_06(doc: UblDocument) -> Iterator[Node]:
-    return _required_text(
-        doc, "cac:AccountingSupplierParty/cac:Party/cac:PartyLegalEntity/cbc:RegistrationName"
-    )
+    return _required_text(doc, _SELLER_NAME)
 
 
 @RULES.rule(
@@ -108,10 +186,9 @@ def br_06(doc: UblDocument) -> Iterator[Node]:
     en="The invoice must contain the Buyer name (BT-44, "
     "cac:AccountingCustomerParty/cac:Party/cac:PartyLegalEntity/cbc:RegistrationName).",
 )
+@_fast
 def br_07(doc: UblDocument) -> Iterator[Node]:
-    return _required_text(
-        doc, "cac:AccountingCustomerParty/cac:Party/cac:PartyLegalEntity/cbc:RegistrationName"
-    )
+    return _required_text(doc, _BUYER_NAME)
 
 
 @RULES.rule(
@@ -120,6 +197,7 @@ def br_07(doc: UblDocument) -> Iterator[Node]:
     ro="Factura trebuie să conțină adresa poștală a vânzătorului (BG-5, cac:PostalAddress).",
     en="The invoice must contain the Seller postal address (BG-5, cac:PostalAddress).",
 )
+@_fast
 def br_08(doc: UblDocument) -> Iterator[Node]:
     return _required(doc, "cac:AccountingSupplierParty/cac:Party/cac:PostalAddress")
 
@@ -130,6 +208,7 @@ def br_08(doc: UblDocument) -> Iterator[Node]:
     ro="Factura trebuie să conțină adresa poștală a cumpărătorului (BG-8, cac:PostalAddress).",
     en="The invoice must contain the Buyer postal address (BG-8, cac:PostalAddress).",
 )
+@_fast
 def br_10(doc: UblDocument) -> Iterator[Node]:
     return _required(doc, "cac:AccountingCustomerParty/cac:Party/cac:PostalAddress")
 
@@ -140,6 +219,7 @@ def br_10(doc: UblDocument) -> Iterator[Node]:
     ro="Factura trebuie să aibă cel puțin o linie (BG-25, cac:InvoiceLine / cac:CreditNoteLine).",
     en="The invoice must have at least one Invoice line (BG-25, cac:InvoiceLine / cac:CreditNoteLine).",
 )
+@_fast
 def br_16(doc: UblDocument) -> Iterator[Node]:
     if doc.is_ubl and not (doc.root.kids("cac:InvoiceLine") or doc.root.kids("cac:CreditNoteLine")):
         yield doc.root
@@ -222,6 +302,7 @@ def br_co_03(doc: UblDocument) -> Iterator[Node]:
     "Invoice total VAT amount (BT-110), and the VAT total in the invoice currency "
     "(cac:TaxTotal/cbc:TaxAmount with currencyID equal to BT-5) must appear exactly once.",
 )
+@_fast
 def br_co_15(doc: UblDocument) -> Iterator[Node]:
     if not doc.is_ubl:
         return
@@ -250,6 +331,7 @@ def br_co_15(doc: UblDocument) -> Iterator[Node]:
     ro="Factura trebuie să aibă cel puțin un grup de defalcare a TVA (BG-23, cac:TaxTotal/cac:TaxSubtotal).",
     en="The invoice must have at least one VAT breakdown group (BG-23, cac:TaxTotal/cac:TaxSubtotal).",
 )
+@_fast
 def br_co_18(doc: UblDocument) -> Iterator[Node]:
     return _required(doc, "cac:TaxTotal/cac:TaxSubtotal")
 
@@ -262,6 +344,7 @@ def br_co_18(doc: UblDocument) -> Iterator[Node]:
     en="When the Amount due for payment (BT-115) is positive, the Payment due date (BT-9, cbc:DueDate) or "
     "the Payment terms (BT-20, cac:PaymentTerms/cbc:Note) must be given.",
 )
+@_fast
 def br_co_25(doc: UblDocument) -> Iterator[Node]:
     # ANAF's copy binds this to /ubl:Invoice only: credit notes are not checked.
     if not doc.is_invoice:
