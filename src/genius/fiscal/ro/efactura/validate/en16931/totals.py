@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from decimal import Decimal
 
 from genius.fiscal.ro.efactura.validate.document import Node, UblDocument, round2, xpath_round
+from genius.fiscal.ro.efactura.validate.en16931.fastpath import unless
 from genius.fiscal.ro.efactura.validate.en16931.selectors import (
     LINE_NAMES,
     code,
@@ -16,9 +17,12 @@ from genius.fiscal.ro.efactura.validate.en16931.selectors import (
     is_vat,
     matching,
 )
+from genius.fiscal.ro.efactura.validate.en16931.totals_fast import passes
 from genius.fiscal.ro.efactura.validate.registry import Hit, RuleSet
 
 RULES = RuleSet("en16931.totals")
+# Every rule here runs on every document; passes() decides once that none fires (totals_fast.py).
+_fast = unless(passes)
 
 
 def _totals(doc: UblDocument) -> list[Node] | tuple[Node, ...]:
@@ -35,6 +39,7 @@ def _missing(doc: UblDocument, name: str) -> Iterator[Node]:
     ro="Factura trebuie să aibă suma valorilor nete ale liniilor (BT-106, cbc:LineExtensionAmount).",
     en="The invoice must have the Sum of Invoice line net amount (BT-106, cbc:LineExtensionAmount).",
 )
+@_fast
 def br_12(doc: UblDocument) -> Iterator[Node]:
     return _missing(doc, "cbc:LineExtensionAmount")
 
@@ -45,6 +50,7 @@ def br_12(doc: UblDocument) -> Iterator[Node]:
     ro="Factura trebuie să aibă totalul fără TVA (BT-109, cbc:TaxExclusiveAmount).",
     en="The invoice must have the Invoice total amount without VAT (BT-109, cbc:TaxExclusiveAmount).",
 )
+@_fast
 def br_13(doc: UblDocument) -> Iterator[Node]:
     return _missing(doc, "cbc:TaxExclusiveAmount")
 
@@ -55,6 +61,7 @@ def br_13(doc: UblDocument) -> Iterator[Node]:
     ro="Factura trebuie să aibă totalul cu TVA (BT-112, cbc:TaxInclusiveAmount).",
     en="The invoice must have the Invoice total amount with VAT (BT-112, cbc:TaxInclusiveAmount).",
 )
+@_fast
 def br_14(doc: UblDocument) -> Iterator[Node]:
     return _missing(doc, "cbc:TaxInclusiveAmount")
 
@@ -65,6 +72,7 @@ def br_14(doc: UblDocument) -> Iterator[Node]:
     ro="Factura trebuie să aibă suma de plată (BT-115, cbc:PayableAmount).",
     en="The invoice must have the Amount due for payment (BT-115, cbc:PayableAmount).",
 )
+@_fast
 def br_15(doc: UblDocument) -> Iterator[Node]:
     return _missing(doc, "cbc:PayableAmount")
 
@@ -77,6 +85,7 @@ def br_15(doc: UblDocument) -> Iterator[Node]:
     en="Sum of Invoice line net amount (BT-106) must equal the sum of all Invoice line net amounts (BT-131): "
     "found {found}, computed {expected}.",
 )
+@_fast
 def br_co_10(doc: UblDocument) -> Iterator[Hit]:
     lines = [a for name in LINE_NAMES for line in doc.all(name) for a in line.kids("cbc:LineExtensionAmount")]
     expected = round2(sum(decimals(doc, lines), Decimal(0)))
@@ -117,6 +126,7 @@ def _sum_check(doc: UblDocument, name: str, charge: bool) -> Iterator[Hit]:
     en="Sum of allowances on document level (BT-107) must equal the sum of Document level allowance amounts "
     "(BT-92): found {found}, computed {expected}.",
 )
+@_fast
 def br_co_11(doc: UblDocument) -> Iterator[Hit]:
     return _sum_check(doc, "cbc:AllowanceTotalAmount", charge=False)
 
@@ -129,6 +139,7 @@ def br_co_11(doc: UblDocument) -> Iterator[Hit]:
     en="Sum of charges on document level (BT-108) must equal the sum of Document level charge amounts "
     "(BT-99): found {found}, computed {expected}.",
 )
+@_fast
 def br_co_12(doc: UblDocument) -> Iterator[Hit]:
     return _sum_check(doc, "cbc:ChargeTotalAmount", charge=True)
 
@@ -141,6 +152,7 @@ def br_co_12(doc: UblDocument) -> Iterator[Hit]:
     en="Invoice total amount without VAT (BT-109) must equal the Sum of Invoice line net amount (BT-106) "
     "minus allowances (BT-107) plus charges (BT-108): found {found}, computed {expected}.",
 )
+@_fast
 def br_co_13(doc: UblDocument) -> Iterator[Hit]:
     for total in _totals(doc):
         lines = decimal_of(doc, total, "cbc:LineExtensionAmount")
@@ -171,6 +183,7 @@ def br_co_13(doc: UblDocument) -> Iterator[Hit]:
     en="Invoice total VAT amount (BT-110) must equal the sum of VAT category tax amounts (BT-117): found "
     "{found}, computed {expected}.",
 )
+@_fast
 def br_co_14(doc: UblDocument) -> Iterator[Hit]:
     if not doc.is_ubl:
         return
@@ -194,6 +207,7 @@ def br_co_14(doc: UblDocument) -> Iterator[Hit]:
     en="Amount due for payment (BT-115) must equal the Invoice total amount with VAT (BT-112) minus the Paid "
     "amount (BT-113) plus the Rounding amount (BT-114): found {found}.",
 )
+@_fast
 def br_co_16(doc: UblDocument) -> Iterator[Hit]:
     for total in _totals(doc):
         payable = decimal_of(doc, total, "cbc:PayableAmount")
@@ -240,6 +254,7 @@ def _vat_categories(subtotal: Node) -> list[Node]:
     en="The VAT category tax amount (BT-117) must equal the taxable amount (BT-116) times the rate (BT-119), "
     "rounded to 2 decimals (±1 tolerated); with rate 0 or no rate the VAT must be 0.",
 )
+@_fast
 def br_co_17(doc: UblDocument) -> Iterator[Node]:
     for subtotal in _subtotals(doc):
         rates = decimals(doc, [p for c in _vat_categories(subtotal) for p in c.kids("cbc:Percent")])
@@ -262,6 +277,7 @@ def br_co_17(doc: UblDocument) -> Iterator[Node]:
     ro="Fiecare grup de defalcare a TVA (BG-23) trebuie să aibă baza impozabilă (BT-116, cbc:TaxableAmount).",
     en="Each VAT breakdown (BG-23) must have a VAT category taxable amount (BT-116, cbc:TaxableAmount).",
 )
+@_fast
 def br_45(doc: UblDocument) -> Iterator[Node]:
     return (s for s in _subtotals(doc) if not s.kids("cbc:TaxableAmount"))
 
@@ -272,6 +288,7 @@ def br_45(doc: UblDocument) -> Iterator[Node]:
     ro="Fiecare grup de defalcare a TVA (BG-23) trebuie să aibă valoarea TVA (BT-117, cbc:TaxAmount).",
     en="Each VAT breakdown (BG-23) must have a VAT category tax amount (BT-117, cbc:TaxAmount).",
 )
+@_fast
 def br_46(doc: UblDocument) -> Iterator[Node]:
     return (s for s in _subtotals(doc) if not s.kids("cbc:TaxAmount"))
 
@@ -284,6 +301,7 @@ def br_46(doc: UblDocument) -> Iterator[Node]:
     en="Each VAT breakdown (BG-23) must be defined by a VAT category code (BT-118, cac:TaxCategory/cbc:ID "
     "with scheme VAT).",
 )
+@_fast
 def br_47(doc: UblDocument) -> Iterator[Node]:
     for subtotal in _subtotals(doc):
         for category in _vat_categories(subtotal):  # a loop: no generator closed early
@@ -301,6 +319,7 @@ def br_47(doc: UblDocument) -> Iterator[Node]:
     en='Each VAT breakdown (BG-23) must have a VAT category rate (BT-119, cbc:Percent), except category "Not '
     'subject to VAT" (O).',
 )
+@_fast
 def br_48(doc: UblDocument) -> Iterator[Node]:
     for subtotal in _subtotals(doc):
         categories = _vat_categories(subtotal)
