@@ -10,6 +10,7 @@ from collections.abc import Iterator
 
 from genius.fiscal.ro.efactura.validate.document import Node, UblDocument
 from genius.fiscal.ro.efactura.validate.en16931.codelists import vat_id_prefixes
+from genius.fiscal.ro.efactura.validate.en16931.fastpath import decided_once, unless
 from genius.fiscal.ro.efactura.validate.en16931.selectors import is_vat, matching
 from genius.fiscal.ro.efactura.validate.registry import Hit, RuleSet
 
@@ -24,6 +25,47 @@ def _country_missing(address: Node) -> bool:
     return True
 
 
+_NONE: tuple[Node, ...] = ()
+
+
+def _decide(doc: UblDocument) -> bool:
+    """None of BR-09, BR-11, BR-62, BR-63, BR-CO-09, BR-CO-26 fires (one read of the seller and the
+    buyer; the order of the reads does not matter for a yes/no). False: not sure (fastpath.py)."""
+    for name in ("cac:AccountingSupplierParty", "cac:AccountingCustomerParty"):
+        for side in doc.all(name):
+            for party in side._kids.get("cac:Party", _NONE):
+                kids = party._kids
+                for address in kids.get("cac:PostalAddress", _NONE):  # BR-09, BR-11
+                    if _country_missing(address):
+                        return False
+                for endpoint in kids.get("cbc:EndpointID", _NONE):  # BR-62, BR-63
+                    if endpoint.el.get("schemeID") is None:
+                        return False
+    for seller in doc.all("cac:AccountingSupplierParty"):  # BR-CO-26
+        for party in seller._kids.get("cac:Party", _NONE):
+            if party.has("cac:PartyLegalEntity/cbc:CompanyID") or party.has("cac:PartyIdentification/cbc:ID"):
+                break
+            for scheme in party._kids.get("cac:PartyTaxScheme", _NONE):
+                if "cbc:CompanyID" in scheme._kids and is_vat(scheme):
+                    break
+            else:
+                continue
+            break
+        else:
+            return False
+    prefixes = vat_id_prefixes()
+    for scheme in doc.all("cac:PartyTaxScheme"):  # BR-CO-09
+        if is_vat(scheme):
+            ids = scheme._kids.get("cbc:CompanyID")
+            if not prefixes.contains(ids[0].string_value[:2] if ids else ""):
+                return False
+    return True
+
+
+# Rules that run on (nearly) every document; passes() decides once that none of them fires.
+_fast = unless(decided_once("parties.passes", _decide))
+
+
 @RULES.rule(
     "BR-09",
     "fatal",
@@ -32,6 +74,7 @@ def _country_missing(address: Node) -> bool:
     en="The Seller postal address (BG-5) must contain the Seller country code (BT-40, "
     "cac:Country/cbc:IdentificationCode).",
 )
+@_fast
 def br_09(doc: UblDocument) -> Iterator[Node]:
     return (
         a
@@ -48,6 +91,7 @@ def br_09(doc: UblDocument) -> Iterator[Node]:
     en="The Buyer postal address (BG-8) must contain the Buyer country code (BT-55, "
     "cac:Country/cbc:IdentificationCode).",
 )
+@_fast
 def br_11(doc: UblDocument) -> Iterator[Node]:
     return (
         a
@@ -155,6 +199,7 @@ def br_57(doc: UblDocument) -> Iterator[Node]:
     en="The Seller electronic address (BT-34, cbc:EndpointID) must have a schemeID attribute.",
     needs=("cbc:EndpointID",),
 )
+@_fast
 def br_62(doc: UblDocument) -> Iterator[Node]:
     for node in matching(doc, "cac:AccountingSupplierParty/cac:Party/cbc:EndpointID"):
         if node.attr("schemeID") is None:
@@ -168,6 +213,7 @@ def br_62(doc: UblDocument) -> Iterator[Node]:
     en="The Buyer electronic address (BT-49, cbc:EndpointID) must have a schemeID attribute.",
     needs=("cbc:EndpointID",),
 )
+@_fast
 def br_63(doc: UblDocument) -> Iterator[Node]:
     for node in matching(doc, "cac:AccountingCustomerParty/cac:Party/cbc:EndpointID"):
         if node.attr("schemeID") is None:
@@ -182,6 +228,7 @@ def br_63(doc: UblDocument) -> Iterator[Node]:
     en="The VAT identifier '{value}' (BT-31, BT-48, BT-63) must start with an ISO 3166-1 alpha-2 country "
     "prefix (EL for Greece), e.g. RO12345678.",
 )
+@_fast
 def br_co_09(doc: UblDocument) -> Iterator[Hit]:
     prefixes = vat_id_prefixes()
     for scheme in doc.all("cac:PartyTaxScheme"):
@@ -202,6 +249,7 @@ def br_co_09(doc: UblDocument) -> Iterator[Hit]:
     en="The Seller must be identified by at least one of: Seller identifier (BT-29), Seller legal "
     "registration identifier (BT-30) or Seller VAT identifier (BT-31).",
 )
+@_fast
 def br_co_26(doc: UblDocument) -> Iterator[Node]:
     for seller in doc.all("cac:AccountingSupplierParty"):
         parties = seller.kids("cac:Party")
