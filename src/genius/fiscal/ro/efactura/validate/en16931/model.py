@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from genius.fiscal.ro.efactura.validate.document import Node, UblDocument, round2
-from genius.fiscal.ro.efactura.validate.en16931.fastpath import decided_once, unless
+from genius.fiscal.ro.efactura.validate.en16931.fastpath import Folded, decided_once
 from genius.fiscal.ro.efactura.validate.en16931.selectors import as_double
 from genius.fiscal.ro.efactura.validate.registry import Hit, RuleSet
 
@@ -106,66 +106,63 @@ def _has_terms(doc: UblDocument) -> bool:
     return False
 
 
-_fast = unless(decided_once("model.passes", _decide))
+# One group check for the module (registered at the end): the rules without ``needs`` are skipped at
+# once when _decide says none fires; the others (covered=False) always run.
+_RULES = Folded(decided_once("model.passes", _decide))
 
 
-@RULES.rule(
+@_RULES.rule(
     "BR-01",
     "fatal",
     ro="Factura trebuie să aibă identificatorul specificației (BT-24, cbc:CustomizationID).",
     en="The invoice must have a Specification identifier (BT-24, cbc:CustomizationID).",
 )
-@_fast
 def br_01(doc: UblDocument) -> Iterator[Node]:
     return _required_text(doc, "cbc:CustomizationID")
 
 
-@RULES.rule(
+@_RULES.rule(
     "BR-02",
     "fatal",
     ro="Factura trebuie să aibă un număr (BT-1, cbc:ID).",
     en="The invoice must have an Invoice number (BT-1, cbc:ID).",
 )
-@_fast
 def br_02(doc: UblDocument) -> Iterator[Node]:
     return _required_text(doc, "cbc:ID")
 
 
-@RULES.rule(
+@_RULES.rule(
     "BR-03",
     "fatal",
     ro="Factura trebuie să aibă data emiterii (BT-2, cbc:IssueDate).",
     en="The invoice must have an Invoice issue date (BT-2, cbc:IssueDate).",
 )
-@_fast
 def br_03(doc: UblDocument) -> Iterator[Node]:
     return _required_text(doc, "cbc:IssueDate")
 
 
-@RULES.rule(
+@_RULES.rule(
     "BR-04",
     "fatal",
     ro="Factura trebuie să aibă codul tipului de factură "
     "(BT-3, cbc:InvoiceTypeCode / cbc:CreditNoteTypeCode).",
     en="The invoice must have an Invoice type code (BT-3, cbc:InvoiceTypeCode / cbc:CreditNoteTypeCode).",
 )
-@_fast
 def br_04(doc: UblDocument) -> Iterator[Node]:
     return _required_text(doc, "cbc:InvoiceTypeCode", "cbc:CreditNoteTypeCode")
 
 
-@RULES.rule(
+@_RULES.rule(
     "BR-05",
     "fatal",
     ro="Factura trebuie să aibă codul monedei facturii (BT-5, cbc:DocumentCurrencyCode).",
     en="The invoice must have an Invoice currency code (BT-5, cbc:DocumentCurrencyCode).",
 )
-@_fast
 def br_05(doc: UblDocument) -> Iterator[Node]:
     return _required_text(doc, "cbc:DocumentCurrencyCode")
 
 
-@RULES.rule(
+@_RULES.rule(
     "BR-06",
     "fatal",
     ro="Factura trebuie să conțină numele vânzătorului (BT-27, "
@@ -173,12 +170,11 @@ def br_05(doc: UblDocument) -> Iterator[Node]:
     en="The invoice must contain the Seller name (BT-27, "
     "cac:AccountingSupplierParty/cac:Party/cac:PartyLegalEntity/cbc:RegistrationName).",
 )
-@_fast
 def br_06(doc: UblDocument) -> Iterator[Node]:
     return _required_text(doc, _SELLER_NAME)
 
 
-@RULES.rule(
+@_RULES.rule(
     "BR-07",
     "fatal",
     ro="Factura trebuie să conțină numele cumpărătorului (BT-44, "
@@ -186,46 +182,42 @@ def br_06(doc: UblDocument) -> Iterator[Node]:
     en="The invoice must contain the Buyer name (BT-44, "
     "cac:AccountingCustomerParty/cac:Party/cac:PartyLegalEntity/cbc:RegistrationName).",
 )
-@_fast
 def br_07(doc: UblDocument) -> Iterator[Node]:
     return _required_text(doc, _BUYER_NAME)
 
 
-@RULES.rule(
+@_RULES.rule(
     "BR-08",
     "fatal",
     ro="Factura trebuie să conțină adresa poștală a vânzătorului (BG-5, cac:PostalAddress).",
     en="The invoice must contain the Seller postal address (BG-5, cac:PostalAddress).",
 )
-@_fast
 def br_08(doc: UblDocument) -> Iterator[Node]:
     return _required(doc, "cac:AccountingSupplierParty/cac:Party/cac:PostalAddress")
 
 
-@RULES.rule(
+@_RULES.rule(
     "BR-10",
     "fatal",
     ro="Factura trebuie să conțină adresa poștală a cumpărătorului (BG-8, cac:PostalAddress).",
     en="The invoice must contain the Buyer postal address (BG-8, cac:PostalAddress).",
 )
-@_fast
 def br_10(doc: UblDocument) -> Iterator[Node]:
     return _required(doc, "cac:AccountingCustomerParty/cac:Party/cac:PostalAddress")
 
 
-@RULES.rule(
+@_RULES.rule(
     "BR-16",
     "fatal",
     ro="Factura trebuie să aibă cel puțin o linie (BG-25, cac:InvoiceLine / cac:CreditNoteLine).",
     en="The invoice must have at least one Invoice line (BG-25, cac:InvoiceLine / cac:CreditNoteLine).",
 )
-@_fast
 def br_16(doc: UblDocument) -> Iterator[Node]:
     if doc.is_ubl and not (doc.root.kids("cac:InvoiceLine") or doc.root.kids("cac:CreditNoteLine")):
         yield doc.root
 
 
-@RULES.rule(
+@_RULES.rule(
     "BR-53",
     "fatal",
     ro="Când este dat codul monedei de contabilizare a TVA (BT-6, {currency}), trebuie dat și totalul TVA în "
@@ -234,6 +226,7 @@ def br_16(doc: UblDocument) -> Iterator[Node]:
     "that "
     'currency (BT-111) must be given too: a cac:TaxTotal/cbc:TaxAmount with currencyID="{currency}".',
     needs=("cbc:TaxCurrencyCode",),
+    covered=False,
 )
 def br_53(doc: UblDocument) -> Iterator[Hit]:
     if not doc.is_ubl:
@@ -244,12 +237,13 @@ def br_53(doc: UblDocument) -> Iterator[Hit]:
             yield Hit(currency, {"currency": currency.text})
 
 
-@RULES.rule(
+@_RULES.rule(
     "BR-66",
     "fatal",
     ro="Factura poate conține cel mult un cont de card de plată (BG-18, cac:PaymentMeans/cac:CardAccount).",
     en="The invoice may contain at most one Payment card account (BG-18, cac:PaymentMeans/cac:CardAccount).",
     needs=("cac:CardAccount",),
+    covered=False,
 )
 def br_66(doc: UblDocument) -> Iterator[Node]:
     if doc.is_ubl:
@@ -258,7 +252,7 @@ def br_66(doc: UblDocument) -> Iterator[Node]:
             yield cards[1]
 
 
-@RULES.rule(
+@_RULES.rule(
     "BR-67",
     "fatal",
     ro="Factura poate conține cel mult un mandat de debitare directă (BG-19, "
@@ -266,6 +260,7 @@ def br_66(doc: UblDocument) -> Iterator[Node]:
     en="The invoice may contain at most one Direct debit mandate (BG-19, "
     "cac:PaymentMeans/cac:PaymentMandate).",
     needs=("cac:PaymentMandate",),
+    covered=False,
 )
 def br_67(doc: UblDocument) -> Iterator[Node]:
     if doc.is_ubl:
@@ -274,7 +269,7 @@ def br_67(doc: UblDocument) -> Iterator[Node]:
             yield mandates[1]
 
 
-@RULES.rule(
+@_RULES.rule(
     "BR-CO-03",
     "fatal",
     ro="Data exigibilității TVA (BT-7, cbc:TaxPointDate) și codul datei exigibilității (BT-8, "
@@ -282,6 +277,7 @@ def br_67(doc: UblDocument) -> Iterator[Node]:
     en="Value added tax point date (BT-7, cbc:TaxPointDate) and its code (BT-8, "
     "cac:InvoicePeriod/cbc:DescriptionCode) are mutually exclusive: keep only one.",
     needs=("cbc:TaxPointDate",),
+    covered=False,
 )
 def br_co_03(doc: UblDocument) -> Iterator[Node]:
     if (
@@ -292,7 +288,7 @@ def br_co_03(doc: UblDocument) -> Iterator[Node]:
         yield doc.root.kids("cbc:TaxPointDate")[0]
 
 
-@RULES.rule(
+@_RULES.rule(
     "BR-CO-15",
     "fatal",
     ro="Totalul facturii cu TVA (BT-112) trebuie să fie egal cu totalul fără TVA (BT-109) plus TVA totală "
@@ -302,7 +298,6 @@ def br_co_03(doc: UblDocument) -> Iterator[Node]:
     "Invoice total VAT amount (BT-110), and the VAT total in the invoice currency "
     "(cac:TaxTotal/cbc:TaxAmount with currencyID equal to BT-5) must appear exactly once.",
 )
-@_fast
 def br_co_15(doc: UblDocument) -> Iterator[Node]:
     if not doc.is_ubl:
         return
@@ -325,18 +320,17 @@ def br_co_15(doc: UblDocument) -> Iterator[Node]:
             return
 
 
-@RULES.rule(
+@_RULES.rule(
     "BR-CO-18",
     "fatal",
     ro="Factura trebuie să aibă cel puțin un grup de defalcare a TVA (BG-23, cac:TaxTotal/cac:TaxSubtotal).",
     en="The invoice must have at least one VAT breakdown group (BG-23, cac:TaxTotal/cac:TaxSubtotal).",
 )
-@_fast
 def br_co_18(doc: UblDocument) -> Iterator[Node]:
     return _required(doc, "cac:TaxTotal/cac:TaxSubtotal")
 
 
-@RULES.rule(
+@_RULES.rule(
     "BR-CO-25",
     "fatal",
     ro="Când suma de plată (BT-115) este pozitivă, trebuie dată data scadenței (BT-9, cbc:DueDate) sau "
@@ -344,7 +338,6 @@ def br_co_18(doc: UblDocument) -> Iterator[Node]:
     en="When the Amount due for payment (BT-115) is positive, the Payment due date (BT-9, cbc:DueDate) or "
     "the Payment terms (BT-20, cac:PaymentTerms/cbc:Note) must be given.",
 )
-@_fast
 def br_co_25(doc: UblDocument) -> Iterator[Node]:
     # ANAF's copy binds this to /ubl:Invoice only: credit notes are not checked.
     if not doc.is_invoice:
@@ -358,3 +351,6 @@ def br_co_25(doc: UblDocument) -> Iterator[Node]:
         )
         if not ((value > 0 and has_terms) or value <= 0):
             yield amount
+
+
+_RULES.register(RULES)

@@ -10,7 +10,7 @@ from collections.abc import Iterator
 
 from genius.fiscal.ro.efactura.validate.document import Node, UblDocument
 from genius.fiscal.ro.efactura.validate.en16931.codelists import vat_id_prefixes
-from genius.fiscal.ro.efactura.validate.en16931.fastpath import decided_once, unless
+from genius.fiscal.ro.efactura.validate.en16931.fastpath import Folded, decided_once
 from genius.fiscal.ro.efactura.validate.en16931.selectors import is_vat, matching
 from genius.fiscal.ro.efactura.validate.registry import Hit, RuleSet
 
@@ -62,11 +62,12 @@ def _decide(doc: UblDocument) -> bool:
     return True
 
 
-# Rules that run on (nearly) every document; passes() decides once that none of them fires.
-_fast = unless(decided_once("parties.passes", _decide))
+# One group check for the module (registered at the end): the rules that run on (nearly) every document
+# are skipped at once when _decide says none fires; the others (covered=False) always run.
+_RULES = Folded(decided_once("parties.passes", _decide))
 
 
-@RULES.rule(
+@_RULES.rule(
     "BR-09",
     "fatal",
     ro="Adresa poștală a vânzătorului (BG-5) trebuie să conțină codul țării (BT-40, "
@@ -74,7 +75,6 @@ _fast = unless(decided_once("parties.passes", _decide))
     en="The Seller postal address (BG-5) must contain the Seller country code (BT-40, "
     "cac:Country/cbc:IdentificationCode).",
 )
-@_fast
 def br_09(doc: UblDocument) -> Iterator[Node]:
     return (
         a
@@ -83,7 +83,7 @@ def br_09(doc: UblDocument) -> Iterator[Node]:
     )
 
 
-@RULES.rule(
+@_RULES.rule(
     "BR-11",
     "fatal",
     ro="Adresa poștală a cumpărătorului (BG-8) trebuie să conțină codul țării (BT-55, "
@@ -91,7 +91,6 @@ def br_09(doc: UblDocument) -> Iterator[Node]:
     en="The Buyer postal address (BG-8) must contain the Buyer country code (BT-55, "
     "cac:Country/cbc:IdentificationCode).",
 )
-@_fast
 def br_11(doc: UblDocument) -> Iterator[Node]:
     return (
         a
@@ -100,7 +99,7 @@ def br_11(doc: UblDocument) -> Iterator[Node]:
     )
 
 
-@RULES.rule(
+@_RULES.rule(
     "BR-17",
     "fatal",
     ro="Beneficiarul plății (BG-10) trebuie să aibă un nume (BT-59) și trebuie să fie diferit de vânzător: "
@@ -108,6 +107,7 @@ def br_11(doc: UblDocument) -> Iterator[Node]:
     en="The Payee (BG-10) must have a name (BT-59) and must differ from the Seller: its name and identifier "
     "must not be the Seller's (BT-28, BT-29).",
     needs=("cac:PayeeParty",),
+    covered=False,
 )
 def br_17(doc: UblDocument) -> Iterator[Node]:
     for payee in doc.all("cac:PayeeParty"):
@@ -123,13 +123,14 @@ def br_17(doc: UblDocument) -> Iterator[Node]:
             yield payee
 
 
-@RULES.rule(
+@_RULES.rule(
     "BR-18",
     "fatal",
     ro="Reprezentantul fiscal al vânzătorului (BG-11) trebuie să aibă un nume (BT-62, "
     "cac:PartyName/cbc:Name).",
     en="The Seller tax representative (BG-11) must have a name (BT-62, cac:PartyName/cbc:Name).",
     needs=("cac:TaxRepresentativeParty",),
+    covered=False,
 )
 def br_18(doc: UblDocument) -> Iterator[Node]:
     for party in doc.all("cac:TaxRepresentativeParty"):
@@ -137,19 +138,20 @@ def br_18(doc: UblDocument) -> Iterator[Node]:
             yield party
 
 
-@RULES.rule(
+@_RULES.rule(
     "BR-19",
     "fatal",
     ro="Reprezentantul fiscal al vânzătorului (BG-11) trebuie să aibă o adresă poștală (BG-12, "
     "cac:PostalAddress).",
     en="The Seller tax representative (BG-11) must have a postal address (BG-12, cac:PostalAddress).",
     needs=("cac:TaxRepresentativeParty",),
+    covered=False,
 )
 def br_19(doc: UblDocument) -> Iterator[Node]:
     return (p for p in doc.all("cac:TaxRepresentativeParty") if not p.kids("cac:PostalAddress"))
 
 
-@RULES.rule(
+@_RULES.rule(
     "BR-20",
     "fatal",
     ro="Adresa reprezentantului fiscal (BG-12) trebuie să conțină codul țării (BT-69, "
@@ -157,12 +159,13 @@ def br_19(doc: UblDocument) -> Iterator[Node]:
     en="The Seller tax representative postal address (BG-12) must contain the country code (BT-69, "
     "cac:Country/cbc:IdentificationCode).",
     needs=("cac:TaxRepresentativeParty",),
+    covered=False,
 )
 def br_20(doc: UblDocument) -> Iterator[Node]:
     return (a for a in matching(doc, "cac:TaxRepresentativeParty/cac:PostalAddress") if _country_missing(a))
 
 
-@RULES.rule(
+@_RULES.rule(
     "BR-56",
     "fatal",
     ro="Reprezentantul fiscal al vânzătorului (BG-11) trebuie să aibă codul de TVA (BT-63, "
@@ -170,6 +173,7 @@ def br_20(doc: UblDocument) -> Iterator[Node]:
     en="The Seller tax representative (BG-11) must have a VAT identifier (BT-63, "
     "cac:PartyTaxScheme/cbc:CompanyID with scheme VAT).",
     needs=("cac:TaxRepresentativeParty",),
+    covered=False,
 )
 def br_56(doc: UblDocument) -> Iterator[Node]:
     for party in doc.all("cac:TaxRepresentativeParty"):
@@ -177,7 +181,7 @@ def br_56(doc: UblDocument) -> Iterator[Node]:
             yield party
 
 
-@RULES.rule(
+@_RULES.rule(
     "BR-57",
     "fatal",
     ro="Adresa de livrare (BG-15) trebuie să conțină codul țării de livrare (BT-80, "
@@ -185,6 +189,7 @@ def br_56(doc: UblDocument) -> Iterator[Node]:
     en="The Deliver to address (BG-15) must contain the Deliver to country code (BT-80, "
     "cac:Country/cbc:IdentificationCode).",
     needs=("cac:DeliveryLocation",),
+    covered=False,
 )
 def br_57(doc: UblDocument) -> Iterator[Node]:
     for address in matching(doc, "cac:Delivery/cac:DeliveryLocation/cac:Address"):
@@ -192,35 +197,33 @@ def br_57(doc: UblDocument) -> Iterator[Node]:
             yield address
 
 
-@RULES.rule(
+@_RULES.rule(
     "BR-62",
     "fatal",
     ro="Adresa electronică a vânzătorului (BT-34, cbc:EndpointID) trebuie să aibă atributul schemeID.",
     en="The Seller electronic address (BT-34, cbc:EndpointID) must have a schemeID attribute.",
     needs=("cbc:EndpointID",),
 )
-@_fast
 def br_62(doc: UblDocument) -> Iterator[Node]:
     for node in matching(doc, "cac:AccountingSupplierParty/cac:Party/cbc:EndpointID"):
         if node.attr("schemeID") is None:
             yield node
 
 
-@RULES.rule(
+@_RULES.rule(
     "BR-63",
     "fatal",
     ro="Adresa electronică a cumpărătorului (BT-49, cbc:EndpointID) trebuie să aibă atributul schemeID.",
     en="The Buyer electronic address (BT-49, cbc:EndpointID) must have a schemeID attribute.",
     needs=("cbc:EndpointID",),
 )
-@_fast
 def br_63(doc: UblDocument) -> Iterator[Node]:
     for node in matching(doc, "cac:AccountingCustomerParty/cac:Party/cbc:EndpointID"):
         if node.attr("schemeID") is None:
             yield node
 
 
-@RULES.rule(
+@_RULES.rule(
     "BR-CO-09",
     "fatal",
     ro="Codul de TVA „{value}” (BT-31, BT-48, BT-63) trebuie să înceapă cu prefixul de țară ISO 3166-1 "
@@ -228,7 +231,6 @@ def br_63(doc: UblDocument) -> Iterator[Node]:
     en="The VAT identifier '{value}' (BT-31, BT-48, BT-63) must start with an ISO 3166-1 alpha-2 country "
     "prefix (EL for Greece), e.g. RO12345678.",
 )
-@_fast
 def br_co_09(doc: UblDocument) -> Iterator[Hit]:
     prefixes = vat_id_prefixes()
     for scheme in doc.all("cac:PartyTaxScheme"):
@@ -241,7 +243,7 @@ def br_co_09(doc: UblDocument) -> Iterator[Hit]:
             yield Hit(ids[0] if ids else scheme, {"value": value})
 
 
-@RULES.rule(
+@_RULES.rule(
     "BR-CO-26",
     "fatal",
     ro="Vânzătorul trebuie identificat prin cel puțin unul dintre: identificatorul vânzătorului (BT-29), "
@@ -249,7 +251,6 @@ def br_co_09(doc: UblDocument) -> Iterator[Hit]:
     en="The Seller must be identified by at least one of: Seller identifier (BT-29), Seller legal "
     "registration identifier (BT-30) or Seller VAT identifier (BT-31).",
 )
-@_fast
 def br_co_26(doc: UblDocument) -> Iterator[Node]:
     for seller in doc.all("cac:AccountingSupplierParty"):
         parties = seller.kids("cac:Party")
@@ -261,3 +262,6 @@ def br_co_26(doc: UblDocument) -> Iterator[Node]:
         )
         if not ok:
             yield seller
+
+
+_RULES.register(RULES)

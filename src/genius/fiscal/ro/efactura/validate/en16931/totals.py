@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from decimal import Decimal
 
 from genius.fiscal.ro.efactura.validate.document import Node, UblDocument, round2, xpath_round
-from genius.fiscal.ro.efactura.validate.en16931.fastpath import unless
+from genius.fiscal.ro.efactura.validate.en16931.fastpath import Folded
 from genius.fiscal.ro.efactura.validate.en16931.selectors import (
     LINE_NAMES,
     code,
@@ -21,8 +21,9 @@ from genius.fiscal.ro.efactura.validate.en16931.totals_fast import passes
 from genius.fiscal.ro.efactura.validate.registry import Hit, RuleSet
 
 RULES = RuleSet("en16931.totals")
-# Every rule here runs on every document; passes() decides once that none fires (totals_fast.py).
-_fast = unless(passes)
+# Every rule here runs on every document: one group check (registered at the end) that skips them all
+# when passes() decides once that none fires (totals_fast.py), else runs them in order as written.
+_RULES = Folded(passes)
 
 
 def _totals(doc: UblDocument) -> list[Node] | tuple[Node, ...]:
@@ -33,51 +34,47 @@ def _missing(doc: UblDocument, name: str) -> Iterator[Node]:
     return (t for t in _totals(doc) if not t.kids(name))
 
 
-@RULES.rule(
+@_RULES.rule(
     "BR-12",
     "fatal",
     ro="Factura trebuie să aibă suma valorilor nete ale liniilor (BT-106, cbc:LineExtensionAmount).",
     en="The invoice must have the Sum of Invoice line net amount (BT-106, cbc:LineExtensionAmount).",
 )
-@_fast
 def br_12(doc: UblDocument) -> Iterator[Node]:
     return _missing(doc, "cbc:LineExtensionAmount")
 
 
-@RULES.rule(
+@_RULES.rule(
     "BR-13",
     "fatal",
     ro="Factura trebuie să aibă totalul fără TVA (BT-109, cbc:TaxExclusiveAmount).",
     en="The invoice must have the Invoice total amount without VAT (BT-109, cbc:TaxExclusiveAmount).",
 )
-@_fast
 def br_13(doc: UblDocument) -> Iterator[Node]:
     return _missing(doc, "cbc:TaxExclusiveAmount")
 
 
-@RULES.rule(
+@_RULES.rule(
     "BR-14",
     "fatal",
     ro="Factura trebuie să aibă totalul cu TVA (BT-112, cbc:TaxInclusiveAmount).",
     en="The invoice must have the Invoice total amount with VAT (BT-112, cbc:TaxInclusiveAmount).",
 )
-@_fast
 def br_14(doc: UblDocument) -> Iterator[Node]:
     return _missing(doc, "cbc:TaxInclusiveAmount")
 
 
-@RULES.rule(
+@_RULES.rule(
     "BR-15",
     "fatal",
     ro="Factura trebuie să aibă suma de plată (BT-115, cbc:PayableAmount).",
     en="The invoice must have the Amount due for payment (BT-115, cbc:PayableAmount).",
 )
-@_fast
 def br_15(doc: UblDocument) -> Iterator[Node]:
     return _missing(doc, "cbc:PayableAmount")
 
 
-@RULES.rule(
+@_RULES.rule(
     "BR-CO-10",
     "fatal",
     ro="Suma valorilor nete ale liniilor (BT-106) trebuie să fie egală cu suma valorilor nete ale tuturor "
@@ -85,7 +82,6 @@ def br_15(doc: UblDocument) -> Iterator[Node]:
     en="Sum of Invoice line net amount (BT-106) must equal the sum of all Invoice line net amounts (BT-131): "
     "found {found}, computed {expected}.",
 )
-@_fast
 def br_co_10(doc: UblDocument) -> Iterator[Hit]:
     lines = [a for name in LINE_NAMES for line in doc.all(name) for a in line.kids("cbc:LineExtensionAmount")]
     expected = round2(sum(decimals(doc, lines), Decimal(0)))
@@ -118,7 +114,7 @@ def _sum_check(doc: UblDocument, name: str, charge: bool) -> Iterator[Hit]:
             yield Hit(given, {"found": given.text, "expected": expected})
 
 
-@RULES.rule(
+@_RULES.rule(
     "BR-CO-11",
     "fatal",
     ro="Totalul deducerilor la nivel de document (BT-107) trebuie să fie egal cu suma deducerilor (BT-92): "
@@ -126,12 +122,11 @@ def _sum_check(doc: UblDocument, name: str, charge: bool) -> Iterator[Hit]:
     en="Sum of allowances on document level (BT-107) must equal the sum of Document level allowance amounts "
     "(BT-92): found {found}, computed {expected}.",
 )
-@_fast
 def br_co_11(doc: UblDocument) -> Iterator[Hit]:
     return _sum_check(doc, "cbc:AllowanceTotalAmount", charge=False)
 
 
-@RULES.rule(
+@_RULES.rule(
     "BR-CO-12",
     "fatal",
     ro="Totalul taxelor suplimentare la nivel de document (BT-108) trebuie să fie egal cu suma taxelor "
@@ -139,12 +134,11 @@ def br_co_11(doc: UblDocument) -> Iterator[Hit]:
     en="Sum of charges on document level (BT-108) must equal the sum of Document level charge amounts "
     "(BT-99): found {found}, computed {expected}.",
 )
-@_fast
 def br_co_12(doc: UblDocument) -> Iterator[Hit]:
     return _sum_check(doc, "cbc:ChargeTotalAmount", charge=True)
 
 
-@RULES.rule(
+@_RULES.rule(
     "BR-CO-13",
     "fatal",
     ro="Totalul fără TVA (BT-109) trebuie să fie egal cu suma valorilor nete ale liniilor (BT-106) minus "
@@ -152,7 +146,6 @@ def br_co_12(doc: UblDocument) -> Iterator[Hit]:
     en="Invoice total amount without VAT (BT-109) must equal the Sum of Invoice line net amount (BT-106) "
     "minus allowances (BT-107) plus charges (BT-108): found {found}, computed {expected}.",
 )
-@_fast
 def br_co_13(doc: UblDocument) -> Iterator[Hit]:
     for total in _totals(doc):
         lines = decimal_of(doc, total, "cbc:LineExtensionAmount")
@@ -175,7 +168,7 @@ def br_co_13(doc: UblDocument) -> Iterator[Hit]:
             yield Hit(node or total, {"found": node.text if node else "-", "expected": expected or "-"})
 
 
-@RULES.rule(
+@_RULES.rule(
     "BR-CO-14",
     "fatal",
     ro="TVA totală (BT-110) trebuie să fie egală cu suma valorilor TVA din defalcare (BT-117): găsit "
@@ -183,7 +176,6 @@ def br_co_13(doc: UblDocument) -> Iterator[Hit]:
     en="Invoice total VAT amount (BT-110) must equal the sum of VAT category tax amounts (BT-117): found "
     "{found}, computed {expected}.",
 )
-@_fast
 def br_co_14(doc: UblDocument) -> Iterator[Hit]:
     if not doc.is_ubl:
         return
@@ -199,7 +191,7 @@ def br_co_14(doc: UblDocument) -> Iterator[Hit]:
             yield Hit(given or tax_total, {"found": given.text if given else "-", "expected": expected})
 
 
-@RULES.rule(
+@_RULES.rule(
     "BR-CO-16",
     "fatal",
     ro="Suma de plată (BT-115) trebuie să fie egală cu totalul cu TVA (BT-112) minus suma plătită (BT-113) "
@@ -207,7 +199,6 @@ def br_co_14(doc: UblDocument) -> Iterator[Hit]:
     en="Amount due for payment (BT-115) must equal the Invoice total amount with VAT (BT-112) minus the Paid "
     "amount (BT-113) plus the Rounding amount (BT-114): found {found}.",
 )
-@_fast
 def br_co_16(doc: UblDocument) -> Iterator[Hit]:
     for total in _totals(doc):
         payable = decimal_of(doc, total, "cbc:PayableAmount")
@@ -246,7 +237,7 @@ def _vat_categories(subtotal: Node) -> list[Node]:
     return [c for c in subtotal.kids("cac:TaxCategory") if is_vat(c)]
 
 
-@RULES.rule(
+@_RULES.rule(
     "BR-CO-17",
     "fatal",
     ro="Valoarea TVA a grupului (BT-117) trebuie să fie egală cu baza impozabilă (BT-116) înmulțită cu cota "
@@ -254,7 +245,6 @@ def _vat_categories(subtotal: Node) -> list[Node]:
     en="The VAT category tax amount (BT-117) must equal the taxable amount (BT-116) times the rate (BT-119), "
     "rounded to 2 decimals (±1 tolerated); with rate 0 or no rate the VAT must be 0.",
 )
-@_fast
 def br_co_17(doc: UblDocument) -> Iterator[Node]:
     for subtotal in _subtotals(doc):
         rates = decimals(doc, [p for c in _vat_categories(subtotal) for p in c.kids("cbc:Percent")])
@@ -271,29 +261,27 @@ def br_co_17(doc: UblDocument) -> Iterator[Node]:
             yield subtotal.first("cbc:TaxAmount") or subtotal
 
 
-@RULES.rule(
+@_RULES.rule(
     "BR-45",
     "fatal",
     ro="Fiecare grup de defalcare a TVA (BG-23) trebuie să aibă baza impozabilă (BT-116, cbc:TaxableAmount).",
     en="Each VAT breakdown (BG-23) must have a VAT category taxable amount (BT-116, cbc:TaxableAmount).",
 )
-@_fast
 def br_45(doc: UblDocument) -> Iterator[Node]:
     return (s for s in _subtotals(doc) if not s.kids("cbc:TaxableAmount"))
 
 
-@RULES.rule(
+@_RULES.rule(
     "BR-46",
     "fatal",
     ro="Fiecare grup de defalcare a TVA (BG-23) trebuie să aibă valoarea TVA (BT-117, cbc:TaxAmount).",
     en="Each VAT breakdown (BG-23) must have a VAT category tax amount (BT-117, cbc:TaxAmount).",
 )
-@_fast
 def br_46(doc: UblDocument) -> Iterator[Node]:
     return (s for s in _subtotals(doc) if not s.kids("cbc:TaxAmount"))
 
 
-@RULES.rule(
+@_RULES.rule(
     "BR-47",
     "fatal",
     ro="Fiecare grup de defalcare a TVA (BG-23) trebuie să aibă codul categoriei de TVA (BT-118, "
@@ -301,7 +289,6 @@ def br_46(doc: UblDocument) -> Iterator[Node]:
     en="Each VAT breakdown (BG-23) must be defined by a VAT category code (BT-118, cac:TaxCategory/cbc:ID "
     "with scheme VAT).",
 )
-@_fast
 def br_47(doc: UblDocument) -> Iterator[Node]:
     for subtotal in _subtotals(doc):
         for category in _vat_categories(subtotal):  # a loop: no generator closed early
@@ -311,7 +298,7 @@ def br_47(doc: UblDocument) -> Iterator[Node]:
             yield subtotal
 
 
-@RULES.rule(
+@_RULES.rule(
     "BR-48",
     "fatal",
     ro="Fiecare grup de defalcare a TVA (BG-23) trebuie să aibă cota TVA (BT-119, cbc:Percent), cu excepția "
@@ -319,7 +306,6 @@ def br_47(doc: UblDocument) -> Iterator[Node]:
     en='Each VAT breakdown (BG-23) must have a VAT category rate (BT-119, cbc:Percent), except category "Not '
     'subject to VAT" (O).',
 )
-@_fast
 def br_48(doc: UblDocument) -> Iterator[Node]:
     for subtotal in _subtotals(doc):
         categories = _vat_categories(subtotal)
@@ -332,3 +318,6 @@ def br_48(doc: UblDocument) -> Iterator[Node]:
                     break
             else:
                 yield subtotal
+
+
+_RULES.register(RULES)
