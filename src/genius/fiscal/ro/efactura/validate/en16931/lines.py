@@ -11,6 +11,8 @@ from collections.abc import Callable, Iterator
 from datetime import datetime, timedelta, timezone
 
 from genius.fiscal.ro.efactura.validate.document import Node, UblDocument
+from genius.fiscal.ro.efactura.validate.en16931.fastpath import unless
+from genius.fiscal.ro.efactura.validate.en16931.lines_fast import line_fine, passes
 from genius.fiscal.ro.efactura.validate.en16931.selectors import (
     LINE_NAMES,
     as_double,
@@ -162,47 +164,16 @@ def _br_co_04(line: Node) -> bool:
     return False
 
 
-def _line_fine(line: Node) -> bool:
-    """True when the line certainly passes every test above (their conjunction, in one read of its
-    children); False means "run the tests one by one", which then say which rules it breaks."""
-    # (loops rather than any(<generator>): this runs per line)
-    kids = line._kids
-    for n in kids.get("cbc:ID", ()):  # BR-21
-        if n.text != "":
-            break
-    else:
-        return False
-    quantities = kids.get("cbc:InvoicedQuantity") or kids.get("cbc:CreditedQuantity")
-    if not quantities or "cbc:LineExtensionAmount" not in kids:  # BR-22, BR-24
-        return False
-    if quantities[0].el.get("unitCode") is None:  # BR-23 (the other quantities: the slow path)
-        return False
-    prices = kids.get("cac:Price")
-    if not prices or len(prices) > 1:  # BR-26 (several prices: the slow path)
-        return False
-    price_kids = prices[0]._kids
-    if "cbc:PriceAmount" not in price_kids or "cac:AllowanceCharge" in price_kids:  # BR-26, BR-28
-        return False
-    items = kids.get("cac:Item")
-    if not items or len(items) > 1:  # several items: the slow path
-        return False
-    item_kids = items[0]._kids
-    for n in item_kids.get("cbc:Name", ()):  # BR-25
-        if n.text != "":
-            break
-    else:
-        return False
-    for category in item_kids.get("cac:ClassifiedTaxCategory", ()):  # BR-CO-04
-        if "cbc:ID" in category._kids and is_vat(category):
-            return True
-    return False
+# line_tests and BR-27 run on every document with lines; lines_fast.passes decides once that neither fires.
+_fast = unless(passes)
 
 
 @RULES.group([rule for rule, _ in _LINE_TESTS])
+@_fast
 def line_tests(doc: UblDocument) -> Iterator[tuple[str, Node]]:
     tests = [(rule.rule_id, ok) for rule, ok in _LINE_TESTS]
     for line in _lines(doc):
-        if _line_fine(line):
+        if line_fine(line):
             continue
         for rule_id, ok in tests:
             if not ok(line):
@@ -216,6 +187,7 @@ def line_tests(doc: UblDocument) -> Iterator[tuple[str, Node]]:
     en="The Item net price (BT-146, cbc:PriceAmount) must not be negative.",
     needs=("cbc:PriceAmount",),
 )
+@_fast
 def br_27(doc: UblDocument) -> Iterator[Node]:
     for price in doc.all("cbc:PriceAmount"):
         value = as_double(price.text)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from genius.fiscal.ro.efactura.validate.document import Node, UblDocument, round2
+from genius.fiscal.ro.efactura.validate.en16931.fastpath import Folded, decided_once
 from genius.fiscal.ro.efactura.validate.en16931.selectors import as_double
 from genius.fiscal.ro.efactura.validate.registry import Hit, RuleSet
 
@@ -35,7 +36,82 @@ def _required(doc: UblDocument, path: str) -> Iterator[Node]:
         yield doc.root
 
 
-@RULES.rule(
+_NONE: tuple[Node, ...] = ()
+_SELLER_NAME = "cac:AccountingSupplierParty/cac:Party/cac:PartyLegalEntity/cbc:RegistrationName"
+_BUYER_NAME = "cac:AccountingCustomerParty/cac:Party/cac:PartyLegalEntity/cbc:RegistrationName"
+
+
+def _decide(doc: UblDocument) -> bool:
+    """Every rule below without ``needs`` certainly passes (see fastpath.py); False: not sure."""
+    if not doc.is_ubl:
+        return False
+    root = doc.root
+    kids = root._kids
+    get = kids.get
+    if not (
+        _any_text(get("cbc:CustomizationID", _NONE))  # BR-01
+        and _any_text(get("cbc:ID", _NONE))  # BR-02
+        and _any_text(get("cbc:IssueDate", _NONE))  # BR-03
+        and (_any_text(get("cbc:InvoiceTypeCode", _NONE)) or _any_text(get("cbc:CreditNoteTypeCode", _NONE)))
+        and _any_text(get("cbc:DocumentCurrencyCode", _NONE))  # BR-05
+        and ("cac:InvoiceLine" in kids or "cac:CreditNoteLine" in kids)  # BR-16
+        and _any_text(root.findall(_SELLER_NAME))  # BR-06
+        and _any_text(root.findall(_BUYER_NAME))  # BR-07
+        and root.findall("cac:AccountingSupplierParty/cac:Party/cac:PostalAddress")  # BR-08
+        and root.findall("cac:AccountingCustomerParty/cac:Party/cac:PostalAddress")  # BR-10
+        and root.findall("cac:TaxTotal/cac:TaxSubtotal")  # BR-CO-18
+    ):
+        return False
+    # BR-CO-15 in the usual shape only: one total with one amount of each kind, one currency code, one
+    # VAT total in that currency.
+    totals = get("cac:LegalMonetaryTotal")
+    currencies = get("cbc:DocumentCurrencyCode")
+    if not totals or len(totals) != 1 or not currencies or len(currencies) != 1:
+        return False
+    total = totals[0]._kids
+    inclusive = total.get("cbc:TaxInclusiveAmount")
+    exclusive = total.get("cbc:TaxExclusiveAmount")
+    if not inclusive or not exclusive or len(inclusive) != 1 or len(exclusive) != 1:
+        return False
+    currency = currencies[0].text
+    vat: Node | None = None
+    for tax_total in get("cac:TaxTotal", _NONE):
+        for amount in tax_total._kids.get("cbc:TaxAmount", _NONE):
+            if amount.el.get("currencyID") == currency:
+                if vat is not None:
+                    return False
+                vat = amount
+    if vat is None:
+        return False
+    decimal = doc.decimal
+    inc, exc, v = decimal(inclusive[0]), decimal(exclusive[0]), decimal(vat)
+    if inc is None or exc is None or v is None or inc != round2(exc + v):
+        return False
+    # BR-CO-25 (invoices only): a positive amount due needs a due date or payment terms (NaN fails).
+    if doc.is_invoice:
+        for amount in total.get("cbc:PayableAmount", _NONE):
+            value = as_double(amount.text)
+            if value is not None and not value <= 0 and not (value > 0 and _has_terms(doc)):
+                return False
+    return True
+
+
+def _has_terms(doc: UblDocument) -> bool:
+    """BR-CO-25's ``cbc:DueDate`` or ``cac:PaymentTerms/cbc:Note`` (anywhere, as its test reads)."""
+    if doc.all("cbc:DueDate"):
+        return True
+    for terms in doc.all("cac:PaymentTerms"):  # noqa: SIM110 (a loop: no generator closed early)
+        if terms.kids("cbc:Note"):
+            return True
+    return False
+
+
+# One group check for the module (registered at the end): the rules without ``needs`` are skipped at
+# once when _decide says none fires; the others (covered=False) always run.
+_RULES = Folded(decided_once("model.passes", _decide))
+
+
+@_RULES.rule(
     "BR-01",
     "fatal",
     ro="Factura trebuie să aibă identificatorul specificației (BT-24, cbc:CustomizationID).",
@@ -45,7 +121,7 @@ def br_01(doc: UblDocument) -> Iterator[Node]:
     return _required_text(doc, "cbc:CustomizationID")
 
 
-@RULES.rule(
+@_RULES.rule(
     "BR-02",
     "fatal",
     ro="Factura trebuie să aibă un număr (BT-1, cbc:ID).",
@@ -55,7 +131,7 @@ def br_02(doc: UblDocument) -> Iterator[Node]:
     return _required_text(doc, "cbc:ID")
 
 
-@RULES.rule(
+@_RULES.rule(
     "BR-03",
     "fatal",
     ro="Factura trebuie să aibă data emiterii (BT-2, cbc:IssueDate).",
@@ -65,7 +141,7 @@ def br_03(doc: UblDocument) -> Iterator[Node]:
     return _required_text(doc, "cbc:IssueDate")
 
 
-@RULES.rule(
+@_RULES.rule(
     "BR-04",
     "fatal",
     ro="Factura trebuie să aibă codul tipului de factură "
@@ -76,7 +152,7 @@ def br_04(doc: UblDocument) -> Iterator[Node]:
     return _required_text(doc, "cbc:InvoiceTypeCode", "cbc:CreditNoteTypeCode")
 
 
-@RULES.rule(
+@_RULES.rule(
     "BR-05",
     "fatal",
     ro="Factura trebuie să aibă codul monedei facturii (BT-5, cbc:DocumentCurrencyCode).",
@@ -86,7 +162,7 @@ def br_05(doc: UblDocument) -> Iterator[Node]:
     return _required_text(doc, "cbc:DocumentCurrencyCode")
 
 
-@RULES.rule(
+@_RULES.rule(
     "BR-06",
     "fatal",
     ro="Factura trebuie să conțină numele vânzătorului (BT-27, "
@@ -95,12 +171,10 @@ def br_05(doc: UblDocument) -> Iterator[Node]:
     "cac:AccountingSupplierParty/cac:Party/cac:PartyLegalEntity/cbc:RegistrationName).",
 )
 def br_06(doc: UblDocument) -> Iterator[Node]:
-    return _required_text(
-        doc, "cac:AccountingSupplierParty/cac:Party/cac:PartyLegalEntity/cbc:RegistrationName"
-    )
+    return _required_text(doc, _SELLER_NAME)
 
 
-@RULES.rule(
+@_RULES.rule(
     "BR-07",
     "fatal",
     ro="Factura trebuie să conțină numele cumpărătorului (BT-44, "
@@ -109,12 +183,10 @@ def br_06(doc: UblDocument) -> Iterator[Node]:
     "cac:AccountingCustomerParty/cac:Party/cac:PartyLegalEntity/cbc:RegistrationName).",
 )
 def br_07(doc: UblDocument) -> Iterator[Node]:
-    return _required_text(
-        doc, "cac:AccountingCustomerParty/cac:Party/cac:PartyLegalEntity/cbc:RegistrationName"
-    )
+    return _required_text(doc, _BUYER_NAME)
 
 
-@RULES.rule(
+@_RULES.rule(
     "BR-08",
     "fatal",
     ro="Factura trebuie să conțină adresa poștală a vânzătorului (BG-5, cac:PostalAddress).",
@@ -124,7 +196,7 @@ def br_08(doc: UblDocument) -> Iterator[Node]:
     return _required(doc, "cac:AccountingSupplierParty/cac:Party/cac:PostalAddress")
 
 
-@RULES.rule(
+@_RULES.rule(
     "BR-10",
     "fatal",
     ro="Factura trebuie să conțină adresa poștală a cumpărătorului (BG-8, cac:PostalAddress).",
@@ -134,7 +206,7 @@ def br_10(doc: UblDocument) -> Iterator[Node]:
     return _required(doc, "cac:AccountingCustomerParty/cac:Party/cac:PostalAddress")
 
 
-@RULES.rule(
+@_RULES.rule(
     "BR-16",
     "fatal",
     ro="Factura trebuie să aibă cel puțin o linie (BG-25, cac:InvoiceLine / cac:CreditNoteLine).",
@@ -145,7 +217,7 @@ def br_16(doc: UblDocument) -> Iterator[Node]:
         yield doc.root
 
 
-@RULES.rule(
+@_RULES.rule(
     "BR-53",
     "fatal",
     ro="Când este dat codul monedei de contabilizare a TVA (BT-6, {currency}), trebuie dat și totalul TVA în "
@@ -154,6 +226,7 @@ def br_16(doc: UblDocument) -> Iterator[Node]:
     "that "
     'currency (BT-111) must be given too: a cac:TaxTotal/cbc:TaxAmount with currencyID="{currency}".',
     needs=("cbc:TaxCurrencyCode",),
+    covered=False,
 )
 def br_53(doc: UblDocument) -> Iterator[Hit]:
     if not doc.is_ubl:
@@ -164,12 +237,13 @@ def br_53(doc: UblDocument) -> Iterator[Hit]:
             yield Hit(currency, {"currency": currency.text})
 
 
-@RULES.rule(
+@_RULES.rule(
     "BR-66",
     "fatal",
     ro="Factura poate conține cel mult un cont de card de plată (BG-18, cac:PaymentMeans/cac:CardAccount).",
     en="The invoice may contain at most one Payment card account (BG-18, cac:PaymentMeans/cac:CardAccount).",
     needs=("cac:CardAccount",),
+    covered=False,
 )
 def br_66(doc: UblDocument) -> Iterator[Node]:
     if doc.is_ubl:
@@ -178,7 +252,7 @@ def br_66(doc: UblDocument) -> Iterator[Node]:
             yield cards[1]
 
 
-@RULES.rule(
+@_RULES.rule(
     "BR-67",
     "fatal",
     ro="Factura poate conține cel mult un mandat de debitare directă (BG-19, "
@@ -186,6 +260,7 @@ def br_66(doc: UblDocument) -> Iterator[Node]:
     en="The invoice may contain at most one Direct debit mandate (BG-19, "
     "cac:PaymentMeans/cac:PaymentMandate).",
     needs=("cac:PaymentMandate",),
+    covered=False,
 )
 def br_67(doc: UblDocument) -> Iterator[Node]:
     if doc.is_ubl:
@@ -194,7 +269,7 @@ def br_67(doc: UblDocument) -> Iterator[Node]:
             yield mandates[1]
 
 
-@RULES.rule(
+@_RULES.rule(
     "BR-CO-03",
     "fatal",
     ro="Data exigibilității TVA (BT-7, cbc:TaxPointDate) și codul datei exigibilității (BT-8, "
@@ -202,6 +277,7 @@ def br_67(doc: UblDocument) -> Iterator[Node]:
     en="Value added tax point date (BT-7, cbc:TaxPointDate) and its code (BT-8, "
     "cac:InvoicePeriod/cbc:DescriptionCode) are mutually exclusive: keep only one.",
     needs=("cbc:TaxPointDate",),
+    covered=False,
 )
 def br_co_03(doc: UblDocument) -> Iterator[Node]:
     if (
@@ -212,7 +288,7 @@ def br_co_03(doc: UblDocument) -> Iterator[Node]:
         yield doc.root.kids("cbc:TaxPointDate")[0]
 
 
-@RULES.rule(
+@_RULES.rule(
     "BR-CO-15",
     "fatal",
     ro="Totalul facturii cu TVA (BT-112) trebuie să fie egal cu totalul fără TVA (BT-109) plus TVA totală "
@@ -244,7 +320,7 @@ def br_co_15(doc: UblDocument) -> Iterator[Node]:
             return
 
 
-@RULES.rule(
+@_RULES.rule(
     "BR-CO-18",
     "fatal",
     ro="Factura trebuie să aibă cel puțin un grup de defalcare a TVA (BG-23, cac:TaxTotal/cac:TaxSubtotal).",
@@ -254,7 +330,7 @@ def br_co_18(doc: UblDocument) -> Iterator[Node]:
     return _required(doc, "cac:TaxTotal/cac:TaxSubtotal")
 
 
-@RULES.rule(
+@_RULES.rule(
     "BR-CO-25",
     "fatal",
     ro="Când suma de plată (BT-115) este pozitivă, trebuie dată data scadenței (BT-9, cbc:DueDate) sau "
@@ -275,3 +351,6 @@ def br_co_25(doc: UblDocument) -> Iterator[Node]:
         )
         if not ((value > 0 and has_terms) or value <= 0):
             yield amount
+
+
+_RULES.register(RULES)

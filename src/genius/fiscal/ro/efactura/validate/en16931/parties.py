@@ -10,6 +10,7 @@ from collections.abc import Iterator
 
 from genius.fiscal.ro.efactura.validate.document import Node, UblDocument
 from genius.fiscal.ro.efactura.validate.en16931.codelists import vat_id_prefixes
+from genius.fiscal.ro.efactura.validate.en16931.fastpath import Folded, decided_once
 from genius.fiscal.ro.efactura.validate.en16931.selectors import is_vat, matching
 from genius.fiscal.ro.efactura.validate.registry import Hit, RuleSet
 
@@ -24,7 +25,49 @@ def _country_missing(address: Node) -> bool:
     return True
 
 
-@RULES.rule(
+_NONE: tuple[Node, ...] = ()
+
+
+def _decide(doc: UblDocument) -> bool:
+    """None of BR-09, BR-11, BR-62, BR-63, BR-CO-09, BR-CO-26 fires (one read of the seller and the
+    buyer; the order of the reads does not matter for a yes/no). False: not sure (fastpath.py)."""
+    for name in ("cac:AccountingSupplierParty", "cac:AccountingCustomerParty"):
+        for side in doc.all(name):
+            for party in side._kids.get("cac:Party", _NONE):
+                kids = party._kids
+                for address in kids.get("cac:PostalAddress", _NONE):  # BR-09, BR-11
+                    if _country_missing(address):
+                        return False
+                for endpoint in kids.get("cbc:EndpointID", _NONE):  # BR-62, BR-63
+                    if endpoint.el.get("schemeID") is None:
+                        return False
+    for seller in doc.all("cac:AccountingSupplierParty"):  # BR-CO-26
+        for party in seller._kids.get("cac:Party", _NONE):
+            if party.has("cac:PartyLegalEntity/cbc:CompanyID") or party.has("cac:PartyIdentification/cbc:ID"):
+                break
+            for scheme in party._kids.get("cac:PartyTaxScheme", _NONE):
+                if "cbc:CompanyID" in scheme._kids and is_vat(scheme):
+                    break
+            else:
+                continue
+            break
+        else:
+            return False
+    prefixes = vat_id_prefixes()
+    for scheme in doc.all("cac:PartyTaxScheme"):  # BR-CO-09
+        if is_vat(scheme):
+            ids = scheme._kids.get("cbc:CompanyID")
+            if not prefixes.contains(ids[0].string_value[:2] if ids else ""):
+                return False
+    return True
+
+
+# One group check for the module (registered at the end): the rules that run on (nearly) every document
+# are skipped at once when _decide says none fires; the others (covered=False) always run.
+_RULES = Folded(decided_once("parties.passes", _decide))
+
+
+@_RULES.rule(
     "BR-09",
     "fatal",
     ro="Adresa poștală a vânzătorului (BG-5) trebuie să conțină codul țării (BT-40, "
@@ -40,7 +83,7 @@ def br_09(doc: UblDocument) -> Iterator[Node]:
     )
 
 
-@RULES.rule(
+@_RULES.rule(
     "BR-11",
     "fatal",
     ro="Adresa poștală a cumpărătorului (BG-8) trebuie să conțină codul țării (BT-55, "
@@ -56,7 +99,7 @@ def br_11(doc: UblDocument) -> Iterator[Node]:
     )
 
 
-@RULES.rule(
+@_RULES.rule(
     "BR-17",
     "fatal",
     ro="Beneficiarul plății (BG-10) trebuie să aibă un nume (BT-59) și trebuie să fie diferit de vânzător: "
@@ -64,6 +107,7 @@ def br_11(doc: UblDocument) -> Iterator[Node]:
     en="The Payee (BG-10) must have a name (BT-59) and must differ from the Seller: its name and identifier "
     "must not be the Seller's (BT-28, BT-29).",
     needs=("cac:PayeeParty",),
+    covered=False,
 )
 def br_17(doc: UblDocument) -> Iterator[Node]:
     for payee in doc.all("cac:PayeeParty"):
@@ -79,13 +123,14 @@ def br_17(doc: UblDocument) -> Iterator[Node]:
             yield payee
 
 
-@RULES.rule(
+@_RULES.rule(
     "BR-18",
     "fatal",
     ro="Reprezentantul fiscal al vânzătorului (BG-11) trebuie să aibă un nume (BT-62, "
     "cac:PartyName/cbc:Name).",
     en="The Seller tax representative (BG-11) must have a name (BT-62, cac:PartyName/cbc:Name).",
     needs=("cac:TaxRepresentativeParty",),
+    covered=False,
 )
 def br_18(doc: UblDocument) -> Iterator[Node]:
     for party in doc.all("cac:TaxRepresentativeParty"):
@@ -93,19 +138,20 @@ def br_18(doc: UblDocument) -> Iterator[Node]:
             yield party
 
 
-@RULES.rule(
+@_RULES.rule(
     "BR-19",
     "fatal",
     ro="Reprezentantul fiscal al vânzătorului (BG-11) trebuie să aibă o adresă poștală (BG-12, "
     "cac:PostalAddress).",
     en="The Seller tax representative (BG-11) must have a postal address (BG-12, cac:PostalAddress).",
     needs=("cac:TaxRepresentativeParty",),
+    covered=False,
 )
 def br_19(doc: UblDocument) -> Iterator[Node]:
     return (p for p in doc.all("cac:TaxRepresentativeParty") if not p.kids("cac:PostalAddress"))
 
 
-@RULES.rule(
+@_RULES.rule(
     "BR-20",
     "fatal",
     ro="Adresa reprezentantului fiscal (BG-12) trebuie să conțină codul țării (BT-69, "
@@ -113,12 +159,13 @@ def br_19(doc: UblDocument) -> Iterator[Node]:
     en="The Seller tax representative postal address (BG-12) must contain the country code (BT-69, "
     "cac:Country/cbc:IdentificationCode).",
     needs=("cac:TaxRepresentativeParty",),
+    covered=False,
 )
 def br_20(doc: UblDocument) -> Iterator[Node]:
     return (a for a in matching(doc, "cac:TaxRepresentativeParty/cac:PostalAddress") if _country_missing(a))
 
 
-@RULES.rule(
+@_RULES.rule(
     "BR-56",
     "fatal",
     ro="Reprezentantul fiscal al vânzătorului (BG-11) trebuie să aibă codul de TVA (BT-63, "
@@ -126,6 +173,7 @@ def br_20(doc: UblDocument) -> Iterator[Node]:
     en="The Seller tax representative (BG-11) must have a VAT identifier (BT-63, "
     "cac:PartyTaxScheme/cbc:CompanyID with scheme VAT).",
     needs=("cac:TaxRepresentativeParty",),
+    covered=False,
 )
 def br_56(doc: UblDocument) -> Iterator[Node]:
     for party in doc.all("cac:TaxRepresentativeParty"):
@@ -133,7 +181,7 @@ def br_56(doc: UblDocument) -> Iterator[Node]:
             yield party
 
 
-@RULES.rule(
+@_RULES.rule(
     "BR-57",
     "fatal",
     ro="Adresa de livrare (BG-15) trebuie să conțină codul țării de livrare (BT-80, "
@@ -141,6 +189,7 @@ def br_56(doc: UblDocument) -> Iterator[Node]:
     en="The Deliver to address (BG-15) must contain the Deliver to country code (BT-80, "
     "cac:Country/cbc:IdentificationCode).",
     needs=("cac:DeliveryLocation",),
+    covered=False,
 )
 def br_57(doc: UblDocument) -> Iterator[Node]:
     for address in matching(doc, "cac:Delivery/cac:DeliveryLocation/cac:Address"):
@@ -148,7 +197,7 @@ def br_57(doc: UblDocument) -> Iterator[Node]:
             yield address
 
 
-@RULES.rule(
+@_RULES.rule(
     "BR-62",
     "fatal",
     ro="Adresa electronică a vânzătorului (BT-34, cbc:EndpointID) trebuie să aibă atributul schemeID.",
@@ -161,7 +210,7 @@ def br_62(doc: UblDocument) -> Iterator[Node]:
             yield node
 
 
-@RULES.rule(
+@_RULES.rule(
     "BR-63",
     "fatal",
     ro="Adresa electronică a cumpărătorului (BT-49, cbc:EndpointID) trebuie să aibă atributul schemeID.",
@@ -174,7 +223,7 @@ def br_63(doc: UblDocument) -> Iterator[Node]:
             yield node
 
 
-@RULES.rule(
+@_RULES.rule(
     "BR-CO-09",
     "fatal",
     ro="Codul de TVA „{value}” (BT-31, BT-48, BT-63) trebuie să înceapă cu prefixul de țară ISO 3166-1 "
@@ -194,7 +243,7 @@ def br_co_09(doc: UblDocument) -> Iterator[Hit]:
             yield Hit(ids[0] if ids else scheme, {"value": value})
 
 
-@RULES.rule(
+@_RULES.rule(
     "BR-CO-26",
     "fatal",
     ro="Vânzătorul trebuie identificat prin cel puțin unul dintre: identificatorul vânzătorului (BT-29), "
@@ -213,3 +262,6 @@ def br_co_26(doc: UblDocument) -> Iterator[Node]:
         )
         if not ok:
             yield seller
+
+
+_RULES.register(RULES)

@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from decimal import Decimal
 
 from genius.fiscal.ro.efactura.validate.document import Node, UblDocument, round2, xpath_round
+from genius.fiscal.ro.efactura.validate.en16931.fastpath import Folded
 from genius.fiscal.ro.efactura.validate.en16931.selectors import (
     LINE_NAMES,
     code,
@@ -16,9 +17,13 @@ from genius.fiscal.ro.efactura.validate.en16931.selectors import (
     is_vat,
     matching,
 )
+from genius.fiscal.ro.efactura.validate.en16931.totals_fast import passes
 from genius.fiscal.ro.efactura.validate.registry import Hit, RuleSet
 
 RULES = RuleSet("en16931.totals")
+# Every rule here runs on every document: one group check (registered at the end) that skips them all
+# when passes() decides once that none fires (totals_fast.py), else runs them in order as written.
+_RULES = Folded(passes)
 
 
 def _totals(doc: UblDocument) -> list[Node] | tuple[Node, ...]:
@@ -29,7 +34,7 @@ def _missing(doc: UblDocument, name: str) -> Iterator[Node]:
     return (t for t in _totals(doc) if not t.kids(name))
 
 
-@RULES.rule(
+@_RULES.rule(
     "BR-12",
     "fatal",
     ro="Factura trebuie să aibă suma valorilor nete ale liniilor (BT-106, cbc:LineExtensionAmount).",
@@ -39,7 +44,7 @@ def br_12(doc: UblDocument) -> Iterator[Node]:
     return _missing(doc, "cbc:LineExtensionAmount")
 
 
-@RULES.rule(
+@_RULES.rule(
     "BR-13",
     "fatal",
     ro="Factura trebuie să aibă totalul fără TVA (BT-109, cbc:TaxExclusiveAmount).",
@@ -49,7 +54,7 @@ def br_13(doc: UblDocument) -> Iterator[Node]:
     return _missing(doc, "cbc:TaxExclusiveAmount")
 
 
-@RULES.rule(
+@_RULES.rule(
     "BR-14",
     "fatal",
     ro="Factura trebuie să aibă totalul cu TVA (BT-112, cbc:TaxInclusiveAmount).",
@@ -59,7 +64,7 @@ def br_14(doc: UblDocument) -> Iterator[Node]:
     return _missing(doc, "cbc:TaxInclusiveAmount")
 
 
-@RULES.rule(
+@_RULES.rule(
     "BR-15",
     "fatal",
     ro="Factura trebuie să aibă suma de plată (BT-115, cbc:PayableAmount).",
@@ -69,7 +74,7 @@ def br_15(doc: UblDocument) -> Iterator[Node]:
     return _missing(doc, "cbc:PayableAmount")
 
 
-@RULES.rule(
+@_RULES.rule(
     "BR-CO-10",
     "fatal",
     ro="Suma valorilor nete ale liniilor (BT-106) trebuie să fie egală cu suma valorilor nete ale tuturor "
@@ -109,7 +114,7 @@ def _sum_check(doc: UblDocument, name: str, charge: bool) -> Iterator[Hit]:
             yield Hit(given, {"found": given.text, "expected": expected})
 
 
-@RULES.rule(
+@_RULES.rule(
     "BR-CO-11",
     "fatal",
     ro="Totalul deducerilor la nivel de document (BT-107) trebuie să fie egal cu suma deducerilor (BT-92): "
@@ -121,7 +126,7 @@ def br_co_11(doc: UblDocument) -> Iterator[Hit]:
     return _sum_check(doc, "cbc:AllowanceTotalAmount", charge=False)
 
 
-@RULES.rule(
+@_RULES.rule(
     "BR-CO-12",
     "fatal",
     ro="Totalul taxelor suplimentare la nivel de document (BT-108) trebuie să fie egal cu suma taxelor "
@@ -133,7 +138,7 @@ def br_co_12(doc: UblDocument) -> Iterator[Hit]:
     return _sum_check(doc, "cbc:ChargeTotalAmount", charge=True)
 
 
-@RULES.rule(
+@_RULES.rule(
     "BR-CO-13",
     "fatal",
     ro="Totalul fără TVA (BT-109) trebuie să fie egal cu suma valorilor nete ale liniilor (BT-106) minus "
@@ -163,7 +168,7 @@ def br_co_13(doc: UblDocument) -> Iterator[Hit]:
             yield Hit(node or total, {"found": node.text if node else "-", "expected": expected or "-"})
 
 
-@RULES.rule(
+@_RULES.rule(
     "BR-CO-14",
     "fatal",
     ro="TVA totală (BT-110) trebuie să fie egală cu suma valorilor TVA din defalcare (BT-117): găsit "
@@ -186,7 +191,7 @@ def br_co_14(doc: UblDocument) -> Iterator[Hit]:
             yield Hit(given or tax_total, {"found": given.text if given else "-", "expected": expected})
 
 
-@RULES.rule(
+@_RULES.rule(
     "BR-CO-16",
     "fatal",
     ro="Suma de plată (BT-115) trebuie să fie egală cu totalul cu TVA (BT-112) minus suma plătită (BT-113) "
@@ -232,7 +237,7 @@ def _vat_categories(subtotal: Node) -> list[Node]:
     return [c for c in subtotal.kids("cac:TaxCategory") if is_vat(c)]
 
 
-@RULES.rule(
+@_RULES.rule(
     "BR-CO-17",
     "fatal",
     ro="Valoarea TVA a grupului (BT-117) trebuie să fie egală cu baza impozabilă (BT-116) înmulțită cu cota "
@@ -256,7 +261,7 @@ def br_co_17(doc: UblDocument) -> Iterator[Node]:
             yield subtotal.first("cbc:TaxAmount") or subtotal
 
 
-@RULES.rule(
+@_RULES.rule(
     "BR-45",
     "fatal",
     ro="Fiecare grup de defalcare a TVA (BG-23) trebuie să aibă baza impozabilă (BT-116, cbc:TaxableAmount).",
@@ -266,7 +271,7 @@ def br_45(doc: UblDocument) -> Iterator[Node]:
     return (s for s in _subtotals(doc) if not s.kids("cbc:TaxableAmount"))
 
 
-@RULES.rule(
+@_RULES.rule(
     "BR-46",
     "fatal",
     ro="Fiecare grup de defalcare a TVA (BG-23) trebuie să aibă valoarea TVA (BT-117, cbc:TaxAmount).",
@@ -276,7 +281,7 @@ def br_46(doc: UblDocument) -> Iterator[Node]:
     return (s for s in _subtotals(doc) if not s.kids("cbc:TaxAmount"))
 
 
-@RULES.rule(
+@_RULES.rule(
     "BR-47",
     "fatal",
     ro="Fiecare grup de defalcare a TVA (BG-23) trebuie să aibă codul categoriei de TVA (BT-118, "
@@ -293,7 +298,7 @@ def br_47(doc: UblDocument) -> Iterator[Node]:
             yield subtotal
 
 
-@RULES.rule(
+@_RULES.rule(
     "BR-48",
     "fatal",
     ro="Fiecare grup de defalcare a TVA (BG-23) trebuie să aibă cota TVA (BT-119, cbc:Percent), cu excepția "
@@ -313,3 +318,6 @@ def br_48(doc: UblDocument) -> Iterator[Node]:
                     break
             else:
                 yield subtotal
+
+
+_RULES.register(RULES)
