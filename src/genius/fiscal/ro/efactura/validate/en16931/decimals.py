@@ -10,6 +10,7 @@ evaluated on the TaxAmount element, which has no such child.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator
 
 from genius.fiscal.ro.efactura.validate.document import Node, UblDocument
@@ -254,8 +255,43 @@ def _rule(rule_id: str, bt: str, ro: str, en: str) -> Rule:
     )
 
 
+# Both rules fire only on an amount whose string value has a '.' followed by 3 or more characters.
+# A '.' with fewer after it cannot be followed by one with more, so over the texts joined with NUL
+# (never in XML text) this finds exactly the texts with such a first '.'.
+_LONG_FRACTION = re.compile(r"\.[^\x00]{3}")
+_PLAIN = "en16931.decimals.plain"  # doc.memo key: _amounts_plain's answer
+if any(name.endswith("PriceAmount") or not name.endswith("Amount") for _, _, name, *_ in _TABLE):
+    raise ValueError("decimals: every BR-DEC amount must be one _amounts_plain reads")
+
+
+def _amounts_plain(doc: UblDocument) -> bool:
+    """True when no rule of this module can fire: every element named ``...Amount`` (other than
+    ``...PriceAmount``) is a leaf whose text has at most two characters after its first '.'.
+
+    Read once per document for both checks; False sends them to their rule-by-rule code.
+    """
+    plain = doc.memo.get(_PLAIN)
+    if plain is None:
+        plain = doc.memo[_PLAIN] = _read_amounts(doc)
+    return plain  # type: ignore[return-value]
+
+
+def _read_amounts(doc: UblDocument) -> bool:
+    texts = []
+    for name in doc.names_ending("Amount"):
+        if name.endswith("PriceAmount"):
+            continue
+        for node in doc.all(name):
+            if len(node.el):  # a child (element, comment, PI): its string value is not its text
+                return False
+            texts.append(node.text)
+    return _LONG_FRACTION.search("\x00".join(texts)) is None
+
+
 @RULES.group([_rule(rule_id, bt, ro, en) for ids, _, _, bt, ro, en in _TABLE for rule_id in ids])
 def decimal_places(doc: UblDocument) -> Iterator[tuple[str, Hit]]:
+    if _amounts_plain(doc):
+        return
     found: dict[Contexts, list[Node]] = {}  # each context list once (rows share them)
     for ids, contexts, name, _, _, _ in _TABLE:
         nodes = found.get(contexts)
@@ -279,6 +315,8 @@ def decimal_places(doc: UblDocument) -> Iterator[tuple[str, Hit]]:
     en="Amounts may have at most 2 decimals (item prices may have more): '{value}'.",
 )
 def ubl_dt_01(doc: UblDocument) -> Iterator[Hit]:
+    if _amounts_plain(doc):
+        return
     # //*[ends-with(name(), 'Amount') and not(ends-with(name(), 'PriceAmount'))
     #     and not(ancestor::cac:Price/cac:AllowanceCharge)]
     for name in doc.names_ending("Amount"):
