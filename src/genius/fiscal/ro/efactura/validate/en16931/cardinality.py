@@ -126,7 +126,6 @@ _Row = tuple[str, int, tuple[str, ...], "Count | None"]
 _Rows = tuple[tuple[_Row, "frozenset[str] | None"], ...]
 
 _PARENT = attrgetter("parent")
-_NAME = attrgetter("name")
 
 
 @cache
@@ -145,15 +144,23 @@ def _by_context() -> tuple[tuple[str, _Rows], ...]:
 
 
 @cache
-def _counted_names() -> frozenset[str]:
-    return frozenset(name for _, rows in _by_context() for _, names in rows for name in names or ())
+def _row_names() -> tuple[frozenset[str], ...]:
+    """The names each fast-decidable row counts through."""
+    return tuple(names for _, rows in _by_context() for _, names in rows if names is not None)
+
+
+def _counted_names(doc: UblDocument) -> frozenset[str]:
+    """The names of the rows that can count anything here: those whose names all occur in ``doc``
+    (a row through an absent name counts 0; the usual ones: a few rows and rare names)."""
+    present = doc.by_name.keys()
+    return frozenset().union(*[names for names in _row_names() if names <= present])
 
 
 def _repeated(doc: UblDocument, names: frozenset[str]) -> set[str]:
     """The names among ``names`` that occur more than once below one parent somewhere in ``doc``."""
     by_name = doc.by_name
     repeated = set()
-    for name in names.intersection(by_name):
+    for name in names:
         nodes = by_name[name]
         # fewer distinct parents than elements: two of them are siblings
         if len(nodes) > 1 and len(set(map(_PARENT, nodes))) < len(nodes):
@@ -166,7 +173,7 @@ def cardinalities(doc: UblDocument) -> Iterator[tuple[str, Node]]:
     # Every row is "count(path) <= n" with n >= 1: a count of 2 or more needs two same-named
     # siblings on its path. So only the rows through a name that is repeated below some parent
     # are evaluated (usually none: a one-off check of the counted names decides them all).
-    repeated = _repeated(doc, _counted_names())
+    repeated = _repeated(doc, _counted_names(doc))
     if not repeated:
         return
     for context, all_rows in _by_context():
@@ -269,32 +276,13 @@ def ubl_sr_47(doc: UblDocument) -> Iterator[Node]:
     needs=("cac:InvoiceLine", "cac:CreditNoteLine"),
 )
 def ubl_sr_48(doc: UblDocument) -> Iterator[Node]:
-    lines = (*doc.all("cac:InvoiceLine"), *doc.all("cac:CreditNoteLine"))
-    if _one_category_per_line(doc, lines):
-        return
-    for line in lines:
+    for line in (*doc.all("cac:InvoiceLine"), *doc.all("cac:CreditNoteLine")):
         # count(cac:Item/cac:ClassifiedTaxCategory), written out (per line)
         count = 0
         for item in line._kids.get("cac:Item", ()):
             count += len(item._kids.get("cac:ClassifiedTaxCategory", ()))
         if count != 1:
             yield line
-
-
-def _one_category_per_line(doc: UblDocument, lines: tuple[Node, ...]) -> bool:
-    """True when every line has exactly one ``cac:Item/cac:ClassifiedTaxCategory`` (False: look closer).
-
-    So when the document's categories are as many as the lines, each one's parent is a cac:Item and
-    their grandparents are the lines, each once.
-    """
-    categories = doc.all("cac:ClassifiedTaxCategory")
-    if len(categories) != len(lines):
-        return False
-    items = list(map(_PARENT, categories))
-    if list(map(_NAME, items)).count("cac:Item") != len(items):
-        return False
-    owners = set(map(_PARENT, items))
-    return len(owners) == len(lines) and owners.issuperset(lines)
 
 
 @RULES.rule(

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator
+from itertools import chain, compress
+from operator import attrgetter
 
 from genius.fiscal.ro.efactura.validate.document import Node, UblDocument
 from genius.fiscal.ro.efactura.validate.en16931.selectors import (
@@ -276,16 +278,32 @@ def _amounts_plain(doc: UblDocument) -> bool:
     return plain  # type: ignore[return-value]
 
 
+class _ReadNames(dict[str, bool]):
+    """Qualified name -> whether _read_amounts reads it (``...Amount``, not ``...PriceAmount``).
+
+    Filled on first sight, like document._QNAME_CACHE (a function of the name alone, the same for
+    every document); stops growing at 4,096 names. Looked up from C, name by name, in one call.
+    """
+
+    def __missing__(self, name: str) -> bool:
+        read = name.endswith("Amount") and not name.endswith("PriceAmount")
+        if len(self) < 4096:
+            self[name] = read
+        return read
+
+
+_READ_NAMES = _ReadNames()
+_ELEMENT = attrgetter("el")
+_TEXT = attrgetter("text")
+
+
 def _read_amounts(doc: UblDocument) -> bool:
-    texts = []
-    for name in doc.names_ending("Amount"):
-        if name.endswith("PriceAmount"):
-            continue
-        for node in doc.all(name):
-            if len(node.el):  # a child (element, comment, PI): its string value is not its text
-                return False
-            texts.append(node.text)
-    return _LONG_FRACTION.search("\x00".join(texts)) is None
+    by_name = doc.by_name
+    names = compress(by_name, map(_READ_NAMES.__getitem__, by_name))
+    nodes = list(chain.from_iterable(map(by_name.__getitem__, names)))
+    if any(map(len, map(_ELEMENT, nodes))):  # a child (element, comment, PI): more than its text
+        return False
+    return _LONG_FRACTION.search("\x00".join(map(_TEXT, nodes))) is None
 
 
 @RULES.group([_rule(rule_id, bt, ro, en) for ids, _, _, bt, ro, en in _TABLE for rule_id in ids])
