@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import cache
 from importlib.resources import files
+from operator import attrgetter
 
 from genius.fiscal.ro.efactura.validate.document import Node, UblDocument
 from genius.fiscal.ro.efactura.validate.en16931.selectors import is_allowance, is_charge, matching
@@ -85,13 +86,26 @@ def _invoice_object_ids(root: Node) -> int:
     )
 
 
-_COUNTERS: dict[str, Count] = {
-    "@invoice_object_ids": _invoice_object_ids,
-    "@seller_vat_ids": _party_tax_ids("cac:AccountingSupplierParty/cac:Party", vat=True),
-    "@seller_other_tax_ids": _party_tax_ids("cac:AccountingSupplierParty/cac:Party", vat=False),
-    "@buyer_vat_ids": _party_tax_ids("cac:AccountingCustomerParty/cac:Party", vat=True),
-    "@payment_means_names": lambda r: sum(
-        1 for c in r.findall("cac:PaymentMeans/cbc:PaymentMeansCode") if c.attr("name") is not None
+# counter -> (the count, the names whose repetition under one parent it needs to exceed 1)
+_COUNTERS: dict[str, tuple[Count, tuple[str, ...]]] = {
+    "@invoice_object_ids": (_invoice_object_ids, ("cac:AdditionalDocumentReference", "cbc:ID")),
+    "@seller_vat_ids": (
+        _party_tax_ids("cac:AccountingSupplierParty/cac:Party", vat=True),
+        ("cac:AccountingSupplierParty", "cac:Party", "cac:PartyTaxScheme", "cbc:CompanyID"),
+    ),
+    "@seller_other_tax_ids": (
+        _party_tax_ids("cac:AccountingSupplierParty/cac:Party", vat=False),
+        ("cac:AccountingSupplierParty", "cac:Party", "cac:PartyTaxScheme", "cbc:CompanyID"),
+    ),
+    "@buyer_vat_ids": (
+        _party_tax_ids("cac:AccountingCustomerParty/cac:Party", vat=True),
+        ("cac:AccountingCustomerParty", "cac:Party", "cac:PartyTaxScheme", "cbc:CompanyID"),
+    ),
+    "@payment_means_names": (
+        lambda r: sum(
+            1 for c in r.findall("cac:PaymentMeans/cbc:PaymentMeansCode") if c.attr("name") is not None
+        ),
+        ("cac:PaymentMeans", "cbc:PaymentMeansCode"),
     ),
 }
 
@@ -108,22 +122,64 @@ def _limit_rule(limit: _Limit) -> Rule:
 
 # One row of a context: (rule, at most, path steps or () for a counter, the counter or None).
 _Row = tuple[str, int, tuple[str, ...], "Count | None"]
+# The rows of one context, each with the names it counts through (None: always evaluated).
+_Rows = tuple[tuple[_Row, "frozenset[str] | None"], ...]
+
+_PARENT = attrgetter("parent")
 
 
 @cache
-def _by_context() -> tuple[tuple[str, tuple[_Row, ...]], ...]:
+def _by_context() -> tuple[tuple[str, _Rows], ...]:
     """The CSV rows grouped by context; a path row keeps its steps (counted inline, see below)."""
-    grouped: dict[str, list[_Row]] = {}
+    grouped: dict[str, list[tuple[_Row, frozenset[str] | None]]] = {}
     for limit in _limits():
-        counter = _COUNTERS.get(limit.counted)
-        steps = () if counter is not None else tuple(limit.counted.split("/"))
-        grouped.setdefault(limit.context, []).append((limit.rule_id, limit.at_most, steps, counter))
+        found = _COUNTERS.get(limit.counted)
+        counter, names = found if found is not None else (None, tuple(limit.counted.split("/")))
+        steps = () if counter is not None else names
+        row: _Row = (limit.rule_id, limit.at_most, steps, counter)
+        # A count above 1 needs some element along the path with two children of the next name;
+        # a limit below 1 is not decided that way.
+        grouped.setdefault(limit.context, []).append((row, frozenset(names) if limit.at_most >= 1 else None))
     return tuple((context, tuple(rows)) for context, rows in grouped.items())
+
+
+@cache
+def _row_names() -> tuple[frozenset[str], ...]:
+    """The names each fast-decidable row counts through."""
+    return tuple(names for _, rows in _by_context() for _, names in rows if names is not None)
+
+
+def _counted_names(doc: UblDocument) -> frozenset[str]:
+    """The names of the rows that can count anything here: those whose names all occur in ``doc``
+    (a row through an absent name counts 0; the usual ones: a few rows and rare names)."""
+    present = doc.by_name.keys()
+    return frozenset().union(*[names for names in _row_names() if names <= present])
+
+
+def _repeated(doc: UblDocument, names: frozenset[str]) -> set[str]:
+    """The names among ``names`` that occur more than once below one parent somewhere in ``doc``."""
+    by_name = doc.by_name
+    repeated = set()
+    for name in names:
+        nodes = by_name[name]
+        # fewer distinct parents than elements: two of them are siblings
+        if len(nodes) > 1 and len(set(map(_PARENT, nodes))) < len(nodes):
+            repeated.add(name)
+    return repeated
 
 
 @RULES.group([_limit_rule(limit) for limit in _limits()])
 def cardinalities(doc: UblDocument) -> Iterator[tuple[str, Node]]:
-    for context, rows in _by_context():
+    # Every row is "count(path) <= n" with n >= 1: a count of 2 or more needs two same-named
+    # siblings on its path. So only the rows through a name that is repeated below some parent
+    # are evaluated (usually none: a one-off check of the counted names decides them all).
+    repeated = _repeated(doc, _counted_names(doc))
+    if not repeated:
+        return
+    for context, all_rows in _by_context():
+        rows = [row for row, names in all_rows if names is None or not repeated.isdisjoint(names)]
+        if not rows:
+            continue
         if context == "/":
             nodes: list[Node] | tuple[Node, ...] = (doc.root,) if doc.is_ubl else ()
         else:
@@ -150,15 +206,20 @@ def cardinalities(doc: UblDocument) -> Iterator[tuple[str, Node]]:
 
 def _distinct_values(doc: UblDocument, name: str) -> int:
     # count(//name[not(preceding::name/. = .)]): how many different values appear.
-    return len({n.string_value for n in doc.all(name)})
+    nodes = doc.all(name)
+    if len(nodes) < 2:  # (no string values to read)
+        return len(nodes)
+    return len({n.string_value for n in nodes})
 
 
 def _sepa_ids(doc: UblDocument) -> int:
-    return sum(
-        1
-        for n in matching(doc, "cac:PartyIdentification/cbc:ID")
-        if (n.attr("schemeID") or "").upper() == "SEPA"
-    )
+    # The cbc:ID children of the cac:PartyIdentification elements: the nodes of
+    # matching("cac:PartyIdentification/cbc:ID") (only their number matters), without a walk over
+    # every cbc:ID of the document.
+    ids = [i for p in doc.all("cac:PartyIdentification") for i in p._kids.get("cbc:ID", ())]
+    if len(ids) < 2:
+        return len(ids)  # (fewer than two: no scheme to read for "more than one")
+    return sum(1 for n in ids if (n.attr("schemeID") or "").upper() == "SEPA")
 
 
 def _path(path: str) -> Count:

@@ -10,7 +10,10 @@ evaluated on the TaxAmount element, which has no such child.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator
+from itertools import chain, compress
+from operator import attrgetter
 
 from genius.fiscal.ro.efactura.validate.document import Node, UblDocument
 from genius.fiscal.ro.efactura.validate.en16931.selectors import (
@@ -254,8 +257,59 @@ def _rule(rule_id: str, bt: str, ro: str, en: str) -> Rule:
     )
 
 
+# Both rules fire only on an amount whose string value has a '.' followed by 3 or more characters.
+# A '.' with fewer after it cannot be followed by one with more, so over the texts joined with NUL
+# (never in XML text) this finds exactly the texts with such a first '.'.
+_LONG_FRACTION = re.compile(r"\.[^\x00]{3}")
+_PLAIN = "en16931.decimals.plain"  # doc.memo key: _amounts_plain's answer
+if any(name.endswith("PriceAmount") or not name.endswith("Amount") for _, _, name, *_ in _TABLE):
+    raise ValueError("decimals: every BR-DEC amount must be one _amounts_plain reads")
+
+
+def _amounts_plain(doc: UblDocument) -> bool:
+    """True when no rule of this module can fire: every element named ``...Amount`` (other than
+    ``...PriceAmount``) is a leaf whose text has at most two characters after its first '.'.
+
+    Read once per document for both checks; False sends them to their rule-by-rule code.
+    """
+    plain = doc.memo.get(_PLAIN)
+    if plain is None:
+        plain = doc.memo[_PLAIN] = _read_amounts(doc)
+    return plain  # type: ignore[return-value]
+
+
+class _ReadNames(dict[str, bool]):
+    """Qualified name -> whether _read_amounts reads it (``...Amount``, not ``...PriceAmount``).
+
+    Filled on first sight, like document._QNAME_CACHE (a function of the name alone, the same for
+    every document); stops growing at 4,096 names. Looked up from C, name by name, in one call.
+    """
+
+    def __missing__(self, name: str) -> bool:
+        read = name.endswith("Amount") and not name.endswith("PriceAmount")
+        if len(self) < 4096:
+            self[name] = read
+        return read
+
+
+_READ_NAMES = _ReadNames()
+_ELEMENT = attrgetter("el")
+_TEXT = attrgetter("text")
+
+
+def _read_amounts(doc: UblDocument) -> bool:
+    by_name = doc.by_name
+    names = compress(by_name, map(_READ_NAMES.__getitem__, by_name))
+    nodes = list(chain.from_iterable(map(by_name.__getitem__, names)))
+    if any(map(len, map(_ELEMENT, nodes))):  # a child (element, comment, PI): more than its text
+        return False
+    return _LONG_FRACTION.search("\x00".join(map(_TEXT, nodes))) is None
+
+
 @RULES.group([_rule(rule_id, bt, ro, en) for ids, _, _, bt, ro, en in _TABLE for rule_id in ids])
 def decimal_places(doc: UblDocument) -> Iterator[tuple[str, Hit]]:
+    if _amounts_plain(doc):
+        return
     found: dict[Contexts, list[Node]] = {}  # each context list once (rows share them)
     for ids, contexts, name, _, _, _ in _TABLE:
         nodes = found.get(contexts)
@@ -279,6 +333,8 @@ def decimal_places(doc: UblDocument) -> Iterator[tuple[str, Hit]]:
     en="Amounts may have at most 2 decimals (item prices may have more): '{value}'.",
 )
 def ubl_dt_01(doc: UblDocument) -> Iterator[Hit]:
+    if _amounts_plain(doc):
+        return
     # //*[ends-with(name(), 'Amount') and not(ends-with(name(), 'PriceAmount'))
     #     and not(ancestor::cac:Price/cac:AllowanceCharge)]
     for name in doc.names_ending("Amount"):
