@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Container
 from typing import Final
 
 from genius.fiscal.ro.efactura.validate.document import Node, UblDocument
@@ -35,27 +35,12 @@ class ScreenedRuleSet(RuleSet):
         self._screen = screen
         self._covered = frozenset(covered)
 
-    def run(self, document: UblDocument) -> list[Finding]:
+    def run(self, document: UblDocument, skip: Container[object] = ()) -> list[Finding]:
         doubtful = self._screen(document) if self._screen is not None else None
         if doubtful is None:
-            return RuleSet.run(self, document)
-        findings: list[Finding] = []
-        covered = self._covered
-        rules = self.rules
-        present = document.by_name
-        # RuleSet.run's loop, without the cleared checks.
-        for rule, check, needs in self._checks:
-            if check in covered and check not in doubtful:
-                continue
-            if needs and not any(name in present for name in needs):
-                continue
-            if rule is not None:
-                for violation in check(document):
-                    findings.append(rule.finding(document, violation))  # type: ignore[arg-type]
-            else:
-                for rule_id, violation in check(document):  # type: ignore[misc]
-                    findings.append(rules[rule_id].finding(document, violation))
-        return findings
+            return RuleSet.run(self, document, skip)
+        cleared = self._covered.difference(doubtful)
+        return RuleSet.run(self, document, cleared.union(skip) if skip else cleared)
 
 
 RULES = ScreenedRuleSet("ciusro")
