@@ -17,7 +17,7 @@ from genius.fiscal.ro.efactura.validate.en16931.selectors import (
     is_vat,
     matching,
 )
-from genius.fiscal.ro.efactura.validate.en16931.totals_fast import passes
+from genius.fiscal.ro.efactura.validate.en16931.totals_fast import passes, payable_matches
 from genius.fiscal.ro.efactura.validate.registry import Hit, RuleSet
 
 RULES = RuleSet("en16931.totals")
@@ -212,14 +212,7 @@ def br_co_16(doc: UblDocument) -> Iterator[Hit]:
             assert (
                 payable is not None and inclusive is not None and prepaid is not None and rounding is not None
             )
-            if not has_prepaid and not has_rounding:
-                ok = payable == inclusive
-            elif has_prepaid and not has_rounding:
-                ok = payable == round2(inclusive - prepaid)
-            elif has_prepaid:
-                ok = round2(payable - rounding) == round2(inclusive - prepaid)
-            else:
-                ok = round2(payable - rounding) == inclusive
+            ok = payable_matches(payable, inclusive, prepaid, rounding, has_prepaid, has_rounding)
         if not ok:
             node = total.first("cbc:PayableAmount")
             yield Hit(node or total, {"found": node.text if node else "-"})

@@ -119,13 +119,9 @@ def _decide(doc: UblDocument) -> bool:
         rounding = decimal(rounding_nodes[0]) if rounding_nodes else _ZERO
         if prepaid is None or rounding is None:
             return False
-        if not rounding_nodes:
-            ok = payable == round2(inclusive - prepaid)
-        elif prepaid_nodes:
-            ok = round2(payable - rounding) == round2(inclusive - prepaid)
-        else:
-            ok = round2(payable - rounding) == inclusive
-        if not ok:
+        if not payable_matches(
+            payable, inclusive, prepaid, rounding, bool(prepaid_nodes), bool(rounding_nodes)
+        ):
             return False
 
     # BR-CO-17, BR-45..48 on every cac:TaxTotal/cac:TaxSubtotal (wherever it occurs).
@@ -170,3 +166,21 @@ def _decide(doc: UblDocument) -> bool:
 
 
 passes = decided_once("totals.passes", _decide)
+
+
+def payable_matches(
+    payable: Decimal,
+    inclusive: Decimal,
+    prepaid: Decimal,
+    rounding: Decimal,
+    has_prepaid: bool,
+    has_rounding: bool,
+) -> bool:
+    """BR-CO-16's test: amount due = total with VAT - paid + rounding, rounded where ANAF's XSLT rounds."""
+    if not has_prepaid and not has_rounding:
+        return payable == inclusive
+    if not has_rounding:
+        return payable == round2(inclusive - prepaid)
+    if has_prepaid:
+        return round2(payable - rounding) == round2(inclusive - prepaid)
+    return round2(payable - rounding) == inclusive
