@@ -217,12 +217,7 @@ def _payment_means(invoice: Invoice, out: list[str], t: list[str]) -> None:
             out.append(f"{I1}<cac:PaymentMeans>")
             code = means.means_code
             text = means.means_text if first else None
-            t.append(code)
-            if text is None:
-                out.append(f"{I2}<cbc:PaymentMeansCode>{code}</cbc:PaymentMeansCode>")
-            else:
-                t.append(text)
-                out.append(f'{I2}<cbc:PaymentMeansCode name="{text}">{code}</cbc:PaymentMeansCode>')
+            ident(out, t, I2, "cbc:PaymentMeansCode", code, text, attribute="name")
             if first and invoice.is_credit_note:
                 opt(out, t, I2, "cbc:PaymentDueDate", _iso(invoice.due_date))
             opt(out, t, I2, "cbc:PaymentID", means.remittance_information)

@@ -45,14 +45,16 @@ def opt(out: list[str], t: list[Any], indent: str, name: str, text: Any) -> None
         out.append(f"{indent}<{name}>{text}</{name}>")
 
 
-def ident(out: list[str], t: list[Any], indent: str, name: str, value: Any, scheme: Any) -> None:
-    """A basic element with an optional ``schemeID``."""
+def ident(
+    out: list[str], t: list[Any], indent: str, name: str, value: Any, scheme: Any, attribute: str = "schemeID"
+) -> None:
+    """A basic element with an optional attribute (``schemeID`` unless ``attribute`` names another)."""
     t.append(value)
     if scheme is None:
         out.append(f"{indent}<{name}>{value}</{name}>")
     else:
         t.append(scheme)
-        out.append(f'{indent}<{name} schemeID="{scheme}">{value}</{name}>')
+        out.append(f'{indent}<{name} {attribute}="{scheme}">{value}</{name}>')
 
 
 def money(out: list[str], t: list[Any], indent: str, name: str, value: Any, currency: Any) -> None:
