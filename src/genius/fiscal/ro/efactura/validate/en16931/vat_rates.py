@@ -7,12 +7,17 @@
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable, Iterator
 from decimal import Decimal
 
-from genius.fiscal.ro.efactura.validate.document import Node, UblDocument, parse_xs_decimal, round2
-from genius.fiscal.ro.efactura.validate.en16931.selectors import as_double, decimal_of, numeric_compare
+from genius.fiscal.ro.efactura.validate.document import Node, UblDocument, parse_xs_decimal
+from genius.fiscal.ro.efactura.validate.en16931.selectors import (
+    as_double,
+    decimal_of,
+    numeric_compare,
+    tax_within_one,
+    within_one,
+)
 from genius.fiscal.ro.efactura.validate.en16931.vat_facts import (
     BY_CODE,
     BY_PREFIX,
@@ -31,16 +36,6 @@ _BY_CATEGORY = CategoryRules(RULES)
 _ZERO_RATED = ("BR-AE", "BR-E", "BR-G", "BR-IC", "BR-Z")  # rate must be 0
 _WITH_REASON = ("BR-AE", "BR-E", "BR-G", "BR-IC", "BR-O")  # exemption reason required (10)
 _ZERO = Decimal(0)
-# The fast tests' bounds (negated once here: ``-x`` makes a new Decimal on every call).
-_LIMIT = Decimal(10**12)  # below 2**40: xs:double keeps such an amount within 2**-13
-_LIMIT_NEG = -_LIMIT
-_RATE_LIMIT = Decimal(1000)
-_RATE_LIMIT_NEG = -_RATE_LIMIT
-_NEAR = Decimal(99)  # (hundredths) the gap that certainly passes BR-x-09's ±1 window
-_NEAR_NEG = -_NEAR
-_HALF = Decimal("0.5")
-_HALF_NEG = -_HALF
-_HUNDRED = Decimal(100)
 
 
 # -- 05/06/07: the rate ---------------------------------------------------------------------------
@@ -166,7 +161,7 @@ def _taxable_ok(
             continue
         total = basis(doc, name, cat.code, rate).total
         expected = str(total)
-        if amount is not None and _within_one(doc, amount, total):
+        if amount is not None and within_one(doc, amount, total):
             return True, expected
     return False, expected
 
@@ -181,21 +176,8 @@ def _tax_ok(prefix: str, doc: UblDocument, category: Node, subtotal: Node) -> bo
     taxable = decimal_of(doc, subtotal, "cbc:TaxableAmount")
     rate = decimal_of(doc, category, "cbc:Percent")
     if tax is not None and taxable is not None and rate is not None:
-        return _tax_near(tax, taxable, rate)
+        return tax_within_one(tax, taxable, rate)
     return False
-
-
-def _tax_near(tax: Decimal, taxable: Decimal, rate: Decimal) -> bool:
-    """``abs(tax) - 1 < round2(abs(taxable) * (rate / 100)) < abs(tax) + 1`` (BR-x-09)."""
-    if _LIMIT_NEG < tax < _LIMIT and _LIMIT_NEG < taxable < _LIMIT and _RATE_LIMIT_NEG < rate < _RATE_LIMIT:
-        # round2(v) is within 0.005 of v = abs(taxable) * rate / 100, and the steps' rounding at 28
-        # digits adds < 1e-12 at these sizes, so a gap under 0.99 keeps the rounded value inside
-        # the ±1 window: one product, no division (copy_abs: abs without the context's rounding).
-        gap = taxable.copy_abs() * rate - tax.copy_abs() * _HUNDRED
-        if _NEAR_NEG < gap < _NEAR:
-            return True
-    expected = round2(abs(taxable) * (rate / 100))
-    return abs(tax) - 1 < expected < abs(tax) + 1
 
 
 def _tax_check(prefix: str, cat: VatCategory) -> Callable[[UblDocument], Iterator[Node]]:
@@ -352,19 +334,6 @@ def _plain_total(places: tuple[Place | None, Place | None, Place | None]) -> Dec
     return line_sum + charge_sum - allowance_sum
 
 
-def _within_one(doc: UblDocument, amount: Node, total: Decimal) -> bool:
-    """``xs:decimal(amount - 1) < total < xs:decimal(amount + 1)``, the amount cast to xs:double."""
-    taxable = doc.decimal(amount)  # (BR-x-09 reads it as well)
-    if taxable is not None and _LIMIT_NEG < taxable < _LIMIT and _HALF_NEG < total - taxable < _HALF:
-        # the double is within 2**-13 of the decimal (and so is the double minus/plus 1): a total
-        # within 0.5 of the decimal is inside the window without converting a float to Decimal
-        return True
-    # ../xs:decimal(cbc:TaxableAmount - 1): untyped minus integer is xs:double arithmetic.
-    # (Saxon stops on xs:decimal(NaN/INF); we report the rule as broken instead.)
-    double = as_double(amount.text)
-    return double is not None and math.isfinite(double) and Decimal(double - 1) < total < Decimal(double + 1)
-
-
 def _plain_pass(doc: UblDocument, plain: PlainVat, code: str) -> bool:
     """Every BR-<code>-05..10 holds on a plain document: 05/06/07 on the distinct rates, 08/09/10
     per breakdown group, each value read once (as _taxable_ok, _tax_ok and _has_reason decide)."""
@@ -403,7 +372,7 @@ def _plain_pass(doc: UblDocument, plain: PlainVat, code: str) -> bool:
         rate = None if percents is None else decimal(percents[0])
         if rate is not None:  # 08 (without a rate it holds)
             total = _rate_total(prefix, rate, places)
-            if total is None or amount is None or not _within_one(doc, amount, total):
+            if total is None or amount is None or not within_one(doc, amount, total):
                 return False
         tax = decimal(subtotal.first("cbc:TaxAmount"))
         taxable = decimal(amount)
@@ -411,7 +380,7 @@ def _plain_pass(doc: UblDocument, plain: PlainVat, code: str) -> bool:
             tax is None
             or taxable is None
             or rate is None
-            or not _tax_near(tax, taxable, rate)  # 09
+            or not tax_within_one(tax, taxable, rate)  # 09
             or ("cbc:TaxExemptionReason" in kids or "cbc:TaxExemptionReasonCode" in kids) != required  # 10
         ):
             return False
