@@ -6,6 +6,7 @@ like its schematron test.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
 
@@ -14,9 +15,21 @@ from genius.fiscal.ro.efactura.validate.document import (
     UblDocument,
     normalize_space,
     parse_xs_boolean,
+    round2,
 )
 
 LINE_NAMES = ("cac:InvoiceLine", "cac:CreditNoteLine")
+
+# The fast tests' bounds (negated once here: ``-x`` makes a new Decimal on every call).
+_LIMIT = Decimal(10**12)  # below 2**40: xs:double keeps such an amount within 2**-13
+_LIMIT_NEG = -_LIMIT
+_RATE_LIMIT = Decimal(1000)
+_RATE_LIMIT_NEG = -_RATE_LIMIT
+_NEAR = Decimal(99)  # (hundredths) a gap that certainly passes tax_within_one's ±1 window
+_NEAR_NEG = -_NEAR
+_HALF = Decimal("0.5")
+_HALF_NEG = -_HALF
+_HUNDRED = Decimal(100)
 
 
 def is_allowance(charge: Node) -> bool:
@@ -160,3 +173,29 @@ def numeric_compare(nodes: Iterable[Node], op: str, limit: float) -> bool:
         ):
             return True
     return False
+
+
+def tax_within_one(tax: Decimal, taxable: Decimal, rate: Decimal) -> bool:
+    """``abs(tax) - 1 < round2(abs(taxable) * (rate / 100)) < abs(tax) + 1`` (BR-x-09, BR-CO-17)."""
+    if _LIMIT_NEG < tax < _LIMIT and _LIMIT_NEG < taxable < _LIMIT and _RATE_LIMIT_NEG < rate < _RATE_LIMIT:
+        # round2(v) is within 0.005 of v = abs(taxable) * rate / 100, and the steps' rounding at 28
+        # digits adds < 1e-12 at these sizes, so a gap under 0.99 keeps the rounded value inside
+        # the ±1 window: one product, no division (copy_abs: abs without the context's rounding).
+        gap = taxable.copy_abs() * rate - tax.copy_abs() * _HUNDRED
+        if _NEAR_NEG < gap < _NEAR:
+            return True
+    expected = round2(abs(taxable) * (rate / 100))
+    return abs(tax) - 1 < expected < abs(tax) + 1
+
+
+def within_one(doc: UblDocument, amount: Node, total: Decimal) -> bool:
+    """``xs:decimal(amount - 1) < total < xs:decimal(amount + 1)``, the amount cast to xs:double."""
+    taxable = doc.decimal(amount)  # (cached: the rules read it as well)
+    if taxable is not None and _LIMIT_NEG < taxable < _LIMIT and _HALF_NEG < total - taxable < _HALF:
+        # the double is within 2**-13 of the decimal (and so is the double minus/plus 1): a total
+        # within 0.5 of the decimal is inside the window without converting a float to Decimal
+        return True
+    # ../xs:decimal(cbc:TaxableAmount - 1): untyped minus integer is xs:double arithmetic.
+    # (Saxon stops on xs:decimal(NaN/INF); we report the rule as broken instead.)
+    double = as_double(amount.text)
+    return double is not None and math.isfinite(double) and Decimal(double - 1) < total < Decimal(double + 1)

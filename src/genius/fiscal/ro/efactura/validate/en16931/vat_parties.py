@@ -9,7 +9,7 @@ from genius.fiscal.ro.efactura.validate.document import UblDocument
 from genius.fiscal.ro.efactura.validate.en16931.selectors import is_vat
 
 _SELLER = "cac:AccountingSupplierParty"
-_SCHEMES = "cac:Party/cac:PartyTaxScheme"
+_BUYER = "cac:AccountingCustomerParty"
 
 
 @dataclass(slots=True)
@@ -23,31 +23,38 @@ class PartyIds:
     buyer_legal_id: bool  # //cac:AccountingCustomerParty/cac:Party/cac:PartyLegalEntity/cbc:CompanyID
 
 
-def _party_ids(doc: UblDocument, holder: str, schemes: str) -> tuple[bool, bool]:
-    """``exists(//holder/schemes/cbc:CompanyID)`` and ``exists(//holder/schemes[VAT]/cbc:CompanyID)``."""
-    any_id = vat_id = False
-    for node in doc.all(holder):
-        for scheme in node.findall(schemes):
-            if scheme.kids("cbc:CompanyID"):
-                any_id = True
-                if is_vat(scheme):
-                    return True, True
-    return any_id, vat_id
-
-
 def party_ids(doc: UblDocument) -> PartyIds:
-    seller_any_id, seller_vat_id = _party_ids(doc, _SELLER, _SCHEMES)
-    return PartyIds(
-        seller_any_id=seller_any_id,
-        seller_vat_id=seller_vat_id,
-        representative_vat_id=_party_ids(doc, "cac:TaxRepresentativeParty", "cac:PartyTaxScheme")[1],
-        buyer_vat_id=_party_ids(doc, "cac:AccountingCustomerParty", _SCHEMES)[1],
-        buyer_legal_id=any(
-            p.kids("cbc:CompanyID")
-            for h in doc.all("cac:AccountingCustomerParty")
-            for p in h.findall("cac:Party/cac:PartyLegalEntity")
-        ),
-    )
+    """Each ``//holder/.../cac:PartyTaxScheme[VAT]/cbc:CompanyID`` (and the rest) by one pass over the
+    document's cac:PartyTaxScheme and cac:PartyLegalEntity elements, each placed by its parents."""
+    seller_any_id = seller_vat_id = representative_vat_id = buyer_vat_id = buyer_legal_id = False
+    for scheme in doc.all("cac:PartyTaxScheme"):
+        if "cbc:CompanyID" not in scheme._kids:
+            continue
+        holder = scheme.parent
+        assert holder is not None
+        name = holder.name
+        if name == "cac:Party":  # .../cac:Party/cac:PartyTaxScheme: whose party?
+            holder = holder.parent
+            if holder is None:
+                continue
+            name = holder.name
+            if name == _SELLER:
+                seller_any_id = True
+                if not seller_vat_id and is_vat(scheme):
+                    seller_vat_id = True
+            elif name == _BUYER and not buyer_vat_id and is_vat(scheme):
+                buyer_vat_id = True
+        elif name == "cac:TaxRepresentativeParty" and not representative_vat_id and is_vat(scheme):
+            representative_vat_id = True
+    for entity in doc.all("cac:PartyLegalEntity"):
+        if "cbc:CompanyID" in entity._kids:
+            party = entity.parent
+            assert party is not None
+            holder = party.parent
+            if party.name == "cac:Party" and holder is not None and holder.name == _BUYER:
+                buyer_legal_id = True
+                break
+    return PartyIds(seller_any_id, seller_vat_id, representative_vat_id, buyer_vat_id, buyer_legal_id)
 
 
 @dataclass(frozen=True, slots=True)

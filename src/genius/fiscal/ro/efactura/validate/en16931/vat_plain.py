@@ -42,22 +42,32 @@ class Place:
         self.by_rate: dict[Decimal, Decimal | None] = {}
 
 
-# (code, cbc:Percent text or None) -> the amounts of the elements with that category, in order
-_Groups = dict[tuple[str, str | None], list[Decimal]]
+# (code, cbc:Percent text or None) -> Σ the amounts of the elements with that category, in order
+# (from Decimal(0), one addition per element as they come: the additions sum() would make)
+_Groups = dict[tuple[str, str | None], Decimal]
+# cbc:Percent text -> its xs:decimal (None: not one); the same few rates recur in every document
+_RATES: dict[str, Decimal | None] = {}
+
+
+def _rate(text: str) -> Decimal | None:
+    rate = _RATES.get(text, _MISSING)
+    if rate is _MISSING:
+        rate = parse_xs_decimal(text)
+        if len(_RATES) < 1024:
+            _RATES[text] = rate
+    return rate  # type: ignore[return-value]
 
 
 def _places(groups: _Groups) -> dict[str, Place] | None:
     places: dict[str, Place] = {}
-    for (code, text), amounts in groups.items():
+    for (code, text), total in groups.items():
         if code not in CODES:
             return None
         rate = None
         if text is not None:
-            rate = parse_xs_decimal(text)
+            rate = _rate(text)
             if rate is None:
                 return None
-        # (amounts of at most 28 characters: Decimal(0) + amount, as _taxed adds it, is exact)
-        total = sum(amounts, _ZERO)
         place = places.get(code)
         if place is None:
             place = places[code] = Place()
@@ -142,11 +152,8 @@ def _read(doc: UblDocument) -> PlainVat | None:
             value = decimal(amount)
             if scheme_id.text != "VAT" or value is None or len(amount.text) > 28:
                 return None
-            group = line_groups.get(key)
-            if group is None:
-                line_groups[key] = [value]
-            else:
-                group.append(value)
+            # (amounts of at most 28 characters: Decimal(0) + amount, as _taxed adds it, is exact)
+            line_groups[key] = line_groups.get(key, _ZERO) + value
         for node in by_name.get("cac:TaxCategory", ()):
             parent = node.parent
             assert parent is not None
@@ -170,7 +177,7 @@ def _read(doc: UblDocument) -> PlainVat | None:
                     return None
                 if value is None or len(amount.text) > 28:
                     return None
-                groups.setdefault(key, []).append(value)
+                groups[key] = groups.get(key, _ZERO) + value
             else:
                 return None
     except (KeyError, ValueError):  # an element missing or repeated, a scheme other than VAT

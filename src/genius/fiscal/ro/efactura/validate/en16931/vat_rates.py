@@ -7,12 +7,17 @@
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable, Iterator
 from decimal import Decimal
 
-from genius.fiscal.ro.efactura.validate.document import Node, UblDocument, round2
-from genius.fiscal.ro.efactura.validate.en16931.selectors import as_double, decimal_of, numeric_compare
+from genius.fiscal.ro.efactura.validate.document import Node, UblDocument, parse_xs_decimal
+from genius.fiscal.ro.efactura.validate.en16931.selectors import (
+    as_double,
+    decimal_of,
+    numeric_compare,
+    tax_within_one,
+    within_one,
+)
 from genius.fiscal.ro.efactura.validate.en16931.vat_facts import (
     BY_CODE,
     BY_PREFIX,
@@ -148,7 +153,6 @@ def _taxable_ok(
     if rate is None:
         return True, "-"
     amount = subtotal.first("cbc:TaxableAmount")
-    double = as_double(amount.text) if amount is not None else None
     expected = "-"
     for name in line_names:
         # BR-S-08 asks for a line or charge at this rate; BR-IG/IP-08 only for any line at all.
@@ -157,9 +161,7 @@ def _taxable_ok(
             continue
         total = basis(doc, name, cat.code, rate).total
         expected = str(total)
-        # ../xs:decimal(cbc:TaxableAmount - 1): untyped minus integer is xs:double arithmetic.
-        # (Saxon stops on xs:decimal(NaN/INF); we report the rule as broken instead.)
-        if double is not None and math.isfinite(double) and Decimal(double - 1) < total < Decimal(double + 1):
+        if amount is not None and within_one(doc, amount, total):
             return True, expected
     return False, expected
 
@@ -174,8 +176,7 @@ def _tax_ok(prefix: str, doc: UblDocument, category: Node, subtotal: Node) -> bo
     taxable = decimal_of(doc, subtotal, "cbc:TaxableAmount")
     rate = decimal_of(doc, category, "cbc:Percent")
     if tax is not None and taxable is not None and rate is not None:
-        expected = round2(abs(taxable) * (rate / 100))
-        return abs(tax) - 1 < expected < abs(tax) + 1
+        return tax_within_one(tax, taxable, rate)
     return False
 
 
@@ -274,68 +275,113 @@ def _rates_ok(prefix: str, place: Place | None) -> bool:
     """05/06/07 for every distinct rate of the category's lines, allowances or charges (_rate_ok)."""
     if place is None:
         return True
-    for text, rate in place.rates.items():
-        if prefix in _ZERO_RATED:
-            ok = rate == 0  # (None: no cbc:Percent)
-        elif prefix == "BR-O":
-            ok = text is None
-        else:
-            value = None if text is None else as_double(text)
-            ok = value is not None and (value > 0 if prefix == "BR-S" else value >= 0)
+    for text in place.rates:
+        ok = _RATE_OK.get((prefix, text))
+        if ok is None:
+            ok = _rate_text_ok(prefix, text)
+            if len(_RATE_OK) < 4096:  # (a few rates recur in every document)
+                _RATE_OK[prefix, text] = ok
         if not ok:
             return False
     return True
 
 
-def _taxable_plain(
-    prefix: str, code: str, doc: UblDocument, plain: PlainVat, category: Node, subtotal: Node
-) -> bool:
-    """08 as _taxable_ok decides it, on a plain document (no lines of the other kind, so one sum)."""
-    lines = plain.lines.get(code)
-    charges = plain.charges.get(code)
-    allowances = plain.allowances.get(code)
-    places = (lines, charges, allowances)
-    if prefix not in ("BR-S", "BR-IG", "BR-IP"):
-        sums = [_ZERO if p is None else p.total for p in places]
-        if None in sums:
-            return False
-        taxable = decimal_of(doc, subtotal, "cbc:TaxableAmount")
-        return taxable is not None and taxable == sums[0] + sums[1] - sums[2]  # type: ignore[operator]
-    rates = category._kids.get("cbc:Percent")
-    if not rates:
-        return True
-    rate = doc.decimal(rates[0])
-    if rate is None:
-        return True
-    # BR-S-08 asks for a line, allowance or charge at this rate (IG/IP: lines, which plain has).
-    if prefix == "BR-S" and not any(p is not None and rate in p.by_rate for p in places):
-        return False  # (then the other kind of line is tried, and has no sum: broken)
-    sums = [_ZERO if p is None else p.by_rate.get(rate, _ZERO) for p in places]
-    if None in sums:
-        return False
-    total = sums[0] + sums[1] - sums[2]  # type: ignore[operator]
-    amount = subtotal.first("cbc:TaxableAmount")
-    double = as_double(amount.text) if amount is not None else None
-    # (a failure here could still pass on the other kind of line's sum: the rules decide that)
-    return double is not None and math.isfinite(double) and Decimal(double - 1) < total < Decimal(double + 1)
+# (prefix, cbc:Percent text or None) -> whether that rate passes 05/06/07: the text decides it
+_RATE_OK: dict[tuple[str, str | None], bool] = {}
+
+
+def _rate_text_ok(prefix: str, text: str | None) -> bool:
+    if prefix in _ZERO_RATED:
+        return text is not None and parse_xs_decimal(text) == 0
+    if prefix == "BR-O":
+        return text is None
+    value = None if text is None else as_double(text)
+    return value is not None and (value > 0 if prefix == "BR-S" else value >= 0)
+
+
+def _rate_total(
+    prefix: str, rate: Decimal, places: tuple[Place | None, Place | None, Place | None]
+) -> Decimal | None:
+    """08's sum (lines + charges - allowances) at this rate as _taxable_ok computes it on a plain
+    document (no lines of the other kind, so one sum), None when that sum does not pass."""
+    lines, charges, allowances = places
+    # BR-S-08 asks for a line, allowance or charge at this rate (IG/IP: lines, which plain has);
+    # without one the other kind of line is tried, and has no sum: broken.
+    present = prefix != "BR-S"
+    line_sum = charge_sum = allowance_sum = _ZERO
+    if lines is not None and rate in lines.by_rate:
+        line_sum = lines.by_rate[rate]
+        present = True
+    if charges is not None and rate in charges.by_rate:
+        charge_sum = charges.by_rate[rate]
+        present = True
+    if allowances is not None and rate in allowances.by_rate:
+        allowance_sum = allowances.by_rate[rate]
+        present = True
+    if not present or line_sum is None or charge_sum is None or allowance_sum is None:
+        return None
+    return line_sum + charge_sum - allowance_sum
+
+
+def _plain_total(places: tuple[Place | None, Place | None, Place | None]) -> Decimal | None:
+    """08's sum for a category without rates (Z, E, AE, K, G, O), None when it cannot be told."""
+    lines, charges, allowances = places
+    line_sum = _ZERO if lines is None else lines.total
+    charge_sum = _ZERO if charges is None else charges.total
+    allowance_sum = _ZERO if allowances is None else allowances.total
+    if line_sum is None or charge_sum is None or allowance_sum is None:
+        return None
+    return line_sum + charge_sum - allowance_sum
 
 
 def _plain_pass(doc: UblDocument, plain: PlainVat, code: str) -> bool:
+    """Every BR-<code>-05..10 holds on a plain document: 05/06/07 on the distinct rates, 08/09/10
+    per breakdown group, each value read once (as _taxable_ok, _tax_ok and _has_reason decide)."""
     prefix = BY_CODE[code].prefix
-    if not (
-        _rates_ok(prefix, plain.lines.get(code))
-        and _rates_ok(prefix, plain.allowances.get(code))
-        and _rates_ok(prefix, plain.charges.get(code))
-    ):
+    places = (plain.lines.get(code), plain.charges.get(code), plain.allowances.get(code))
+    if not (_rates_ok(prefix, places[0]) and _rates_ok(prefix, places[2]) and _rates_ok(prefix, places[1])):
         return False
+    breakdown = plain.breakdown.get(code)
+    if not breakdown:
+        return True
     required = prefix in _WITH_REASON
-    for category in plain.breakdown.get(code, ()):
+    decimal = doc.decimal
+    if prefix not in ("BR-S", "BR-IG", "BR-IP"):
+        total = _plain_total(places)
+        if total is None:
+            return False
+        for category in breakdown:
+            kids = category._kids
+            subtotal = category.parent
+            assert subtotal is not None
+            taxable = decimal(subtotal.first("cbc:TaxableAmount"))
+            if (
+                taxable is None
+                or taxable != total
+                or decimal(subtotal.first("cbc:TaxAmount")) != 0
+                or ("cbc:TaxExemptionReason" in kids or "cbc:TaxExemptionReasonCode" in kids) != required
+            ):
+                return False
+        return True
+    for category in breakdown:
+        kids = category._kids
         subtotal = category.parent
         assert subtotal is not None
-        if not (
-            _taxable_plain(prefix, code, doc, plain, category, subtotal)
-            and _tax_ok(prefix, doc, category, subtotal)
-            and _has_reason(category) == required
+        amount = subtotal.first("cbc:TaxableAmount")
+        percents = kids.get("cbc:Percent")
+        rate = None if percents is None else decimal(percents[0])
+        if rate is not None:  # 08 (without a rate it holds)
+            total = _rate_total(prefix, rate, places)
+            if total is None or amount is None or not within_one(doc, amount, total):
+                return False
+        tax = decimal(subtotal.first("cbc:TaxAmount"))
+        taxable = decimal(amount)
+        if (
+            tax is None
+            or taxable is None
+            or rate is None
+            or not tax_within_one(tax, taxable, rate)  # 09
+            or ("cbc:TaxExemptionReason" in kids or "cbc:TaxExemptionReasonCode" in kids) != required  # 10
         ):
             return False
     return True
