@@ -251,7 +251,9 @@ def unused_elements(doc: UblDocument) -> Iterator[tuple[str, Hit]]:
     root = doc.root
     root_kids = root._kids
     by_name = doc.by_name
-    present = frozenset(by_name)
+    present = doc.memo.get("element_names")  # (shared with cardinality)
+    if not isinstance(present, frozenset):
+        present = doc.memo["element_names"] = frozenset(by_name)
     plan = _PLANS.get(present)
     if plan is None:
         if len(_PLANS) >= _MAX_PLANS:
