@@ -1,4 +1,4 @@
-"""The folded rule groups of en16931.cardinality and en16931.references find exactly what their rules
+"""The folded rule groups of en16931.cardinality, parties and references find exactly what their rules
 find one by one.
 
 Each module's "none of the covered rules fires" answer (``<module>.passes`` in ``doc.memo``) is
@@ -16,7 +16,7 @@ from pathlib import Path
 from lxml import etree
 
 from genius.fiscal.ro.efactura.validate.document import UblDocument
-from genius.fiscal.ro.efactura.validate.en16931 import cardinality, references
+from genius.fiscal.ro.efactura.validate.en16931 import cardinality, parties, references
 from genius.fiscal.ro.efactura.validate.registry import RuleSet
 
 from .test_cardinality_decimals_fast_paths import _bases, _variants
@@ -85,5 +85,13 @@ def test_cardinality_folded_rules_agree(validation_dir: Path) -> None:
 def test_references_folded_rules_agree(validation_dir: Path) -> None:
     names = {"PaymentMeans", "PaymentMeansCode", "PayeeFinancialAccount", "ID"}
     tried, found = _agree(references.RULES, "references.passes", _documents(validation_dir, names))
+    assert tried > 500
+    assert found > 100
+
+
+def test_parties_folded_rules_agree(validation_dir: Path) -> None:
+    names = {"Country", "IdentificationCode", "EndpointID", "CompanyID", "PartyTaxScheme", "PartyLegalEntity"}
+    names |= {"PartyIdentification", "PostalAddress", "TaxScheme"}
+    tried, found = _agree(parties.RULES, "parties.passes", _documents(validation_dir, names))
     assert tried > 500
     assert found > 100

@@ -17,15 +17,24 @@ from genius.fiscal.ro.efactura.validate.registry import Hit, RuleSet
 RULES = RuleSet("en16931.parties")
 
 
+_NONE: tuple[Node, ...] = ()
+
+
 def _country_missing(address: Node) -> bool:
     """Not ``(cac:Country/cbc:IdentificationCode) != ''``."""
-    for c in address.findall("cac:Country/cbc:IdentificationCode"):  # noqa: SIM110 (no generator)
-        if c.text != "":
-            return False
+    for country in address._kids.get("cac:Country", _NONE):  # (loops: no generator, no path to split)
+        for code in country._kids.get("cbc:IdentificationCode", _NONE):
+            if code.text != "":
+                return False
     return True
 
 
-_NONE: tuple[Node, ...] = ()
+def _has(node: Node, child: str, grandchild: str) -> bool:
+    """``node.has("child/grandchild")`` without the path."""
+    for kid in node._kids.get(child, _NONE):  # noqa: SIM110
+        if grandchild in kid._kids:
+            return True
+    return False
 
 
 def _decide(doc: UblDocument) -> bool:
@@ -43,7 +52,9 @@ def _decide(doc: UblDocument) -> bool:
                         return False
     for seller in doc.all("cac:AccountingSupplierParty"):  # BR-CO-26
         for party in seller._kids.get("cac:Party", _NONE):
-            if party.has("cac:PartyLegalEntity/cbc:CompanyID") or party.has("cac:PartyIdentification/cbc:ID"):
+            if _has(party, "cac:PartyLegalEntity", "cbc:CompanyID") or _has(
+                party, "cac:PartyIdentification", "cbc:ID"
+            ):
                 break
             for scheme in party._kids.get("cac:PartyTaxScheme", _NONE):
                 if "cbc:CompanyID" in scheme._kids and is_vat(scheme):
@@ -57,7 +68,12 @@ def _decide(doc: UblDocument) -> bool:
     for scheme in doc.all("cac:PartyTaxScheme"):  # BR-CO-09
         if is_vat(scheme):
             ids = scheme._kids.get("cbc:CompanyID")
-            if not prefixes.contains(ids[0].string_value[:2] if ids else ""):
+            if ids:
+                text = ids[0].text  # the string value's first two characters, when it has them
+                prefix = text[:2] if len(text) >= 2 else ids[0].string_value[:2]
+            else:
+                prefix = ""
+            if not prefixes.contains(prefix):
                 return False
     return True
 
