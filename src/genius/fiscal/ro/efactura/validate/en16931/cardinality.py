@@ -174,7 +174,8 @@ def _repeated(doc: UblDocument, names: frozenset[str]) -> set[str]:
     repeated = set()
     for name in compress(names, map(_SEVERAL, map(len, map(by_name.__getitem__, names)))):  # 2+ elements
         nodes = by_name[name]  # fewer distinct parents than elements: two of them are siblings
-        if len(set(map(_PARENT, nodes))) < len(nodes):
+        two = len(nodes) == 2  # (the usual case: one parent read per element, no set)
+        if nodes[0].parent is nodes[1].parent if two else len(set(map(_PARENT, nodes))) < len(nodes):
             repeated.add(name)
     return repeated
 
