@@ -10,6 +10,7 @@ removed, or repeated with another text).
 from __future__ import annotations
 
 import copy
+import string
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -17,6 +18,7 @@ from lxml import etree
 
 from genius.fiscal.ro.efactura.validate.document import UblDocument
 from genius.fiscal.ro.efactura.validate.en16931 import cardinality, parties, references
+from genius.fiscal.ro.efactura.validate.en16931.codelists import vat_id_prefixes
 from genius.fiscal.ro.efactura.validate.registry import RuleSet
 
 from .test_cardinality_decimals_fast_paths import _bases, _variants
@@ -95,3 +97,10 @@ def test_parties_folded_rules_agree(validation_dir: Path) -> None:
     tried, found = _agree(parties.RULES, "parties.passes", _documents(validation_dir, names))
     assert tried > 500
     assert found > 100
+
+
+def test_prefix_pairs_are_the_two_character_substrings_of_the_list() -> None:
+    prefixes = vat_id_prefixes()
+    characters = string.ascii_letters + string.digits + " -."
+    for pair in (a + b for a in characters for b in characters):
+        assert (pair in parties._prefix_pairs()) == prefixes.contains(pair), pair

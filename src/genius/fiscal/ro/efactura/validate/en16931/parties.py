@@ -7,6 +7,7 @@ element occurs, as schematron match patterns do).
 from __future__ import annotations
 
 from collections.abc import Iterator
+from functools import cache
 
 from genius.fiscal.ro.efactura.validate.document import Node, UblDocument
 from genius.fiscal.ro.efactura.validate.en16931.codelists import vat_id_prefixes
@@ -37,6 +38,14 @@ def _has(node: Node, child: str, grandchild: str) -> bool:
     return False
 
 
+@cache
+def _prefix_pairs() -> frozenset[str]:
+    """Every two characters in a row of BR-CO-09's list: ``contains(list, xy)`` is membership here (a set
+    lookup instead of a substring search through 750 characters, 1.7 us for "RO" on this VM)."""
+    raw = vat_id_prefixes().raw
+    return frozenset(raw[i : i + 2] for i in range(len(raw) - 1))
+
+
 def _decide(doc: UblDocument) -> bool:
     """None of BR-09, BR-11, BR-62, BR-63, BR-CO-09, BR-CO-26 fires (one read of the seller and the
     buyer; the order of the reads does not matter for a yes/no). False: not sure (fastpath.py)."""
@@ -64,7 +73,7 @@ def _decide(doc: UblDocument) -> bool:
             break
         else:
             return False
-    prefixes = vat_id_prefixes()
+    pairs = _prefix_pairs()
     for scheme in doc.all("cac:PartyTaxScheme"):  # BR-CO-09
         if is_vat(scheme):
             ids = scheme._kids.get("cbc:CompanyID")
@@ -73,7 +82,7 @@ def _decide(doc: UblDocument) -> bool:
                 prefix = text[:2] if len(text) >= 2 else ids[0].string_value[:2]
             else:
                 prefix = ""
-            if not prefixes.contains(prefix):
+            if prefix not in pairs if len(prefix) == 2 else not vat_id_prefixes().contains(prefix):
                 return False
     return True
 
