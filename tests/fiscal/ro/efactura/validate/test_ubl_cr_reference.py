@@ -196,3 +196,27 @@ def test_all_rows_at_once(seed: int) -> None:
     hits = _ours(doc)
     assert len(hits) > 600
     assert hits == _reference(doc)
+
+
+@pytest.mark.parametrize("down", [True, False])
+def test_same_hits_from_the_parents_down_and_from_the_elements_up(
+    down: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A plan looks from the parents down or from the elements up, whichever was cheaper in the document
+    # that made it: both must find the same hits (fresh plans, each way forced).
+    monkeypatch.setattr(ubl_cr, "_PLANS", {})
+    monkeypatch.setattr(ubl_cr, "_down_cheaper", lambda by_name, name, up: down)
+    for seed in range(120):
+        doc = UblDocument.from_bytes(_document(seed))
+        assert _ours(doc) == _reference(doc), seed
+    assert ubl_cr._PLANS
+
+
+def test_plans_are_kept_per_set_of_names_and_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(ubl_cr, "_PLANS", {})
+    monkeypatch.setattr(ubl_cr, "_MAX_PLANS", 3)
+    for seed in range(10):
+        doc = UblDocument.from_bytes(_document(seed))
+        assert _ours(doc) == _reference(doc), seed
+        assert frozenset(doc.by_name) in ubl_cr._PLANS
+        assert len(ubl_cr._PLANS) <= 3

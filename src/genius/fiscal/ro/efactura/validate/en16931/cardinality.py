@@ -12,10 +12,12 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import cache
 from importlib.resources import files
+from itertools import compress
 from operator import attrgetter
 
 from genius.fiscal.ro.efactura.validate.document import Node, UblDocument
-from genius.fiscal.ro.efactura.validate.en16931.selectors import is_allowance, is_charge, matching
+from genius.fiscal.ro.efactura.validate.en16931.fastpath import Folded, decided_once
+from genius.fiscal.ro.efactura.validate.en16931.selectors import LINE_NAMES, is_allowance, is_charge, matching
 from genius.fiscal.ro.efactura.validate.registry import Rule, RuleSet
 
 RULES = RuleSet("en16931.cardinality")
@@ -126,6 +128,9 @@ _Row = tuple[str, int, tuple[str, ...], "Count | None"]
 _Rows = tuple[tuple[_Row, "frozenset[str] | None"], ...]
 
 _PARENT = attrgetter("parent")
+_SEVERAL = (1).__lt__  # n > 1
+# Element names of a document -> the names its rows count through (bounded: emptied when full).
+_COUNTED: dict[frozenset[str], frozenset[str]] = {}
 
 
 @cache
@@ -137,8 +142,7 @@ def _by_context() -> tuple[tuple[str, _Rows], ...]:
         counter, names = found if found is not None else (None, tuple(limit.counted.split("/")))
         steps = () if counter is not None else names
         row: _Row = (limit.rule_id, limit.at_most, steps, counter)
-        # A count above 1 needs some element along the path with two children of the next name;
-        # a limit below 1 is not decided that way.
+        # A count above 1 needs two same-named siblings on the path (a limit below 1: not decided so).
         grouped.setdefault(limit.context, []).append((row, frozenset(names) if limit.at_most >= 1 else None))
     return tuple((context, tuple(rows)) for context, rows in grouped.items())
 
@@ -152,18 +156,26 @@ def _row_names() -> tuple[frozenset[str], ...]:
 def _counted_names(doc: UblDocument) -> frozenset[str]:
     """The names of the rows that can count anything here: those whose names all occur in ``doc``
     (a row through an absent name counts 0; the usual ones: a few rows and rare names)."""
-    present = doc.by_name.keys()
-    return frozenset().union(*[names for names in _row_names() if names <= present])
+    present = doc.memo.get("element_names")  # (shared with ubl_cr)
+    if not isinstance(present, frozenset):
+        present = doc.memo["element_names"] = frozenset(doc.by_name)
+    counted = _COUNTED.get(present)
+    if counted is None:
+        if len(_COUNTED) >= 1024:
+            _COUNTED.clear()
+        rows = [names for names in _row_names() if names <= present]
+        counted = _COUNTED[present] = frozenset().union(*rows)
+    return counted
 
 
 def _repeated(doc: UblDocument, names: frozenset[str]) -> set[str]:
     """The names among ``names`` that occur more than once below one parent somewhere in ``doc``."""
     by_name = doc.by_name
     repeated = set()
-    for name in names:
-        nodes = by_name[name]
-        # fewer distinct parents than elements: two of them are siblings
-        if len(nodes) > 1 and len(set(map(_PARENT, nodes))) < len(nodes):
+    for name in compress(names, map(_SEVERAL, map(len, map(by_name.__getitem__, names)))):  # 2+ elements
+        nodes = by_name[name]  # fewer distinct parents than elements: two of them are siblings
+        two = len(nodes) == 2  # (the usual case: one parent read per element, no set)
+        if nodes[0].parent is nodes[1].parent if two else len(set(map(_PARENT, nodes))) < len(nodes):
             repeated.add(name)
     return repeated
 
@@ -213,20 +225,32 @@ def _distinct_values(doc: UblDocument, name: str) -> int:
 
 
 def _sepa_ids(doc: UblDocument) -> int:
-    # The cbc:ID children of the cac:PartyIdentification elements: the nodes of
-    # matching("cac:PartyIdentification/cbc:ID") (only their number matters), without a walk over
-    # every cbc:ID of the document.
+    # The nodes of matching("cac:PartyIdentification/cbc:ID"), without a walk over every cbc:ID.
     ids = [i for p in doc.all("cac:PartyIdentification") for i in p._kids.get("cbc:ID", ())]
     if len(ids) < 2:
         return len(ids)  # (fewer than two: no scheme to read for "more than one")
     return sum(1 for n in ids if (n.attr("schemeID") or "").upper() == "SEPA")
 
 
-def _path(path: str) -> Count:
-    return lambda node: node.count(path)
+def _decide(doc: UblDocument) -> bool:
+    """None of UBL-SR-44, 47, 48 fires (one item with one VAT category per line, one distinct payment
+    reference and means code); False: not sure (fastpath.py)."""
+    by_name = doc.by_name
+    for name in LINE_NAMES:
+        for line in by_name.get(name, ()):
+            items = line._kids.get("cac:Item", ())
+            if len(items) != 1 or len(items[0]._kids.get("cac:ClassifiedTaxCategory", ())) != 1:
+                return False
+    return not doc.is_ubl or (
+        _distinct_values(doc, "cbc:PaymentID") < 2 and _distinct_values(doc, "cbc:PaymentMeansCode") < 2
+    )
 
 
-@RULES.rule(
+# The rules below in one group check (fastpath.py): SR-44/47/48 skipped at once when _decide holds.
+_RULES = Folded(decided_once("cardinality.passes", _decide))
+
+
+@_RULES.rule(
     "UBL-SR-29",
     "fatal",
     ro="Referința creditorului bancar (BT-90, cac:PartyIdentification/cbc:ID cu schemeID SEPA) poate apărea "
@@ -234,13 +258,14 @@ def _path(path: str) -> Count:
     en="The Bank assigned creditor identifier (BT-90, cac:PartyIdentification/cbc:ID with schemeID SEPA) may "
     "occur at most once.",
     needs=("cac:PartyIdentification",),
+    covered=False,
 )
 def ubl_sr_29(doc: UblDocument) -> Iterator[Node]:
     if doc.is_ubl and _sepa_ids(doc) > 1:
         yield doc.root
 
 
-@RULES.rule(
+@_RULES.rule(
     "UBL-SR-44",
     "fatal",
     ro="Factura poate avea o singură valoare a referinței plății (BT-83, cbc:PaymentID), folosită eventual "
@@ -254,7 +279,7 @@ def ubl_sr_44(doc: UblDocument) -> Iterator[Node]:
         yield doc.all("cbc:PaymentID")[1]
 
 
-@RULES.rule(
+@_RULES.rule(
     "UBL-SR-47",
     "fatal",
     ro="Când există mai multe coduri de instrument de plată (BT-81), ele trebuie să fie identice.",
@@ -266,7 +291,7 @@ def ubl_sr_47(doc: UblDocument) -> Iterator[Node]:
         yield doc.all("cbc:PaymentMeansCode")[1]
 
 
-@RULES.rule(
+@_RULES.rule(
     "UBL-SR-48",
     "fatal",
     ro="Fiecare linie de factură trebuie să aibă exact o categorie de TVA a articolului (BG-30, "
@@ -285,7 +310,7 @@ def ubl_sr_48(doc: UblDocument) -> Iterator[Node]:
             yield line
 
 
-@RULES.rule(
+@_RULES.rule(
     "UBL-SR-07",
     "fatal",
     ro="O referință la o factură anterioară (cac:BillingReference) trebuie să conțină numărul facturii "
@@ -293,12 +318,13 @@ def ubl_sr_48(doc: UblDocument) -> Iterator[Node]:
     en="A preceding invoice reference (cac:BillingReference) must contain the Preceding invoice number "
     "(BT-25, cac:InvoiceDocumentReference/cbc:ID).",
     needs=("cac:BillingReference",),
+    covered=False,
 )
 def ubl_sr_07(doc: UblDocument) -> Iterator[Node]:
     return (b for b in doc.all("cac:BillingReference") if not b.has("cac:InvoiceDocumentReference/cbc:ID"))
 
 
-@RULES.rule(
+@_RULES.rule(
     "UBL-SR-43",
     "fatal",
     ro="Un document justificativ (cac:AdditionalDocumentReference) cu cbc:DocumentTypeCode trebuie să fie "
@@ -307,6 +333,7 @@ def ubl_sr_07(doc: UblDocument) -> Iterator[Node]:
     "invoiced "
     "object (code 130; 50 also on credit notes); otherwise remove the code and the scheme attribute.",
     needs=("cac:AdditionalDocumentReference",),
+    covered=False,
 )
 def ubl_sr_43(doc: UblDocument) -> Iterator[Node]:
     for ref in doc.all("cac:AdditionalDocumentReference"):
@@ -338,12 +365,13 @@ def _payee_rule(rule_id: str, ro: str, en: str, count: Count) -> None:
             if not (count(payee) <= 1 and _payee_differs(payee)):
                 yield payee
 
-    RULES.rule(
+    _RULES.rule(
         rule_id,
         "fatal",
         ro=ro + " Beneficiarul (BG-10) se dă doar când diferă de vânzător (nume diferit de BT-27).",
         en=en + " The Payee (BG-10) is given only when it differs from the Seller (name other than BT-27).",
         needs=("cac:PayeeParty",),
+        covered=False,
     )(check)
 
 
@@ -351,7 +379,7 @@ _payee_rule(
     "UBL-SR-19",
     "Numele beneficiarului plății (BT-59) trebuie să apară exact o dată.",
     "The Payee name (BT-59) must occur exactly once.",
-    _path("cac:PartyName/cbc:Name"),
+    lambda p: p.count("cac:PartyName/cbc:Name"),
 )
 _payee_rule(
     "UBL-SR-20",
@@ -365,5 +393,7 @@ _payee_rule(
     "UBL-SR-21",
     "Identificatorul de înregistrare legală al beneficiarului (BT-61) poate apărea cel mult o dată.",
     "The Payee legal registration identifier (BT-61) may occur at most once.",
-    _path("cac:PartyLegalEntity/cbc:CompanyID"),
+    lambda p: p.count("cac:PartyLegalEntity/cbc:CompanyID"),
 )
+
+_RULES.register(RULES)

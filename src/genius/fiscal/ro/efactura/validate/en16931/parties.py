@@ -7,6 +7,7 @@ element occurs, as schematron match patterns do).
 from __future__ import annotations
 
 from collections.abc import Iterator
+from functools import cache
 
 from genius.fiscal.ro.efactura.validate.document import Node, UblDocument
 from genius.fiscal.ro.efactura.validate.en16931.codelists import vat_id_prefixes
@@ -17,15 +18,32 @@ from genius.fiscal.ro.efactura.validate.registry import Hit, RuleSet
 RULES = RuleSet("en16931.parties")
 
 
+_NONE: tuple[Node, ...] = ()
+
+
 def _country_missing(address: Node) -> bool:
     """Not ``(cac:Country/cbc:IdentificationCode) != ''``."""
-    for c in address.findall("cac:Country/cbc:IdentificationCode"):  # noqa: SIM110 (no generator)
-        if c.text != "":
-            return False
+    for country in address._kids.get("cac:Country", _NONE):  # (loops: no generator, no path to split)
+        for code in country._kids.get("cbc:IdentificationCode", _NONE):
+            if code.text != "":
+                return False
     return True
 
 
-_NONE: tuple[Node, ...] = ()
+def _has(node: Node, child: str, grandchild: str) -> bool:
+    """``node.has("child/grandchild")`` without the path."""
+    for kid in node._kids.get(child, _NONE):  # noqa: SIM110
+        if grandchild in kid._kids:
+            return True
+    return False
+
+
+@cache
+def _prefix_pairs() -> frozenset[str]:
+    """Every two characters in a row of BR-CO-09's list: ``contains(list, xy)`` is membership here (a set
+    lookup instead of a substring search through 750 characters, 1.7 us for "RO" on this VM)."""
+    raw = vat_id_prefixes().raw
+    return frozenset(raw[i : i + 2] for i in range(len(raw) - 1))
 
 
 def _decide(doc: UblDocument) -> bool:
@@ -43,7 +61,9 @@ def _decide(doc: UblDocument) -> bool:
                         return False
     for seller in doc.all("cac:AccountingSupplierParty"):  # BR-CO-26
         for party in seller._kids.get("cac:Party", _NONE):
-            if party.has("cac:PartyLegalEntity/cbc:CompanyID") or party.has("cac:PartyIdentification/cbc:ID"):
+            if _has(party, "cac:PartyLegalEntity", "cbc:CompanyID") or _has(
+                party, "cac:PartyIdentification", "cbc:ID"
+            ):
                 break
             for scheme in party._kids.get("cac:PartyTaxScheme", _NONE):
                 if "cbc:CompanyID" in scheme._kids and is_vat(scheme):
@@ -53,11 +73,16 @@ def _decide(doc: UblDocument) -> bool:
             break
         else:
             return False
-    prefixes = vat_id_prefixes()
+    pairs = _prefix_pairs()
     for scheme in doc.all("cac:PartyTaxScheme"):  # BR-CO-09
         if is_vat(scheme):
             ids = scheme._kids.get("cbc:CompanyID")
-            if not prefixes.contains(ids[0].string_value[:2] if ids else ""):
+            if ids:
+                text = ids[0].text  # the string value's first two characters, when it has them
+                prefix = text[:2] if len(text) >= 2 else ids[0].string_value[:2]
+            else:
+                prefix = ""
+            if prefix not in pairs if len(prefix) == 2 else not vat_id_prefixes().contains(prefix):
                 return False
     return True
 

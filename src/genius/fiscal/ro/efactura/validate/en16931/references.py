@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from genius.fiscal.ro.efactura.validate.document import Node, UblDocument
+from genius.fiscal.ro.efactura.validate.en16931.fastpath import Folded, decided_once
 from genius.fiscal.ro.efactura.validate.en16931.selectors import LINE_NAMES, matching
 from genius.fiscal.ro.efactura.validate.registry import RuleSet
 
@@ -16,7 +17,35 @@ RULES = RuleSet("en16931.references")
 _CREDIT_TRANSFER = ("30", "58")  # UNCL 4461: credit transfer, SEPA credit transfer
 
 
-@RULES.rule(
+def _decide(doc: UblDocument) -> bool:
+    """None of BR-49, BR-50, BR-61 fires: every payment means has a code, and an account with a
+    non-empty cbc:ID in each of its accounts, or no account and no credit transfer code (one read
+    of the payment means). False: not sure (fastpath.py)."""
+    for means in doc.all("cac:PaymentMeans"):
+        kids = means._kids
+        codes = kids.get("cbc:PaymentMeansCode")
+        if not codes:
+            return False  # BR-49
+        accounts = kids.get("cac:PayeeFinancialAccount")
+        if accounts is None:
+            if codes[0].norm in _CREDIT_TRANSFER:
+                return False  # BR-61
+            continue
+        for account in accounts:  # BR-50, BR-61
+            for i in account._kids.get("cbc:ID", ()):
+                if i.text != "":
+                    break
+            else:
+                return False
+    return True
+
+
+# The module's rules in one group check (fastpath.py): BR-49/50/61 (payment means are on nearly every
+# invoice) skipped at once when _decide holds; the others run when their element occurs.
+_RULES = Folded(decided_once("references.passes", _decide))
+
+
+@_RULES.rule(
     "BR-49",
     "fatal",
     ro="Instrucțiunile de plată (BG-16) trebuie să conțină codul instrumentului de plată (BT-81, "
@@ -29,7 +58,7 @@ def br_49(doc: UblDocument) -> Iterator[Node]:
     return (p for p in doc.all("cac:PaymentMeans") if not p.kids("cbc:PaymentMeansCode"))
 
 
-@RULES.rule(
+@_RULES.rule(
     "BR-50",
     "fatal",
     ro="Pentru transfer bancar (cod 30 sau 58) trebuie dat contul beneficiarului plății (BT-84, "
@@ -56,7 +85,7 @@ def br_50(doc: UblDocument) -> Iterator[Node]:
             yield account
 
 
-@RULES.rule(
+@_RULES.rule(
     "BR-51",
     "warning",
     ro="Din motive de securitate, factura nu trebuie să conțină numărul complet al cardului (BT-87): dați "
@@ -64,6 +93,7 @@ def br_50(doc: UblDocument) -> Iterator[Node]:
     en="For card payment security the invoice must not contain the full card primary account number (BT-87): "
     "give at most the last 4 to 6 digits (10 characters at most).",
     needs=("cac:CardAccount",),
+    covered=False,
 )
 def br_51(doc: UblDocument) -> Iterator[Node]:
     for card in matching(doc, "cac:PaymentMeans/cac:CardAccount"):
@@ -72,13 +102,14 @@ def br_51(doc: UblDocument) -> Iterator[Node]:
             yield numbers[0]
 
 
-@RULES.rule(
+@_RULES.rule(
     "BR-52",
     "fatal",
     ro="Fiecare document justificativ (BG-24) trebuie să aibă o referință (BT-122, cbc:ID).",
     en="Each Additional supporting document (BG-24) must have a Supporting document reference (BT-122, "
     "cbc:ID).",
     needs=("cac:AdditionalDocumentReference",),
+    covered=False,
 )
 def br_52(doc: UblDocument) -> Iterator[Node]:
     for reference in doc.all("cac:AdditionalDocumentReference"):
@@ -86,12 +117,13 @@ def br_52(doc: UblDocument) -> Iterator[Node]:
             yield reference
 
 
-@RULES.rule(
+@_RULES.rule(
     "BR-54",
     "fatal",
     ro="Fiecare atribut al articolului (BG-32) trebuie să aibă un nume (BT-160) și o valoare (BT-161).",
     en="Each Item attribute (BG-32) must have an Item attribute name (BT-160) and value (BT-161).",
     needs=("cac:AdditionalItemProperty",),
+    covered=False,
 )
 def br_54(doc: UblDocument) -> Iterator[Node]:
     for prop in doc.all("cac:AdditionalItemProperty"):
@@ -99,7 +131,7 @@ def br_54(doc: UblDocument) -> Iterator[Node]:
             yield prop
 
 
-@RULES.rule(
+@_RULES.rule(
     "BR-55",
     "fatal",
     ro="Fiecare referință la o factură anterioară (BG-3) trebuie să conțină numărul facturii anterioare "
@@ -107,12 +139,13 @@ def br_54(doc: UblDocument) -> Iterator[Node]:
     en="Each Preceding invoice reference (BG-3) must contain the Preceding invoice number (BT-25, "
     "cac:InvoiceDocumentReference/cbc:ID).",
     needs=("cac:BillingReference",),
+    covered=False,
 )
 def br_55(doc: UblDocument) -> Iterator[Node]:
     return (b for b in doc.all("cac:BillingReference") if not b.has("cac:InvoiceDocumentReference/cbc:ID"))
 
 
-@RULES.rule(
+@_RULES.rule(
     "BR-61",
     "fatal",
     ro="Pentru transfer bancar (cod 30 sau 58 în BT-81) trebuie dat contul beneficiarului plății (BT-84, "
@@ -144,13 +177,14 @@ def _line_item(node: Node, leaf_parent: str) -> bool:
     )
 
 
-@RULES.rule(
+@_RULES.rule(
     "BR-64",
     "fatal",
     ro="Identificatorul standard al articolului (BT-157) trebuie să aibă atributul schemeID (de ex. 0160 "
     "pentru GTIN).",
     en="The Item standard identifier (BT-157) must have a schemeID attribute (e.g. 0160 for GTIN).",
     needs=("cac:StandardItemIdentification",),
+    covered=False,
 )
 def br_64(doc: UblDocument) -> Iterator[Node]:
     # From the (few) cac:StandardItemIdentification down rather than over every cbc:ID of the document
@@ -182,15 +216,19 @@ def _br_64_scan(doc: UblDocument) -> Iterator[Node]:
             yield node
 
 
-@RULES.rule(
+@_RULES.rule(
     "BR-65",
     "fatal",
     ro="Codul de clasificare al articolului (BT-158) trebuie să aibă atributul listID (de ex. STI pentru "
     "CPV).",
     en="The Item classification identifier (BT-158) must have a listID attribute (e.g. STI for CPV).",
     needs=("cbc:ItemClassificationCode",),
+    covered=False,
 )
 def br_65(doc: UblDocument) -> Iterator[Node]:
     for node in doc.all("cbc:ItemClassificationCode"):
         if node.attr("listID") is None and _line_item(node, "cac:CommodityClassification"):
             yield node
+
+
+_RULES.register(RULES)

@@ -3,7 +3,8 @@
 Each row is ``not(path)`` on the document root of ANAF's copy: ``a/b`` from the root,
 ``//a/b`` anywhere, ``(cac:InvoiceLine|cac:CreditNoteLine)/...`` on either line kind, and a
 trailing ``/@attr`` for an attribute. Each path is read upwards from its last name (see
-``unused_elements``): only the few elements that could end a listed path are looked at.
+``unused_elements``): only the few elements that could end a listed path are looked at, and only
+the paths whose every name occurs in the document (a plan per set of element names, ``_plan``).
 UBL-CR-666/673 are fatal and live in ``syntax.py``.
 """
 
@@ -90,6 +91,93 @@ def _index() -> _Index:
     return _Index(elements, frozenset(elements), attributes, any_attribute)
 
 
+def _rule_ids(up: _Up) -> set[str]:
+    """The rules of every path through ``up`` (its own rows and the longer paths above it)."""
+    found = {rule_id for rule_id, _ in (*up.exact, *up.anywhere)}
+    for above in up.up.values():
+        found |= _rule_ids(above)
+    return found
+
+
+def _mixed(up: _Up) -> bool:
+    """Some rule continues from this last name through two different parent names (the line
+    alternatives ``(cac:InvoiceLine|cac:CreditNoteLine)/name``)."""
+    seen: set[str] = set()
+    for above in up.up.values():
+        rules = _rule_ids(above)
+        if not seen.isdisjoint(rules):
+            return True
+        seen |= rules
+    return False
+
+
+def _prune(up: _Up, present: frozenset[str]) -> _Up | None:
+    """``up`` without the paths through a name that does not occur (they cannot match); None if empty."""
+    above = {}
+    for name, longer in up.up.items():
+        if name in present:
+            kept = _prune(longer, present)
+            if kept is not None:
+                above[name] = kept
+    if not (up.exact or up.anywhere or above):
+        return None
+    return _Up(up.exact, up.anywhere, above)
+
+
+@dataclass(frozen=True, slots=True)
+class _Plan:
+    """The listed paths that can match in a document with these element names: those whose every name
+    occurs (in an invoice: a few of the 1,300 paths, ending in ten names or so), and how to look."""
+
+    everywhere: tuple[tuple[str, _Up], ...]  # names with a ``//`` row ending in them: every element
+    at_root: tuple[tuple[str, _Up], ...]  # names with a root-level row: every element if one is a root child
+    down: tuple[tuple[str, str, _Up], ...]  # (parent name, name, paths): the name's children of those parents
+    up: tuple[tuple[str, _Up], ...]  # names whose elements' parents are looked at
+    attributes: tuple[tuple[str, dict[str, _Up]], ...]  # (attribute, last name -> its paths kept)
+
+
+# Element names of a document -> its plan. Documents from one producer repeat a few sets of names, so
+# a plan is made once per set (bounded: emptied when full). Which elements a plan looks at depends only
+# on its key; whether from the parents down or from the elements up, on the document that made it (the
+# cheaper there), which changes the cost, never the hits.
+_PLANS: dict[frozenset[str], _Plan] = {}
+_MAX_PLANS = 1024
+
+
+def _down_cheaper(by_name: dict[str, list[Node]], name: str, up: _Up) -> bool:
+    """Fewer parents than elements (47 cbc:ID in an invoice, 5 of the parents listed paths go through)."""
+    return sum(len(by_name[parent_name]) for parent_name in up.up) < len(by_name[name])
+
+
+def _plan(present: frozenset[str], by_name: dict[str, list[Node]]) -> _Plan:
+    index = _index()
+    everywhere, at_root, down, up_names = [], [], [], []
+    for name in sorted(index.element_names.intersection(present)):
+        up = _prune(index.elements[name], present)
+        if up is None:
+            continue
+        if up.anywhere:
+            everywhere.append((name, up))
+        elif up.exact:
+            at_root.append((name, up))
+        elif not _mixed(up) and _down_cheaper(by_name, name, up):
+            # each rule continues through one parent name, whose elements (and their children) come in
+            # document order: its first hit is the one found from the elements up
+            down.extend((parent_name, name, up) for parent_name in up.up)
+        else:
+            up_names.append((name, up))
+    attributes = []
+    for attribute, by_last in index.attributes.items():
+        kept = {}
+        for name, up in by_last.items():
+            pruned = _prune(up, present) if name in present else None
+            if pruned is not None:
+                kept[name] = pruned
+        if kept:
+            attributes.append((attribute, kept))
+    return _Plan(tuple(everywhere), tuple(at_root), tuple(down), tuple(up_names), tuple(attributes))
+
+
 def _exception(rule_id: str, node: Node, doc: UblDocument) -> bool:
     """The three rows whose test is more than ``not(path)``."""
     if rule_id == "UBL-CR-002":  # not(cbc:UBLVersionID) or cbc:UBLVersionID = '2.1'
@@ -156,33 +244,45 @@ def unused_elements(doc: UblDocument) -> Iterator[tuple[str, Hit]]:
 
     # Every listed path ends in a name: only the elements with such a name are looked at, and of
     # those only the ones whose parent's name continues some listed path upwards (or is the root's,
-    # for a root-level row): in an invoice that is a handful of elements, found by set operations.
+    # for a root-level row); the plan keeps only the paths whose every name occurs in the document.
     # The elements of one name come in document order, so a rule's first hit is the first in
     # document order, as in a walk from the root (a rule's path ends in one name, even when it is
     # expanded to both line kinds).
     root = doc.root
+    root_kids = root._kids
     by_name = doc.by_name
-    elements = index.elements
-    for name in index.element_names.intersection(by_name):
-        up = elements[name]
+    present = doc.memo.get("element_names")  # (shared with cardinality)
+    if not isinstance(present, frozenset):
+        present = doc.memo["element_names"] = frozenset(by_name)
+    plan = _PLANS.get(present)
+    if plan is None:
+        if len(_PLANS) >= _MAX_PLANS:
+            _PLANS.clear()
+        plan = _PLANS[present] = _plan(present, by_name)
+    for name, up in plan.everywhere:
+        for node in by_name[name]:
+            climb(node, up)
+    for name, up in plan.at_root:
+        if name in root_kids or up.up:  # (climbing from an element that no row ends at finds nothing)
+            for node in by_name[name]:
+                climb(node, up)
+    for parent_name, name, up in plan.down:
+        for parent in by_name[parent_name]:
+            kids = parent._kids.get(name)
+            if kids:
+                for node in kids:
+                    climb(node, up)
+    for name, up in plan.up:
         nodes = by_name[name]
-        if up.anywhere:
-            for node in nodes:
-                climb(node, up)
-            continue
-        parents = set(map(_NAME, map(_PARENT, nodes)))
-        if up.exact and root.name in parents:
-            for node in nodes:
-                climb(node, up)
-            continue
-        if parents.isdisjoint(up.up):
+        ups = up.up  # (every name in it occurs)
+        if len(nodes) > 2 and set(map(_NAME, map(_PARENT, nodes))).isdisjoint(ups):
             continue
         for node in nodes:
             parent = node.parent
-            if parent is not None and parent.name in up.up:
+            if parent is not None and parent.name in ups:
                 climb(node, up)
     # Rows on an attribute: only the elements carrying it (a few in an invoice) are looked at.
-    for attribute, by_last in index.attributes.items():
+    for attribute, by_last in plan.attributes:
         for node, _ in doc.attributes(attribute):
             up = by_last.get(node.name)
             if up is not None:
