@@ -89,6 +89,14 @@ def _has_vat_id(party: Node) -> bool:
     return False
 
 
+def _has_legal_id(party: Node) -> bool:
+    """Some ``cac:PartyLegalEntity/cbc:CompanyID`` element exists, even empty (BT-47)."""
+    for entity in party._kids.get("cac:PartyLegalEntity", ()):  # noqa: SIM110 (no generator)
+        if "cbc:CompanyID" in entity._kids:
+            return True
+    return False
+
+
 def _address_doubts(party: Node | None, checks: tuple[_Check, ...], doubt: set[_Check]) -> None:
     """Street, city, sector and county of the seller's or buyer's first address."""
     street, city, sector, county = checks
@@ -215,7 +223,7 @@ def doubtful_checks(doc: UblDocument) -> set[_Check] | None:
     # BR-RO-065 / 120 return early on a seller VAT id / a buyer legal or VAT id.
     if seller is None or not _has_vat_id(seller):
         doubt.add(header.br_ro_065)
-    if buyer is None or not (buyer.has("cac:PartyLegalEntity/cbc:CompanyID") or _has_vat_id(buyer)):
+    if buyer is None or not (_has_legal_id(buyer) or _has_vat_id(buyer)):
         doubt.add(header.br_ro_120)
     _address_doubts(seller, _SELLER_ADDRESS_CHECKS, doubt)
     _address_doubts(buyer, _BUYER_ADDRESS_CHECKS, doubt)
