@@ -138,3 +138,14 @@ def test_over_limits_names_every_text_the_plain_read_finds(validation_dir: Path)
         assert _reference_over(doc) <= limits.over_limits(doc), key
         checked += 1
     assert checked > 1000
+
+
+def test_the_known_dates_hold_only_plain_dates() -> None:
+    for date in ("2024-03-01", "2024-02-30", "2024-02-29", "2024-03-01"):
+        doc = _doc(edit(INVOICE, set_text("/*/cbc:IssueDate", date)))
+        doubtful = screen.doubtful_checks(doc)
+        assert doubtful is not None
+        assert (header.br_ro_dates in doubtful) == (screen._PLAIN_DATE.fullmatch(date) is None)
+        _same_as_slow_path(doc)
+    assert "2024-03-01" in screen._KNOWN_DATES
+    assert all(screen._PLAIN_DATE.fullmatch(date) for date in screen._KNOWN_DATES)

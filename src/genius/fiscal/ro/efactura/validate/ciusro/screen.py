@@ -22,7 +22,7 @@ from genius.fiscal.ro.efactura.validate.document import Node, UblDocument, norma
 
 _Check = Callable[..., object]
 _TAX_POINT_CODES: Final = ("3", "35", "432")
-_DATE_ELEMENTS: Final = tuple(element for _, element, _ in header.DATE_RULES)
+_DATE_ELEMENTS: Final = frozenset(element for _, element, _ in header.DATE_RULES)
 _TAX_REPRESENTATIVE_CHECKS: Final[tuple[_Check, ...]] = (
     addresses.br_ro_140,
     addresses.br_ro_150,
@@ -59,32 +59,35 @@ _PLAIN_DATE: Final = re.compile(
     r"[0-9]{4}-(?:(?:0[13578]|1[02])-(?:0[1-9]|[12][0-9]|3[01])|(?:0[469]|11)-(?:0[1-9]|[12][0-9]|30)"
     r"|02-(?:0[1-9]|1[0-9]|2[0-8]))"
 )
+# Texts that matched ``_PLAIN_DATE`` (invoices of a day share their dates): a set lookup instead of
+# the regex. Only ever holds plain dates; emptied when full.
+_KNOWN_DATES: Final[set[str]] = set()
+_KNOWN_DATES_MAX: Final = 4096
 
 
-def _nonblank(text: str) -> bool:
-    """``boolean(normalize-space(text))``: some character is not an XML space."""
-    return bool(text) and (text[0] not in _XML_SPACE or bool(text.strip(_XML_SPACE)))
+class _Unusual(Exception):
+    """More than one seller or buyer party (schema-invalid): the screen leaves every check to run."""
 
 
-def _only_party(role_nodes: list[Node] | None) -> tuple[bool, Node | None]:
-    """(the role has at most one ``role/cac:Party`` path, that party or None)."""
-    if not role_nodes:
-        return True, None
-    if len(role_nodes) > 1:
-        return False, None
-    parties = role_nodes[0]._kids.get("cac:Party")
+def _party(roles: list[Node] | None) -> Node | None:
+    """The one ``role/cac:Party`` of a role (None when there is none); ``_Unusual`` for several."""
+    if not roles:
+        return None
+    if len(roles) > 1:
+        raise _Unusual
+    parties = roles[0]._kids.get("cac:Party")
     if not parties:
-        return True, None
+        return None
     if len(parties) > 1:
-        return False, None
-    return True, parties[0]
+        raise _Unusual
+    return parties[0]
 
 
 def _has_vat_id(party: Node) -> bool:
     """Some ``cac:PartyTaxScheme/cbc:CompanyID`` of the party is non-blank (BT-31 / BT-48)."""
     for scheme in party._kids.get("cac:PartyTaxScheme", ()):
         for node in scheme._kids.get("cbc:CompanyID", ()):
-            if _nonblank(node.text):
+            if node.text.strip(_XML_SPACE):  # boolean(normalize-space(.))
                 return True
     return False
 
@@ -107,12 +110,13 @@ def _address_doubts(party: Node | None, checks: tuple[_Check, ...], doubt: set[_
         return  # the reports read no address: they cannot fire
     kids = addresses[0]._kids
     # The rules read every address on the path; the first one's first element, non-blank, suffices.
+    # boolean(normalize-space(.)): some character is not an XML space.
     found = kids.get("cbc:StreetName")
-    if not found or not _nonblank(found[0].text):
+    if not found or not found[0].text.strip(_XML_SPACE):
         doubt.add(street)
     cities = kids.get("cbc:CityName")
     city_text = cities[0].text if cities else ""
-    if not _nonblank(city_text):
+    if not city_text.strip(_XML_SPACE):
         doubt.add(city)
     # The reports read the first address (``root.find``); they need country RO.
     countries = kids.get("cac:Country")
@@ -176,14 +180,18 @@ def _header_doubts(doc: UblDocument, kids: dict[str, list[Node]], doubt: set[_Ch
             ):
                 doubt.add(header.br_ro_040)
                 break
-    plain_date = _PLAIN_DATE.fullmatch
-    for element in _DATE_ELEMENTS:
-        found = by_name.get(element)
-        if found:
-            for node in found:
-                if plain_date(node.text) is None:
-                    doubt.add(header.br_ro_dates)
-                    break
+    known = _KNOWN_DATES
+    for element in by_name.keys() & _DATE_ELEMENTS:
+        for node in by_name[element]:
+            text = node.text
+            if text in known:
+                continue
+            if _PLAIN_DATE.fullmatch(text) is None:
+                doubt.add(header.br_ro_dates)
+                break
+            if len(known) >= _KNOWN_DATES_MAX:
+                known.clear()
+            known.add(text)
 
 
 # Every check the screen decides for (``ScreenedRuleSet`` always runs any other).
@@ -214,9 +222,10 @@ def doubtful_checks(doc: UblDocument) -> set[_Check] | None:
     if not doc.is_ubl:
         return None
     kids = doc.root._kids
-    one_seller, seller = _only_party(kids.get("cac:AccountingSupplierParty"))
-    one_buyer, buyer = _only_party(kids.get("cac:AccountingCustomerParty"))
-    if not (one_seller and one_buyer):
+    try:
+        seller = _party(kids.get("cac:AccountingSupplierParty"))
+        buyer = _party(kids.get("cac:AccountingCustomerParty"))
+    except _Unusual:
         return None
     doubt: set[_Check] = set()
     _header_doubts(doc, kids, doubt)
