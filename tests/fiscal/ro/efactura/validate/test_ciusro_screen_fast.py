@@ -149,3 +149,17 @@ def test_the_known_dates_hold_only_plain_dates() -> None:
         _same_as_slow_path(doc)
     assert "2024-03-01" in screen._KNOWN_DATES
     assert all(screen._PLAIN_DATE.fullmatch(date) for date in screen._KNOWN_DATES)
+
+
+def test_a_second_country_of_the_address_is_read_when_the_first_has_no_code() -> None:
+    def change(root: etree._Element) -> None:
+        address = el(root, "/*/cac:AccountingCustomerParty/cac:Party/cac:PostalAddress")
+        el(root, "/*/cac:AccountingCustomerParty//cbc:CountrySubentity").text = "CJ"
+        country = el(root, "/*/cac:AccountingCustomerParty//cac:Country")
+        address.insert(address.index(country), etree.Element(f"{{{NS['cac']}}}Country"))
+
+    doc = _doc(edit(INVOICE, change))
+    doubtful = screen.doubtful_checks(doc)
+    assert doubtful is not None
+    assert addresses.br_ro_111 in doubtful
+    assert "BR-RO-111" in _same_as_slow_path(doc)

@@ -58,7 +58,11 @@ def _grouped(limits: tuple[Limit, ...], context: str = "") -> tuple[_Group, ...]
 
 def _live(groups: tuple[_Group, ...], over: set[tuple[str, str]]) -> tuple[_Group, ...]:
     """The groups measuring a text ``over_limits`` found too long; the others cannot fire."""
-    return tuple(group for group in groups if not over.isdisjoint(group.measured))
+    live: tuple[_Group, ...] = ()
+    for group in groups:  # a loop: no generator per table
+        if not over.isdisjoint(group.measured):
+            live += (group,)
+    return live
 
 
 def _too_long(context: Node, groups: tuple[_Group, ...], out: list[tuple[str, Hit]]) -> None:
@@ -168,6 +172,7 @@ _TEXT_BOUNDS: Final = {
     if name not in _READ_BY_PARENT or anywhere != _UNLIMITED
 }
 _TEXT_NAMES: Final = frozenset(_TEXT_BOUNDS)
+_SHORTEST: Final = {name: bound[0] for name, bound in _TEXT_BOUNDS.items()}
 # (name, attribute, limit by parent name, the parent names) of the names read through their parents.
 _PARENT_BOUNDS: Final = tuple(
     (name, attribute, per_parent, frozenset(per_parent))
@@ -220,13 +225,15 @@ def over_limits(doc: UblDocument) -> set[tuple[str, str]]:
     by_name = doc.by_name
     # Only the limited names the document has (about half), found by one C-level intersection.
     for name in by_name.keys() & _TEXT_NAMES:
-        shortest, per_parent, anywhere, key = _TEXT_BOUNDS[name]
+        shortest = _SHORTEST[name]
         # A plain loop: under callgrind max(map(len, map(attrgetter("text"), nodes))) cost ~700
         # instructions per element against ~380 for this (3.11's slot attribute load is cheaper).
         for node in by_name[name]:
-            if len(node.text) > shortest and _over(node, len(node.text), per_parent, anywhere):
-                over.add(key)
-                break
+            if len(node.text) > shortest:
+                _, per_parent, anywhere, key = _TEXT_BOUNDS[name]
+                if _over(node, len(node.text), per_parent, anywhere):
+                    over.add(key)
+                    break
     for name, attribute, per_parent, parent_names in _PARENT_BOUNDS:
         if name in by_name and _over_under(doc, name, per_parent, parent_names):
             over.add((name, attribute))
@@ -245,10 +252,22 @@ def over_limits(doc: UblDocument) -> set[tuple[str, str]]:
     return over
 
 
+_OVER_MEMO: Final = "ciusro.over_limits"
+
+
+def screen_lengths(doc: UblDocument) -> bool:
+    """``over_limits(doc)`` is not empty (then kept in ``doc.memo`` for ``br_ro_lengths``)."""
+    over = over_limits(doc)
+    if over:
+        doc.memo[_OVER_MEMO] = over
+        return True
+    return False
+
+
 @RULES.group([limit.rule() for limit in ALL_LIMITS])
 def br_ro_lengths(doc: UblDocument) -> Iterator[tuple[str, Hit]]:
     out: list[tuple[str, Hit]] = []  # one list for every context (no generator per line or note)
-    over = over_limits(doc)
+    over: set[tuple[str, str]] = doc.memo.get(_OVER_MEMO) or over_limits(doc)  # type: ignore[assignment]
     if not over:
         return iter(out)
     if doc.is_ubl and (groups := _live(_G_ROOT_LIMITS, over)):
@@ -274,12 +293,12 @@ def br_ro_lengths(doc: UblDocument) -> Iterator[tuple[str, Hit]]:
             _too_long(node, charge_groups, out)
     allowance_groups = _live(_G_LINE_ALLOWANCE_LIMITS, over)
     charge_groups = _live(_G_LINE_CHARGE_LIMITS, over)
-    line_charges = [
-        n
-        for n in doc.all("cac:AllowanceCharge")
-        if n.parent is not None and n.parent.name in ("cac:InvoiceLine", "cac:CreditNoteLine")
-    ]
-    if line_charges and (allowance_groups or charge_groups):
+    if allowance_groups or charge_groups:
+        line_charges = [
+            n
+            for n in doc.all("cac:AllowanceCharge")
+            if n.parent is not None and n.parent.name in ("cac:InvoiceLine", "cac:CreditNoteLine")
+        ]
         allowances, charges = _by_indicator(line_charges)
         for node in allowances:
             _too_long(node, allowance_groups, out)

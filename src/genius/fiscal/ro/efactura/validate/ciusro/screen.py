@@ -122,11 +122,9 @@ def _address_doubts(party: Node | None, checks: tuple[_Check, ...], doubt: set[_
     countries = kids.get("cac:Country")
     if not countries:
         return
-    if len(countries) == 1:
-        codes = countries[0]._kids.get("cbc:IdentificationCode")
-        code = codes[0].text if codes else ""
-    else:
-        code = norm_first(addresses[0], "cac:Country/cbc:IdentificationCode")
+    # The first country's first code is the first in document order (when it has none, find).
+    codes = countries[0]._kids.get("cbc:IdentificationCode")
+    code = codes[0].text if codes else norm_first(addresses[0], "cac:Country/cbc:IdentificationCode")
     if code != "RO" and normalize_space(code) != "RO":
         return
     subdivisions = kids.get("cbc:CountrySubentity")
@@ -244,6 +242,6 @@ def doubtful_checks(doc: UblDocument) -> set[_Check] | None:
         doubt.update(_DELIVERY_CHECKS)
     if "cac:BillingReference" in by_name:
         doubt.add(limits.br_ro_a500)
-    if limits.over_limits(doc):
+    if limits.screen_lengths(doc):
         doubt.add(limits.br_ro_lengths)
     return doubt
