@@ -23,22 +23,29 @@ class ScreenedRuleSet(RuleSet):
     their locations stay the same.
     """
 
-    __slots__ = ("_covered", "_screen")
+    __slots__ = ("_all_covered", "_covered", "_screen")
 
     def __init__(self, name: str) -> None:
         super().__init__(name)
         self._screen: Screen | None = None
         self._covered: frozenset[object] = frozenset()
+        self._all_covered = -1  # len(_checks) when the screen covered every check, else -1
 
     def set_screen(self, screen: Screen, covered: Collection[object]) -> None:
         """Use ``screen``, which decides for the checks in ``covered`` (any other check always runs)."""
         self._screen = screen
         self._covered = frozenset(covered)
+        covers_all = all(check in self._covered for _, check, _ in self._checks)
+        self._all_covered = len(self._checks) if covers_all else -1
 
     def run(self, document: UblDocument, skip: Container[object] = ()) -> list[Finding]:
         doubtful = self._screen(document) if self._screen is not None else None
         if doubtful is None:
             return RuleSet.run(self, document, skip)
+        # The usual document: the screen doubts nothing and covers every check (none registered
+        # since), so no check can fire.
+        if not doubtful and len(self._checks) == self._all_covered:
+            return []
         cleared = self._covered.difference(doubtful)
         return RuleSet.run(self, document, cleared.union(skip) if skip else cleared)
 

@@ -11,17 +11,18 @@ every check runs as before.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import Final
 
 from genius.fiscal.ro.efactura.subdivisions import BUCHAREST, BUCHAREST_SECTORS, RO_COUNTY_CODES
 from genius.fiscal.ro.efactura.validate.ciusro import addresses, header, limits
 from genius.fiscal.ro.efactura.validate.ciusro.ruleset import RO_CIUS_ID, norm_first
-from genius.fiscal.ro.efactura.validate.document import Node, UblDocument
+from genius.fiscal.ro.efactura.validate.document import Node, UblDocument, normalize_space
 
 _Check = Callable[..., object]
 _TAX_POINT_CODES: Final = ("3", "35", "432")
-_DATE_ELEMENTS: Final = tuple(element for _, element, _ in header.DATE_RULES)
+_DATE_ELEMENTS: Final = frozenset(element for _, element, _ in header.DATE_RULES)
 _TAX_REPRESENTATIVE_CHECKS: Final[tuple[_Check, ...]] = (
     addresses.br_ro_140,
     addresses.br_ro_150,
@@ -50,88 +51,145 @@ _BUYER_ADDRESS_CHECKS: Final = (
 )
 
 
-def _only_party(root: Node, role: str) -> tuple[bool, Node | None]:
-    """(the role has at most one ``role/cac:Party`` path, that party or None)."""
-    roles = root.kids(role)
+_XML_SPACE: Final = " \t\r\n"
+_DIGITS: Final = frozenset("0123456789")
+# YYYY-MM-DD with a day its month always has (29 February is left to the check): a sufficient
+# test for ``header.is_ro_date``.
+_PLAIN_DATE: Final = re.compile(
+    r"[0-9]{4}-(?:(?:0[13578]|1[02])-(?:0[1-9]|[12][0-9]|3[01])|(?:0[469]|11)-(?:0[1-9]|[12][0-9]|30)"
+    r"|02-(?:0[1-9]|1[0-9]|2[0-8]))"
+)
+# Texts that matched ``_PLAIN_DATE`` (invoices of a day share their dates): a set lookup instead of
+# the regex. Only ever holds plain dates; emptied when full.
+_KNOWN_DATES: Final[set[str]] = set()
+_KNOWN_DATES_MAX: Final = 4096
+
+
+class _Unusual(Exception):
+    """More than one seller or buyer party (schema-invalid): the screen leaves every check to run."""
+
+
+def _party(roles: list[Node] | None) -> Node | None:
+    """The one ``role/cac:Party`` of a role (None when there is none); ``_Unusual`` for several."""
     if not roles:
-        return True, None
+        return None
     if len(roles) > 1:
-        return False, None
-    parties = roles[0].kids("cac:Party")
+        raise _Unusual
+    parties = roles[0]._kids.get("cac:Party")
+    if not parties:
+        return None
     if len(parties) > 1:
-        return False, None
-    return True, parties[0] if parties else None
+        raise _Unusual
+    return parties[0]
 
 
-def _nonblank_first(node: Node | None, name: str) -> bool:
-    """The first ``name`` child has non-blank text: enough for ``name[boolean(normalize-space(.))]``."""
-    if node is None:
-        return False
-    found = node.first(name)
-    return found is not None and bool(found.norm)
-
-
-def _has_vat_id(party: Node | None) -> bool:
+def _has_vat_id(party: Node) -> bool:
     """Some ``cac:PartyTaxScheme/cbc:CompanyID`` of the party is non-blank (BT-31 / BT-48)."""
-    if party is None:
-        return False
-    for node in party.findall("cac:PartyTaxScheme/cbc:CompanyID"):  # noqa: SIM110 (no generator)
-        if node.norm:
+    for scheme in party._kids.get("cac:PartyTaxScheme", ()):
+        for node in scheme._kids.get("cbc:CompanyID", ()):
+            if node.text.strip(_XML_SPACE):  # boolean(normalize-space(.))
+                return True
+    return False
+
+
+def _has_legal_id(party: Node) -> bool:
+    """Some ``cac:PartyLegalEntity/cbc:CompanyID`` element exists, even empty (BT-47)."""
+    for entity in party._kids.get("cac:PartyLegalEntity", ()):  # noqa: SIM110 (no generator)
+        if "cbc:CompanyID" in entity._kids:
             return True
     return False
 
 
-def _address_doubts(address: Node | None, checks: tuple[_Check, ...], doubt: set[_Check]) -> None:
+def _address_doubts(party: Node | None, checks: tuple[_Check, ...], doubt: set[_Check]) -> None:
     """Street, city, sector and county of the seller's or buyer's first address."""
     street, city, sector, county = checks
-    # The rules read every address on the path; the first one's first element, non-blank, suffices.
-    if not _nonblank_first(address, "cbc:StreetName"):
+    addresses = party._kids.get("cac:PostalAddress") if party is not None else None
+    if not addresses:
         doubt.add(street)
-    if not _nonblank_first(address, "cbc:CityName"):
         doubt.add(city)
-    # The reports read the first address (``root.find``): exactly their conditions.
-    if address is None or norm_first(address, "cac:Country/cbc:IdentificationCode") != "RO":
+        return  # the reports read no address: they cannot fire
+    kids = addresses[0]._kids
+    # The rules read every address on the path; the first one's first element, non-blank, suffices.
+    # boolean(normalize-space(.)): some character is not an XML space.
+    found = kids.get("cbc:StreetName")
+    if not found or not found[0].text.strip(_XML_SPACE):
+        doubt.add(street)
+    cities = kids.get("cbc:CityName")
+    city_text = cities[0].text if cities else ""
+    if not city_text.strip(_XML_SPACE):
+        doubt.add(city)
+    # The reports read the first address (``root.find``); they need country RO.
+    countries = kids.get("cac:Country")
+    if not countries:
         return
-    subdivision = norm_first(address, "cbc:CountrySubentity")
+    # The first country's first code is the first in document order (when it has none, find).
+    codes = countries[0]._kids.get("cbc:IdentificationCode")
+    code = codes[0].text if codes else norm_first(addresses[0], "cac:Country/cbc:IdentificationCode")
+    if code != "RO" and normalize_space(code) != "RO":
+        return
+    subdivisions = kids.get("cbc:CountrySubentity")
+    subdivision = subdivisions[0].text if subdivisions else ""
+    # A raw code is its own normal form; any other text (" RO-B") is left to both reports.
     if subdivision not in RO_COUNTY_CODES:
         doubt.add(county)
-    if subdivision == BUCHAREST and norm_first(address, "cbc:CityName") not in BUCHAREST_SECTORS:
+        doubt.add(sector)
+    elif subdivision == BUCHAREST and city_text not in BUCHAREST_SECTORS:
         doubt.add(sector)
 
 
-def _header_doubts(doc: UblDocument, root: Node, doubt: set[_Check]) -> None:
+def _header_doubts(doc: UblDocument, kids: dict[str, list[Node]], doubt: set[_Check]) -> None:
+    """``kids``: the root's children by name."""
     by_name = doc.by_name
-    ids = root.kids("cbc:CustomizationID")
-    if not ids or ids[0].text != RO_CIUS_ID:
+    found = kids.get("cbc:CustomizationID")
+    if not found or found[0].text != RO_CIUS_ID:
         doubt.add(header.br_ro_001)
-    if len(root.kids("cbc:Note")) > 20:
+    found = kids.get("cbc:Note")
+    if found and len(found) > 20:
         doubt.add(header.br_ro_a020)
-    number = root.first("cbc:ID")
     # normalize-space() only drops or merges spaces: the text has a digit iff its normal form has.
-    if number is None or header.DIGIT.search(number.text) is None:
+    found = kids.get("cbc:ID")
+    if not found or (found[0].text[-1:] not in _DIGITS and header.DIGIT.search(found[0].text) is None):
         doubt.add(header.br_ro_010)
-    for node in by_name.get("cbc:InvoiceTypeCode", ()):
-        if node.text not in header.INVOICE_TYPES:
-            doubt.add(header.br_ro_020_1)
-            break
-    for node in by_name.get("cbc:CreditNoteTypeCode", ()):
-        if node.text != "381":
-            doubt.add(header.br_ro_020_2)
-            break
-    tax = root.first("cbc:TaxCurrencyCode")
-    document = root.first("cbc:DocumentCurrencyCode")
-    if not ((tax is not None and tax.text == "RON") or (document is not None and document.text == "RON")):
-        doubt.add(header.br_ro_030)
-    for node in by_name.get("cbc:DescriptionCode", ()):
-        parent = node.parent
-        if parent is not None and parent.name == "cac:InvoicePeriod" and node.text not in _TAX_POINT_CODES:
-            doubt.add(header.br_ro_040)
-            break
-    for element in _DATE_ELEMENTS:
-        for node in by_name.get(element, ()):
-            if not header.is_ro_date(node.text):
+    found = by_name.get("cbc:InvoiceTypeCode")
+    if found:
+        for node in found:
+            if node.text not in header.INVOICE_TYPES:
+                doubt.add(header.br_ro_020_1)
+                break
+    found = by_name.get("cbc:CreditNoteTypeCode")
+    if found:
+        for node in found:
+            if node.text != "381":
+                doubt.add(header.br_ro_020_2)
+                break
+    found = kids.get("cbc:DocumentCurrencyCode")
+    if not found or found[0].text != "RON":
+        found = kids.get("cbc:TaxCurrencyCode")
+        if not found or found[0].text != "RON":
+            doubt.add(header.br_ro_030)
+    found = by_name.get("cbc:DescriptionCode")
+    if found:
+        for node in found:
+            parent = node.parent
+            if (
+                node.text not in _TAX_POINT_CODES
+                and parent is not None
+                and parent.name == "cac:InvoicePeriod"
+            ):
+                doubt.add(header.br_ro_040)
+                break
+    known = _KNOWN_DATES
+    for element in by_name.keys() & _DATE_ELEMENTS:
+        for node in by_name[element]:
+            text = node.text
+            if text in known:
+                continue
+            if _PLAIN_DATE.fullmatch(text) is None:
                 doubt.add(header.br_ro_dates)
                 break
+            if len(known) >= _KNOWN_DATES_MAX:
+                known.clear()
+            known.add(text)
 
 
 # Every check the screen decides for (``ScreenedRuleSet`` always runs any other).
@@ -161,20 +219,21 @@ def doubtful_checks(doc: UblDocument) -> set[_Check] | None:
     """The CIUS-RO checks that might fire on ``doc`` (usually none), or None to run them all."""
     if not doc.is_ubl:
         return None
-    root = doc.root
-    one_seller, seller = _only_party(root, "cac:AccountingSupplierParty")
-    one_buyer, buyer = _only_party(root, "cac:AccountingCustomerParty")
-    if not (one_seller and one_buyer):
+    kids = doc.root._kids
+    try:
+        seller = _party(kids.get("cac:AccountingSupplierParty"))
+        buyer = _party(kids.get("cac:AccountingCustomerParty"))
+    except _Unusual:
         return None
     doubt: set[_Check] = set()
-    _header_doubts(doc, root, doubt)
+    _header_doubts(doc, kids, doubt)
     # BR-RO-065 / 120 return early on a seller VAT id / a buyer legal or VAT id.
-    if not _has_vat_id(seller):
+    if seller is None or not _has_vat_id(seller):
         doubt.add(header.br_ro_065)
-    if buyer is None or not (buyer.has("cac:PartyLegalEntity/cbc:CompanyID") or _has_vat_id(buyer)):
+    if buyer is None or not (_has_legal_id(buyer) or _has_vat_id(buyer)):
         doubt.add(header.br_ro_120)
-    _address_doubts(seller.first("cac:PostalAddress") if seller else None, _SELLER_ADDRESS_CHECKS, doubt)
-    _address_doubts(buyer.first("cac:PostalAddress") if buyer else None, _BUYER_ADDRESS_CHECKS, doubt)
+    _address_doubts(seller, _SELLER_ADDRESS_CHECKS, doubt)
+    _address_doubts(buyer, _BUYER_ADDRESS_CHECKS, doubt)
     by_name = doc.by_name
     # Rarer parts: their checks decide (each is skipped by its ``needs`` when its element is absent).
     if "cac:TaxRepresentativeParty" in by_name:
@@ -183,6 +242,6 @@ def doubtful_checks(doc: UblDocument) -> set[_Check] | None:
         doubt.update(_DELIVERY_CHECKS)
     if "cac:BillingReference" in by_name:
         doubt.add(limits.br_ro_a500)
-    if limits.over_limits(doc):
+    if limits.screen_lengths(doc):
         doubt.add(limits.br_ro_lengths)
     return doubt
