@@ -1,4 +1,4 @@
-"""The fast paths of en16931.totals and en16931.lines find exactly what their rule-by-rule code finds.
+"""The fast paths of en16931.totals, lines and model find exactly what their rule-by-rule code finds.
 
 Each rule set runs twice on documents made to trouble its fast path (an amount with a third decimal
 that keeps or changes its value, a rate under 0.5, a VAT scheme id in another spelling, ...): as is,
@@ -15,13 +15,14 @@ from pathlib import Path
 from lxml import etree
 
 from genius.fiscal.ro.efactura.validate.document import UblDocument
-from genius.fiscal.ro.efactura.validate.en16931 import lines, totals
+from genius.fiscal.ro.efactura.validate.en16931 import lines, model, totals
 from genius.fiscal.ro.efactura.validate.registry import RuleSet
 from tests.fiscal.ro.efactura.validate import corpus
 
 _CHECKED = (
     (totals.RULES, "totals.passes"),
     (lines.RULES, "lines.passes"),
+    (model.RULES, "model.passes"),
 )
 # local name -> texts to put in its place (``{}``: the original text)
 _EDITS = {

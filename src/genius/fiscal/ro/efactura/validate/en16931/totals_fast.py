@@ -48,7 +48,7 @@ def _rate_length(categories: list[Node]) -> int:
     return _RATE_LENGTH + 1
 
 
-def _round2_equals(total: Decimal, given: Node, value: Decimal | None) -> bool:
+def round2_equals(total: Decimal, given: Node, value: Decimal | None) -> bool:
     """``value = round2(total)`` for ``value = xs:decimal(given)``: equal sums of amounts are decided
     without rounding when the given text has at most 2 fraction digits, else round2 as the rule does."""
     if value is None:
@@ -100,7 +100,7 @@ def _decide(doc: UblDocument) -> bool:
         if found is None:
             return False
         line_amounts += found
-    if not _round2_equals(sum(line_amounts, _ZERO), lines_nodes[0], lines):
+    if not round2_equals(sum(line_amounts, _ZERO), lines_nodes[0], lines):
         return False
 
     # BR-CO-11, 12, 13: document level allowances and charges against their totals.
@@ -119,7 +119,7 @@ def _decide(doc: UblDocument) -> bool:
             if given is None:
                 if chosen:
                     return False
-            elif not _round2_equals(sum(amounts, _ZERO), given[0], decimal(given[0])):
+            elif not round2_equals(sum(amounts, _ZERO), given[0], decimal(given[0])):
                 return False
         expected: Decimal | None = lines
         if charge_total or allowance_total:
@@ -143,7 +143,7 @@ def _decide(doc: UblDocument) -> bool:
         if (
             amounts is None
             or not given
-            or not _round2_equals(sum(amounts, _ZERO), given[0], decimal(given[0]))
+            or not round2_equals(sum(amounts, _ZERO), given[0], decimal(given[0]))
         ):
             return False
 
