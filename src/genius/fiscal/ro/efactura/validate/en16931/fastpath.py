@@ -60,8 +60,10 @@ class Folded:
     def __init__(self, passes: Callable[[UblDocument], bool]) -> None:
         self._passes = passes
         self._rules: list[Rule] = []
-        # (rule id, check, needs, covered by passes)
-        self._entries: list[tuple[str, Callable[[UblDocument], Iterable[object]], tuple[str, ...], bool]] = []
+        # (rule id or None for a group check, check, needs, covered by passes)
+        self._entries: list[
+            tuple[str | None, Callable[[UblDocument], Iterable[object]], tuple[str, ...], bool]
+        ] = []
 
     def rule(
         self, rule_id: str, flag: Flag, *, ro: str, en: str, needs: tuple[str, ...] = (), covered: bool = True
@@ -73,21 +75,54 @@ class Folded:
 
         return add
 
+    def group(
+        self, rules: Iterable[Rule], *, needs: tuple[str, ...] = (), covered: bool = True
+    ) -> Callable[[Check], Check]:
+        """As ``RuleSet.group``: one check yielding ``(rule_id, violation)`` for several rules."""
+
+        def add(check: Check) -> Check:
+            self._rules.extend(rules)
+            self._entries.append((None, check, needs, covered))
+            return check
+
+        return add
+
     def register(self, rules: RuleSet) -> None:
-        every = tuple(self._entries)
-        uncovered = tuple(e for e in every if not e[3])
+        every = _blocks(self._entries)
+        uncovered = _blocks([e for e in self._entries if not e[3]])
         passes = self._passes
 
         def run(doc: UblDocument) -> Iterator[tuple[str, object]]:
             present = doc.by_name
-            for rule_id, check, needs, _ in uncovered if passes(doc) else every:
+            for needs, checks in uncovered if passes(doc) else every:
                 if needs:
                     for name in needs:
                         if name in present:
                             break
                     else:
-                        continue  # none of its context elements occurs (as RuleSet.run skips it)
-                for violation in check(doc):
-                    yield rule_id, violation
+                        continue  # none of their context elements occurs (as RuleSet.run skips them)
+                for rule_id, check in checks:
+                    if rule_id is None:
+                        yield from check(doc)  # type: ignore[misc]
+                    else:
+                        for violation in check(doc):
+                            yield rule_id, violation
 
         rules.group(self._rules)(run)  # type: ignore[arg-type]
+
+
+def _blocks(
+    entries: list[tuple[str | None, Callable[[UblDocument], Iterable[object]], tuple[str, ...], bool]],
+) -> tuple[
+    tuple[tuple[str, ...], tuple[tuple[str | None, Callable[[UblDocument], Iterable[object]]], ...]], ...
+]:
+    """Consecutive entries with the same ``needs`` in one block: its presence test made once per block."""
+    blocks: list[
+        tuple[tuple[str, ...], list[tuple[str | None, Callable[[UblDocument], Iterable[object]]]]]
+    ] = []
+    for rule_id, check, needs, _ in entries:
+        if blocks and blocks[-1][0] == needs:
+            blocks[-1][1].append((rule_id, check))
+        else:
+            blocks.append((needs, [(rule_id, check)]))
+    return tuple((needs, tuple(checks)) for needs, checks in blocks)

@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterator
 from datetime import datetime, timedelta, timezone
 
 from genius.fiscal.ro.efactura.validate.document import Node, UblDocument
-from genius.fiscal.ro.efactura.validate.en16931.fastpath import unless
+from genius.fiscal.ro.efactura.validate.en16931.fastpath import Folded
 from genius.fiscal.ro.efactura.validate.en16931.lines_fast import line_fine, passes
 from genius.fiscal.ro.efactura.validate.en16931.selectors import (
     LINE_NAMES,
@@ -26,6 +26,10 @@ from genius.fiscal.ro.efactura.validate.en16931.selectors import (
 from genius.fiscal.ro.efactura.validate.registry import Rule, RuleSet
 
 RULES = RuleSet("en16931.lines")
+# One group check for the module (registered at the end): line_tests and BR-27 are skipped at once when
+# lines_fast.passes decides once that neither fires; the others (covered=False) always run, those with
+# the same ``needs`` behind one presence test.
+_RULES = Folded(passes)
 
 _XS_DATE = re.compile(r"(-?\d{4,})-(\d\d)-(\d\d)(Z|[+-]\d\d:\d\d)?")
 
@@ -164,12 +168,7 @@ def _br_co_04(line: Node) -> bool:
     return False
 
 
-# line_tests and BR-27 run on every document with lines; lines_fast.passes decides once that neither fires.
-_fast = unless(passes)
-
-
-@RULES.group([rule for rule, _ in _LINE_TESTS])
-@_fast
+@_RULES.group([rule for rule, _ in _LINE_TESTS])
 def line_tests(doc: UblDocument) -> Iterator[tuple[str, Node]]:
     tests = [(rule.rule_id, ok) for rule, ok in _LINE_TESTS]
     for line in _lines(doc):
@@ -180,14 +179,13 @@ def line_tests(doc: UblDocument) -> Iterator[tuple[str, Node]]:
                 yield rule_id, line
 
 
-@RULES.rule(
+@_RULES.rule(
     "BR-27",
     "fatal",
     ro="Prețul net al articolului (BT-146, cbc:PriceAmount) nu poate fi negativ.",
     en="The Item net price (BT-146, cbc:PriceAmount) must not be negative.",
     needs=("cbc:PriceAmount",),
 )
-@_fast
 def br_27(doc: UblDocument) -> Iterator[Node]:
     for price in doc.all("cbc:PriceAmount"):
         value = as_double(price.text)
@@ -214,31 +212,33 @@ def _dates_in_order(period: Node) -> bool:
     return start is None or end is None or end >= start
 
 
-@RULES.rule(
+@_RULES.rule(
     "BR-29",
     "fatal",
     ro="Data de sfârșit a perioadei de facturare (BT-74) trebuie să fie egală sau ulterioară datei de "
     "început (BT-73).",
     en="The Invoicing period end date (BT-74) must be later or equal to the start date (BT-73).",
     needs=("cac:InvoicePeriod",),
+    covered=False,
 )
 def br_29(doc: UblDocument) -> Iterator[Node]:
     return (p for p in _periods(doc, on_lines=False) if not _dates_in_order(p))
 
 
-@RULES.rule(
+@_RULES.rule(
     "BR-30",
     "fatal",
     ro="Data de sfârșit a perioadei liniei (BT-135) trebuie să fie egală sau ulterioară datei de început "
     "(BT-134).",
     en="The Invoice line period end date (BT-135) must be later or equal to the start date (BT-134).",
     needs=("cac:InvoicePeriod",),
+    covered=False,
 )
 def br_30(doc: UblDocument) -> Iterator[Node]:
     return (p for p in _periods(doc, on_lines=True) if not _dates_in_order(p))
 
 
-@RULES.rule(
+@_RULES.rule(
     "BR-CO-19",
     "fatal",
     ro="Perioada de facturare (BG-14), dacă este dată, trebuie să aibă data de început (BT-73), data de "
@@ -246,6 +246,7 @@ def br_30(doc: UblDocument) -> Iterator[Node]:
     en="An Invoicing period (BG-14), when used, must have a start date (BT-73), an end date (BT-74) or a "
     "Value added tax point date code (BT-8).",
     needs=("cac:InvoicePeriod",),
+    covered=False,
 )
 def br_co_19(doc: UblDocument) -> Iterator[Node]:
     for period in _periods(doc, on_lines=False):
@@ -255,13 +256,14 @@ def br_co_19(doc: UblDocument) -> Iterator[Node]:
             yield period
 
 
-@RULES.rule(
+@_RULES.rule(
     "BR-CO-20",
     "fatal",
     ro="Perioada liniei (BG-26), dacă este dată, trebuie să aibă data de început (BT-134) sau de sfârșit "
     "(BT-135).",
     en="An Invoice line period (BG-26), when used, must have a start date (BT-134) or an end date (BT-135).",
     needs=("cac:InvoicePeriod",),
+    covered=False,
 )
 def br_co_20(doc: UblDocument) -> Iterator[Node]:
     for period in _periods(doc, on_lines=True):
@@ -363,10 +365,13 @@ def _ac_check(
 
 
 for _rule_id, _nodes, _ok, _what, _must, _bts in _AC_RULES:
-    RULES.rule(
+    _RULES.rule(
         _rule_id,
         "fatal",
         ro="Fiecare " + _what[0].removeprefix("o ") + " " + _must[0].format(**_bts) + ".",
         en="Each " + _what[1].removeprefix("a ").removeprefix("an ") + " " + _must[1].format(**_bts) + ".",
         needs=("cac:AllowanceCharge",),
+        covered=False,
     )(_ac_check(_nodes, _ok))
+
+_RULES.register(RULES)

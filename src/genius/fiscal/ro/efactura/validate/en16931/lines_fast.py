@@ -42,7 +42,16 @@ def line_fine(line: Node) -> bool:
     else:
         return False
     for category in item_kids.get("cac:ClassifiedTaxCategory", ()):  # BR-CO-04
-        if "cbc:ID" in category._kids and is_vat(category):
+        category_kids = category._kids
+        if "cbc:ID" not in category_kids:
+            continue
+        # is_vat's usual first answer (the first scheme's cbc:ID is "VAT") read here: no call per line
+        schemes = category_kids.get("cac:TaxScheme")
+        if schemes:
+            scheme_ids = schemes[0]._kids.get("cbc:ID")
+            if scheme_ids and scheme_ids[0].text == "VAT":
+                return True
+        if is_vat(category):
             return True
     return False
 

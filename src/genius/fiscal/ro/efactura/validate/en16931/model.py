@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from genius.fiscal.ro.efactura.validate.document import Node, UblDocument, round2
 from genius.fiscal.ro.efactura.validate.en16931.fastpath import Folded, decided_once
 from genius.fiscal.ro.efactura.validate.en16931.selectors import as_double
+from genius.fiscal.ro.efactura.validate.en16931.totals_fast import round2_equals
 from genius.fiscal.ro.efactura.validate.registry import Hit, RuleSet
 
 RULES = RuleSet("en16931.model")
@@ -85,7 +86,7 @@ def _decide(doc: UblDocument) -> bool:
         return False
     decimal = doc.decimal
     inc, exc, v = decimal(inclusive[0]), decimal(exclusive[0]), decimal(vat)
-    if inc is None or exc is None or v is None or inc != round2(exc + v):
+    if inc is None or exc is None or v is None or not round2_equals(exc + v, inclusive[0], inc):
         return False
     # BR-CO-25 (invoices only): a positive amount due needs a due date or payment terms (NaN fails).
     if doc.is_invoice:
