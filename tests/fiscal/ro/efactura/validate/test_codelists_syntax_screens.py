@@ -109,3 +109,25 @@ def test_binary_objects_wherever_their_name_comes(tag: str) -> None:
         doc = _doc(edit(INVOICE, change))
         _, found = _agree(doc)
         assert found == tag.endswith("BinaryObject")
+
+
+@pytest.mark.parametrize(
+    ("xpath", "passes"),
+    [
+        ("//cac:TaxScheme/cbc:ID", True),  # cbc:ID under a parent the table does not check
+        ("/*/cbc:ID", True),  # cbc:ID under the root
+        ("//cac:Party", False),  # not the checked cbc:EndpointID, but add one there below
+    ],
+)
+def test_attribute_rows_check_only_their_elements(xpath: str, passes: bool) -> None:
+    def change(root: etree._Element) -> None:
+        target = el(root, xpath)
+        if passes:
+            target.set("schemeID", "XX")
+        else:
+            endpoint = etree.SubElement(target, f"{{{root.nsmap['cbc']}}}EndpointID", schemeID="XX")
+            endpoint.text = "x@example.ro"
+
+    doc = _doc(edit(INVOICE, change))
+    assert codelists._table_passes(doc) is passes
+    _agree(doc)

@@ -1,65 +1,18 @@
-"""EN 16931 code list rules BR-CL-01..26 of ANAF's copy; the code values live in ``data/en16931/*.csv``."""
+"""EN 16931 code list rules BR-CL-01..26 of ANAF's copy; the code values live in ``data/en16931/*.csv``
+(loaded by ``codelist_data.py``)."""
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Iterator
-from dataclasses import dataclass
 from functools import cache
-from importlib.resources import files
 
 from genius.fiscal.ro.efactura.validate.document import Node, UblDocument, normalize_space
+from genius.fiscal.ro.efactura.validate.en16931.codelist_data import CodeList, code_list
+from genius.fiscal.ro.efactura.validate.en16931.codelist_data import vat_id_prefixes as vat_id_prefixes
 from genius.fiscal.ro.efactura.validate.en16931.selectors import is_allowance, is_charge
 from genius.fiscal.ro.efactura.validate.registry import Hit, Rule, RuleSet
 
 RULES = RuleSet("en16931.codelists")
-
-
-@dataclass(frozen=True, slots=True)
-class CodeList:
-    """One code list; ``raw`` is the schematron's ``' A B C '`` string the tests search in."""
-
-    name: str
-    codes: tuple[str, ...]
-    raw: str
-    tokens: frozenset[str]
-
-    def has_token(self, value: str) -> bool:
-        """``not(contains(v, ' ')) and contains(' A B C ', concat(' ', v, ' '))``.
-
-        The raw list has single spaces only, so for a value without spaces this is set membership.
-        """
-        return value in self.tokens and " " not in value
-
-    def accepts(self, value: str) -> bool:
-        """``has_token(normalize-space(value))``; a value that is a code as it stands (the usual
-        case) needs no normalising, since no code has whitespace (checked when the list loads)."""
-        return value in self.tokens or self.has_token(normalize_space(value))
-
-    def contains(self, value: str) -> bool:
-        """``contains(' A B C ', value)``: plain substring search (BR-CL-08, BR-CO-09)."""
-        return value in self.raw
-
-
-@cache
-def code_list(name: str) -> CodeList:
-    """Load ``data/en16931/<name>.csv`` (column ``code``) once."""
-    resource = files("genius.fiscal.ro.efactura").joinpath("data", "en16931", f"{name}.csv")
-    with resource.open(encoding="utf-8") as handle:
-        codes = tuple(row["code"] for row in csv.DictReader(handle))
-    if not codes:
-        raise ValueError(f"code list {name} is empty")
-    if any(code != code.strip() or " " in code for code in codes):
-        raise ValueError(f"code list {name} has a code with whitespace")
-    return CodeList(name, codes, " " + " ".join(codes) + " ", frozenset(codes))
-
-
-@cache
-def vat_id_prefixes() -> CodeList:
-    """BR-CO-09: ISO 3166 country codes plus EL (Greece's VAT prefix)."""
-    countries = code_list("iso3166_countries")
-    codes = (*countries.codes, "EL")
-    return CodeList("vat_id_prefixes", codes, " " + " ".join(codes) + " ", frozenset(codes))
 
 
 def _msg(rule_id: str, what_ro: str, what_en: str, list_name: str) -> Rule:
@@ -244,47 +197,59 @@ def _bound() -> dict[str, tuple[dict[str, tuple[_BoundCheck, ...]], tuple[_Bound
     }
 
 
-# _CHECKS flattened for the pass test: (required parent or None, element, accepted values, attribute or
-# ""). An attribute's accepted values include None (the attribute is absent: nothing to check).
-_Plan = tuple[tuple[str | None, str, frozenset[str | None], str], ...]
+# _CHECKS flattened for the pass test. Rows on the text: (required parent or None, element, codes).
+_TextPlan = tuple[tuple[str | None, str, frozenset[str]], ...]
+# Rows on an attribute: attribute -> element -> (codes wherever it is, or None; codes by its parent).
+_AttributePlan = dict[str, dict[str, tuple[frozenset[str] | None, dict[str, frozenset[str]]]]]
 
 
 @cache
-def _plan() -> _Plan:
+def _text_plan() -> _TextPlan:
     return tuple(
-        (
-            required,
-            name,
-            code_list(list_name).tokens | {None} if what else code_list(list_name).tokens,
-            what,
-        )
+        (required, name, code_list(list_name).tokens)
         for name, checks in _CHECKS.items()
         for required, _rule_id, list_name, what in checks
+        if not what
     )
+
+
+@cache
+def _attribute_plan() -> _AttributePlan:
+    plan: _AttributePlan = {}
+    for name, checks in _CHECKS.items():
+        for required, _rule_id, list_name, what in checks:
+            if not what:
+                continue
+            anywhere, by_parent = plan.setdefault(what, {}).get(name, (None, {}))
+            tokens = code_list(list_name).tokens
+            if required is None:
+                assert anywhere is None and not by_parent, f"{name}/@{what}: two rows"
+                anywhere = tokens
+            else:
+                assert anywhere is None and required not in by_parent, f"{name}/@{what}: two rows"
+                by_parent[required] = tokens
+            plan[what][name] = (anywhere, by_parent)
+    return plan
 
 
 def _table_passes(doc: UblDocument) -> bool:
     """True when no element of ``_CHECKS`` can break its rule: every checked text (attribute) is a
-    code of its list as it stands, so ``_table_hits`` would find nothing. Reads only the elements
-    the table names, through their parents (the 12 coded cbc:ID of a 10-line invoice, not its 47).
-    False on any doubt (an unnormalised value, SEPA): then ``_table_hits`` decides, element by
-    element. Plain loops over the parents' ``_kids`` (no list built): testing the values in C
-    (``all(map(...))`` over attrgetter/methodcaller) measured slower (a few objects made per
-    table row, for the one or two elements a row usually has)."""
+    code of its list as it stands, so ``_table_hits`` would find nothing. Texts: reads only the
+    elements the table names, through their parents (the 12 coded cbc:ID of a 10-line invoice, not
+    its 47), in plain loops over the parents' ``_kids`` (``all(map(...))`` in C measured slower:
+    a few objects made per row, for the one or two elements a row usually has). Attributes: reads
+    the document's attribute index (``//@schemeID``: a few elements), not each element's
+    attribute. False on any doubt (an unnormalised value, SEPA): then ``_table_hits`` decides,
+    element by element."""
     present = doc.by_name
-    for required, name, tokens, what in _plan():
+    for required, name, tokens in _text_plan():
         if required is None:
             nodes = present.get(name)
             if not nodes:
                 continue
-            if what:
-                for node in nodes:
-                    if node.el.get(what) not in tokens:
-                        return False
-            else:
-                for node in nodes:
-                    if node.text not in tokens:
-                        return False
+            for node in nodes:
+                if node.text not in tokens:
+                    return False
             continue
         parents = present.get(required)
         if not parents:
@@ -293,14 +258,24 @@ def _table_passes(doc: UblDocument) -> bool:
             nodes = parent._kids.get(name)
             if not nodes:
                 continue
-            if what:
-                for node in nodes:
-                    if node.el.get(what) not in tokens:
-                        return False
-            else:
-                for node in nodes:
-                    if node.text not in tokens:
-                        return False
+            for node in nodes:
+                if node.text not in tokens:
+                    return False
+    for attribute, by_element in _attribute_plan().items():
+        for node, value in doc.attributes(attribute):
+            rows = by_element.get(node.name)
+            if rows is None:
+                continue
+            anywhere, by_parent = rows
+            if anywhere is None:
+                parent = node.parent
+                if parent is None:
+                    continue
+                anywhere = by_parent.get(parent.name)
+                if anywhere is None:
+                    continue
+            if value not in anywhere:
+                return False
     return True
 
 
