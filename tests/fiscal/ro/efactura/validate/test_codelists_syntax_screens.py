@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
-from genius.fiscal.ro.efactura.validate.document import UblDocument
-from genius.fiscal.ro.efactura.validate.en16931 import codelists, syntax
+from genius.fiscal.ro.efactura.validate.document import UblDocument, normalize_space
+from genius.fiscal.ro.efactura.validate.en16931 import codelist_data, codelists, syntax
 from genius.fiscal.ro.efactura.validate.xsd import DocumentRejectedError, parse_document
 from tests.fiscal.ro.efactura.validate.findings_dump import documents
 
@@ -131,3 +131,22 @@ def test_attribute_rows_check_only_their_elements(xpath: str, passes: bool) -> N
     doc = _doc(edit(INVOICE, change))
     assert codelists._table_passes(doc) is passes
     _agree(doc)
+
+
+@pytest.mark.parametrize(
+    "text", ["VATEX-EU-O", "vatex-eu-o", " VATEX-EU-O", "VATEX-EU-O ", "VATEX EU", "X", "ß"]
+)
+def test_exemption_codes_as_the_rule_reads_them(text: str) -> None:
+    """BR-CL-22's shortcut (the upper-cased text is a code) agrees with the rule's own formula."""
+
+    def change(root: etree._Element) -> None:
+        category = el(root, "//cac:TaxSubtotal/cac:TaxCategory")
+        code = etree.SubElement(category, f"{{{root.nsmap['cbc']}}}TaxExemptionReasonCode")
+        code.text = text
+
+    doc = _doc(edit(INVOICE, change))
+    (node,) = doc.all("cbc:TaxExemptionReasonCode")
+    exemptions = codelist_data.code_list("vatex_exemption_reasons")
+    expected = " " in node.norm or not exemptions.has_token(normalize_space(node.text.upper()))
+    fired = [rule_id for rule_id, _ in codelists.code_lists(doc) if rule_id == "BR-CL-22"]
+    assert fired == (["BR-CL-22"] if expected else [])

@@ -307,11 +307,24 @@ def _table_hits(doc: UblDocument) -> Iterator[tuple[str, Hit]]:
                     yield rule_id, Hit(node, {"value": value}, attribute=what)
 
 
+@cache
+def _group_lists() -> tuple[CodeList, CodeList, CodeList, tuple[str, ...]]:
+    """The lists ``code_lists`` reads on every document, looked up once."""
+    return (
+        code_list("iso4217_currencies"),
+        code_list("vatex_exemption_reasons"),
+        code_list("unece_rec20_rec21_units"),
+        code_list("mime_codes").codes,
+    )
+
+
 @RULES.group(_RULES)
 def code_lists(doc: UblDocument) -> Iterator[tuple[str, Hit]]:
     if not _table_passes(doc):
         yield from _table_hits(doc)
-    for node in doc.all("cbc:AllowanceChargeReasonCode"):
+    present = doc.by_name
+    currencies, exemptions, units, mimes = _group_lists()
+    for node in present.get("cbc:AllowanceChargeReasonCode", ()):
         charge = node.parent
         if charge is None or charge.name != "cac:AllowanceCharge":
             continue
@@ -319,13 +332,12 @@ def code_lists(doc: UblDocument) -> Iterator[tuple[str, Hit]]:
             yield "BR-CL-19", Hit(node, {"value": node.text})
         elif is_charge(charge) and not code_list("uncl7161_charge_reasons").has_token(node.norm):
             yield "BR-CL-20", Hit(node, {"value": node.text})
-    currencies = code_list("iso4217_currencies")
     known = currencies.tokens
     for node, value in doc.attributes("currencyID"):
         if value not in known and not currencies.accepts(value):
             yield "BR-CL-03", Hit(node, {"value": value}, attribute="currencyID")
     for name in _REFERENCES:
-        for reference in doc.all(name):
+        for reference in present.get(name, ()):
             # cac:AdditionalDocumentReference[cbc:DocumentTypeCode = '130']/cbc:ID[@schemeID]
             if not any(c.text == "130" for c in reference.kids("cbc:DocumentTypeCode")):
                 continue
@@ -335,18 +347,18 @@ def code_lists(doc: UblDocument) -> Iterator[tuple[str, Hit]]:
                     normalize_space(scheme)
                 ):
                     yield "BR-CL-07", Hit(node, {"value": scheme}, attribute="schemeID")
-    exemptions = code_list("vatex_exemption_reasons")
-    for node in doc.all("cbc:TaxExemptionReasonCode"):
-        # BR-CL-22 looks the code up upper-cased: vatex-eu-o is accepted.
+    for node in present.get("cbc:TaxExemptionReasonCode", ()):
+        # BR-CL-22 looks the code up upper-cased: vatex-eu-o is accepted. A text that is a code
+        # once upper-cased has no whitespace (nor has its normalised form): nothing to normalise.
+        if node.text.upper() in exemptions.tokens:
+            continue
         if " " in node.norm or not exemptions.has_token(normalize_space(node.text.upper())):
             yield "BR-CL-22", Hit(node, {"value": node.text})
-    units = code_list("unece_rec20_rec21_units")
     unit_codes = units.tokens
     for node, value in doc.attributes("unitCode"):
         if value not in unit_codes and not units.accepts(value):
             yield "BR-CL-23", Hit(node, {"value": value}, attribute="unitCode")
-    mimes = code_list("mime_codes").codes
-    for node in doc.all("cbc:EmbeddedDocumentBinaryObject"):
+    for node in present.get("cbc:EmbeddedDocumentBinaryObject", ()):
         mime = node.attr("mimeCode")
         if mime is not None and mime not in mimes:
             yield "BR-CL-24", Hit(node, {"value": mime}, attribute="mimeCode")
