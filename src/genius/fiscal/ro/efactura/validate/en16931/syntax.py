@@ -77,8 +77,9 @@ def _binary_objects(doc: UblDocument) -> list[Node]:
     ro="Documentul atașat (…BinaryObject) trebuie să aibă atributul mimeCode.",
     en="The attached document (…BinaryObject) must have a mimeCode attribute.",
 )
-def ubl_dt_06(doc: UblDocument) -> Iterator[Node]:
-    return (n for n in _binary_objects(doc) if n.attr("mimeCode") is None)
+def ubl_dt_06(doc: UblDocument) -> list[Node]:
+    found = _binary_objects(doc)
+    return [n for n in found if n.attr("mimeCode") is None] if found else found
 
 
 @RULES.rule(
@@ -87,8 +88,9 @@ def ubl_dt_06(doc: UblDocument) -> Iterator[Node]:
     ro="Documentul atașat (…BinaryObject) trebuie să aibă atributul filename.",
     en="The attached document (…BinaryObject) must have a filename attribute.",
 )
-def ubl_dt_07(doc: UblDocument) -> Iterator[Node]:
-    return (n for n in _binary_objects(doc) if n.attr("filename") is None)
+def ubl_dt_07(doc: UblDocument) -> list[Node]:
+    found = _binary_objects(doc)
+    return [n for n in found if n.attr("filename") is None] if found else found
 
 
 # UBL-DT-08..28 (warnings): attributes the EN 16931 binding does not use.
