@@ -1,65 +1,18 @@
-"""EN 16931 code list rules BR-CL-01..26 of ANAF's copy; the code values live in ``data/en16931/*.csv``."""
+"""EN 16931 code list rules BR-CL-01..26 of ANAF's copy; the code values live in ``data/en16931/*.csv``
+(loaded by ``codelist_data.py``)."""
 
 from __future__ import annotations
 
-import csv
-from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterator
 from functools import cache
-from importlib.resources import files
 
 from genius.fiscal.ro.efactura.validate.document import Node, UblDocument, normalize_space
+from genius.fiscal.ro.efactura.validate.en16931.codelist_data import CodeList, code_list
+from genius.fiscal.ro.efactura.validate.en16931.codelist_data import vat_id_prefixes as vat_id_prefixes
 from genius.fiscal.ro.efactura.validate.en16931.selectors import is_allowance, is_charge
 from genius.fiscal.ro.efactura.validate.registry import Hit, Rule, RuleSet
 
 RULES = RuleSet("en16931.codelists")
-
-
-@dataclass(frozen=True, slots=True)
-class CodeList:
-    """One code list; ``raw`` is the schematron's ``' A B C '`` string the tests search in."""
-
-    name: str
-    codes: tuple[str, ...]
-    raw: str
-    tokens: frozenset[str]
-
-    def has_token(self, value: str) -> bool:
-        """``not(contains(v, ' ')) and contains(' A B C ', concat(' ', v, ' '))``.
-
-        The raw list has single spaces only, so for a value without spaces this is set membership.
-        """
-        return value in self.tokens and " " not in value
-
-    def accepts(self, value: str) -> bool:
-        """``has_token(normalize-space(value))``; a value that is a code as it stands (the usual
-        case) needs no normalising, since no code has whitespace (checked when the list loads)."""
-        return value in self.tokens or self.has_token(normalize_space(value))
-
-    def contains(self, value: str) -> bool:
-        """``contains(' A B C ', value)``: plain substring search (BR-CL-08, BR-CO-09)."""
-        return value in self.raw
-
-
-@cache
-def code_list(name: str) -> CodeList:
-    """Load ``data/en16931/<name>.csv`` (column ``code``) once."""
-    resource = files("genius.fiscal.ro.efactura").joinpath("data", "en16931", f"{name}.csv")
-    with resource.open(encoding="utf-8") as handle:
-        codes = tuple(row["code"] for row in csv.DictReader(handle))
-    if not codes:
-        raise ValueError(f"code list {name} is empty")
-    if any(code != code.strip() or " " in code for code in codes):
-        raise ValueError(f"code list {name} has a code with whitespace")
-    return CodeList(name, codes, " " + " ".join(codes) + " ", frozenset(codes))
-
-
-@cache
-def vat_id_prefixes() -> CodeList:
-    """BR-CO-09: ISO 3166 country codes plus EL (Greece's VAT prefix)."""
-    countries = code_list("iso3166_countries")
-    codes = (*countries.codes, "EL")
-    return CodeList("vat_id_prefixes", codes, " " + " ".join(codes) + " ", frozenset(codes))
 
 
 def _msg(rule_id: str, what_ro: str, what_en: str, list_name: str) -> Rule:
@@ -244,49 +197,85 @@ def _bound() -> dict[str, tuple[dict[str, tuple[_BoundCheck, ...]], tuple[_Bound
     }
 
 
-# _CHECKS flattened for the pass test: (required parent or None, element, accepted codes, attribute or "").
-_Plan = tuple[tuple[str | None, str, frozenset[str], str], ...]
+# _CHECKS flattened for the pass test. Rows on the text: (required parent or None, element, codes).
+_TextPlan = tuple[tuple[str | None, str, frozenset[str]], ...]
+# Rows on an attribute: attribute -> element -> (codes wherever it is, or None; codes by its parent).
+_AttributePlan = dict[str, dict[str, tuple[frozenset[str] | None, dict[str, frozenset[str]]]]]
 
 
 @cache
-def _plan() -> _Plan:
+def _text_plan() -> _TextPlan:
     return tuple(
-        (required, name, code_list(list_name).tokens, what)
+        (required, name, code_list(list_name).tokens)
         for name, checks in _CHECKS.items()
         for required, _rule_id, list_name, what in checks
+        if not what
     )
+
+
+@cache
+def _attribute_plan() -> _AttributePlan:
+    plan: _AttributePlan = {}
+    for name, checks in _CHECKS.items():
+        for required, _rule_id, list_name, what in checks:
+            if not what:
+                continue
+            anywhere, by_parent = plan.setdefault(what, {}).get(name, (None, {}))
+            tokens = code_list(list_name).tokens
+            if required is None:
+                assert anywhere is None and not by_parent, f"{name}/@{what}: two rows"
+                anywhere = tokens
+            else:
+                assert anywhere is None and required not in by_parent, f"{name}/@{what}: two rows"
+                by_parent[required] = tokens
+            plan[what][name] = (anywhere, by_parent)
+    return plan
 
 
 def _table_passes(doc: UblDocument) -> bool:
     """True when no element of ``_CHECKS`` can break its rule: every checked text (attribute) is a
-    code of its list as it stands, so ``_table_hits`` would find nothing. Reads only the elements
-    the table names, through their parents (the 12 coded cbc:ID of a 10-line invoice, not its 47).
-    False on any doubt (an unnormalised value, SEPA): then ``_table_hits`` decides, element by
-    element. Plain loops: testing the values in C (``issuperset(map(...))``, kids() through
-    ``methodcaller``) measured more instructions, not fewer (a set built per test, a Python call
-    made from C)."""
+    code of its list as it stands, so ``_table_hits`` would find nothing. Texts: reads only the
+    elements the table names, through their parents (the 12 coded cbc:ID of a 10-line invoice, not
+    its 47), in plain loops over the parents' ``_kids`` (``all(map(...))`` in C measured slower:
+    a few objects made per row, for the one or two elements a row usually has). Attributes: reads
+    the document's attribute index (``//@schemeID``: a few elements), not each element's
+    attribute. False on any doubt (an unnormalised value, SEPA): then ``_table_hits`` decides,
+    element by element."""
     present = doc.by_name
-    for required, name, tokens, what in _plan():
-        nodes: Sequence[Node]
+    for required, name, tokens in _text_plan():
         if required is None:
-            nodes = present.get(name, ())
-        else:
-            parents = present.get(required)
-            if not parents:
+            nodes = present.get(name)
+            if not nodes:
                 continue
-            if len(parents) == 1:
-                nodes = parents[0].kids(name)
-            else:
-                nodes = [node for parent in parents for node in parent.kids(name)]
-        if what:
-            for node in nodes:
-                value = node.el.get(what)
-                if value is not None and value not in tokens:
-                    return False
-        else:
             for node in nodes:
                 if node.text not in tokens:
                     return False
+            continue
+        parents = present.get(required)
+        if not parents:
+            continue
+        for parent in parents:
+            nodes = parent._kids.get(name)
+            if not nodes:
+                continue
+            for node in nodes:
+                if node.text not in tokens:
+                    return False
+    for attribute, by_element in _attribute_plan().items():
+        for node, value in doc.attributes(attribute):
+            rows = by_element.get(node.name)
+            if rows is None:
+                continue
+            anywhere, by_parent = rows
+            if anywhere is None:
+                parent = node.parent
+                if parent is None:
+                    continue
+                anywhere = by_parent.get(parent.name)
+                if anywhere is None:
+                    continue
+            if value not in anywhere:
+                return False
     return True
 
 
@@ -318,11 +307,24 @@ def _table_hits(doc: UblDocument) -> Iterator[tuple[str, Hit]]:
                     yield rule_id, Hit(node, {"value": value}, attribute=what)
 
 
+@cache
+def _group_lists() -> tuple[CodeList, CodeList, CodeList, tuple[str, ...]]:
+    """The lists ``code_lists`` reads on every document, looked up once."""
+    return (
+        code_list("iso4217_currencies"),
+        code_list("vatex_exemption_reasons"),
+        code_list("unece_rec20_rec21_units"),
+        code_list("mime_codes").codes,
+    )
+
+
 @RULES.group(_RULES)
 def code_lists(doc: UblDocument) -> Iterator[tuple[str, Hit]]:
     if not _table_passes(doc):
         yield from _table_hits(doc)
-    for node in doc.all("cbc:AllowanceChargeReasonCode"):
+    present = doc.by_name
+    currencies, exemptions, units, mimes = _group_lists()
+    for node in present.get("cbc:AllowanceChargeReasonCode", ()):
         charge = node.parent
         if charge is None or charge.name != "cac:AllowanceCharge":
             continue
@@ -330,13 +332,12 @@ def code_lists(doc: UblDocument) -> Iterator[tuple[str, Hit]]:
             yield "BR-CL-19", Hit(node, {"value": node.text})
         elif is_charge(charge) and not code_list("uncl7161_charge_reasons").has_token(node.norm):
             yield "BR-CL-20", Hit(node, {"value": node.text})
-    currencies = code_list("iso4217_currencies")
     known = currencies.tokens
     for node, value in doc.attributes("currencyID"):
         if value not in known and not currencies.accepts(value):
             yield "BR-CL-03", Hit(node, {"value": value}, attribute="currencyID")
     for name in _REFERENCES:
-        for reference in doc.all(name):
+        for reference in present.get(name, ()):
             # cac:AdditionalDocumentReference[cbc:DocumentTypeCode = '130']/cbc:ID[@schemeID]
             if not any(c.text == "130" for c in reference.kids("cbc:DocumentTypeCode")):
                 continue
@@ -346,18 +347,18 @@ def code_lists(doc: UblDocument) -> Iterator[tuple[str, Hit]]:
                     normalize_space(scheme)
                 ):
                     yield "BR-CL-07", Hit(node, {"value": scheme}, attribute="schemeID")
-    exemptions = code_list("vatex_exemption_reasons")
-    for node in doc.all("cbc:TaxExemptionReasonCode"):
-        # BR-CL-22 looks the code up upper-cased: vatex-eu-o is accepted.
+    for node in present.get("cbc:TaxExemptionReasonCode", ()):
+        # BR-CL-22 looks the code up upper-cased: vatex-eu-o is accepted. A text that is a code
+        # once upper-cased has no whitespace (nor has its normalised form): nothing to normalise.
+        if node.text.upper() in exemptions.tokens:
+            continue
         if " " in node.norm or not exemptions.has_token(normalize_space(node.text.upper())):
             yield "BR-CL-22", Hit(node, {"value": node.text})
-    units = code_list("unece_rec20_rec21_units")
     unit_codes = units.tokens
     for node, value in doc.attributes("unitCode"):
         if value not in unit_codes and not units.accepts(value):
             yield "BR-CL-23", Hit(node, {"value": value}, attribute="unitCode")
-    mimes = code_list("mime_codes").codes
-    for node in doc.all("cbc:EmbeddedDocumentBinaryObject"):
+    for node in present.get("cbc:EmbeddedDocumentBinaryObject", ()):
         mime = node.attr("mimeCode")
         if mime is not None and mime not in mimes:
             yield "BR-CL-24", Hit(node, {"value": mime}, attribute="mimeCode")

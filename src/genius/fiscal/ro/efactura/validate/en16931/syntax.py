@@ -49,9 +49,26 @@ def ubl_cr_673(doc: UblDocument) -> Iterator[Node]:
         yield from (r for r in _invoice_object_refs(doc) if r.kids("cbc:DocumentDescription"))
 
 
-def _binary_objects(doc: UblDocument) -> Iterator[Node]:
-    # //*[ends-with(name(), 'BinaryObject')]
-    return (n for name in doc.names_ending("BinaryObject") for n in doc.all(name))
+_BINARY_OBJECTS = "syntax.binary_objects"
+
+
+def _binary_objects(doc: UblDocument) -> list[Node]:
+    """``//*[ends-with(name(), 'BinaryObject')]`` (by name, then document order), once per document.
+
+    Most documents have none: the names present, joined with newlines, are searched once in C for
+    ``BinaryObject`` before a newline or at the end (a name is an XML name or Clark notation; a
+    newline inside a namespace URI could only give a false "maybe"). On a "maybe",
+    ``names_ending`` decides name by name.
+    """
+    found = doc.memo.get(_BINARY_OBJECTS)
+    if found is None:
+        names = "\n".join(doc.by_name)
+        if "BinaryObject\n" in names or names.endswith("BinaryObject"):
+            found = [n for name in doc.names_ending("BinaryObject") for n in doc.all(name)]
+        else:
+            found = []
+        doc.memo[_BINARY_OBJECTS] = found
+    return found  # type: ignore[return-value]
 
 
 @RULES.rule(
@@ -60,8 +77,9 @@ def _binary_objects(doc: UblDocument) -> Iterator[Node]:
     ro="Documentul atașat (…BinaryObject) trebuie să aibă atributul mimeCode.",
     en="The attached document (…BinaryObject) must have a mimeCode attribute.",
 )
-def ubl_dt_06(doc: UblDocument) -> Iterator[Node]:
-    return (n for n in _binary_objects(doc) if n.attr("mimeCode") is None)
+def ubl_dt_06(doc: UblDocument) -> list[Node]:
+    found = _binary_objects(doc)
+    return [n for n in found if n.attr("mimeCode") is None] if found else found
 
 
 @RULES.rule(
@@ -70,8 +88,9 @@ def ubl_dt_06(doc: UblDocument) -> Iterator[Node]:
     ro="Documentul atașat (…BinaryObject) trebuie să aibă atributul filename.",
     en="The attached document (…BinaryObject) must have a filename attribute.",
 )
-def ubl_dt_07(doc: UblDocument) -> Iterator[Node]:
-    return (n for n in _binary_objects(doc) if n.attr("filename") is None)
+def ubl_dt_07(doc: UblDocument) -> list[Node]:
+    found = _binary_objects(doc)
+    return [n for n in found if n.attr("filename") is None] if found else found
 
 
 # UBL-DT-08..28 (warnings): attributes the EN 16931 binding does not use.
@@ -114,8 +133,9 @@ _UNUSED_ATTRIBUTES = (
 def unused_attributes(doc: UblDocument) -> Iterator[tuple[str, Hit]]:
     if not doc.is_ubl:
         return
+    attributes = doc.attributes
     for rule_id, attr in _UNUSED_ATTRIBUTES:
-        found = doc.attributes(attr)
+        found = attributes(attr)
         if attr == "name":  # UBL-DT-18 allows @name on cbc:PaymentMeansCode (BT-82)
             found = [(n, v) for n, v in found if n.name != "cbc:PaymentMeansCode"]
         if found:
