@@ -8,8 +8,9 @@ attributes, and parse numbers with the XPath 2.0 lexical rules the official sche
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, KeysView
 from decimal import Decimal
+from itertools import compress
 from typing import Final
 
 from lxml import etree
@@ -238,7 +239,6 @@ class UblDocument:
         "is_invoice",
         "is_ubl",
         "memo",
-        "nodes",
         "root",
         "root_namespace",
     )
@@ -260,7 +260,11 @@ class UblDocument:
         self.memo: dict[str, object] = {}
         self._containers: list[Node] = []
         self._node_of = self._walk(self.root)
-        self.nodes: list[Node] = list(self._node_of.values())  # document order (the walk's order)
+
+    @property
+    def nodes(self) -> Iterable[Node]:
+        """Every element's Node in document order (the walk's order)."""
+        return self._node_of.values()
 
     def __del__(self) -> None:
         # Child lists and parent links make every element a reference cycle; cutting the downward
@@ -349,17 +353,24 @@ class UblDocument:
             found = self.memo[key] = [name for name in self.by_name if name.endswith(suffix)]
         return found  # type: ignore[return-value]
 
-    def attributes(self, name: str) -> list[tuple[Node, str]]:
+    def attributes(self, name: str) -> list[tuple[Node, str]] | tuple[()]:
         """``//@name``: (element, value) of every attribute with this local name (no namespace)."""
+        return self._attribute_index().get(name, ())
+
+    def attribute_names(self) -> KeysView[str]:
+        """The local names of every attribute in the document (``attributes`` of each is non-empty)."""
+        return self._attribute_index().keys()
+
+    def _attribute_index(self) -> dict[str, list[tuple[Node, str]]]:
         index = self.memo.get("attributes")
         if index is None:
             index = {}
             # items() of every element called from C (map over the element -> Node map, document
-            # order); the Python loop then only sees the few elements that have attributes.
+            # order), and compress() passes on only the few elements that have attributes, so the
+            # Python loop sees those alone.
             elements = self._node_of
-            for node, pairs in zip(elements.values(), map(_ATTRIBUTE_PAIRS, elements), strict=True):
-                if not pairs:
-                    continue
+            pairs_of = list(map(_ATTRIBUTE_PAIRS, elements))
+            for node, pairs in compress(zip(elements.values(), pairs_of, strict=True), pairs_of):
                 for key, value in pairs:
                     found = index.get(key)
                     if found is None:
@@ -367,7 +378,7 @@ class UblDocument:
                     else:
                         found.append((node, value))
             self.memo["attributes"] = index
-        return index.get(name, [])  # type: ignore[union-attr,no-any-return]
+        return index  # type: ignore[return-value]
 
     def decimal(self, node: Node | None) -> Decimal | None:
         """``xs:decimal(node)``; a text outside the xs:decimal lexical space is recorded and gives None."""
