@@ -49,11 +49,11 @@ def run() -> str:
     from bench.efactura import make_invoices
     from genius.fiscal.ro.efactura.build import build_xml
     from genius.fiscal.ro.efactura.validate import validate_xml, xsd
-    from genius.fiscal.ro.efactura.validate.document import UblDocument
+    from genius.fiscal.ro.efactura.validate.document import Node, UblDocument
     from genius.fiscal.ro.efactura.validate.registry import rule_sets
 
     xmls = [build_xml(invoice, check=False) for invoice in make_invoices()[:DOCUMENTS]]
-    roots = [xsd.parse_document(x, drop_blank_text=True) for x in xmls]  # as validate_xml parses
+    roots = [xsd.parse_document(x, drop_blank_text=True, element_class=Node) for x in xmls]  # as validate_xml
     sets = rule_sets()
     en16931 = [s for s in sets if s.name.startswith("en16931")]
     n = len(roots)

@@ -5,8 +5,10 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
+from lxml import etree
 
 from genius.fiscal.ro.efactura.validate.document import (
+    Node,
     UblDocument,
     normalize_space,
     parse_xs_boolean,
@@ -16,6 +18,7 @@ from genius.fiscal.ro.efactura.validate.document import (
 )
 from genius.fiscal.ro.efactura.validate.findings import Finding, ValidationReport
 from genius.fiscal.ro.efactura.validate.registry import Hit, Rule, RuleSet, all_rules, run_rules
+from genius.fiscal.ro.efactura.validate.xsd import parse_document
 
 from .samples import INVOICE, edit, en16931_findings, remove, tree
 
@@ -49,6 +52,20 @@ def test_location_indexes_only_repeated_elements() -> None:
     assert amount.path == "cac:InvoiceLine/cbc:LineExtensionAmount"
 
 
+def test_nodes_are_the_elements_and_a_root_parsed_elsewhere_is_read_again() -> None:
+    data = INVOICE.replace("</cbc:ID>", "</cbc:ID><cbc:Note/>", 1).encode("utf-8")
+    own = UblDocument(parse_document(data, element_class=Node))
+    other = UblDocument(etree.fromstring(data))  # lxml's own element class: parsed again with Nodes
+    assert isinstance(other.root, Node)
+    assert own.root.el is own.root
+    seen = [(n.name, n.text, n.location) for n in own.nodes]
+    assert seen == [(n.name, n.text, n.location) for n in other.nodes]
+    empty = own.root.first("cbc:Note")
+    assert empty is not None and empty.text == "" and len(empty) == 0
+    assert all(own.nodes)  # a Node is true even without children (``node or parent`` in rules)
+    assert own.root.first("cac:AccountingSupplierParty").parent is own.root  # type: ignore[union-attr]
+
+
 def test_comments_are_not_elements() -> None:
     xml = INVOICE.replace("<cbc:ID>GEN-2024-0001</cbc:ID>", "<!-- c --><cbc:ID>GEN-2024-0001</cbc:ID>")
     doc = UblDocument(tree(xml))
@@ -57,8 +74,18 @@ def test_comments_are_not_elements() -> None:
 
 @pytest.mark.parametrize(
     ("text", "expected"),
-    [("12.50", Decimal("12.50")), (" -3 ", Decimal("-3")), (".5", Decimal("0.5")), ("7.", Decimal("7")),
-     ("+1", Decimal("1")), ("1e3", None), ("NaN", None), ("1_000", None), ("1,5", None), ("", None)],
+    [
+        ("12.50", Decimal("12.50")),
+        (" -3 ", Decimal("-3")),
+        (".5", Decimal("0.5")),
+        ("7.", Decimal("7")),
+        ("+1", Decimal("1")),
+        ("1e3", None),
+        ("NaN", None),
+        ("1_000", None),
+        ("1,5", None),
+        ("", None),
+    ],
 )
 def test_xs_decimal_lexical_space(text: str, expected: Decimal | None) -> None:
     assert parse_xs_decimal(text) == expected

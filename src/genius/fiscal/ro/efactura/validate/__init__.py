@@ -30,9 +30,11 @@ A rule module (``validate/en16931/model.py``, ``validate/ciusro.py``, ...) defin
   ``normalize_space`` / ``parse_xs_boolean`` from ``document``. Lists returned by ``kids``,
   ``findall`` and ``all`` may be the index's own: read them, never change them. ``node.path`` and
   ``node.children`` are made when asked (walks up or over the children): prefer ``kids`` and
-  ``doc.parents`` / ``node.kid_groups()`` in loops. A ``Node`` is usable only while its
-  ``UblDocument`` is alive (child links are cut when the document goes, so reference counting
-  frees it at once; ``validate_xml`` pauses the cyclic GC while the index lives).
+  ``doc.parents`` / ``node.kid_groups()`` in loops. A ``Node`` is the lxml element itself (the
+  validator parses with ``element_class=Node``; ``node.text`` is the leading text, never None, and
+  a Node is always true); it is usable only while its ``UblDocument`` is alive (child links are
+  cut when the document goes, so reference counting frees it at once; ``validate_xml`` pauses the
+  cyclic GC while the index lives).
 - ``@RULES.rule(..., needs=("cac:PayeeParty",))``: the qualified names of which at least one must
   occur in the document for the rule to possibly fire (its context elements). When none does, the
   registry does not call the check at all; declare it only when that is certain from the test.

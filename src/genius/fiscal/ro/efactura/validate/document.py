@@ -41,6 +41,7 @@ _NO_CHILDREN: Final[list[Node]] = []
 _NO_KIDS: Final[dict[str, list[Node]]] = {}
 _SPLIT_CACHE: dict[str, tuple[str, tuple[str, ...]]] = {}
 _ATTRIBUTE_PAIRS: Final = etree._Element.items  # el.items() without a method lookup per element
+_LXML_TEXT: Final = etree._Element.text.__get__  # lxml's text (Node.text shadows it)
 
 
 class _QualifiedNames(dict[str, str]):
@@ -72,18 +73,27 @@ def _split(path: str) -> tuple[str, tuple[str, ...]]:
     return split
 
 
-class Node:
-    """One element: its qualified name, text, attributes and children indexed by name."""
+class Node(etree.ElementBase):
+    """One element: its qualified name, text, attributes and children indexed by name.
 
-    __slots__ = ("_kids", "el", "name", "parent", "text")
+    A Node is the lxml element itself: documents the validator parses (``xsd.parse_document`` with
+    ``element_class=Node``) get Nodes from lxml, and the index fills their slots, so no second object
+    per element is made. ``text`` here is the element's leading text, never None (it shadows lxml's
+    ``text`` property on purpose); ``el`` is the Node itself. The slots stay valid because the index
+    keeps every Node alive while its document is (lxml hands out the same object while one is).
+    """
 
-    def __init__(self, el: etree._Element, name: str, parent: Node | None) -> None:
-        # (UblDocument._walk fills the same slots inline: keep the two in step.)
-        self.el = el
-        self.name = name  # "cac:InvoiceLine"; root: "Invoice" / "CreditNote"
-        self.parent = parent
-        self.text = el.text or ""
-        self._kids: dict[str, list[Node]] = _NO_KIDS  # replaced by a real dict on the first child
+    __slots__ = ("_kids", "name", "parent", "text")
+
+    def __bool__(self) -> bool:
+        # A Node is always true (``node or parent``), whatever lxml says of an element without
+        # children (its truth is its length, and deprecated).
+        return True
+
+    @property
+    def el(self) -> Node:
+        """The lxml element (the Node itself: attributes, ``xpath``, ``len``)."""
+        return self
 
     @property
     def path(self) -> str:
@@ -107,7 +117,7 @@ class Node:
         # interleaving.
         rest = {name: iter(same) for name, same in kids.items()}
         out = []
-        for child in self.el:
+        for child in self:
             tag = child.tag
             if tag.__class__ is str:
                 out.append(next(rest[_QNAME_CACHE[tag]]))
@@ -186,7 +196,7 @@ class Node:
         return [n.text for n in self.findall(path)]
 
     def attr(self, name: str) -> str | None:
-        return self.el.get(name)
+        return self.get(name)
 
     def ancestors(self) -> Iterator[Node]:
         node = self.parent
@@ -206,9 +216,9 @@ class Node:
     @property
     def string_value(self) -> str:
         """XPath string value: all descendant text (``text`` holds only the leading text)."""
-        if self._kids is _NO_KIDS and len(self.el) == 0:
+        if self._kids is _NO_KIDS and len(self) == 0:
             return self.text
-        return "".join(t for t in self.el.xpath("descendant::text()"))
+        return "".join(t for t in self.xpath("descendant::text()"))
 
     # -- location -------------------------------------------------------------------------
     @property
@@ -226,13 +236,20 @@ class Node:
         return "/" + "/".join(reversed(parts))
 
 
+def _node_parser() -> etree.XMLParser:
+    """A parser whose elements are Nodes (for trees the validator did not parse itself)."""
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
+    parser.set_element_class_lookup(etree.ElementDefaultClassLookup(element=Node))
+    return parser
+
+
 class UblDocument:
     """The index of one UBL document; build once per validation with ``UblDocument(root)``."""
 
     __slots__ = (
         "_containers",
         "_decimals",
-        "_node_of",
+        "_nodes",
         "by_name",
         "decimal_errors",
         "is_credit_note",
@@ -252,19 +269,25 @@ class UblDocument:
         self.is_invoice = qname.localname == "Invoice" and self.root_namespace == INVOICE_NS
         self.is_credit_note = qname.localname == "CreditNote" and self.root_namespace == CREDIT_NOTE_NS
         self.is_ubl = self.is_invoice or self.is_credit_note
-        self.root = Node(root, qname.localname, None)
+        if not isinstance(root, Node):  # parsed elsewhere: parse its text again with Node elements
+            root = etree.fromstring(etree.tostring(root), parser=_node_parser())
+        root.name = qname.localname  # "Invoice" / "CreditNote"
+        root.parent = None
+        root.text = _LXML_TEXT(root) or ""
+        root._kids = _NO_KIDS
+        self.root: Node = root
         self.by_name: dict[str, list[Node]] = {}  # every element by qualified name, document order
         self.decimal_errors: list[tuple[Node, str]] = []
         self._decimals: dict[Node, Decimal | None] = {}
         # Derived facts a rule module computes once per document and shares among its rules.
         self.memo: dict[str, object] = {}
         self._containers: list[Node] = []
-        self._node_of = self._walk(self.root)
+        self._nodes = self._walk(root)
 
     @property
     def nodes(self) -> Iterable[Node]:
         """Every element's Node in document order (the walk's order)."""
-        return self._node_of.values()
+        return self._nodes
 
     def __del__(self) -> None:
         # Child lists and parent links make every element a reference cycle; cutting the downward
@@ -277,30 +300,26 @@ class UblDocument:
 
     @classmethod
     def from_bytes(cls, data: bytes) -> UblDocument:
-        parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
-        return cls(etree.fromstring(data, parser=parser))
+        return cls(etree.fromstring(data, parser=_node_parser()))
 
-    def _walk(self, root: Node) -> dict[etree._Element, Node]:
-        # One pass in document order (lxml's C iterator); parents are found through the
-        # element -> Node map, which also keeps the lxml proxies (and so their identity) alive and,
-        # being insertion-ordered, lists every Node in document order. This loop is most of the
-        # index's cost (one Node per element): Nodes are filled inline (no __init__ call), and a
-        # name's list is made with its first element.
+    def _walk(self, root: Node) -> list[Node]:
+        # One pass in document order (lxml's C iterator hands out the Nodes); each Node's slots are
+        # filled inline, and a name's list is made with its first element. This loop is most of the
+        # index's cost. Returns every Node in document order (which also keeps them alive).
         by_name = self.by_name
         containers = self._containers
-        node_of = {root.el: root}
+        nodes = [root]
+        add = nodes.append
         qnames = _QNAME_CACHE
-        new = object.__new__
-        for child in root.el.iterdescendants(etree.Element):  # elements only: no comments or PIs
-            parent = node_of[child.getparent()]
-            name = qnames[child.tag]
-            node = new(Node)
-            node.el = child
+        text_of = _LXML_TEXT
+        for node in root.iterdescendants(etree.Element):  # elements only: no comments or PIs
+            parent = node.getparent()
+            name = qnames[node.tag]
             node.name = name
             node.parent = parent
-            node.text = child.text or ""
+            node.text = text_of(node) or ""
             node._kids = _NO_KIDS
-            node_of[child] = node
+            add(node)
             kids = parent._kids
             if kids is _NO_KIDS:
                 parent._kids = {name: [node]}
@@ -316,7 +335,7 @@ class UblDocument:
                 by_name[name] = [node]
             else:
                 found.append(node)
-        return node_of
+        return nodes
 
     # -- lookups --------------------------------------------------------------------------
     @property
@@ -368,9 +387,9 @@ class UblDocument:
             # items() of every element called from C (map over the element -> Node map, document
             # order), and compress() passes on only the few elements that have attributes, so the
             # Python loop sees those alone.
-            elements = self._node_of
-            pairs_of = list(map(_ATTRIBUTE_PAIRS, elements))
-            for node, pairs in compress(zip(elements.values(), pairs_of, strict=True), pairs_of):
+            nodes = self._nodes
+            pairs_of = list(map(_ATTRIBUTE_PAIRS, nodes))
+            for node, pairs in compress(zip(nodes, pairs_of, strict=True), pairs_of):
                 for key, value in pairs:
                     found = index.get(key)
                     if found is None:

@@ -9,7 +9,7 @@ from typing import Final
 from lxml import etree
 
 from genius.fiscal.ro.efactura.validate import xsd
-from genius.fiscal.ro.efactura.validate.document import NAMESPACES, UblDocument
+from genius.fiscal.ro.efactura.validate.document import NAMESPACES, Node, UblDocument
 from genius.fiscal.ro.efactura.validate.findings import FATAL, WARNING, Finding, ValidationReport
 from genius.fiscal.ro.efactura.validate.registry import rule_sets, run_rules
 
@@ -76,7 +76,7 @@ def validate_xml(data: bytes) -> ValidationReport:
     schema-valid document such an exception is a bug in a rule and propagates.
     """
     try:
-        root = xsd.parse_document(data, drop_blank_text=True)
+        root = xsd.parse_document(data, drop_blank_text=True, element_class=Node)
     except xsd.DocumentRejectedError as exc:
         return ValidationReport((rejected_finding(exc),))
     # The index and the rules allocate a few hundred objects per invoice, all alive until the

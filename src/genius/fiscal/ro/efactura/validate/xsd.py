@@ -100,10 +100,12 @@ def schema_for(file_name: str) -> etree.XMLSchema:
     return schema
 
 
-def _document_parser(remove_blank_text: bool = False) -> etree.XMLParser:
+def _document_parser(
+    remove_blank_text: bool = False, element_class: type[etree.ElementBase] | None = None
+) -> etree.XMLParser:
     # No entity expansion, no DTD loading, no network; huge_tree stays off so libxml2 keeps its
     # depth and text-size limits. The size limit is checked before parsing.
-    return etree.XMLParser(
+    parser = etree.XMLParser(
         resolve_entities=False,
         no_network=True,
         load_dtd=False,
@@ -112,6 +114,9 @@ def _document_parser(remove_blank_text: bool = False) -> etree.XMLParser:
         remove_pis=False,
         remove_blank_text=remove_blank_text,
     )
+    if element_class is not None:
+        parser.set_element_class_lookup(etree.ElementDefaultClassLookup(element=element_class))
+    return parser
 
 
 def _blank_text_is_ignorable(data: bytes) -> bool:
@@ -163,7 +168,9 @@ def _prolog_has_doctype(data: bytes) -> bool:
         position += 2
 
 
-def parse_document(data: bytes, *, drop_blank_text: bool = False) -> etree._Element:
+def parse_document(
+    data: bytes, *, drop_blank_text: bool = False, element_class: type[etree.ElementBase] | None = None
+) -> etree._Element:
     """Parse untrusted e-Factura bytes safely; raise ``DocumentRejectedError`` with the reason.
 
     Refused: more than ``MAX_DOCUMENT_BYTES``, a DOCTYPE (UBL needs none; entities are the classic
@@ -173,6 +180,8 @@ def parse_document(data: bytes, *, drop_blank_text: bool = False) -> etree._Elem
     text a rule reads (see ``_blank_text_is_ignorable``; the validator's choice: ~14 % fewer
     instructions to parse a pretty-printed invoice, and no indentation text to index). Line
     numbers are unchanged.
+
+    ``element_class``: the Python class of the tree's elements (the validator's index has its own).
     """
     if len(data) > MAX_DOCUMENT_BYTES:
         raise DocumentRejectedError(
@@ -183,10 +192,12 @@ def parse_document(data: bytes, *, drop_blank_text: bool = False) -> etree._Elem
     if _prolog_has_doctype(data):
         raise DocumentRejectedError("a DOCTYPE declaration is not allowed in an e-Factura document", 1)
     blank = drop_blank_text and _blank_text_is_ignorable(data)
-    parser = getattr(_parser_local, "blank" if blank else "parser", None)
-    if parser is None:  # an lxml parser is not thread-safe: one per thread
-        parser = _document_parser(remove_blank_text=blank)
-        setattr(_parser_local, "blank" if blank else "parser", parser)
+    parsers = getattr(_parser_local, "parsers", None)
+    if parsers is None:  # an lxml parser is not thread-safe: one per thread (and per kind)
+        parsers = _parser_local.parsers = {}
+    parser = parsers.get((blank, element_class))
+    if parser is None:
+        parser = parsers[blank, element_class] = _document_parser(blank, element_class)
     try:
         root = etree.fromstring(data, parser=parser)
     except etree.XMLSyntaxError as exc:
