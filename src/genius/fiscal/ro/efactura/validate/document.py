@@ -15,24 +15,18 @@ from typing import Final
 
 from lxml import etree
 
+# Namespaces and qualified names live in names.py; rule modules import them from here too.
+from genius.fiscal.ro.efactura.validate.names import CREDIT_NOTE_NS as CREDIT_NOTE_NS
+from genius.fiscal.ro.efactura.validate.names import INVOICE_NS as INVOICE_NS
+from genius.fiscal.ro.efactura.validate.names import NAMESPACES as NAMESPACES
+from genius.fiscal.ro.efactura.validate.names import QNAME_CACHE as _QNAME_CACHE
+
 # The XPath value functions live in xpath.py; rule modules import them from here too.
 from genius.fiscal.ro.efactura.validate.xpath import normalize_space as normalize_space
 from genius.fiscal.ro.efactura.validate.xpath import parse_xs_boolean as parse_xs_boolean
 from genius.fiscal.ro.efactura.validate.xpath import parse_xs_decimal as parse_xs_decimal
 from genius.fiscal.ro.efactura.validate.xpath import round2 as round2
 from genius.fiscal.ro.efactura.validate.xpath import xpath_round as xpath_round
-
-# Prefixes used in rule paths and in locations (those of the EN 16931 / CIUS-RO schematron).
-NAMESPACES: Final[dict[str, str]] = {
-    "cbc": "urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2",
-    "cac": "urn:oasis:names:specification:ubl:schema:xsd:CommonAggregateComponents-2",
-    "ext": "urn:oasis:names:specification:ubl:schema:xsd:CommonExtensionComponents-2",
-    "ubl": "urn:oasis:names:specification:ubl:schema:xsd:Invoice-2",
-    "cn": "urn:oasis:names:specification:ubl:schema:xsd:CreditNote-2",
-}
-INVOICE_NS: Final = NAMESPACES["ubl"]
-CREDIT_NOTE_NS: Final = NAMESPACES["cn"]
-_PREFIX_OF_URI: Final = {uri: prefix for prefix, uri in NAMESPACES.items()}
 
 _UNPARSED: Final = object()  # doc.decimal's cache miss (None is a cached "not a decimal")
 _EMPTY: Final[tuple[Node, ...]] = ()
@@ -42,28 +36,6 @@ _NO_KIDS: Final[dict[str, list[Node]]] = {}
 _SPLIT_CACHE: dict[str, tuple[str, tuple[str, ...]]] = {}
 _ATTRIBUTE_PAIRS: Final = etree._Element.items  # el.items() without a method lookup per element
 _LXML_TEXT: Final = etree._Element.text.__get__  # lxml's text (Node.text shadows it)
-
-
-class _QualifiedNames(dict[str, str]):
-    """lxml tag -> qualified name, filled on first sight (``names[tag]`` is one C-level lookup)."""
-
-    def __missing__(self, tag: str) -> str:
-        if tag[0] == "{":
-            uri, _, local = tag[1:].partition("}")
-            prefix = _PREFIX_OF_URI.get(uri)
-            name = f"{prefix}:{local}" if prefix else tag
-        else:
-            name = tag
-        self[tag] = name
-        return name
-
-
-_QNAME_CACHE: Final = _QualifiedNames()
-
-
-def _qualified(tag: str) -> str:
-    """``{uri}Local`` -> ``cbc:Local`` (Clark notation kept for namespaces rules do not use)."""
-    return _QNAME_CACHE[tag]
 
 
 def _split(path: str) -> tuple[str, tuple[str, ...]]:
