@@ -315,6 +315,14 @@ class UblDocument:
         """Every element that has child elements, in document order (the root first)."""
         return self._containers
 
+    @property
+    def element_names(self) -> frozenset[str]:
+        """The qualified names of the document's elements (made once; the key of per-shape caches)."""
+        names = self.memo.get("element_names")
+        if names is None:
+            names = self.memo["element_names"] = frozenset(self.by_name)
+        return names  # type: ignore[return-value]
+
     def all(self, name: str) -> list[Node] | tuple[Node, ...]:
         """``//name``: every element with this qualified name, in document order."""
         return self.by_name.get(name, _EMPTY)

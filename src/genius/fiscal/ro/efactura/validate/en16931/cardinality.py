@@ -156,9 +156,7 @@ def _row_names() -> tuple[frozenset[str], ...]:
 def _counted_names(doc: UblDocument) -> frozenset[str]:
     """The names of the rows that can count anything here: those whose names all occur in ``doc``
     (a row through an absent name counts 0; the usual ones: a few rows and rare names)."""
-    present = doc.memo.get("element_names")  # (shared with ubl_cr)
-    if not isinstance(present, frozenset):
-        present = doc.memo["element_names"] = frozenset(doc.by_name)
+    present = doc.element_names
     counted = _COUNTED.get(present)
     if counted is None:
         if len(_COUNTED) >= 1024:

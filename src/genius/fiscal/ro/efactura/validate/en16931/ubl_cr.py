@@ -251,9 +251,7 @@ def unused_elements(doc: UblDocument) -> Iterator[tuple[str, Hit]]:
     root = doc.root
     root_kids = root._kids
     by_name = doc.by_name
-    present = doc.memo.get("element_names")  # (shared with cardinality)
-    if not isinstance(present, frozenset):
-        present = doc.memo["element_names"] = frozenset(by_name)
+    present = doc.element_names
     plan = _PLANS.get(present)
     if plan is None:
         if len(_PLANS) >= _MAX_PLANS:
