@@ -7,10 +7,11 @@
     GET  /lines/{id}/candidates      the matcher's proposals, best first, with their invoices
     POST /lines/{id}/confirm         {candidate_id} or {items: [{item_id, amount?}]} -> reconciled
     POST /lines/{id}/post            {account, partner_id?, description?} -> posted to that account
+    POST /lines/{id}/cancel          {on, reason} -> storno of its entry, invoices open again, reopened
     GET  /open-items?kind=&partner_id=
 
 Permissions: ``accounting.bank_statement.import|read``, ``accounting.bank_match.start``,
-``accounting.bank_line.read|confirm|post`` (the built-in ``accountant`` role has ``accounting.*``).
+``accounting.bank_line.read|confirm|post|cancel`` (the built-in ``accountant`` role has ``accounting.*``).
 The original file is kept in the tenant's bucket (``accounting/bank-statements/<sha256>``).
 """
 
@@ -22,11 +23,12 @@ from fastapi import APIRouter, Depends, File, Form, Query, Request, UploadFile
 from fastapi.responses import JSONResponse
 
 from genius.apps.accounting.bank import queries
+from genius.apps.accounting.bank.handlers.cancel import cancel_line
 from genius.apps.accounting.bank.handlers.direct import post_to_account
 from genius.apps.accounting.bank.handlers.imports import import_statement_file
 from genius.apps.accounting.bank.handlers.reconcile import confirm
 from genius.apps.accounting.bank.messages import MatchRequested
-from genius.apps.accounting.bank.schemas import ConfirmBody, MatchBody, PostBody
+from genius.apps.accounting.bank.schemas import CancelBody, ConfirmBody, MatchBody, PostBody
 from genius.fiscal.ro.bankstatements import MAX_STATEMENT_BYTES, StatementTooLarge
 from genius.kernel.errors import ValidationError
 from genius.platform.auth.deps import require
@@ -232,6 +234,32 @@ def post_line_to_account(
             "amount_lei": str(done.amount_lei),
             "exchange_rate": str(done.exchange_rate) if done.exchange_rate is not None else None,
         },
+        "reconciliations": [r.model_dump(mode="json") for r in reconciliations],
+    }
+
+
+@router.post("/lines/{line_id}/cancel")
+def cancel_bank_line(
+    line_id: str,
+    body: CancelBody,
+    request: Request,
+    ctx: TenantContext = Depends(require("accounting.bank_line.cancel")),
+) -> dict[str, Any]:
+    """Cancel what the line was: its entry reversed in red storno, its invoices open again, the line
+    reopened for a person to decide again."""
+    with _writer(request, ctx) as uow:
+        done = cancel_line(
+            uow,
+            line_id,
+            on=body.on,
+            reason=body.reason,
+            by=ctx.user_id,
+            trail=request.app.state.platform.audit,
+        )
+        line, reconciliations = queries.line(uow.connection, line_id)
+    return {
+        **line.model_dump(mode="json"),
+        "cancellation": done.as_dict(),
         "reconciliations": [r.model_dump(mode="json") for r in reconciliations],
     }
 

@@ -47,3 +47,28 @@ class BankLineReconciled(Event):
     entry_id: Annotated[
         str | None, "Ledger entry posting it (512x = 4111 or 401 = 512x); null when not posted"
     ]
+
+
+@dataclass(frozen=True)
+class BankLineCancelled(Event):
+    """A person cancelled what a bank line was (reconciled, fee, posted or transfer): its entry is
+    reversed in red storno, the invoices it settled are open again and the line waits to be decided
+    again (status reopened)."""
+
+    event_type: ClassVar[str] = "accounting.bank_line.cancelled"
+    schema_version: ClassVar[int] = 1
+
+    line_id: Annotated[str, "Id of the bank line"]
+    statement_id: Annotated[str, "Id of its statement"]
+    booking_date: Annotated[date, "Booking date of the line"]
+    amount: Annotated[Decimal, "Amount of the line, signed (credits positive)"]
+    currency: Annotated[str, "Currency (ISO 4217)"]
+    was: Annotated[str, "What the line was: reconciled, fee, posted or transfer"]
+    on: Annotated[date, "Cancellation day: the date of the storno entry"]
+    reason: Annotated[str, "Why it was cancelled"]
+    items: Annotated[
+        list[dict[str, str]], "Each invoice given back: item_id, number, amount, open_amount (afterwards)"
+    ]
+    entry_id: Annotated[str | None, "The entry that was reversed; null when the line had none"]
+    reversal_entry_id: Annotated[str | None, "The red-storno entry; null when the line had no entry"]
+    cancelled_by: Annotated[str | None, "User who cancelled it"]

@@ -22,6 +22,7 @@ from genius.kernel.errors import NotFound, ValidationError
 
 LINE_STATUSES = (
     repo.NEW, repo.PROPOSED, repo.UNMATCHED, repo.RECONCILED, repo.FEE, repo.POSTED, repo.TRANSFER,
+    repo.REOPENED,
 )  # fmt: skip
 MAX_PAGE = 500
 

@@ -16,10 +16,13 @@ from genius.apps.accounting.bank import tables as t
 from genius.apps.accounting.bank.domain.model import Candidate, ItemKind, LineFacts, OpenItem
 
 # Line statuses (posted: a person posted the line straight to an account, handlers.direct;
-# transfer: a move between the tenant's own accounts, posted through 581, handlers.transfers).
+# transfer: a move between the tenant's own accounts, posted through 581, handlers.transfers;
+# reopened: a person cancelled what the line was, handlers.cancel, and decides it again).
 NEW, PROPOSED, UNMATCHED, RECONCILED, FEE = "new", "proposed", "unmatched", "reconciled", "fee"
-POSTED, TRANSFER = "posted", "transfer"
-MATCHABLE = (NEW, PROPOSED, UNMATCHED)
+POSTED, TRANSFER, REOPENED = "posted", "transfer", "reopened"
+MATCHABLE = (NEW, PROPOSED, UNMATCHED, REOPENED)  # a person may confirm, post or propose these
+AUTO_MATCHABLE = (NEW, PROPOSED, UNMATCHED)  # the match run's: never a line a person reopened
+CANCELLABLE = (RECONCILED, FEE, POSTED, TRANSFER)
 # Open-item statuses (credit notes: pending until their invoice is known, then applied).
 OPEN, SETTLED, CANCELLED, PENDING, APPLIED = "open", "settled", "cancelled", "pending", "applied"
 
@@ -204,6 +207,31 @@ def cleared_of(conn: Connection, item_id: str) -> tuple[Decimal, Decimal]:
     ).all()
     amount = sum((dec(r.amount) for r in rows), Decimal(0))
     return amount, sum((dec(r.booked_amount) for r in rows), Decimal(0))
+
+
+def forget_iban(conn: Connection, iban: str, partner_id: str) -> bool:
+    """Forget that ``iban`` is ``partner_id``'s when reconciliations taught it and none left does
+    (a cancelled wrong match must not keep steering the matcher); True when forgotten."""
+    row = conn.execute(sa.select(t.partner_ibans).where(t.partner_ibans.c.iban == iban)).first()
+    if row is None or row.partner_id != partner_id or row.source != "reconciliation":
+        return False
+    r, ln, item = t.reconciliations.c, t.lines.c, t.open_items.c
+    still = conn.execute(
+        sa.select(r.id)
+        .select_from(
+            t.reconciliations.join(t.lines, ln.id == r.line_id).join(t.open_items, item.id == r.item_id)
+        )
+        .where(ln.counterparty_iban == iban, item.partner_id == partner_id)
+        .limit(1)
+    ).first()
+    if still is not None:
+        return False
+    conn.execute(t.partner_ibans.delete().where(t.partner_ibans.c.iban == iban))
+    return True
+
+
+def delete_reconciliations(conn: Connection, line_id: str) -> None:
+    conn.execute(t.reconciliations.delete().where(t.reconciliations.c.line_id == line_id))
 
 
 def reconciliations_of(conn: Connection, line_id: str) -> list[Any]:

@@ -30,6 +30,15 @@ class PostBody(BaseModel):
     description: str | None = Field(None, description="The entry's text; default the line's details")
 
 
+class CancelBody(BaseModel):
+    """Cancel what a line was (reconciled, fee, posted, transfer): a red storno dated ``on``."""
+
+    on: date = Field(
+        description="The cancellation day: the storno entry's date, on or after the booking date"
+    )
+    reason: str = Field(description="Why it is cancelled (kept in the line's note and the audit trail)")
+
+
 class StatementOut(BaseModel):
     id: str
     account_iban: str

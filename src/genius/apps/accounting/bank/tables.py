@@ -70,11 +70,14 @@ lines = Table(
     Column("reversal", Boolean, nullable=False),
     Column(
         "status", String(12), nullable=False
-    ),  # new | proposed | unmatched | reconciled | fee | posted | transfer
+    ),  # new | proposed | unmatched | reconciled | fee | posted | transfer | reopened
     Column("applied_amount", String(DEC), nullable=False),
     Column("matched_at", TS),
     Column("match_job_id", String(36)),
     Column("note", Text),
+    # How many times a person cancelled what the line was (handlers.cancel); part of the ledger
+    # source role of its next posting, so the ledger's one-posting-per-source rule still holds.
+    Column("reopened", Integer, nullable=False, server_default="0"),
     Index("bank_lines_account_key", "account_iban", "dedup_key", unique=True),
     Index("bank_lines_statement", "statement_id", "position"),
     Index("bank_lines_status", "status"),

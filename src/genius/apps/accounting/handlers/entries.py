@@ -8,12 +8,14 @@ it and posts it by a status change that the database guards (migration 0001), an
 ``reverse`` is the user's correction of a posted entry (the ``/entries/{id}/reverse`` route). It
 refuses an entry whose source document is owned by a part of accounting that must change its own
 state with the reversal (``OWNED_SOURCES``: the cash register's operations, whose cancellation
-also marks the operation cancelled and reopens the invoice); that part calls
+also marks the operation cancelled and reopens the invoice; the bank lines, whose cancellation
+reopens the line and gives back to the invoices what it settled); that part calls
 ``reverse_owned`` instead, the same reversal without the refusal.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
@@ -33,13 +35,39 @@ from genius.platform.db.uow import UnitOfWork
 
 from .audit import audit
 
-# Source types whose entries only their owner may reverse, and the route the user takes instead.
-# The cash types are those of ``cash.handlers.record`` (receipt, payment, plain operation).
+
+@dataclass(frozen=True)
+class Owner:
+    """The part of accounting that reverses entries of a source type: its route and what it does."""
+
+    route: str  # the user's route instead of /entries/{id}/reverse ("{id}": the source document)
+    code: str  # the 409's error code
+    does: str  # what the route does besides the storno
+    after: str  # what the user does once the source is cancelled
+
+
 CASH_CANCEL_ROUTE = "POST /api/v1/accounting/cash/operations/{id}/cancel"
-OWNED_SOURCES: dict[str, str] = {
-    "cash_receipt": CASH_CANCEL_ROUTE,
-    "cash_payment": CASH_CANCEL_ROUTE,
-    "cash_operation": CASH_CANCEL_ROUTE,
+BANK_LINE_CANCEL_ROUTE = "POST /api/v1/accounting/bank/lines/{id}/cancel"
+_CASH = Owner(
+    CASH_CANCEL_ROUTE,
+    "use_cash_cancel",
+    "which marks the operation cancelled and gives back what it settled",
+    "a cancellation is final; record the operation again instead",
+)
+_BANK_LINE = Owner(
+    BANK_LINE_CANCEL_ROUTE,
+    "use_bank_line_cancel",
+    "which reopens the line and gives back to the invoices what it settled",
+    "the line was reopened; reconcile or post it again instead",
+)
+# Source types whose entries only their owner may reverse. The cash types are those of
+# ``cash.handlers.record`` (receipt, payment, plain operation); ``bank_line`` is
+# ``bank.handlers.ledger``'s (settlements, fees, direct postings, transfers).
+OWNED_SOURCES: dict[str, Owner] = {
+    "cash_receipt": _CASH,
+    "cash_payment": _CASH,
+    "cash_operation": _CASH,
+    "bank_line": _BANK_LINE,
 }
 
 
@@ -161,9 +189,9 @@ def approve(uow: UnitOfWork, command: ApproveEntry, trail: AuditTrail | None = N
 def reverse(uow: UnitOfWork, command: ReverseEntry, trail: AuditTrail | None = None) -> Entry:
     """A red-storno reversal of a posted entry (the only correction of a posted entry).
 
-    An entry of a cash operation is refused (409 ``use_cash_cancel``, naming the operation and
-    the cash cancel route): reversed here, the operation would stay active, its invoice settled,
-    and its later cancellation refused as already reversed.
+    An entry of a cash operation or a bank line is refused (409 ``use_cash_cancel`` /
+    ``use_bank_line_cancel``, naming the source and its cancel route): reversed here, the operation
+    or line would stay settled, its invoice too, and its later cancellation refused.
     """
     entry = repo.get_entry(uow.connection, command.entry_id, for_update=True)
     _refuse_owned(entry)
@@ -182,7 +210,8 @@ def _refuse_owned(entry: Entry) -> None:
     if source is None or source.type not in OWNED_SOURCES:
         return
     kind = source.type.replace("_", " ")
-    route = OWNED_SOURCES[source.type].replace("{id}", source.id)
+    owner = OWNED_SOURCES[source.type]
+    route = owner.route.replace("{id}", source.id)
     details = {
         "entry_id": entry.id,
         "source_type": source.type,
@@ -193,14 +222,14 @@ def _refuse_owned(entry: Entry) -> None:
     if entry.storno or source.role.startswith("reverse:"):
         raise Conflict(
             f"{entry.label} is the storno of the cancelled {kind} {source.number} (id {source.id}):"
-            " a cancellation is final; record the operation again instead",
-            code="use_cash_cancel",
+            f" {owner.after}",
+            code=owner.code,
             details=details,
         )
     raise Conflict(
         f"{entry.label} records {kind} {source.number} (id {source.id}): cancel it with {route},"
-        " which marks the operation cancelled and gives back what it settled",
-        code="use_cash_cancel",
+        f" {owner.does}",
+        code=owner.code,
         details=details,
     )
 

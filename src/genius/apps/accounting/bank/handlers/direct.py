@@ -11,7 +11,8 @@ is posted by a person to the account they name:
 * refused, naming the field: an unknown, inactive or grade I account with analytics (``account``),
   the line's own treasury account (``account``), an unknown partner (``partner_id``), a month that
   is closed or locked (``booking_date``), a line already reconciled, a fee or posted (409);
-* one entry per line, sourced ``bank_line``/<line id>/role ``post`` (the ledger refuses a second),
+* one entry per line, sourced ``bank_line``/<line id>/role ``post`` (``post#n`` after the line's n-th
+  cancellation, ``handlers.cancel``; the ledger refuses a second),
   the line marked ``posted`` with the entry in its note, an audit record
   ``accounting.bank_line.post`` - in the caller's unit of work: a refusal leaves nothing written.
 """
@@ -27,9 +28,9 @@ import sqlalchemy as sa
 from genius.apps.accounting import repository as acc_repo
 from genius.apps.accounting.bank import repository as repo
 from genius.apps.accounting.bank import tables as t
-from genius.apps.accounting.bank.handlers.ledger import SOURCE_TYPE, _reference
+from genius.apps.accounting.bank.handlers.ledger import line_source
 from genius.apps.accounting.bank.handlers.reconcile import waiting_line
-from genius.apps.accounting.domain.entries import EntryDraft, Line, SourceDocument
+from genius.apps.accounting.domain.entries import EntryDraft, Line
 from genius.apps.accounting.domain.errors import PeriodClosed
 from genius.apps.accounting.domain.fx import RON, lei
 from genius.apps.accounting.domain.periods import Period, check_open
@@ -134,7 +135,7 @@ def post_to_account(
         line.booking_date,
         text,
         lines,
-        source=SourceDocument(SOURCE_TYPE, line.id, _reference(line), role=ROLE),
+        source=line_source(line, ROLE),
     )
     entry = entry_handlers.post(uow, draft, created_by=by)
     now = utcnow()

@@ -94,6 +94,18 @@ def _reference(line: Any) -> str:
     return (line.bank_reference or line.end_to_end_id or line.id)[:64]
 
 
+def source_role(line: Any, role: str) -> str:
+    """The ledger source role of the line's posting: ``role``, then ``role#n`` after its n-th
+    cancellation (``handlers.cancel``), so each posting of a line has a source of its own."""
+    reopened = getattr(line, "reopened", 0) or 0
+    return f"{role}#{reopened}" if reopened else role
+
+
+def line_source(line: Any, role: str) -> SourceDocument:
+    """The ledger source of the line's current posting in ``role`` (settle, fee, post, transfer)."""
+    return SourceDocument(SOURCE_TYPE, line.id, _reference(line), role=source_role(line, role))
+
+
 def _booked_line(uow: UnitOfWork, item: Any, account: str) -> Line | None:
     """The receivable (4111) or payable (401) line the item's own entry booked, when it is posted."""
     source_type = DOCUMENT_SOURCE.get(item.kind)
@@ -174,7 +186,7 @@ def post_line(
     """
     receipt = Decimal(line.amount) > 0
     role = CUSTOMER if receipt else SUPPLIER
-    source = SourceDocument(SOURCE_TYPE, line.id, _reference(line), role="settle")
+    source = line_source(line, "settle")
     label = "Încasare" if receipt else "Plată"
     account = partner_account(uow, partner_id, role, partner_name or None)
     treasury = treasury_account(uow, line.account_iban, line.currency)
@@ -237,7 +249,7 @@ def post_fee(uow: UnitOfWork, line: Any) -> Posting:
     """627 = 512x for a bank charge (a currency fee at the BNR rate of its date)."""
     fee = -Decimal(line.amount)
     treasury = treasury_account(uow, line.account_iban, line.currency)
-    source = SourceDocument(SOURCE_TYPE, line.id, _reference(line), role="fee")
+    source = line_source(line, "fee")
     if line.currency == RON:
         expense, bank = Line(FEE_ACCOUNT, debit=fee), Line(treasury, credit=fee)
     else:

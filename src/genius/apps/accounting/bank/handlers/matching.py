@@ -1,10 +1,10 @@
 """The match run (the body of worker ``match``): transfers and fees posted, sure matches applied, the rest
 proposed.
 
-Lines waiting (new, proposed or unmatched) are read with the open items once; moves between the
-tenant's own accounts are posted through 581 (``transfers``); bank fees are posted (627 = 5121);
-the others go through ``domain.matching.match_lines`` in booking order, so
-an invoice settled by one line is not offered to the next. Each line is then written in its own
+Lines waiting (new, proposed or unmatched; not one a person reopened) are read with the open items
+once; moves between the tenant's own accounts are posted through 581 (``transfers``); bank fees
+are posted (627 = 5121); the others go through ``domain.matching.match_lines`` in booking order,
+so an invoice settled by one line is not offered to the next. Each line is then written in its own
 unit of work: a crash part-way leaves the lines done so far done, and a retried job skips them
 (only waiting lines are read; the ledger refuses a second posting of a line).
 
@@ -59,7 +59,8 @@ def run_match(
         conn = uow.connection
         if statement_id is not None and repo.statement_row(conn, statement_id) is None:
             raise NotFound(f"no bank statement {statement_id!r}", details={"statement_id": statement_id})
-        rows = repo.list_lines(conn, statement_id=statement_id, statuses=repo.MATCHABLE, line_ids=line_ids)
+        waiting = repo.AUTO_MATCHABLE
+        rows = repo.list_lines(conn, statement_id=statement_id, statuses=waiting, line_ids=line_ids)
         items = repo.open_items(conn)
         transfers = {r.id: kind for r in rows if (kind := transfer_kind(uow, r)) is not None}
     summary = MatchSummary(lines=len(rows))

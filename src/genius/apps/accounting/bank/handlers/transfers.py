@@ -17,7 +17,8 @@ invoices are looked at:
   (``apps/accounting/cash``: ``POST /cash/operations`` in, counter account 581: 5311 = 581), so it
   is not posted twice.
 
-One entry per line, sourced ``bank_line``/<line id>/role ``transfer``, so a retried run posts
+One entry per line, sourced ``bank_line``/<line id>/role ``transfer`` (``transfer#n`` after its n-th
+cancellation, ``handlers.cancel``), so a retried run posts
 nothing twice; the line's status becomes ``transfer`` and its note names the entry (and, for cash,
 the cash register's leg still to record).
 """
@@ -35,7 +36,7 @@ import sqlalchemy as sa
 from genius.apps.accounting import repository as acc_repo
 from genius.apps.accounting.bank import repository as repo
 from genius.apps.accounting.bank import tables as t
-from genius.apps.accounting.bank.handlers.ledger import SOURCE_TYPE, _reference, is_fee
+from genius.apps.accounting.bank.handlers.ledger import SOURCE_TYPE, is_fee, line_source, source_role
 from genius.apps.accounting.bank.handlers.reconcile import waiting_line
 from genius.apps.accounting.domain.entries import EntryDraft, Line, SourceDocument
 from genius.apps.accounting.domain.fx import RON, lei
@@ -90,7 +91,7 @@ def _twin_581(uow: UnitOfWork, line: Any) -> Decimal | None:
     ln = t.lines.c
     incoming = Decimal(line.amount) > 0
     rows = uow.connection.execute(
-        sa.select(ln.id, ln.amount, ln.currency).where(
+        sa.select(ln.id, ln.amount, ln.currency, ln.reopened).where(
             ln.account_iban == (line.counterparty_iban or "").replace(" ", "").upper(),
             ln.counterparty_iban == line.account_iban,
             ln.status == repo.TRANSFER,
@@ -102,7 +103,8 @@ def _twin_581(uow: UnitOfWork, line: Any) -> Decimal | None:
     for row in rows:
         if (Decimal(row.amount) > 0) == incoming or row.currency == line.currency:
             continue
-        entry_id = acc_repo.find_by_source(uow.connection, SourceDocument(SOURCE_TYPE, row.id, "", ROLE))
+        twin = SourceDocument(SOURCE_TYPE, row.id, "", source_role(row, ROLE))
+        entry_id = acc_repo.find_by_source(uow.connection, twin)
         if entry_id is None:
             continue
         entry = acc_repo.get_entry(uow.connection, entry_id)
@@ -135,11 +137,10 @@ def post_transfer(uow: UnitOfWork, line_id: str, kind: str, *, job_id: str | Non
         lines.append(Line(settings.fx_loss_account, debit=-difference))
     what = "Virament intern" if kind == "bank" else ("Depunere numerar" if incoming else "Retragere numerar")
     text = f"{what}: {line.remittance or line.counterparty_name or ''}".strip()[:500]
-    reference = _reference(line)
     entry_id = entry_handlers.post(
         uow,
         EntryDraft(BANK_JOURNAL, line.booking_date, text, tuple(lines),
-                   source=SourceDocument(SOURCE_TYPE, line.id, reference, ROLE)),
+                   source=line_source(line, ROLE)),
     ).id  # fmt: skip
     repo.clear_candidates(uow.connection, line.id)
     repo.set_line_status(
