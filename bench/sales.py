@@ -27,6 +27,7 @@ row per issue.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import resource
@@ -199,6 +200,10 @@ def with_args(server: Server, args: tuple[str, ...]) -> None:
     """
     server.process.send_signal(signal.SIGINT)
     server.process.wait(timeout=30)
+    # The server runs in its own process group (as ``Server`` starts it): end what is left of it,
+    # or an API process of ``--workers N`` outlives the benchmark with its consumers running.
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(server.process.pid, signal.SIGKILL)
     port = urlsplit(server.url).port
     env = {k: v for k, v in os.environ.items() if not k.startswith("GENIUS_")}
     env.update(
@@ -221,6 +226,7 @@ def with_args(server: Server, args: tuple[str, ...]) -> None:
         stdin=subprocess.DEVNULL,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
+        start_new_session=True,  # its own process group: Server.stop ends uvicorn's children too
     )
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
