@@ -1,11 +1,6 @@
 # Genius ERP: the two commands are `make run` and `make test`; everything else supports them.
 SHELL := /bin/bash
-# The venv's interpreter: the distribution's CPython when it is 3.11+ and can make venvs, else python3
-# from PATH. Debian's links libpython statically; a source build with --enable-shared (pyenv's default)
-# pays for calls through the shared library: the e-Factura validator ran 12-14 % slower on one
-# (docs/benchmarks.md). `make clean setup` rebuilds an existing venv with it.
-PYTHON ?= $(shell /usr/bin/python3 -c 'import sys, ensurepip; sys.exit(sys.version_info < (3, 11))' \
-	2>/dev/null && echo /usr/bin/python3 || echo python3)
+PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
