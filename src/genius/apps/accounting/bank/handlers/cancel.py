@@ -32,6 +32,7 @@ from typing import Any, Final
 from genius.apps.accounting import repository as acc_repo
 from genius.apps.accounting.bank import repository as repo
 from genius.apps.accounting.bank.events import BankLineCancelled
+from genius.apps.accounting.bank.handlers import read_model
 from genius.apps.accounting.bank.handlers.ledger import line_source
 from genius.apps.accounting.bank.handlers.reconcile import LineNotFound, StaleMatch
 from genius.apps.accounting.commands import ReverseEntry
@@ -123,9 +124,7 @@ def _give_back(conn: Any, line: Any, now: Any) -> tuple[dict[str, str], ...]:
         item = rows.get(s.item_id)
         if item is None:  # not a receivable or payable any more: nothing to give back to
             continue
-        back = min(repo.dec(item.total), repo.dec(item.open_amount) + amount)
-        status = item.status if item.status == repo.CANCELLED else (repo.OPEN if back > 0 else repo.SETTLED)
-        repo.update_open_item(conn, item.id, open_amount=str(back), status=status, updated_at=now)
+        back = read_model.give_back(conn, item, amount, now)
         given.append(
             {"item_id": item.id, "number": item.number, "amount": str(amount), "open_amount": str(back)}
         )

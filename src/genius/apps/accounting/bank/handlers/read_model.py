@@ -210,6 +210,16 @@ def record_cash_settlement(
     return repo.dec(repo.open_item_row(conn, invoice_id).open_amount)
 
 
+def give_back(conn: Connection, invoice: Any, amount: Decimal, now: Any) -> Decimal:
+    """``amount`` back to an invoice's open item (at most its total) and the item open again; a
+    cancelled invoice stays as it is. What is open of it afterwards."""
+    if invoice.status == repo.CANCELLED:
+        return repo.dec(invoice.open_amount)
+    back = min(repo.dec(invoice.total), repo.dec(invoice.open_amount) + amount)
+    repo.update_open_item(conn, invoice.id, open_amount=str(back), status=repo.OPEN, updated_at=now)
+    return back
+
+
 def record_cash_cancellation(
     conn: Connection, *, operation_id: str, invoice_id: str, amount: Decimal
 ) -> Decimal | None:
@@ -220,9 +230,8 @@ def record_cash_cancellation(
     invoice = settling_item(conn, invoice_id)  # locked until the transaction ends
     now = utcnow()
     if settlement is not None and settlement.status != repo.CANCELLED:
-        if settlement.status == repo.APPLIED and invoice is not None and invoice.status != repo.CANCELLED:
-            back = min(repo.dec(invoice.total), repo.dec(invoice.open_amount) + amount)
-            repo.update_open_item(conn, invoice_id, open_amount=str(back), status=repo.OPEN, updated_at=now)
+        if settlement.status == repo.APPLIED and invoice is not None:
+            give_back(conn, invoice, amount, now)
         repo.update_open_item(conn, operation_id, status=repo.CANCELLED, updated_at=now)
     row = repo.open_item_row(conn, invoice_id)
     return repo.dec(row.open_amount) if row is not None else None
@@ -235,9 +244,8 @@ def record_cancellation(conn: Connection, document_id: str) -> None:
     now = utcnow()
     if row.kind == CREDIT_NOTE and row.status == repo.APPLIED and row.corrects_id:
         invoice = repo.open_item_row(conn, row.corrects_id)
-        if invoice is not None and invoice.status != repo.CANCELLED:
-            back = min(repo.dec(invoice.total), repo.dec(invoice.open_amount) + repo.dec(row.total))
-            repo.update_open_item(conn, invoice.id, open_amount=str(back), status=repo.OPEN, updated_at=now)
+        if invoice is not None:
+            give_back(conn, invoice, repo.dec(row.total), now)
     repo.update_open_item(conn, document_id, status=repo.CANCELLED, updated_at=now)
 
 
